@@ -1,0 +1,48 @@
+//! Accounts: registration, confirmation, login, password reset, the account page.
+
+pub mod api;
+pub mod domain;
+pub mod pages;
+
+use serde::{Deserialize, Serialize};
+
+use domain::Role;
+
+/// The signed-in user as the browser sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub roles: Vec<Role>,
+}
+
+impl Me {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// Only local paths are followed after login: no open redirect to another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_owned()
+        }
+        _ => "/account".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_next_paths_are_followed() {
+        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/account");
+        assert_eq!(safe_next(Some("https://evil.example")), "/account");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/account");
+        assert_eq!(safe_next(None), "/account");
+    }
+}

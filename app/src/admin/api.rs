@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+
+use super::UserPage;
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "admin_users")]
+pub async fn list_users(query: String, page: u64) -> Result<UserPage, AppError> {
+    use crate::accounts::domain::Role;
+    use crate::server::{accounts, auth::require_role, http::finish, state::app_state};
+    finish(
+        async {
+            let state = app_state()?;
+            require_role(Role::Admin)?;
+            let query: String = query.chars().take(100).collect();
+            let (users, total) = accounts::list_users(&state.db, &query, page).await?;
+            Ok(UserPage {
+                users,
+                total,
+                page,
+                per_page: accounts::USERS_PER_PAGE,
+            })
+        }
+        .await,
+    )
+}
+
+/// Grants (`grant = "1"`) or revokes a role. The form posts back to the list it came from.
+#[server(prefix = "/api", endpoint = "admin_set_role")]
+pub async fn set_role(user_id: i64, role: String, grant: String) -> Result<(), AppError> {
+    use crate::accounts::domain::Role;
+    use crate::server::{accounts, auth::require_role, http::finish, state::app_state};
+    finish(
+        async {
+            let state = app_state()?;
+            let admin = require_role(Role::Admin)?;
+            let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
+            accounts::change_role(&state.db, Some(admin.id), user_id, role, grant == "1").await?;
+            leptos_axum::redirect("/admin/users?notice=role_changed");
+            Ok(())
+        }
+        .await,
+    )
+}

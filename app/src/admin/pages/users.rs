@@ -1,0 +1,137 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{AdminNav, AdminOnly};
+use crate::accounts::domain::Role;
+use crate::admin::api::{SetRole, list_users};
+use crate::components::{ErrorSummary, Notice};
+
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    view! {
+        <Title text="Konten und Rollen – Dorfplatz" />
+        <div class="wrap">
+            <AdminOnly next="/admin/users">
+                <UserList />
+            </AdminOnly>
+        </div>
+    }
+}
+
+#[component]
+fn UserList() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let set_role = ServerAction::<SetRole>::new();
+    let role_error = Signal::derive(move || set_role.value().get().and_then(|r| r.err()));
+    let users = Resource::new(
+        move || (q(), page(), set_role.version().get()),
+        |(q, page, _)| list_users(q, page - 1),
+    );
+    view! {
+        <h1>"Verwaltung: Konten und Rollen"</h1>
+        <AdminNav />
+        <Notice />
+        <ErrorSummary error=role_error />
+        <form method="get" action="/admin/users" class="search-form" role="search">
+            <label for="user-search">"Suche nach Name oder E-Mail-Adresse"</label>
+            <input id="user-search" type="search" name="q" value=q />
+            <button type="submit" class="button">"Suchen"</button>
+        </form>
+        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            {move || Suspend::new(async move {
+                match users.await {
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(data) => {
+                        let pages = data.total.div_ceil(data.per_page).max(1);
+                        let current = data.page + 1;
+                        let q = q();
+                        view! {
+                            <p>{format!("{} Konten gefunden.", data.total)}</p>
+                            <div class="table-scroll">
+                            <table class="data">
+                                <caption class="visually-hidden">"Konten mit ihren Rollen"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Name"</th>
+                                        <th scope="col">"E-Mail-Adresse"</th>
+                                        <th scope="col">"Bestätigt"</th>
+                                        <th scope="col">"Rollen"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {data.users.into_iter().map(|u| {
+                                        let user_id = u.id;
+                                        view! {
+                                            <tr>
+                                                <td>{u.display_name.clone()}</td>
+                                                <td>{u.email.clone()}</td>
+                                                <td>{if u.confirmed { "ja" } else { "nein" }}</td>
+                                                <td>
+                                                    <ul class="role-list">
+                                                        {Role::ALL.into_iter().map(|role| {
+                                                            let has = u.roles.contains(&role);
+                                                            let label = if has {
+                                                                format!("{} entziehen", role.label())
+                                                            } else {
+                                                                format!("{} gewähren", role.label())
+                                                            };
+                                                            let accessible = format!("{label}: {}", u.display_name);
+                                                            view! {
+                                                                <li>
+                                                                    <span class=if has { "badge badge-on" } else { "badge" }>
+                                                                        {role.label()}{if has { " ✓" } else { "" }}
+                                                                    </span>
+                                                                    <ActionForm action=set_role attr:class="inline-form">
+                                                                        <input type="hidden" name="user_id" value=user_id.to_string() />
+                                                                        <input type="hidden" name="role" value=role.as_str() />
+                                                                        <input type="hidden" name="grant" value=if has { "0" } else { "1" } />
+                                                                        <button type="submit" class="link-button" aria-label=accessible>{label}</button>
+                                                                    </ActionForm>
+                                                                </li>
+                                                            }
+                                                        }).collect_view()}
+                                                    </ul>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            </div>
+                            <nav aria-label="Seiten" class="pager">
+                                {(current > 1).then(|| view! {
+                                    <a href=format!("/admin/users?q={}&page={}", urlencode(&q), current - 1) rel="prev">"← Vorherige Seite"</a>
+                                })}
+                                <span>{format!("Seite {current} von {pages}")}</span>
+                                {(current < pages).then(|| view! {
+                                    <a href=format!("/admin/users?q={}&page={}", urlencode(&q), current + 1) rel="next">"Nächste Seite →"</a>
+                                })}
+                            </nav>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,194 @@
+//! Generic UI pieces: form fields with their error messages, the error summary, notices.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::error::AppError;
+
+/// A labelled input. Its error (if any) is linked with `aria-describedby` and the field is
+/// marked `aria-invalid`, so screen readers announce both.
+#[component]
+pub fn Field(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    /// Distinguishes ids when one page has several forms with the same field names.
+    #[prop(into, default = "f".into())]
+    form: String,
+    #[prop(into, default = "text".into())] kind: String,
+    #[prop(into, optional)] autocomplete: Option<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, optional)] value: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] minlength: Option<usize>,
+    /// The last error of the form's action; the field shows the part that names it.
+    #[prop(into)]
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("{form}-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let field_name = name.clone();
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                required=required
+                maxlength=maxlength
+                minlength=minlength
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+        </div>
+    }
+}
+
+/// The form-level message: what went wrong, with links to the fields named.
+#[component]
+pub fn ErrorSummary(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into, default = "f".into())] form: String,
+) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            let fields = match &e {
+                AppError::Validation { fields } => fields.clone(),
+                _ => Vec::new(),
+            };
+            view! {
+                <div class="error-summary" role="alert" tabindex="-1">
+                    <p class="error-title">{e.message()}</p>
+                    {(!fields.is_empty()).then(|| view! {
+                        <ul>
+                            {fields.into_iter().map(|f| view! {
+                                <li><a href=format!("#{}-{}", form, f.field)>{f.message}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }
+        })
+    }
+}
+
+/// The German text for a `?notice=` code that a successful action redirected with.
+pub fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "registered" => {
+            "Fast geschafft: Wir haben Ihnen eine E-Mail mit einem Bestätigungslink geschickt. Bitte öffnen Sie den Link, danach können Sie sich anmelden."
+        }
+        "confirmed" => "Ihre E-Mail-Adresse ist bestätigt. Sie können sich jetzt anmelden.",
+        "email_changed" => "Ihre neue E-Mail-Adresse ist bestätigt und gilt ab sofort.",
+        "logged_out" => "Sie haben sich abgemeldet.",
+        "reset_sent" => {
+            "Wenn zu dieser Adresse ein Konto besteht, haben wir einen Link zum Zurücksetzen des Passworts geschickt. Er ist eine Stunde gültig."
+        }
+        "password_reset" => "Ihr neues Passwort ist gespeichert. Bitte melden Sie sich damit an.",
+        "password_changed" => "Ihr Passwort wurde geändert. Andere Anmeldungen wurden beendet.",
+        "email_change_sent" => {
+            "Wir haben einen Bestätigungslink an die neue Adresse geschickt. Bis zur Bestätigung gilt Ihre bisherige Adresse."
+        }
+        "account_deleted" => "Ihr Konto wurde gelöscht.",
+        "settings_saved" => "Die Einstellungen wurden gespeichert.",
+        "role_changed" => "Die Rolle wurde geändert.",
+        "login_required" => "Bitte melden Sie sich an, um diese Seite zu sehen.",
+        _ => return None,
+    })
+}
+
+/// Shows the notice named in the URL (`?notice=…`), as a polite live region.
+#[component]
+pub fn Notice() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query
+            .read()
+            .get("notice")
+            .and_then(|c| notice_text(&c))
+            .map(|text| view! { <div class="notice" role="status">{text}</div> })
+    }
+}
+
+/// A submit button that says it is working while the action is pending.
+#[component]
+pub fn Submit(
+    #[prop(into)] label: String,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(into, default = "button".into())] class: String,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class=class aria-disabled=move || pending.get().then_some("true")>
+            {move || if pending.get() { "Bitte warten …".to_string() } else { label.clone() }}
+        </button>
+    }
+}
+
+/// A labelled multi-line text field, with the same error wiring as [`Field`].
+#[component]
+pub fn TextArea(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(into, default = "f".into())] form: String,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, optional)] value: Option<String>,
+    #[prop(default = 8)] rows: u32,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("{form}-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let field_name = name.clone();
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
+    let has_hint = hint.is_some();
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by
+            >{value}</textarea>
+        </div>
+    }
+}

@@ -1,0 +1,190 @@
+//! One error type for the whole application. Its variants are stable codes the UI
+//! translates into German messages; `Internal` never carries detail to the browser (the cause
+//! is logged on the server where it happened).
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A message belonging to one form field (by its `name`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not_found")]
+    NotFound,
+    #[error("validation")]
+    Validation { fields: Vec<FieldError> },
+    /// Login failed. Deliberately one error for "no such account" and "wrong password".
+    #[error("invalid_credentials")]
+    InvalidCredentials,
+    #[error("email_not_confirmed")]
+    EmailNotConfirmed,
+    #[error("rate_limited")]
+    RateLimited,
+    /// A single-use link that is unknown, used, expired or forged: one answer for all.
+    #[error("link_invalid")]
+    LinkInvalid,
+    #[error("blocked")]
+    Blocked,
+    #[error("internal")]
+    Internal,
+    /// Transport problems of the server-function layer (network down, bad arguments).
+    #[error("request: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    /// A validation error for a single field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            fields: vec![FieldError {
+                field: field.to_owned(),
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// The stable code, as used in logs, tests and JSON answers.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Validation { .. } => "validation",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::EmailNotConfirmed => "email_not_confirmed",
+            Self::RateLimited => "rate_limited",
+            Self::LinkInvalid => "link_invalid",
+            Self::Blocked => "blocked",
+            Self::Internal => "internal",
+            Self::Request(_) => "request",
+        }
+    }
+
+    /// The German message shown to the user for errors that do not belong to one field.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated => "Bitte melden Sie sich an, um fortzufahren.".into(),
+            Self::Forbidden => "Dafür fehlen Ihnen die Berechtigungen.".into(),
+            Self::NotFound => "Diese Seite oder dieser Eintrag existiert nicht.".into(),
+            Self::Validation { .. } => "Bitte prüfen Sie die markierten Angaben.".into(),
+            Self::InvalidCredentials => "E-Mail-Adresse oder Passwort ist falsch.".into(),
+            Self::EmailNotConfirmed => {
+                "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail. Wir haben Ihnen den Link eben erneut geschickt."
+                    .into()
+            }
+            Self::RateLimited => {
+                "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
+                    .into()
+            }
+            Self::LinkInvalid => {
+                "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an."
+                    .into()
+            }
+            Self::Blocked => "Ihr Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung.".into(),
+            Self::Internal => {
+                "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.".into()
+            }
+            Self::Request(_) => {
+                "Die Anfrage konnte nicht verarbeitet werden. Bitte laden Sie die Seite neu und versuchen Sie es erneut."
+                    .into()
+            }
+        }
+    }
+
+    /// The message for one field, if this error names it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { fields } => fields
+                .iter()
+                .find(|f| f.field == field)
+                .map(|f| f.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status for non-browser callers.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Unauthenticated => 401,
+            Self::Forbidden | Self::Blocked => 403,
+            Self::NotFound => 404,
+            Self::Validation { .. } | Self::LinkInvalid | Self::EmailNotConfirmed => 422,
+            Self::InvalidCredentials => 401,
+            Self::RateLimited => 429,
+            Self::Request(_) => 400,
+            Self::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::Request("Die Formulardaten sind unvollständig.".into())
+            }
+            other => Self::Request(other.to_string()),
+        }
+    }
+}
+
+/// Collects field errors so that a form reports every problem at once, not one per submit.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// Takes the value of a parse result, remembering its error under `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation { fields: self.0 })
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        tracing::error!(error = %err, "database error");
+        Self::Internal
+    }
+}

@@ -1,0 +1,109 @@
+//! Dorfplatz: the page shell, the application and its route table.
+
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod admin;
+pub mod components;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod server;
+pub mod site;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use accounts::pages::{
+    AccountPage, ConfirmPage, LoginPage, NewPasswordPage, PasswordResetPage, RegisterPage,
+};
+use admin::pages::{AdminSettingsPage, AdminUsersPage};
+use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage};
+
+/// The HTML document around every server-rendered page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_csp();
+    view! {
+        <!DOCTYPE html>
+        <html lang="de">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="stylesheet" id="leptos" href="/pkg/dorfplatz.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Pages allow only our own scripts plus the inline hydration script carrying this
+/// response's nonce; WebAssembly needs 'wasm-unsafe-eval' to compile.
+#[cfg(feature = "ssr")]
+fn set_page_csp() {
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{}'", n.as_inner()))
+        .unwrap_or_default();
+    server::http::add_response_header(
+        http::header::CONTENT_SECURITY_POLICY,
+        &format!(
+            "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        ),
+    );
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Router>
+            <Frame />
+        </Router>
+    }
+}
+
+/// Header, main content and footer. The frame data (municipality, signed-in user) is
+/// fetched again on every navigation, so logging in or out shows at once.
+#[component]
+fn Frame() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let layout = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| site::api::get_layout(),
+    );
+    provide_context(layout);
+    view! {
+        <a class="skip-link" href="#main">"Zum Inhalt springen"</a>
+        <Header />
+        <main id="main" tabindex="-1">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async />
+                <Route path=path!("/password-reset") view=PasswordResetPage ssr=SsrMode::Async />
+                <Route path=path!("/password-reset/new") view=NewPasswordPage ssr=SsrMode::Async />
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
+                <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
+            </Routes>
+        </main>
+        <Footer />
+    }
+}
+
+/// The frame data resource, for pages that need to know who is signed in.
+pub type LayoutResource = Resource<Result<site::Layout, error::AppError>>;
+
+pub fn use_layout() -> Option<LayoutResource> {
+    use_context::<LayoutResource>()
+}

@@ -1,0 +1,10 @@
+//! Database entities. They are not wire types: hashes and tokens live only here, in code the
+//! wasm build never sees.
+
+pub mod account_token;
+pub mod audit_log;
+pub mod outbox;
+pub mod session;
+pub mod site_setting;
+pub mod user;
+pub mod user_role;

@@ -1,0 +1,165 @@
+//! The German texts of account emails: a subject, a plain-text part and an HTML part each.
+
+use super::Rendered;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Paragraphs become `<p>`; a paragraph that is a bare link becomes a button-like link.
+fn render(municipality: &str, subject: &str, paragraphs: &[String]) -> Rendered {
+    let footer = format!(
+        "Diese E-Mail wurde von der Beteiligungsplattform Dorfplatz der {municipality} verschickt."
+    );
+    let mut text = String::new();
+    for p in paragraphs {
+        text.push_str(p);
+        text.push_str("\n\n");
+    }
+    text.push_str("-- \n");
+    text.push_str(&footer);
+    text.push('\n');
+
+    let mut html =
+        String::from("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>");
+    html.push_str(&escape(subject));
+    html.push_str(
+        "</title></head><body style=\"font-family:sans-serif;line-height:1.5;color:#1a1a1a\">",
+    );
+    for p in paragraphs {
+        if p.starts_with("https://") || p.starts_with("http://") {
+            let href = escape(p);
+            html.push_str(&format!(
+                "<p><a href=\"{href}\" style=\"color:#0b5394\">{href}</a></p>"
+            ));
+        } else {
+            html.push_str(&format!("<p>{}</p>", escape(p).replace('\n', "<br>")));
+        }
+    }
+    html.push_str(&format!(
+        "<hr><p style=\"font-size:90%;color:#444\">{}</p></body></html>",
+        escape(&footer)
+    ));
+    Rendered {
+        subject: subject.to_owned(),
+        text,
+        html,
+        attachments: Vec::new(),
+    }
+}
+
+pub fn confirm_registration(municipality: &str, name: &str, link: &str) -> Rendered {
+    render(
+        municipality,
+        "Bitte bestätigen Sie Ihre E-Mail-Adresse",
+        &[
+            format!("Hallo {name},"),
+            "vielen Dank für Ihre Registrierung. Bitte bestätigen Sie Ihre E-Mail-Adresse über diesen Link (24 Stunden gültig):".into(),
+            link.into(),
+            "Wenn Sie sich nicht registriert haben, können Sie diese E-Mail ignorieren.".into(),
+        ],
+    )
+}
+
+/// Sent instead of a second account, so the registration form reveals nothing.
+pub fn already_registered(municipality: &str, login: &str, reset: &str) -> Rendered {
+    render(
+        municipality,
+        "Sie haben bereits ein Konto",
+        &[
+            "Hallo,".into(),
+            "jemand hat versucht, mit Ihrer E-Mail-Adresse ein neues Konto anzulegen. Sie haben bereits ein Konto. Hier können Sie sich anmelden:".into(),
+            login.into(),
+            "Falls Sie Ihr Passwort vergessen haben, setzen Sie es hier zurück:".into(),
+            reset.into(),
+            "Wenn Sie das nicht waren, können Sie diese E-Mail ignorieren.".into(),
+        ],
+    )
+}
+
+pub fn password_reset(municipality: &str, link: &str) -> Rendered {
+    render(
+        municipality,
+        "Passwort zurücksetzen",
+        &[
+            "Hallo,".into(),
+            "Sie haben angefordert, Ihr Passwort zurückzusetzen. Über diesen Link vergeben Sie ein neues Passwort (1 Stunde gültig, nur einmal verwendbar):".into(),
+            link.into(),
+            "Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren; Ihr Passwort bleibt unverändert.".into(),
+        ],
+    )
+}
+
+pub fn password_changed(municipality: &str, reset: &str) -> Rendered {
+    render(
+        municipality,
+        "Ihr Passwort wurde geändert",
+        &[
+            "Hallo,".into(),
+            "das Passwort Ihres Kontos wurde eben geändert. Alle anderen Anmeldungen wurden beendet.".into(),
+            "Wenn Sie das nicht selbst waren, setzen Sie Ihr Passwort sofort zurück:".into(),
+            reset.into(),
+        ],
+    )
+}
+
+pub fn confirm_new_email(municipality: &str, new_email: &str, link: &str) -> Rendered {
+    render(
+        municipality,
+        "Bitte bestätigen Sie Ihre neue E-Mail-Adresse",
+        &[
+            "Hallo,".into(),
+            format!(
+                "Sie möchten die E-Mail-Adresse Ihres Kontos in {new_email} ändern. Bitte bestätigen Sie das über diesen Link (24 Stunden gültig):"
+            ),
+            link.into(),
+            "Bis zur Bestätigung bleibt Ihre bisherige Adresse gültig.".into(),
+        ],
+    )
+}
+
+pub fn email_change_requested(municipality: &str, new_email: &str) -> Rendered {
+    render(
+        municipality,
+        "Änderung Ihrer E-Mail-Adresse angefordert",
+        &[
+            "Hallo,".into(),
+            format!(
+                "für Ihr Konto wurde beantragt, die E-Mail-Adresse in {new_email} zu ändern. Die Änderung wird erst wirksam, wenn sie über die neue Adresse bestätigt wird."
+            ),
+            "Wenn Sie das nicht waren, ändern Sie bitte Ihr Passwort.".into(),
+        ],
+    )
+}
+
+pub fn account_deleted(municipality: &str) -> Rendered {
+    render(
+        municipality,
+        "Ihr Konto wurde gelöscht",
+        &[
+            "Hallo,".into(),
+            "Ihr Konto wurde auf Ihren Wunsch gelöscht. Ihre persönlichen Daten wurden entfernt; Ihre öffentlichen Beiträge bleiben unter „gelöschtes Konto“ sichtbar.".into(),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_in_html_but_kept_in_text() {
+        let m = confirm_registration(
+            "Gemeinde Kalletal",
+            "<b>Eva</b>",
+            "https://x.de/confirm?token=a",
+        );
+        assert!(m.text.contains("Hallo <b>Eva</b>,"));
+        assert!(m.html.contains("Hallo &lt;b&gt;Eva&lt;/b&gt;,"));
+        assert!(m.html.contains("<a href=\"https://x.de/confirm?token=a\""));
+        assert!(m.text.contains("https://x.de/confirm?token=a\n"));
+    }
+}

@@ -1,0 +1,42 @@
+//! Markdown to safe HTML: pulldown-cmark renders, ammonia removes everything that could run
+//! script or load foreign content, and links are marked as user content.
+
+use pulldown_cmark::{Options, Parser, html};
+
+pub fn to_safe_html(markdown: &str) -> String {
+    let mut raw = String::new();
+    html::push_html(
+        &mut raw,
+        Parser::new_ext(
+            markdown,
+            Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES,
+        ),
+    );
+    ammonia::Builder::default()
+        .link_rel(Some("nofollow ugc noopener noreferrer"))
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .clean(&raw)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_renders_and_hostile_html_does_not_survive() {
+        let html = to_safe_html(
+            "# Titel\n\n**fett** [Link](https://kalletal.de)\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) <a href=\"javascript:alert(2)\">y</a>",
+        );
+        assert!(html.contains("<h1>Titel</h1>"));
+        assert!(html.contains("<strong>fett</strong>"));
+        assert!(html.contains("rel=\"nofollow ugc noopener noreferrer\""));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("onerror"));
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        assert!(
+            html.contains("<a rel=\"nofollow ugc noopener noreferrer\">y</a>"),
+            "{html}"
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! Server-only code: state, entities, services, mail, sessions. Fenced behind the `ssr`
+//! feature so that none of it (nor its dependencies) can reach the wasm build.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod http;
+pub mod mail;
+pub mod markdown;
+pub mod passwords;
+pub mod rate_limit;
+pub mod site;
+pub mod state;
+pub mod tokens;
+
+pub use state::{AppConfig, AppState};

@@ -1,0 +1,109 @@
+//! Site settings the administration edits: the municipality's name and the texts of the
+//! Impressum and Datenschutz pages.
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, sea_query::OnConflict,
+};
+use serde_json::json;
+
+use super::audit::{self, Entry};
+use super::db::begin_write;
+use super::entities::site_setting;
+use crate::error::AppError;
+use crate::site::SiteSettings;
+
+pub const MUNICIPALITY_NAME: &str = "municipality_name";
+pub const IMPRESSUM: &str = "impressum";
+pub const PRIVACY: &str = "privacy";
+
+pub const DEFAULT_MUNICIPALITY: &str = "Meine Gemeinde";
+
+fn default_for(key: &str) -> &'static str {
+    match key {
+        MUNICIPALITY_NAME => DEFAULT_MUNICIPALITY,
+        IMPRESSUM => {
+            "Das Impressum wurde noch nicht hinterlegt. Die Administration trägt es unter „Verwaltung → Einstellungen“ ein."
+        }
+        PRIVACY => {
+            "Die Datenschutzerklärung wurde noch nicht hinterlegt. Die Administration trägt sie unter „Verwaltung → Einstellungen“ ein."
+        }
+        _ => "",
+    }
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, key: &str) -> Result<String, AppError> {
+    Ok(site_setting::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await?
+        .map(|s| s.value)
+        .unwrap_or_else(|| default_for(key).to_owned()))
+}
+
+pub async fn municipality_name<C: ConnectionTrait>(db: &C) -> Result<String, AppError> {
+    get(db, MUNICIPALITY_NAME).await
+}
+
+pub async fn settings(db: &DatabaseConnection) -> Result<SiteSettings, AppError> {
+    Ok(SiteSettings {
+        municipality_name: get(db, MUNICIPALITY_NAME).await?,
+        impressum: get(db, IMPRESSUM).await?,
+        privacy: get(db, PRIVACY).await?,
+    })
+}
+
+pub async fn put<C: ConnectionTrait>(db: &C, key: &str, value: &str) -> Result<(), AppError> {
+    site_setting::Entity::insert(site_setting::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value.to_owned()),
+        updated_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::column(site_setting::Column::Key)
+            .update_columns([site_setting::Column::Value, site_setting::Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Saves all settings at once, with one audit entry naming what changed.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: i64,
+    new: &SiteSettings,
+) -> Result<(), AppError> {
+    let old = settings(db).await?;
+    let tx = begin_write(db).await?;
+    let mut changed = Vec::new();
+    for (key, old_value, new_value) in [
+        (
+            MUNICIPALITY_NAME,
+            &old.municipality_name,
+            &new.municipality_name,
+        ),
+        (IMPRESSUM, &old.impressum, &new.impressum),
+        (PRIVACY, &old.privacy, &new.privacy),
+    ] {
+        if old_value != new_value {
+            put(&tx, key, new_value).await?;
+            changed.push(key);
+        }
+    }
+    if !changed.is_empty() {
+        audit::append(
+            &tx,
+            Entry {
+                actor_id: Some(actor),
+                action: "settings.updated",
+                target_type: "site",
+                target_id: None,
+                details: json!({ "keys": changed }),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Requests per second of the server-rendered start page against a static file served by the
+# same release server (wrk, 2 threads, 50 connections, 10 s each, on loopback only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA="$(mktemp -d)"
+trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+export DORFPLATZ_DATA_DIR="$DATA" LEPTOS_SITE_ADDR=127.0.0.1:3200 PUBLIC_URL=http://127.0.0.1:3200
+target/server-release/dorfplatz demo >/dev/null
+RUST_LOG=warn target/server-release/dorfplatz serve & PID=$!
+for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3200/healthz >/dev/null && break; sleep 0.2; done
+rate() { wrk -t2 -c50 -d10s "$1" | awk '/Requests\/sec/ {print $2}'; }
+page=$(rate http://127.0.0.1:3200/)
+static=$(rate http://127.0.0.1:3200/pkg/dorfplatz.css)
+echo "start page (SSR, one database read): ${page} req/s"
+echo "static file (pkg/dorfplatz.css):     ${static} req/s"
+awk -v p="$page" -v s="$static" 'BEGIN { printf "ratio page/static: %.2f\n", p / s }'
+gz=$(gzip -9 -c target/site/pkg/dorfplatz.wasm | wc -c)
+echo "release wasm: $(wc -c < target/site/pkg/dorfplatz.wasm) bytes raw, ${gz} bytes gzip -9"

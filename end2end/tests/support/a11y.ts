@@ -1,0 +1,13 @@
+import AxeBuilder from '@axe-core/playwright';
+import { Page, expect } from '@playwright/test';
+
+/** axe-core on the current page: no serious or critical WCAG 2.1 A/AA violation. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  expect(serious, `${page.url()}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}

@@ -1,0 +1,49 @@
+import { Page, expect } from '@playwright/test';
+import { expectAccessible } from './a11y';
+
+/** Page objects: what a person sees and does, by label and role. */
+export class RegisterPage {
+  constructor(private page: Page) {}
+  async open() {
+    await this.page.goto('/register');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Konto anlegen' })).toBeVisible();
+    await expectAccessible(this.page);
+  }
+  async register(email: string, name: string, password: string) {
+    await this.page.getByLabel('E-Mail-Adresse').fill(email);
+    await this.page.getByLabel('Anzeigename').fill(name);
+    await this.page.getByLabel('Passwort').fill(password);
+    await this.page.getByRole('button', { name: 'Konto anlegen' }).click();
+  }
+}
+
+export class LoginPage {
+  constructor(private page: Page) {}
+  async open() {
+    await this.page.goto('/login');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Anmelden' })).toBeVisible();
+  }
+  async login(email: string, password: string) {
+    await this.page.getByLabel('E-Mail-Adresse').fill(email);
+    await this.page.getByLabel('Passwort', { exact: true }).fill(password);
+    await this.page.getByRole('main').getByRole('button', { name: 'Anmelden' }).click();
+  }
+}
+
+export class Header {
+  constructor(private page: Page) {}
+  nav() {
+    return this.page.getByRole('navigation', { name: 'Hauptnavigation' });
+  }
+  async expectSignedIn() {
+    await expect(this.nav().getByRole('link', { name: 'Konto' })).toBeVisible();
+    await expect(this.nav().getByRole('button', { name: 'Abmelden' })).toBeVisible();
+  }
+  async expectSignedOut() {
+    await expect(this.nav().getByRole('link', { name: 'Anmelden' })).toBeVisible();
+  }
+  async logout() {
+    await this.nav().getByRole('button', { name: 'Abmelden' }).click();
+    await expect(this.page.getByRole('status')).toContainText('Sie haben sich abgemeldet.');
+  }
+}

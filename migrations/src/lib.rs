@@ -1,0 +1,15 @@
+//! The database schema's frozen history. Migrations never import entity types and carry no
+//! seed data (`dorfplatz demo` seeds); a released migration is never edited, only followed.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_foundation::Migration)]
+    }
+}

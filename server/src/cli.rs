@@ -1,0 +1,201 @@
+//! The command line. Every command but `serve` runs and exits.
+
+use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
+use app::error::AppError;
+use app::server::{accounts, audit, demo};
+use clap::{Parser, Subcommand};
+
+use crate::settings::Settings;
+use crate::startup;
+
+/// Dorfplatz – Bürgerbeteiligung für Gemeinden.
+///
+/// Configuration comes from environment variables: DORFPLATZ_DATA_DIR (default ./data),
+/// DATABASE_URL (default sqlite://./data/dorfplatz.db; postgres://… for PostgreSQL),
+/// PUBLIC_URL (base of links in emails, default http://LEPTOS_SITE_ADDR), SMTP_URL (without
+/// it mail goes to ./data/mail/*.eml), MAIL_FROM, LEPTOS_SITE_ADDR (default 127.0.0.1:3000),
+/// LEPTOS_SITE_ROOT (default target/site), DORFPLATZ_SECRET_KEY (default: generated into
+/// the data directory), DORFPLATZ_TRUST_X_FORWARDED_FOR=1 behind a reverse proxy.
+#[derive(Parser, Debug)]
+#[command(name = "dorfplatz", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the website (the default): migrates the database first.
+    Serve,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Fill an empty database with a demo municipality (password of all demo accounts:
+    /// "dorfplatz-demo").
+    Demo {
+        /// Do nothing (and succeed) when the database already has accounts.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a confirmed account. The password comes from DORFPLATZ_PASSWORD or a prompt.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// board_member, staff or admin; may be given several times. Without it: a resident.
+        #[arg(long)]
+        role: Vec<String>,
+    },
+    /// Grant a role (board_member, staff, admin) to an existing account.
+    Grant {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Revoke a role from an account.
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check the hash chain of the audit trail; names the first broken entry.
+    Verify,
+}
+
+fn explain(err: AppError) -> String {
+    match err {
+        AppError::Validation { fields } => fields
+            .into_iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::NotFound => "Kein Konto mit dieser E-Mail-Adresse.".into(),
+        other => other.message(),
+    }
+}
+
+fn parse<T>(field: &str, r: Result<T, String>) -> Result<T, String> {
+    r.map_err(|m| format!("{field}: {m}"))
+}
+
+pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => startup::serve(settings).await,
+        Command::Migrate => {
+            startup::connect_and_migrate(&settings.database_url).await?;
+            println!("Datenbank ist auf dem neuesten Stand.");
+            Ok(())
+        }
+        Command::Demo { if_empty } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            if if_empty && !demo::is_empty(&db).await.map_err(explain)? {
+                println!("Die Datenbank enthält bereits Konten; keine Demo-Daten geschrieben.");
+                return Ok(());
+            }
+            demo::seed(&db).await.map_err(explain)?;
+            println!(
+                "Demo-Gemeinde angelegt. Konten (Passwort „{}“):",
+                demo::DEMO_PASSWORD
+            );
+            for a in demo::ACCOUNTS {
+                let roles: Vec<&str> = a.roles.iter().map(|r| r.label()).collect();
+                println!(
+                    "  {:<36} {}",
+                    a.email,
+                    if roles.is_empty() {
+                        "Einwohner/in".to_string()
+                    } else {
+                        roles.join(", ")
+                    }
+                );
+            }
+            Ok(())
+        }
+        Command::User { command } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            match command {
+                UserCommand::Create { email, name, role } => {
+                    let email = parse("--email", EmailAddress::parse(&email))?;
+                    let name = parse("--name", DisplayName::parse(&name))?;
+                    let roles = role
+                        .iter()
+                        .map(|r| parse("--role", Role::parse(r)))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let password = match std::env::var("DORFPLATZ_PASSWORD") {
+                        Ok(p) if !p.is_empty() => p,
+                        _ => rpassword::prompt_password("Passwort: ").map_err(|e| e.to_string())?,
+                    };
+                    let password = parse("Passwort", NewPassword::parse(&password))?;
+                    let id = accounts::create_confirmed(&db, &email, &name, &password, &roles)
+                        .await
+                        .map_err(explain)?;
+                    println!("Konto {id} für {email} angelegt.");
+                    Ok(())
+                }
+                UserCommand::Grant { email, role } => set_role(&db, &email, &role, true).await,
+                UserCommand::Revoke { email, role } => set_role(&db, &email, &role, false).await,
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let result = audit::verify(&db).await.map_err(|e| e.to_string())?;
+            match result.first_broken {
+                None => {
+                    println!(
+                        "Audit-Protokoll unversehrt: {} Einträge geprüft.",
+                        result.checked
+                    );
+                    Ok(())
+                }
+                Some((id, reason)) => Err(format!(
+                    "Audit-Protokoll beschädigt ab Eintrag {id}: {reason}"
+                )),
+            }
+        }
+    }
+}
+
+async fn set_role(
+    db: &sea_orm::DatabaseConnection,
+    email: &str,
+    role: &str,
+    grant: bool,
+) -> Result<(), String> {
+    let email = parse("--email", EmailAddress::parse(email))?;
+    let role = parse("--role", Role::parse(role))?;
+    let id = accounts::user_id_by_email(db, &email)
+        .await
+        .map_err(explain)?;
+    let changed = accounts::change_role(db, None, id, role, grant)
+        .await
+        .map_err(explain)?;
+    match (changed, grant) {
+        (true, true) => println!("{email} hat jetzt die Rolle {}.", role.label()),
+        (true, false) => println!("{email} hat die Rolle {} nicht mehr.", role.label()),
+        (false, true) => println!("{email} hatte die Rolle {} bereits.", role.label()),
+        (false, false) => println!("{email} hatte die Rolle {} nicht.", role.label()),
+    }
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! The `dorfplatz` server: settings, the router, the command line.
+
+pub mod cli;
+pub mod settings;
+pub mod startup;

@@ -1,0 +1,29 @@
+//! `dorfplatz`: serves the site (default), migrates, manages accounts, seeds the demo.
+
+use clap::Parser;
+use server::{cli, settings::Settings};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .init();
+    let args = cli::Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("Konfigurationsfehler: {err}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match cli::run(args, settings).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("Fehler: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

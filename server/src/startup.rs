@@ -1,0 +1,174 @@
+//! Wiring: database, state, router, listener and background workers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::server::{AppConfig, AppState, db, mail::Mailer, rate_limit::RateLimits};
+use app::{App, shell};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tower_http::compression::CompressionLayer;
+
+use crate::settings::Settings;
+
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("dorfplatz")
+        .site_root(settings.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(settings.site_addr)
+        .build()
+}
+
+/// Connects and brings the schema up to date.
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, String> {
+    let conn = db::connect(url)
+        .await
+        .map_err(|e| format!("Datenbank {url}: {e}"))?;
+    Migrator::up(&conn, None)
+        .await
+        .map_err(|e| format!("Migration: {e}"))?;
+    Ok(conn)
+}
+
+pub fn mailer(settings: &Settings) -> Result<Mailer, String> {
+    match &settings.smtp_url {
+        Some(url) => Mailer::smtp(url.expose_secret()),
+        None => Ok(Mailer::files(settings.mail_dir())),
+    }
+}
+
+pub fn state(settings: &Settings, db: DatabaseConnection, mailer: Mailer) -> AppState {
+    AppState {
+        leptos_options: leptos_options(settings),
+        db,
+        config: Arc::new(AppConfig {
+            public_url: settings.public_url.clone(),
+            secret_key: settings.secret_key.clone(),
+            mail_from: settings.mail_from.clone(),
+            trust_forwarded_for: settings.trust_forwarded_for,
+        }),
+        limits: Arc::new(RateLimits::new(settings.rate_limit_per_ip)),
+        mailer,
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(
+            state.clone(),
+            app::server::auth::load_session,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            app::server::http::origin_check,
+        ))
+        .layer(from_fn(app::server::http::security_headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match db::ping(&state.db).await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        ),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": "unreachable"})),
+            )
+        }
+    }
+}
+
+/// Starts the background work of one instance: mail delivery and rate-limit housekeeping.
+pub fn spawn_workers(state: &AppState) {
+    let worker_id = format!(
+        "{}-{}",
+        std::process::id(),
+        app::server::tokens::generate()
+            .chars()
+            .take(8)
+            .collect::<String>()
+    );
+    tokio::spawn(app::server::mail::worker::run(
+        state.db.clone(),
+        state.mailer.clone(),
+        state.config.mail_from.clone(),
+        worker_id,
+    ));
+    let limits = state.limits.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            limits.shrink();
+        }
+    });
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(settings: Settings) -> Result<(), String> {
+    use axum::serve::ListenerExt;
+    let db = connect_and_migrate(&settings.database_url).await?;
+    let state = state(&settings, db, mailer(&settings)?);
+    spawn_workers(&state);
+    let listener = tokio::net::TcpListener::bind(settings.site_addr)
+        .await
+        .map_err(|e| format!("{}: {e}", settings.site_addr))?
+        // axum 0.8 no longer disables Nagle; small responses would wait ~40 ms for ACKs.
+        .tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %err, "TCP_NODELAY could not be set");
+            }
+        });
+    tracing::info!("Dorfplatz läuft auf http://{}", settings.site_addr);
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

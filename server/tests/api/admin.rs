@@ -1,0 +1,262 @@
+use app::accounts::domain::Role;
+
+use crate::helpers::{TestApp, db_test, error_code, new_client};
+
+/// A server function's endpoint, a form that would otherwise be valid, and whether only
+/// administrators may call it.
+type Protected = (&'static str, &'static [(&'static str, &'static str)], bool);
+
+/// Every protected server function.
+const PROTECTED: &[Protected] = &[
+    // (endpoint, form, admin only)
+    ("admin_users", &[("query", ""), ("page", "0")], true),
+    (
+        "admin_set_role",
+        &[("user_id", "1"), ("role", "staff"), ("grant", "1")],
+        true,
+    ),
+    ("site_settings", &[], true),
+    (
+        "update_site_settings",
+        &[
+            ("municipality_name", "Gemeinde X"),
+            ("impressum", "I"),
+            ("privacy", "P"),
+        ],
+        true,
+    ),
+    (
+        "change_password",
+        &[
+            ("current_password", "sicheres-passwort"),
+            ("password", "neues-passwort-1"),
+        ],
+        false,
+    ),
+    (
+        "change_email",
+        &[
+            ("email", "neu@kalletal.example"),
+            ("current_password", "sicheres-passwort"),
+        ],
+        false,
+    ),
+    (
+        "delete_account",
+        &[("current_password", "sicheres-passwort")],
+        false,
+    ),
+];
+
+db_test!(
+    protected_functions_refuse_anonymous_and_wrong_role_callers,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.account_with_roles("admin@kalletal.example", &[Role::Admin])
+            .await;
+        let anonymous = new_client();
+        for (endpoint, form, _) in PROTECTED {
+            let (status, body) = error_code(app.call_with(&anonymous, endpoint, form).await).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (401, Some("unauthenticated")),
+                "{endpoint}"
+            );
+        }
+        // Staff and board members are not administrators.
+        app.account_with_roles("staff@kalletal.example", &[Role::Staff, Role::BoardMember])
+            .await;
+        let staff = new_client();
+        assert_eq!(
+            app.call_with(
+                &staff,
+                "login",
+                &[
+                    ("email", "staff@kalletal.example"),
+                    ("password", "sicheres-passwort")
+                ]
+            )
+            .await
+            .status(),
+            200
+        );
+        for (endpoint, form, admin_only) in PROTECTED.iter().filter(|p| p.2) {
+            let (status, body) = error_code(app.call_with(&staff, endpoint, form).await).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (403, Some("forbidden")),
+                "{endpoint} {admin_only}"
+            );
+        }
+        // Nothing changed: the settings are the defaults, no role was granted.
+        assert_eq!(app.count("site_settings").await, 0);
+        assert_eq!(app.count("user_roles").await, 3);
+    }
+);
+
+db_test!(
+    an_admin_grants_and_revokes_roles_with_an_audit_trail,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.account_with_roles("admin@kalletal.example", &[Role::Admin])
+            .await;
+        app.account_with_roles("ida@kalletal.example", &[]).await;
+        app.login("admin@kalletal.example", "sicheres-passwort")
+            .await;
+
+        let page: serde_json::Value = app
+            .call("admin_users", &[("query", "ida"), ("page", "0")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["total"], 1);
+        let ida = page["users"][0]["id"].as_i64().unwrap().to_string();
+
+        let res = app
+            .call(
+                "admin_set_role",
+                &[("user_id", &ida), ("role", "staff"), ("grant", "1")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let page: serde_json::Value = app
+            .call("admin_users", &[("query", "ida"), ("page", "0")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["users"][0]["roles"], serde_json::json!(["staff"]));
+
+        let (status, body) = error_code(
+            app.call(
+                "admin_set_role",
+                &[("user_id", &ida), ("role", "kaiser"), ("grant", "1")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            (status, body["fields"][0]["field"].as_str()),
+            (422, Some("role"))
+        );
+
+        app.call(
+            "admin_set_role",
+            &[("user_id", &ida), ("role", "staff"), ("grant", "0")],
+        )
+        .await;
+        assert_eq!(
+            app.count("audit_log WHERE action = 'role.granted' AND details LIKE '%staff%'")
+                .await,
+            1
+        );
+        assert_eq!(
+            app.count("audit_log WHERE action = 'role.revoked'").await,
+            1
+        );
+        let verification = app::server::audit::verify(&app.db).await.unwrap();
+        assert_eq!(verification.first_broken, None);
+        // The admin's own role (granted at creation), the grant and the revocation.
+        assert_eq!(verification.checked, 3);
+
+        // The last administrator cannot lose the role.
+        let me = app.me().await["id"].as_i64().unwrap().to_string();
+        let (status, _) = error_code(
+            app.call(
+                "admin_set_role",
+                &[("user_id", &me), ("role", "admin"), ("grant", "0")],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+    }
+);
+
+db_test!(
+    tampering_with_the_audit_trail_is_detected,
+    |backend| async move {
+        use sea_orm::ConnectionTrait;
+        let app = TestApp::spawn(backend).await;
+        app.account_with_roles("admin@kalletal.example", &[Role::Admin])
+            .await;
+        app.account_with_roles("jonas@kalletal.example", &[Role::Staff, Role::BoardMember])
+            .await;
+        app.account_with_roles("kim@kalletal.example", &[Role::Staff])
+            .await;
+        assert_eq!(
+            app::server::audit::verify(&app.db)
+                .await
+                .unwrap()
+                .first_broken,
+            None
+        );
+        app.db
+        .execute_unprepared("UPDATE audit_log SET details = '{\"role\":\"admin\",\"via\":\"cli\"}' WHERE id = 2")
+        .await
+        .unwrap();
+        let v = app::server::audit::verify(&app.db).await.unwrap();
+        assert_eq!(v.first_broken.map(|b| b.0), Some(2));
+        // Deleting an entry breaks the link of the next one.
+        app.db
+            .execute_unprepared("DELETE FROM audit_log WHERE id = 2")
+            .await
+            .unwrap();
+        let v = app::server::audit::verify(&app.db).await.unwrap();
+        assert_eq!(v.first_broken.map(|b| b.0), Some(3));
+    }
+);
+
+db_test!(
+    admins_edit_the_municipality_name_and_legal_texts,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.account_with_roles("admin@kalletal.example", &[Role::Admin])
+            .await;
+        app.login("admin@kalletal.example", "sicheres-passwort")
+            .await;
+        let (status, body) = error_code(
+            app.call(
+                "update_site_settings",
+                &[
+                    ("municipality_name", " "),
+                    ("impressum", ""),
+                    ("privacy", "ok"),
+                ],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(body["fields"].as_array().unwrap().len(), 2);
+        let res = app
+            .call(
+                "update_site_settings",
+                &[
+                    ("municipality_name", "Gemeinde Kalletal"),
+                    ("impressum", "**Rathaus** <script>x()</script>"),
+                    ("privacy", "Datenschutz-Text"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let html = app
+            .client
+            .get(app.url("/impressum"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("<strong>Rathaus</strong>"));
+        assert!(!html.contains("<script>x()"));
+        assert!(html.contains("Gemeinde Kalletal"));
+        assert_eq!(
+            app.count("audit_log WHERE action = 'settings.updated'")
+                .await,
+            1
+        );
+    }
+);

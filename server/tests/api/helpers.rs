@@ -1,0 +1,306 @@
+//! Test helpers: fresh databases, a spawned app with the in-memory mailer, form posts.
+
+use std::net::SocketAddr;
+
+use app::server::mail::{Mailer, SentMail, worker};
+use app::server::{AppState, tokens};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use secrecy::SecretSlice;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the test body once per database backend, as two tests.
+macro_rules! db_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::helpers::Backend::Postgres).await
+            }
+        }
+    };
+}
+pub(crate) use db_test;
+
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// A database that exists for one test and is dropped after it.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> Self {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}/test.db", dir.path().display());
+                Self {
+                    url,
+                    pg_name: None,
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => {
+                let name = format!(
+                    "dorfplatz_test_{}",
+                    tokens::generate()
+                        .to_lowercase()
+                        .replace(['-', '_'], "")
+                        .chars()
+                        .take(16)
+                        .collect::<String>()
+                );
+                let admin = Database::connect(format!("{}/postgres", postgres_admin_url()))
+                    .await
+                    .unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                Self {
+                    url: format!("{}/{name}", postgres_admin_url()),
+                    pg_name: Some(name),
+                    _dir: None,
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside async; a short-lived runtime of its own does the cleanup.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    if let Ok(admin) =
+                        Database::connect(format!("{}/postgres", postgres_admin_url())).await
+                    {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                        let _ = admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    _test_db: TestDb,
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        let test_db = TestDb::new(backend).await;
+        let db = server::startup::connect_and_migrate(&test_db.url)
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState {
+            leptos_options: leptos::prelude::LeptosOptions::builder()
+                .output_name("dorfplatz")
+                .site_root("target/site")
+                .site_addr(addr)
+                .build(),
+            db: db.clone(),
+            config: std::sync::Arc::new(app::server::AppConfig {
+                public_url: url::Url::parse(&format!("http://{addr}")).unwrap(),
+                secret_key: SecretSlice::from(vec![7u8; 32]),
+                mail_from: "Dorfplatz Test <test@dorfplatz.example>".into(),
+                trust_forwarded_for: false,
+            }),
+            limits: Default::default(),
+            mailer: Mailer::memory(),
+        };
+        let router = server::startup::router(state.clone());
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Self {
+            addr,
+            state,
+            client: new_client(),
+            db,
+            _test_db: test_db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Calls a server function the way the enhanced form does (JSON answer, real status).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.call_with(&self.client, endpoint, form).await
+    }
+
+    pub async fn call_with(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("origin", format!("http://{}", self.addr))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Delivers the outbox through the in-memory mailer and returns everything sent so far.
+    pub async fn deliver_mail(&self) -> Vec<SentMail> {
+        worker::deliver_due(
+            &self.db,
+            &self.state.mailer,
+            &self.state.config.mail_from,
+            "test",
+            1000,
+        )
+        .await
+        .unwrap();
+        self.state.mailer.sent()
+    }
+
+    pub async fn mail_to(&self, to: &str) -> Vec<SentMail> {
+        self.deliver_mail()
+            .await
+            .into_iter()
+            .filter(|m| m.to == to)
+            .collect()
+    }
+
+    /// The token of the last link to `path` (e.g. `/confirm`) mailed to `to`.
+    pub async fn token_from_mail(&self, to: &str, path: &str) -> String {
+        let mails = self.mail_to(to).await;
+        let needle = format!("{path}?token=");
+        mails
+            .iter()
+            .rev()
+            .find_map(|m| {
+                m.text
+                    .split_whitespace()
+                    .find_map(|w| w.split_once(&needle).map(|(_, t)| t.to_owned()))
+            })
+            .unwrap_or_else(|| panic!("no {path} link mailed to {to}: {mails:#?}"))
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+
+    /// Registers, confirms and logs in `email` on the app's own client.
+    pub async fn signed_in_resident(&self, email: &str) {
+        self.register(email, "Anna Schmidt", "sicheres-passwort")
+            .await;
+        let token = self.token_from_mail(email, "/confirm").await;
+        assert_eq!(
+            self.call("confirm_email", &[("token", &token)])
+                .await
+                .status(),
+            200
+        );
+        self.login(email, "sicheres-passwort").await;
+    }
+
+    pub async fn register(&self, email: &str, name: &str, password: &str) -> reqwest::Response {
+        self.call(
+            "register",
+            &[
+                ("email", email),
+                ("display_name", name),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        let res = self
+            .call("login", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(res.status(), 200, "login of {email} failed");
+        res
+    }
+
+    /// Creates a confirmed account with roles directly (as the command line does).
+    pub async fn account_with_roles(&self, email: &str, roles: &[app::accounts::domain::Role]) {
+        use app::accounts::domain::{DisplayName, EmailAddress, NewPassword};
+        app::server::accounts::create_confirmed(
+            &self.db,
+            &EmailAddress::parse(email).unwrap(),
+            &DisplayName::parse("Test Person").unwrap(),
+            &NewPassword::parse("sicheres-passwort").unwrap(),
+            roles,
+        )
+        .await
+        .unwrap();
+    }
+
+    pub async fn me(&self) -> serde_json::Value {
+        self.call("me", &[]).await.json().await.unwrap()
+    }
+}
+
+/// The JSON error code of a failed server-function call.
+pub async fn error_code(res: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body)
+}

@@ -1,0 +1,99 @@
+use app::server::mail::{Mailer, Rendered, enqueue, worker};
+use sea_orm::ConnectionTrait;
+
+use crate::helpers::{Backend, TestApp, db_test};
+
+fn message(n: usize) -> Rendered {
+    Rendered {
+        subject: format!("Nachricht {n}"),
+        text: "Text".into(),
+        html: "<p>Text</p>".into(),
+        attachments: Vec::new(),
+    }
+}
+
+db_test!(
+    an_smtp_outage_loses_no_mail_and_sends_none_twice,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        enqueue(&app.db, "lisa@kalletal.example", message(1))
+            .await
+            .unwrap();
+        // Nothing listens on port 1: delivery fails and is retried later.
+        let down = Mailer::smtp("smtp://127.0.0.1:1").unwrap();
+        let tried = worker::deliver_due(&app.db, &down, "Test <t@dorfplatz.example>", "w1", 10)
+            .await
+            .unwrap();
+        assert_eq!(tried, 1);
+        assert_eq!(
+            app.count("outbox WHERE sent_at IS NULL AND attempts = 1 AND last_error IS NOT NULL")
+                .await,
+            1
+        );
+        // Not due yet: the backoff holds it back.
+        assert_eq!(
+            worker::deliver_due(
+                &app.db,
+                &app.state.mailer,
+                "Test <t@dorfplatz.example>",
+                "w1",
+                10
+            )
+            .await
+            .unwrap(),
+            0
+        );
+        app.db
+            .execute_unprepared("UPDATE outbox SET next_attempt_at = created_at")
+            .await
+            .unwrap();
+        assert_eq!(app.deliver_mail().await.len(), 1);
+        assert_eq!(
+            app.deliver_mail().await.len(),
+            1,
+            "a sent message is never sent again"
+        );
+        assert_eq!(app.count("outbox WHERE sent_at IS NOT NULL").await, 1);
+    }
+);
+
+db_test!(
+    parallel_workers_send_each_message_once,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        for n in 0..40 {
+            enqueue(&app.db, &format!("p{n}@kalletal.example"), message(n))
+                .await
+                .unwrap();
+        }
+        let workers: Vec<_> = (0..4)
+            .map(|i| {
+                let db = app.db.clone();
+                let mailer = app.state.mailer.clone();
+                tokio::spawn(async move {
+                    worker::deliver_due(
+                        &db,
+                        &mailer,
+                        "Test <t@dorfplatz.example>",
+                        &format!("w{i}"),
+                        100,
+                    )
+                    .await
+                    .unwrap()
+                })
+            })
+            .collect();
+        let mut attempted = 0;
+        for w in workers {
+            attempted += w.await.unwrap();
+        }
+        assert_eq!(attempted, 40);
+        let mut recipients: Vec<String> =
+            app.state.mailer.sent().into_iter().map(|m| m.to).collect();
+        recipients.sort();
+        recipients.dedup();
+        assert_eq!(recipients.len(), 40);
+        assert_eq!(app.state.mailer.sent().len(), 40);
+        let _ = Backend::Sqlite;
+    }
+);
