@@ -9,9 +9,12 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_OPT_VERSION := 0.116.1
 # The wasm-bindgen CLI must match the crate exactly; the crate is pinned in Cargo.toml.
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
-BIN := target/server-release/dorfplatz
+# cargo puts binaries under CARGO_TARGET_DIR when it is set (CI keeps one outside the clone);
+# the site always goes to ./target/site (site-root in Cargo.toml).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+BIN := $(TARGET_DIR)/server-release/dorfplatz
 
-.PHONY: help tools build run demo test lint test-rust test-e2e e2e-deps postgres bench clean
+.PHONY: help tools build run test lint test-rust test-e2e e2e-deps postgres bench clean
 
 help:
 	@echo "make run    – build, migrate, seed the demo into an empty database, serve on http://127.0.0.1:3000"
@@ -55,13 +58,13 @@ test-rust: postgres
 	cargo test -p server
 
 test-e2e: e2e-deps build
-	cd end2end && npx playwright test
+	cd end2end && DORFPLATZ_BIN=$(abspath $(BIN)) LEPTOS_SITE_ROOT=$(abspath target/site) npx playwright test
 
 test: tools e2e-deps lint test-rust test-e2e
 
 bench: build
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
-	bash bench/http.sh
+	DORFPLATZ_BIN=$(abspath $(BIN)) bash bench/http.sh
 
 clean:
 	cargo clean

@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="$(mktemp -d)"
+BIN="${DORFPLATZ_BIN:-target/server-release/dorfplatz}"
 trap 'kill "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 export DORFPLATZ_DATA_DIR="$DATA" LEPTOS_SITE_ADDR=127.0.0.1:3200 PUBLIC_URL=http://127.0.0.1:3200
-target/server-release/dorfplatz demo >/dev/null
-RUST_LOG=warn target/server-release/dorfplatz serve & PID=$!
+"$BIN" demo >/dev/null
+RUST_LOG=warn "$BIN" serve & PID=$!
 for _ in $(seq 1 50); do curl -fs http://127.0.0.1:3200/healthz >/dev/null && break; sleep 0.2; done
 rate() { wrk -t2 -c50 -d10s "$1" | awk '/Requests\/sec/ {print $2}'; }
 page=$(rate http://127.0.0.1:3200/)

@@ -90,7 +90,7 @@ test('an administrator grants a role on the admin page', async ({ page }) => {
   await expectAccessible(page);
   await page.getByLabel('Suche nach Name oder E-Mail-Adresse').fill('sabine');
   await page.getByRole('button', { name: 'Suchen' }).click();
-  await expect(page.getByText('1 Konten gefunden.')).toBeVisible();
+  await expect(page.getByText('1 Konto gefunden.')).toBeVisible();
   await page.getByRole('button', { name: 'Verwaltung gewähren: Sabine Krüger' }).click();
   await expect(page.getByRole('status')).toContainText('Die Rolle wurde geändert.');
   await expect(page.getByRole('button', { name: 'Verwaltung entziehen: Sabine Krüger' })).toBeVisible();

@@ -56,7 +56,7 @@ fn UserList() -> impl IntoView {
                         let current = data.page + 1;
                         let q = q();
                         view! {
-                            <p>{format!("{} Konten gefunden.", data.total)}</p>
+                            <p>{if data.total == 1 { "1 Konto gefunden.".to_string() } else { format!("{} Konten gefunden.", data.total) }}</p>
                             <div class="table-scroll">
                             <table class="data">
                                 <caption class="visually-hidden">"Konten mit ihren Rollen"</caption>
