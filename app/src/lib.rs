@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod components;
 pub mod error;
+pub mod petitions;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod site;
@@ -19,6 +20,7 @@ use accounts::pages::{
     AccountPage, ConfirmPage, LoginPage, NewPasswordPage, PasswordResetPage, RegisterPage,
 };
 use admin::pages::{AdminSettingsPage, AdminUsersPage};
+use petitions::pages::MunicipalityPage;
 use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage};
 
 /// The HTML document around every server-rendered page.
@@ -93,6 +95,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/municipality") view=MunicipalityPage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
             </Routes>

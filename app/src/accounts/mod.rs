@@ -21,6 +21,11 @@ impl Me {
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// Council staff; administrators may do everything staff may.
+    pub fn is_staff(&self) -> bool {
+        self.has_role(Role::Staff) || self.has_role(Role::Admin)
+    }
 }
 
 /// Only local paths are followed after login: no open redirect to another site.

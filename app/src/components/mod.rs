@@ -192,3 +192,79 @@ pub fn TextArea(
         </div>
     }
 }
+
+/// Renders `children` for signed-in users whom `allow` admits; sends guests to the login
+/// and tells everyone else (with a real 403) that they may not. This only shapes the page:
+/// every server function checks the caller again on its own.
+#[component]
+pub fn Restricted(
+    #[prop(into)] next: String,
+    allow: fn(&crate::accounts::Me) -> bool,
+    denial: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    use leptos_router::components::Redirect;
+    let layout = expect_context::<crate::LayoutResource>();
+    let children = StoredValue::new(children);
+    let next = StoredValue::new(next);
+    view! {
+        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            {move || Suspend::new(async move {
+                match layout.await.ok().and_then(|l| l.me) {
+                    None => view! {
+                        <Redirect path=format!("/login?notice=login_required&next={}", next.get_value()) />
+                    }.into_any(),
+                    Some(me) if !allow(&me) => {
+                        crate::site::pages::set_status(403);
+                        view! {
+                            <h1>"Keine Berechtigung"</h1>
+                            <p>{denial}</p>
+                        }.into_any()
+                    }
+                    Some(_) => children.with_value(|c| c()).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A labelled choice from a fixed list, with the same error wiring as [`Field`].
+#[component]
+pub fn Select(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(into, default = "f".into())] form: String,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
+    #[prop(into, optional)] selected: Option<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("{form}-{name}");
+    let error_id = format!("{id}-error");
+    let field_name = name.clone();
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
+    let described_by = {
+        let error_id = error_id.clone();
+        move || message.get().is_some().then(|| error_id.clone())
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <select
+                id=id.clone()
+                name=name
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = selected.as_deref() == Some(value.as_str());
+                        view! { <option value=value selected=is_selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

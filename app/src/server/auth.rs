@@ -152,6 +152,16 @@ pub fn require_role(role: Role) -> Result<SessionUser, AppError> {
     }
 }
 
+/// Council staff or administrators.
+pub fn require_staff() -> Result<SessionUser, AppError> {
+    let user = require_user()?;
+    if user.is_staff() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Creates a session row and returns the raw token for the cookie.
 pub async fn create_session<C: ConnectionTrait>(
     db: &C,

@@ -5,9 +5,11 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use super::accounts::create_confirmed;
 use super::entities::user;
-use super::site;
+use super::{municipality, site};
 use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::error::AppError;
+use crate::petitions::Municipality;
+use crate::petitions::rules::State;
 
 /// The password of every demo account (documented in the README; demo data only).
 pub const DEMO_PASSWORD: &str = "dorfplatz-demo";
@@ -80,6 +82,20 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), AppError> {
     site::put(db, site::MUNICIPALITY_NAME, "Gemeinde Kalletal").await?;
     site::put(db, site::IMPRESSUM, IMPRESSUM).await?;
     site::put(db, site::PRIVACY, PRIVACY).await?;
+    // Figures of the size of Kalletal; the eligible citizens as after a municipal election.
+    municipality::update(
+        db,
+        None,
+        &Municipality {
+            name: "Gemeinde Kalletal".into(),
+            state: State::NordrheinWestfalen,
+            population: Some(13_904),
+            eligible_citizens: Some(11_387),
+            eligible_source: "Wahlberechtigte der Kommunalwahl 2025 (Demo)".into(),
+            eligible_reference_date: chrono::NaiveDate::from_ymd_opt(2025, 9, 14),
+        },
+    )
+    .await?;
     let password = NewPassword::parse(DEMO_PASSWORD).map_err(|m| AppError::field("password", m))?;
     for a in ACCOUNTS {
         let email = EmailAddress::parse(a.email).map_err(|m| AppError::field("email", m))?;

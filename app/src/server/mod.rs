@@ -10,6 +10,7 @@ pub mod entities;
 pub mod http;
 pub mod mail;
 pub mod markdown;
+pub mod municipality;
 pub mod passwords;
 pub mod rate_limit;
 pub mod site;

@@ -23,10 +23,10 @@ fn default_for(key: &str) -> &'static str {
     match key {
         MUNICIPALITY_NAME => DEFAULT_MUNICIPALITY,
         IMPRESSUM => {
-            "Das Impressum wurde noch nicht hinterlegt. Die Administration trägt es unter „Verwaltung → Einstellungen“ ein."
+            "Das Impressum wurde noch nicht hinterlegt. Die Administration trägt es unter „Administration → Einstellungen“ ein."
         }
         PRIVACY => {
-            "Die Datenschutzerklärung wurde noch nicht hinterlegt. Die Administration trägt sie unter „Verwaltung → Einstellungen“ ein."
+            "Die Datenschutzerklärung wurde noch nicht hinterlegt. Die Administration trägt sie unter „Administration → Einstellungen“ ein."
         }
         _ => "",
     }

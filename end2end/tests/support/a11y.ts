@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { Page, expect } from '@playwright/test';
+import { Browser, Page, expect } from '@playwright/test';
 
 /** axe-core on the current page: no serious or critical WCAG 2.1 A/AA violation. */
 export async function expectAccessible(page: Page): Promise<void> {
@@ -10,4 +10,19 @@ export async function expectAccessible(page: Page): Promise<void> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   expect(serious, `${page.url()}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+/**
+ * axe-core needs scripts, so a page seen without JavaScript is checked by loading the same
+ * URL (same server-rendered markup) in a second context that allows them.
+ */
+export async function expectAccessibleWithoutScripts(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext({ javaScriptEnabled: true, locale: 'de-DE' });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await expectAccessible(page);
+  } finally {
+    await context.close();
+  }
 }

@@ -2,20 +2,39 @@ use app::accounts::domain::Role;
 
 use crate::helpers::{TestApp, db_test, error_code, new_client};
 
-/// A server function's endpoint, a form that would otherwise be valid, and whether only
-/// administrators may call it.
-type Protected = (&'static str, &'static [(&'static str, &'static str)], bool);
+/// Who may call a protected server function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Admin,
+    Staff,
+    AnyAccount,
+}
+use Who::*;
+
+/// A server function's endpoint, a form that would otherwise be valid, and who may call it.
+type Protected = (&'static str, &'static [(&'static str, &'static str)], Who);
 
 /// Every protected server function.
 const PROTECTED: &[Protected] = &[
-    // (endpoint, form, admin only)
-    ("admin_users", &[("query", ""), ("page", "0")], true),
+    // (endpoint, form, who may call it)
+    ("admin_users", &[("query", ""), ("page", "0")], Admin),
     (
         "admin_set_role",
         &[("user_id", "1"), ("role", "staff"), ("grant", "1")],
-        true,
+        Admin,
     ),
-    ("site_settings", &[], true),
+    ("site_settings", &[], Admin),
+    (
+        "update_municipality",
+        &[
+            ("state", "NW"),
+            ("population", "14012"),
+            ("eligible_citizens", "11520"),
+            ("eligible_source", "Kommunalwahl 2025"),
+            ("eligible_reference_date", "2025-09-14"),
+        ],
+        Staff,
+    ),
     (
         "update_site_settings",
         &[
@@ -23,7 +42,7 @@ const PROTECTED: &[Protected] = &[
             ("impressum", "I"),
             ("privacy", "P"),
         ],
-        true,
+        Admin,
     ),
     (
         "change_password",
@@ -31,7 +50,7 @@ const PROTECTED: &[Protected] = &[
             ("current_password", "sicheres-passwort"),
             ("password", "neues-passwort-1"),
         ],
-        false,
+        AnyAccount,
     ),
     (
         "change_email",
@@ -39,12 +58,12 @@ const PROTECTED: &[Protected] = &[
             ("email", "neu@kalletal.example"),
             ("current_password", "sicheres-passwort"),
         ],
-        false,
+        AnyAccount,
     ),
     (
         "delete_account",
         &[("current_password", "sicheres-passwort")],
-        false,
+        AnyAccount,
     ),
 ];
 
@@ -80,17 +99,42 @@ db_test!(
             .status(),
             200
         );
-        for (endpoint, form, admin_only) in PROTECTED.iter().filter(|p| p.2) {
+        for (endpoint, form, _) in PROTECTED.iter().filter(|p| p.2 == Admin) {
             let (status, body) = error_code(app.call_with(&staff, endpoint, form).await).await;
             assert_eq!(
                 (status, body["code"].as_str()),
                 (403, Some("forbidden")),
-                "{endpoint} {admin_only}"
+                "{endpoint}"
+            );
+        }
+        // A resident is neither staff nor administrator.
+        app.account_with_roles("ida@kalletal.example", &[]).await;
+        let resident = new_client();
+        app.call_with(
+            &resident,
+            "login",
+            &[
+                ("email", "ida@kalletal.example"),
+                ("password", "sicheres-passwort"),
+            ],
+        )
+        .await;
+        for (endpoint, form, who) in PROTECTED.iter().filter(|p| p.2 != AnyAccount) {
+            let (status, body) = error_code(app.call_with(&resident, endpoint, form).await).await;
+            assert_eq!(
+                (status, body["code"].as_str()),
+                (403, Some("forbidden")),
+                "{endpoint} {who:?}"
             );
         }
         // Nothing changed: the settings are the defaults, no role was granted.
         assert_eq!(app.count("site_settings").await, 0);
         assert_eq!(app.count("user_roles").await, 3);
+        assert_eq!(
+            app.count("audit_log WHERE action = 'municipality.updated'")
+                .await,
+            0
+        );
     }
 );
 

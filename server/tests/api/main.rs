@@ -8,5 +8,6 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod municipality;
 mod outbox;
 mod platform;

@@ -23,7 +23,7 @@ fn SettingsForm() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let current = Resource::new(move || action.version().get(), |_| get_site_settings());
     view! {
-        <h1>"Verwaltung: Einstellungen"</h1>
+        <h1>"Administration: Einstellungen"</h1>
         <AdminNav />
         <Notice />
         <ErrorSummary error />

@@ -38,7 +38,7 @@ fn UserList() -> impl IntoView {
         |(q, page, _)| list_users(q, page - 1),
     );
     view! {
-        <h1>"Verwaltung: Konten und Rollen"</h1>
+        <h1>"Administration: Konten und Rollen"</h1>
         <AdminNav />
         <Notice />
         <ErrorSummary error=role_error />

@@ -38,7 +38,10 @@ pub fn Header() -> impl IntoView {
                                 match me {
                                     Some(me) => view! {
                                         {me.has_role(Role::Admin).then(|| view! {
-                                            <li><A href="/admin/users">"Verwaltung"</A></li>
+                                            <li><A href="/admin/users">"Administration"</A></li>
+                                        })}
+                                        {me.is_staff().then(|| view! {
+                                            <li><A href="/staff/municipality">"Verwaltung"</A></li>
                                         })}
                                         <li><A href="/account">"Konto"</A></li>
                                         <li>
