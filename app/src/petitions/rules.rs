@@ -600,7 +600,7 @@ pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
 
 /// "9 %" or "7,5 %".
 fn percent(basis_points: u32) -> String {
-    if basis_points % 100 == 0 {
+    if basis_points.is_multiple_of(100) {
         format!("{} %", basis_points / 100)
     } else {
         format!(
@@ -616,7 +616,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
