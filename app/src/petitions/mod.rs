@@ -2,8 +2,10 @@
 //! the quorum is computed from, and the procedure.
 
 pub mod api;
+pub mod lifecycle;
 pub mod pages;
 pub mod rules;
+pub mod signer;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,335 @@
+//! The data a signature must carry so that the administration can identify the signer in the
+//! resident register: names, date of birth, address. Parsed into small types with German
+//! messages for the field that is wrong; the server always parses again.
+//!
+//! Parsing checks form, not eligibility: a 15-year-old's signature is recorded and later
+//! decided as `underage` against the register, but a date of birth in the future is a typing
+//! error the signer can fix at once.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldErrors};
+
+pub const NAME_MAX_CHARS: usize = 100;
+pub const HOUSE_NUMBER_MAX_CHARS: usize = 12;
+/// Older than this is a typing error, not a signer.
+pub const MAX_AGE_YEARS: u32 = 120;
+/// Younger than this is a typing error too (often the current year typed by mistake).
+pub const MIN_PLAUSIBLE_AGE_YEARS: u32 = 10;
+
+/// The fields as a form or a CSV line delivers them (names as in the issue and the forms).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerInput {
+    pub family_name: String,
+    pub given_names: String,
+    pub birth_date: String,
+    pub street: String,
+    pub house_number: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+/// A signer's data after parsing: trimmed, inner white space collapsed, date parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    pub family_name: String,
+    pub given_names: String,
+    pub birth_date: NaiveDate,
+    pub street: String,
+    pub house_number: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+impl Signer {
+    /// Parses every field and reports all problems at once, each at its field.
+    pub fn parse(input: &SignerInput, today: NaiveDate) -> Result<Signer, AppError> {
+        let mut errors = FieldErrors::new();
+        let family_name = errors.check(
+            "family_name",
+            name(
+                &input.family_name,
+                "Ihren Familiennamen",
+                "Der Familienname",
+            ),
+        );
+        let given_names = errors.check(
+            "given_names",
+            name(&input.given_names, "Ihren Vornamen", "Der Vorname"),
+        );
+        let birth_date = errors.check("birth_date", birth_date(&input.birth_date, today));
+        let street = errors.check("street", street(&input.street));
+        let house_number = errors.check("house_number", house_number(&input.house_number));
+        let postal_code = errors.check("postal_code", postal_code(&input.postal_code));
+        let city = errors.check("city", name(&input.city, "den Ort", "Der Ort"));
+        errors.into_result()?;
+        match (
+            family_name,
+            given_names,
+            birth_date,
+            street,
+            house_number,
+            postal_code,
+            city,
+        ) {
+            (
+                Some(family_name),
+                Some(given_names),
+                Some(birth_date),
+                Some(street),
+                Some(house_number),
+                Some(postal_code),
+                Some(city),
+            ) => Ok(Signer {
+                family_name,
+                given_names,
+                birth_date,
+                street,
+                house_number,
+                postal_code,
+                city,
+            }),
+            _ => Err(AppError::Internal),
+        }
+    }
+}
+
+fn collapse(input: &str) -> String {
+    input.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A person's or place's name: letters (any script), spaces, hyphens, apostrophes, dots.
+fn name(input: &str, ask: &str, subject: &str) -> Result<String, String> {
+    let value = collapse(input);
+    if value.is_empty() {
+        return Err(format!("Bitte geben Sie {ask} ein."));
+    }
+    if value.chars().count() > NAME_MAX_CHARS {
+        return Err(format!(
+            "{subject} darf höchstens {NAME_MAX_CHARS} Zeichen lang sein."
+        ));
+    }
+    let allowed = |c: char| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.');
+    if !value.chars().any(char::is_alphabetic) || !value.chars().all(allowed) {
+        return Err(format!(
+            "{subject} darf nur Buchstaben, Leerzeichen, Bindestriche, Apostrophe und Punkte enthalten."
+        ));
+    }
+    Ok(value)
+}
+
+fn street(input: &str) -> Result<String, String> {
+    let value = collapse(input);
+    if value.is_empty() {
+        return Err("Bitte geben Sie die Straße ein.".into());
+    }
+    if value.chars().count() > NAME_MAX_CHARS {
+        return Err(format!(
+            "Die Straße darf höchstens {NAME_MAX_CHARS} Zeichen lang sein."
+        ));
+    }
+    let allowed = |c: char| {
+        c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '’' | '.' | '/' | '(' | ')')
+    };
+    if !value.chars().any(char::is_alphabetic) || !value.chars().all(allowed) {
+        return Err(
+            "Bitte geben Sie die Straße ohne Sonderzeichen ein, zum Beispiel „Lange Straße“."
+                .into(),
+        );
+    }
+    Ok(value)
+}
+
+/// "12", "12a", "12 A", "3-5", "7/1": starts with a digit.
+fn house_number(input: &str) -> Result<String, String> {
+    let value = collapse(input);
+    if value.is_empty() {
+        return Err("Bitte geben Sie die Hausnummer ein.".into());
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.');
+    if value.chars().count() > HOUSE_NUMBER_MAX_CHARS
+        || !value.starts_with(|c: char| c.is_ascii_digit())
+        || !value.chars().all(allowed)
+    {
+        return Err("Bitte geben Sie eine Hausnummer wie „12“ oder „12a“ ein.".into());
+    }
+    Ok(value)
+}
+
+fn postal_code(input: &str) -> Result<String, String> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err("Bitte geben Sie die Postleitzahl ein.".into());
+    }
+    if value.len() != 5 || !value.chars().all(|c| c.is_ascii_digit()) {
+        return Err("Die Postleitzahl hat fünf Ziffern, zum Beispiel 32689.".into());
+    }
+    Ok(value.to_owned())
+}
+
+/// Accepts what browsers send for a date input (`JJJJ-MM-TT`) and the German form
+/// (`TT.MM.JJJJ`) that paper lists are typed in.
+pub fn birth_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Err("Bitte geben Sie Ihr Geburtsdatum ein.".into());
+    }
+    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y"))
+        .map_err(|_| {
+            "Bitte geben Sie das Geburtsdatum als Datum ein, zum Beispiel 17.05.1980.".to_string()
+        })?;
+    if date > today {
+        return Err("Das Geburtsdatum liegt in der Zukunft.".into());
+    }
+    let years_ago = |n: u32| today.checked_sub_months(Months::new(12 * n));
+    if years_ago(MAX_AGE_YEARS).is_some_and(|limit| date < limit) {
+        return Err(format!(
+            "Bitte prüfen Sie das Geburtsdatum: Es liegt mehr als {MAX_AGE_YEARS} Jahre zurück."
+        ));
+    }
+    if years_ago(MIN_PLAUSIBLE_AGE_YEARS).is_some_and(|limit| date > limit) {
+        return Err(format!(
+            "Bitte prüfen Sie das Geburtsdatum: Das Jahr {} ist nicht plausibel.",
+            date.year()
+        ));
+    }
+    Ok(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
+    }
+
+    fn valid() -> SignerInput {
+        SignerInput {
+            family_name: " Müller-Lüdenscheidt ".into(),
+            given_names: "Hans  Peter".into(),
+            birth_date: "1980-05-17".into(),
+            street: "Lange Str.".into(),
+            house_number: "12 a".into(),
+            postal_code: "32689".into(),
+            city: "Kalletal".into(),
+        }
+    }
+
+    fn fields_of(err: AppError) -> Vec<(String, String)> {
+        match err {
+            AppError::Validation { fields } => {
+                fields.into_iter().map(|f| (f.field, f.message)).collect()
+            }
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_complete_signer_is_parsed_and_tidied() {
+        let s = Signer::parse(&valid(), today()).unwrap();
+        assert_eq!(s.family_name, "Müller-Lüdenscheidt");
+        assert_eq!(s.given_names, "Hans Peter");
+        assert_eq!(s.birth_date, NaiveDate::from_ymd_opt(1980, 5, 17).unwrap());
+        assert_eq!(s.house_number, "12 a");
+        // The German date form works as well (paper lists).
+        let paper = SignerInput {
+            birth_date: "17.05.1980".into(),
+            ..valid()
+        };
+        assert_eq!(
+            Signer::parse(&paper, today()).unwrap().birth_date,
+            s.birth_date
+        );
+        // Names from every script, apostrophes and particles.
+        let other = SignerInput {
+            family_name: "O’Neill".into(),
+            given_names: "Zoë Ağca".into(),
+            street: "Am Alten Hof (Hinterhaus)".into(),
+            house_number: "7/1".into(),
+            ..valid()
+        };
+        assert!(Signer::parse(&other, today()).is_ok());
+    }
+
+    #[test]
+    fn each_bad_field_is_named_with_a_german_message() {
+        // (field, value, part of the message)
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "family_name",
+                "",
+                "Bitte geben Sie Ihren Familiennamen ein.",
+            ),
+            ("family_name", "M<script>", "nur Buchstaben"),
+            ("family_name", "1234", "nur Buchstaben"),
+            ("given_names", "   ", "Bitte geben Sie Ihren Vornamen ein."),
+            ("birth_date", "", "Bitte geben Sie Ihr Geburtsdatum ein."),
+            ("birth_date", "2027-01-01", "in der Zukunft"),
+            ("birth_date", "1890-01-01", "mehr als 120 Jahre"),
+            ("birth_date", "2026-01-01", "nicht plausibel"),
+            ("birth_date", "31.02.1980", "als Datum"),
+            ("birth_date", "gestern", "als Datum"),
+            ("street", "", "Bitte geben Sie die Straße ein."),
+            ("street", "<b>Weg</b>", "ohne Sonderzeichen"),
+            ("house_number", "", "Hausnummer ein"),
+            ("house_number", "a12", "wie „12“"),
+            ("house_number", "12345678901234", "wie „12“"),
+            ("postal_code", "", "Postleitzahl ein"),
+            ("postal_code", "3268", "fünf Ziffern"),
+            ("postal_code", "32689a", "fünf Ziffern"),
+            ("city", "", "Bitte geben Sie den Ort ein."),
+        ];
+        for &(field, value, message) in cases {
+            let mut input = valid();
+            let slot = match field {
+                "family_name" => &mut input.family_name,
+                "given_names" => &mut input.given_names,
+                "birth_date" => &mut input.birth_date,
+                "street" => &mut input.street,
+                "house_number" => &mut input.house_number,
+                "postal_code" => &mut input.postal_code,
+                _ => &mut input.city,
+            };
+            *slot = value.to_owned();
+            let fields = fields_of(Signer::parse(&input, today()).unwrap_err());
+            assert_eq!(fields.len(), 1, "{field}={value}: {fields:?}");
+            assert_eq!(fields[0].0, field);
+            assert!(
+                fields[0].1.contains(message),
+                "{field}={value}: {}",
+                fields[0].1
+            );
+        }
+    }
+
+    #[test]
+    fn all_problems_are_reported_at_once() {
+        let fields = fields_of(Signer::parse(&SignerInput::default(), today()).unwrap_err());
+        let names: Vec<_> = fields.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "family_name",
+                "given_names",
+                "birth_date",
+                "street",
+                "house_number",
+                "postal_code",
+                "city"
+            ]
+        );
+    }
+
+    #[test]
+    fn oversized_names_are_refused() {
+        let long = SignerInput {
+            family_name: "a".repeat(101),
+            ..valid()
+        };
+        let fields = fields_of(Signer::parse(&long, today()).unwrap_err());
+        assert!(fields[0].1.contains("höchstens 100 Zeichen"));
+    }
+}
