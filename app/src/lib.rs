@@ -20,7 +20,7 @@ use accounts::pages::{
     AccountPage, ConfirmPage, LoginPage, NewPasswordPage, PasswordResetPage, RegisterPage,
 };
 use admin::pages::{AdminSettingsPage, AdminUsersPage};
-use petitions::pages::MunicipalityPage;
+use petitions::pages::{MunicipalityPage, PetitionsPage};
 use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage};
 
 /// The HTML document around every server-rendered page.
@@ -95,6 +95,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/petitions") view=PetitionsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/municipality") view=MunicipalityPage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />

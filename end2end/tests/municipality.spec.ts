@@ -43,3 +43,15 @@ test('residents cannot open the staff page', async ({ page }) => {
   expect(res?.status()).toBe(403);
   await expect(page.getByRole('heading', { level: 1, name: 'Keine Berechtigung' })).toBeVisible();
 });
+
+test('everyone can read how many signatures a petition needs and why', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Bürgerbegehren' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Bürgerbegehren' })).toBeVisible();
+  const quorum = page.getByRole('region', { name: 'Erforderliche Unterschriften' });
+  await expect(quorum).toContainText('1.025');
+  await expect(quorum).toContainText('Grundlage: 11.387 Bürgerinnen und Bürger');
+  await expect(page.getByRole('heading', { level: 2, name: 'Die Regeln in Nordrhein-Westfalen (§ 26 GO NRW)' })).toBeVisible();
+  await expect(page.getByText('Online geleistete Unterschriften zählen nicht für das Quorum', { exact: false })).toBeVisible();
+  await expectAccessible(page);
+});

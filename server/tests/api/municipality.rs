@@ -98,6 +98,15 @@ db_test!(the_demo_municipality_has_its_quorum, |backend| async move {
     assert_eq!(frame["municipality"]["name"], "Gemeinde Kalletal");
     // 9 % of 11,387 is 1,024.83: a petition needs 1,025 signatures.
     assert_eq!(frame["requirement"]["required"], 1_025);
+    // The public page renders the figure on the server, readable without JavaScript.
+    let html = reqwest::get(app.url("/petitions"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("1.025"), "{html}");
+    assert!(html.contains("§ 26 Abs. 4 GO NRW: 9 % von 11.387"));
     // Seeding twice is refused.
     assert!(app::server::demo::seed(&app.db).await.is_err());
 });

@@ -32,6 +32,7 @@ pub fn Header() -> impl IntoView {
                 <nav aria-label="Hauptnavigation">
                     <ul class="nav">
                         <li><A href="/" exact=true>"Start"</A></li>
+                        <li><A href="/petitions">"Bürgerbegehren"</A></li>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 let me = layout.await.ok().and_then(|l| l.me);
