@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod lifecycle;
+pub mod matching;
 pub mod pages;
 pub mod rules;
 pub mod signer;

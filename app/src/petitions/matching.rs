@@ -1,0 +1,298 @@
+//! How a signature's data are compared with the resident register and with other
+//! signatures: normalized forms that make spelling variants equal (Müller = Mueller,
+//! Straße = Strasse = Str., 12a = 12 A), an identity key for "the same person signed twice",
+//! and the measures of a near match (one typing error in a name, two swapped digits in a
+//! date) that sends a signature to a person for review instead of deciding it.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Lower case, umlauts and ß spelled out, other diacritics dropped, and everything that is
+/// not a letter or digit removed (spaces, hyphens, dots, apostrophes), so that
+/// "Müller-Lüdenscheidt", "mueller lüdenscheidt" and "MUELLER-LUEDENSCHEIDT" are equal.
+pub fn normalize_name(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' | 'æ' => out.push_str("ae"),
+            'ö' | 'œ' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            c if c.is_alphanumeric() => out.push(fold_diacritic(c)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The first of several given names, normalized: "Hans Peter" and "Hans-Peter" both start
+/// with "hans". A signature that names only the first given name matches a register entry
+/// with several when everything else agrees.
+pub fn first_given_name(input: &str) -> String {
+    input
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .find(|part| !part.trim().is_empty())
+        .map(normalize_name)
+        .unwrap_or_default()
+}
+
+/// A street name with the usual abbreviations expanded: "Lange Str.", "Lange Straße" and
+/// "Langestrasse" are equal, as are "Hans-Böckler-Str." and "Hans Böckler Straße".
+pub fn normalize_street(input: &str) -> String {
+    let lower = input.to_lowercase();
+    let mut words: Vec<String> = Vec::new();
+    for word in lower.split(|c: char| c.is_whitespace() || c == '-') {
+        if word.is_empty() {
+            continue;
+        }
+        let expanded = expand_street_word(word);
+        words.push(normalize_name(&expanded));
+    }
+    words.concat()
+}
+
+/// "str." at the end of a word (Hauptstr.), or alone (Lange Str.), means Straße; "pl." Platz.
+fn expand_street_word(word: &str) -> String {
+    for (short, long) in [("str.", "strasse"), ("str", "strasse"), ("pl.", "platz")] {
+        if let Some(stem) = word.strip_suffix(short) {
+            // "str" without a dot only as a whole word or after a stem ("Hauptstr"), never
+            // inside a longer word: "Strand" stays.
+            return format!("{stem}{long}");
+        }
+    }
+    word.to_owned()
+}
+
+/// House numbers without spaces, hyphens or dots and in lower case: "12a" = "12 A" = "12-a".
+pub fn normalize_house_number(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '/')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The key under which one person may sign a petition only once, online or on paper:
+/// family name, first given name and date of birth, normalized. The address is left out on
+/// purpose: someone who moved within the municipality is still the same person.
+pub fn identity_key(family_name: &str, given_names: &str, birth_date: NaiveDate) -> String {
+    format!(
+        "{}|{}|{}",
+        normalize_name(family_name),
+        first_given_name(given_names),
+        birth_date.format("%Y-%m-%d")
+    )
+}
+
+/// Edit distance with adjacent transpositions (optimal string alignment): "Mueller" and
+/// "Muelelr" are 1 apart, "Meier" and "Mayer" 2.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[n][m]
+}
+
+/// Whether two normalized names differ by no more than a typing error: one edit for short
+/// names, two for names of nine letters or more.
+pub fn names_nearly_equal(a: &str, b: &str) -> bool {
+    let allowed = if a.chars().count().max(b.chars().count()) >= 9 {
+        2
+    } else {
+        1
+    };
+    edit_distance(a, b) <= allowed
+}
+
+/// Whether two dates differ the way a typing error makes them differ: one wrong digit, two
+/// adjacent digits swapped (TT.MM.JJJJ written out), or day and month swapped.
+pub fn dates_nearly_equal(a: NaiveDate, b: NaiveDate) -> bool {
+    if a == b {
+        return false;
+    }
+    let digits = |d: NaiveDate| d.format("%d%m%Y").to_string();
+    let (da, db) = (digits(a), digits(b));
+    let differing: Vec<usize> = da
+        .bytes()
+        .zip(db.bytes())
+        .enumerate()
+        .filter(|(_, (x, y))| x != y)
+        .map(|(i, _)| i)
+        .collect();
+    let swapped_neighbours = differing.len() == 2
+        && differing[1] == differing[0] + 1
+        && da.as_bytes()[differing[0]] == db.as_bytes()[differing[1]]
+        && da.as_bytes()[differing[1]] == db.as_bytes()[differing[0]];
+    let day_month_swapped = a.year() == b.year() && a.day() == b.month() && a.month() == b.day();
+    differing.len() == 1 || swapped_neighbours || day_month_swapped
+}
+
+fn fold_diacritic(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'ğ' => 'g',
+        'ì' | 'í' | 'î' | 'ï' | 'ı' | 'ī' | 'į' => 'i',
+        'ł' | 'ľ' | 'ĺ' => 'l',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ø' | 'ō' | 'ő' => 'o',
+        'ř' | 'ŕ' => 'r',
+        'ś' | 'š' | 'ş' | 'ș' => 's',
+        'ť' | 'ţ' | 'ț' => 't',
+        'ù' | 'ú' | 'û' | 'ů' | 'ū' | 'ű' | 'ų' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn names_are_equal_across_spellings() {
+        let same = [
+            ("Müller", "Mueller"),
+            ("MÜLLER", "müller"),
+            ("Müller-Lüdenscheidt", "Mueller Luedenscheidt"),
+            ("Weiß", "Weiss"),
+            ("Groß", "GROSS"),
+            ("O’Neill", "ONeill"),
+            ("von der Heide", "Von-der-Heide"),
+            ("Çelik", "Celik"),
+            ("Nowak", " nowak "),
+            ("Dvořák", "Dvorak"),
+        ];
+        for (a, b) in same {
+            assert_eq!(normalize_name(a), normalize_name(b), "{a} / {b}");
+        }
+        assert_ne!(normalize_name("Müller"), normalize_name("Muller"));
+        assert_ne!(normalize_name("Meier"), normalize_name("Meyer"));
+    }
+
+    #[test]
+    fn the_first_given_name_suffices() {
+        assert_eq!(first_given_name("Hans Peter"), "hans");
+        assert_eq!(first_given_name("Hans-Peter"), "hans");
+        assert_eq!(first_given_name("  Jürgen  "), "juergen");
+        assert_eq!(first_given_name(""), "");
+    }
+
+    #[test]
+    fn streets_are_equal_across_abbreviations() {
+        let same = [
+            ("Lange Straße", "Lange Str."),
+            ("Lange Straße", "Lange Strasse"),
+            ("Lange Straße", "Langestraße"),
+            ("Hauptstraße", "Hauptstr."),
+            ("Hauptstraße", "Hauptstr"),
+            ("Hans-Böckler-Str.", "Hans Böckler Straße"),
+            ("Kirchpl.", "Kirchplatz"),
+            ("Am Strand", "am strand"),
+        ];
+        for (a, b) in same {
+            assert_eq!(normalize_street(a), normalize_street(b), "{a} / {b}");
+        }
+        assert_eq!(normalize_street("Am Strand"), "amstrand");
+        assert_ne!(
+            normalize_street("Lindenweg"),
+            normalize_street("Lindenstraße")
+        );
+    }
+
+    #[test]
+    fn house_numbers_ignore_spacing_and_case() {
+        for (a, b) in [
+            ("12a", "12 A"),
+            ("12a", "12-a"),
+            ("7/1", "7 / 1"),
+            ("3", " 3 "),
+        ] {
+            assert_eq!(
+                normalize_house_number(a),
+                normalize_house_number(b),
+                "{a} / {b}"
+            );
+        }
+        assert_ne!(normalize_house_number("12a"), normalize_house_number("12b"));
+    }
+
+    #[test]
+    fn one_person_has_one_identity_key() {
+        let born = d(1980, 5, 17);
+        let online = identity_key("Müller", "Hans Peter", born);
+        assert_eq!(online, "mueller|hans|1980-05-17");
+        assert_eq!(identity_key("MUELLER", "Hans", born), online);
+        assert_ne!(identity_key("Müller", "Hans", d(1980, 5, 18)), online);
+        assert_ne!(identity_key("Müller", "Peter Hans", born), online);
+    }
+
+    #[test]
+    fn typing_errors_in_names_are_near_matches() {
+        // (a, b, distance, nearly equal)
+        let cases = [
+            ("mueller", "mueller", 0, true),
+            ("mueller", "muelelr", 1, true), // swapped letters
+            ("mueller", "mueler", 1, true),  // missing letter
+            ("schmidt", "schmitt", 1, true),
+            ("meier", "mayer", 2, false),
+            ("schneider", "schnieder", 1, true),
+            ("luedenscheidt", "luedenschiedt", 1, true),
+            ("wagner", "becker", 4, false),
+            ("", "abc", 3, false),
+        ];
+        for (a, b, distance, near) in cases {
+            assert_eq!(edit_distance(a, b), distance, "{a} / {b}");
+            assert_eq!(names_nearly_equal(a, b), near, "{a} / {b}");
+        }
+        // Longer names tolerate two errors.
+        assert!(names_nearly_equal("kleinschmidt", "kleinschmitd"));
+        assert!(names_nearly_equal("kleinschmidt", "klienschmitt"));
+    }
+
+    #[test]
+    fn typing_errors_in_dates_are_near_matches() {
+        let born = d(1980, 5, 17);
+        let cases = [
+            (d(1980, 5, 17), false), // equal is an exact match, not a near one
+            (d(1980, 5, 18), true),  // 18.05.1980: one digit
+            (d(1980, 5, 27), true),  // 27.05.1980: one digit
+            (d(1908, 5, 17), true),  // 17.05.1908: swapped neighbours in the year
+            (d(1981, 5, 17), true),
+            (d(1980, 6, 18), false), // two unrelated digits
+            (d(1979, 5, 17), false), // three digits differ
+        ];
+        for (other, near) in cases {
+            assert_eq!(dates_nearly_equal(born, other), near, "{other}");
+        }
+        // Day and month swapped: 05.12.1970 for 12.05.1970.
+        assert!(dates_nearly_equal(d(1970, 5, 12), d(1970, 12, 5)));
+        // Swapped neighbours in the day: 21.03. for 12.03.
+        assert!(dates_nearly_equal(d(1970, 3, 12), d(1970, 3, 21)));
+    }
+}
