@@ -19,6 +19,7 @@ test('staff enter the municipality figures and see the required signatures', asy
   await page.getByRole('button', { name: 'Speichern' }).click();
   await expect(page.getByLabel('Amtliche Einwohnerzahl')).toHaveAccessibleDescription(/Bitte geben Sie die Einwohnerzahl als ganze Zahl ein/);
   await expect(page.getByLabel('Amtliche Einwohnerzahl')).toHaveAttribute('aria-invalid', 'true');
+  await expect(quorum).toContainText('1.025');
 
   // Baden-Württemberg: 7 % of the citizens.
   await page.getByLabel('Amtliche Einwohnerzahl').fill('13904');

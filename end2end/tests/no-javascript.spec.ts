@@ -30,3 +30,25 @@ test('registering and logging in work without JavaScript', async ({ browser, pag
   await header.logout();
   await header.expectSignedOut();
 });
+
+test('staff save the municipality figures without JavaScript', async ({ browser, page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.login('verwaltung@kalletal.example', 'dorfplatz-demo');
+  await page.goto('/staff/municipality');
+  await page.getByLabel('Zahl der Bürgerinnen und Bürger (Unterschriftsberechtigte)').fill('20000');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  // The server sends the form back with the message at the field, and saves nothing.
+  await expect(page.getByLabel('Zahl der Bürgerinnen und Bürger (Unterschriftsberechtigte)')).toHaveAccessibleDescription(
+    /Es kann nicht mehr Bürgerinnen und Bürger als Einwohner geben./,
+  );
+  await expectAccessibleWithoutScripts(browser, page.url());
+  const quorum = page.getByRole('region', { name: 'Erforderliche Unterschriften' });
+  await expect(quorum).toContainText('1.025');
+
+  await page.getByLabel('Zahl der Bürgerinnen und Bürger (Unterschriftsberechtigte)').fill('11.387');
+  await page.getByLabel('Stichtag dieser Zahl').fill('2025-09-14');
+  await page.getByRole('button', { name: 'Speichern' }).click();
+  await expect(page.getByRole('status')).toContainText('Die Einstellungen wurden gespeichert.');
+  await expect(quorum).toContainText('1.025');
+});

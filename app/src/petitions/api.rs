@@ -26,7 +26,7 @@ pub async fn update_municipality(
     eligible_source: String,
     eligible_reference_date: String,
 ) -> Result<(), AppError> {
-    use super::rules::State;
+    use super::rules::{State, german_date};
     use super::{Municipality, parse_count};
     use crate::error::FieldErrors;
     use crate::server::{auth::require_staff, http::finish, municipality, state::app_state};
@@ -62,8 +62,12 @@ pub async fn update_municipality(
             } else if source.chars().count() > 200 {
                 errors.add("eligible_source", "Die Quelle darf höchstens 200 Zeichen lang sein.");
             }
-            let date = match NaiveDate::parse_from_str(eligible_reference_date.trim(), "%Y-%m-%d") {
-                Ok(d) if d > Utc::now().date_naive() => {
+            // Browsers send JJJJ-MM-TT from the date input; typed by hand it is TT.MM.JJJJ.
+            let typed = eligible_reference_date.trim();
+            let parsed = NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(typed, "%d.%m.%Y"));
+            let date = match parsed {
+                Ok(d) if d > german_date(Utc::now()) => {
                     errors.add(
                         "eligible_reference_date",
                         "Der Stichtag darf nicht in der Zukunft liegen.",

@@ -16,7 +16,9 @@
 //!                                                                                               ▼
 //!                                                                                            decided
 //! ```
-//! Initiators may withdraw at any point before the council's decision on admissibility.
+//! Initiators may withdraw at any point before the council's decision on admissibility. A
+//! petition against a council decision also expires from `draft` or `cost_estimated` when
+//! its deadline passes; not while the cost estimate is awaited, when the deadline pauses.
 
 use serde::{Deserialize, Serialize};
 
@@ -87,7 +89,7 @@ impl Stage {
             Stage::Inadmissible => "Für unzulässig erklärt",
             Stage::CouncilAdopted => "Vom Rat übernommen",
             Stage::ReferendumScheduled => "Bürgerentscheid angesetzt",
-            Stage::Decided => "Bürgerentscheid entschieden",
+            Stage::Decided => "Bürgerentscheid durchgeführt",
             Stage::Expired => "Frist abgelaufen",
             Stage::Withdrawn => "Zurückgezogen",
         }
@@ -226,7 +228,9 @@ pub fn next(
         (S::CostEstimated, T::ApprovePublication) => S::Collecting,
         (S::Draft, T::ApprovePublication) if !cost_estimate => S::Collecting,
         (S::Collecting, T::Submit) => S::Submitted,
-        (S::Collecting, T::Expire) => S::Expired,
+        // The deadline against a council decision runs from the notice, also while the
+        // initiators are still preparing (it pauses only while the cost estimate is awaited).
+        (S::Draft | S::CostEstimated | S::Collecting, T::Expire) => S::Expired,
         (S::Submitted, T::DeclareAdmissible) => S::Admissible,
         (S::Submitted, T::DeclareInadmissible) => S::Inadmissible,
         (S::Admissible, T::CouncilAdopts) => S::CouncilAdopted,
@@ -370,6 +374,15 @@ mod tests {
         assert_eq!(
             next(S::Collecting, T::Expire, System, false),
             Ok(S::Expired)
+        );
+        assert_eq!(next(S::Draft, T::Expire, System, true), Ok(S::Expired));
+        assert_eq!(
+            next(S::CostEstimated, T::Expire, System, true),
+            Ok(S::Expired)
+        );
+        assert_eq!(
+            next(S::CostEstimateRequested, T::Expire, System, true),
+            Err(StepError::NotNow)
         );
         assert_eq!(
             next(S::Admissible, T::CouncilAdopts, Staff, false),

@@ -24,15 +24,24 @@ pub fn normalize_name(input: &str) -> String {
     out
 }
 
-/// The first of several given names, normalized: "Hans Peter" and "Hans-Peter" both start
-/// with "hans". A signature that names only the first given name matches a register entry
-/// with several when everything else agrees.
+/// The first of several given names, normalized: "Hans Peter" starts with "hans". A
+/// hyphenated name is one name ("Hans-Peter" is "hanspeter"). A signature that names only
+/// the first given name matches a register entry with several when everything else agrees.
 pub fn first_given_name(input: &str) -> String {
     input
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .find(|part| !part.trim().is_empty())
+        .split_whitespace()
+        .next()
         .map(normalize_name)
         .unwrap_or_default()
+}
+
+/// All given names, normalized, in their order.
+pub fn all_given_names(input: &str) -> String {
+    input
+        .split_whitespace()
+        .map(normalize_name)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A street name with the usual abbreviations expanded: "Lange Str.", "Lange Straße" and
@@ -62,23 +71,37 @@ fn expand_street_word(word: &str) -> String {
     word.to_owned()
 }
 
-/// House numbers without spaces, hyphens or dots and in lower case: "12a" = "12 A" = "12-a".
+/// House numbers in lower case without spaces, hyphens or dots between number and letter:
+/// "12a" = "12 A" = "12-a". Between two digits a separator stays ("3-5" = "3 - 5", a range),
+/// so that "3-5" and "35" remain different houses.
 pub fn normalize_house_number(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '/')
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(input.len());
+    let mut separated = false;
+    for c in input.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || c == '/' {
+            if separated && c.is_ascii_digit() && out.ends_with(|p: char| p.is_ascii_digit()) {
+                out.push('-');
+            }
+            out.push(c);
+            separated = false;
+        } else {
+            separated = !out.is_empty();
+        }
+    }
+    out
 }
 
-/// The key under which one person may sign a petition only once, online or on paper:
-/// family name, first given name and date of birth, normalized. The address is left out on
-/// purpose: someone who moved within the municipality is still the same person.
+/// The key under which one person may sign a petition only once: family name, all given
+/// names and date of birth, normalized. The address is left out on purpose (someone who moved
+/// within the municipality is still the same person); all given names are in, so that twins
+/// "Anna Maria" and "Anna Lena" can both sign. A person who signs once as "Hans Peter" and
+/// once as "Hans" has two keys: that duplicate is found when both signatures are matched to
+/// the same register entry (the earlier one counts).
 pub fn identity_key(family_name: &str, given_names: &str, birth_date: NaiveDate) -> String {
     format!(
         "{}|{}|{}",
         normalize_name(family_name),
-        first_given_name(given_names),
+        all_given_names(given_names),
         birth_date.format("%Y-%m-%d")
     )
 }
@@ -198,7 +221,8 @@ mod tests {
     #[test]
     fn the_first_given_name_suffices() {
         assert_eq!(first_given_name("Hans Peter"), "hans");
-        assert_eq!(first_given_name("Hans-Peter"), "hans");
+        assert_eq!(first_given_name("Hans-Peter Karl"), "hanspeter");
+        assert_eq!(all_given_names("Hans-Peter  Karl"), "hanspeter karl");
         assert_eq!(first_given_name("  Jürgen  "), "juergen");
         assert_eq!(first_given_name(""), "");
     }
@@ -240,15 +264,22 @@ mod tests {
             );
         }
         assert_ne!(normalize_house_number("12a"), normalize_house_number("12b"));
+        assert_eq!(normalize_house_number("3 - 5"), "3-5");
+        assert_ne!(normalize_house_number("3-5"), normalize_house_number("35"));
     }
 
     #[test]
     fn one_person_has_one_identity_key() {
         let born = d(1980, 5, 17);
         let online = identity_key("Müller", "Hans Peter", born);
-        assert_eq!(online, "mueller|hans|1980-05-17");
-        assert_eq!(identity_key("MUELLER", "Hans", born), online);
-        assert_ne!(identity_key("Müller", "Hans", d(1980, 5, 18)), online);
+        assert_eq!(online, "mueller|hans peter|1980-05-17");
+        assert_eq!(identity_key("MUELLER", " hans  peter ", born), online);
+        // Twins with the same first given name are two people.
+        assert_ne!(
+            identity_key("Schmidt", "Anna Maria", born),
+            identity_key("Schmidt", "Anna Lena", born)
+        );
+        assert_ne!(identity_key("Müller", "Hans Peter", d(1980, 5, 18)), online);
         assert_ne!(identity_key("Müller", "Peter Hans", born), online);
     }
 
@@ -285,7 +316,7 @@ mod tests {
             (d(1908, 5, 17), true),  // 17.05.1908: swapped neighbours in the year
             (d(1981, 5, 17), true),
             (d(1980, 6, 18), false), // two unrelated digits
-            (d(1979, 5, 17), false), // three digits differ
+            (d(1979, 5, 17), false), // two neighbouring digits differ, not as a swap
         ];
         for (other, near) in cases {
             assert_eq!(dates_nearly_equal(born, other), near, "{other}");

@@ -130,15 +130,30 @@ pub fn figure(n: Option<u64>) -> String {
 /// is a typing error.
 pub const MAX_POPULATION: u64 = 10_000_000;
 
-/// A whole number of people as typed into a form ("11.520", "11520", " 11 520 ").
+/// A whole number of people as typed into a form ("11.520", "11520", " 11 520 "). Dots and
+/// spaces are accepted only as thousands separators: "11.5" is a typing error, not 115.
 pub fn parse_count(input: &str, what: &str) -> Result<u64, String> {
-    let digits: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.')
-        .collect();
-    if digits.is_empty() {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
         return Err(format!("Bitte geben Sie die {what} ein."));
     }
+    let groups: Vec<&str> = trimmed.split(['.', ' ']).collect();
+    let grouped = groups.len() > 1;
+    let well_grouped = groups.iter().enumerate().all(|(i, g)| {
+        let len = g.len();
+        g.chars().all(|c| c.is_ascii_digit())
+            && if i == 0 {
+                (1..=3).contains(&len)
+            } else {
+                len == 3
+            }
+    });
+    if grouped && !well_grouped {
+        return Err(format!(
+            "Bitte geben Sie die {what} als ganze Zahl ein, zum Beispiel 11520."
+        ));
+    }
+    let digits: String = groups.concat();
     match digits.parse::<u64>() {
         Ok(0) => Err(format!("Die {what} muss größer als 0 sein.")),
         Ok(n) if n <= MAX_POPULATION => Ok(n),
@@ -177,6 +192,17 @@ mod tests {
         );
         assert!(parse_count("-3", "Zahl").is_err());
         assert!(
+            parse_count("11.5", "Zahl")
+                .unwrap_err()
+                .contains("ganze Zahl")
+        );
+        assert!(
+            parse_count("1.2.3", "Zahl")
+                .unwrap_err()
+                .contains("ganze Zahl")
+        );
+        assert_eq!(parse_count("1.000.000", "Zahl"), Ok(1_000_000));
+        assert!(
             parse_count("99999999", "Zahl")
                 .unwrap_err()
                 .contains("höchstens")
@@ -197,8 +223,9 @@ mod tests {
         let frame = LegalFrame::new(m.clone(), rule_set);
         assert_eq!(frame.requirement.as_ref().map(|r| r.required), Some(1_037));
         assert!(frame.rules[0].contains("ab 16 Jahren"));
-        assert!(frame.rules[0].contains("16 Tage"));
-        assert!(frame.rules[1].contains("6 Wochen"));
+        assert!(frame.rules[0].contains("seit mindestens 16 Tagen mit Hauptwohnung"));
+        assert!(frame.rules[1].contains("innerhalb von 6 Wochen nach dessen Bekanntmachung"));
+        assert!(frame.rules[1].contains("innerhalb von 3 Monaten nach dem Sitzungstag"));
         assert!(frame.rules.iter().any(|r| r.contains("zählen nicht")));
         let unknown = LegalFrame::new(
             Municipality {

@@ -10,7 +10,7 @@
 //! used here took effect as far as we could establish it; petitions from before that day
 //! fall back to nothing (see [`rule_set`]) rather than silently to newer law.
 
-use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeDelta, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// The German states Dorfplatz has rule sets for. The codes are ISO 3166-2:DE.
@@ -86,15 +86,16 @@ impl Period {
         }
     }
 
-    /// German wording: "6 Wochen", "3 Monate", "16 Tage".
+    /// German wording in the dative, as after "seit mindestens" or "innerhalb von":
+    /// "6 Wochen", "3 Monaten", "16 Tagen".
     pub fn describe(self) -> String {
         match self {
             Period::Days(1) => "1 Tag".into(),
-            Period::Days(n) => format!("{n} Tage"),
+            Period::Days(n) => format!("{n} Tagen"),
             Period::Weeks(1) => "1 Woche".into(),
             Period::Weeks(n) => format!("{n} Wochen"),
             Period::Months(1) => "1 Monat".into(),
-            Period::Months(n) => format!("{n} Monate"),
+            Period::Months(n) => format!("{n} Monaten"),
         }
     }
 }
@@ -194,8 +195,8 @@ macro_rules! federal_holidays {
     };
 }
 
-/// The NRW/Bavaria quorum table: 10 % in municipalities up to 10,000 inhabitants, falling
-/// in steps to 3 % above 500,000.
+/// The NRW quorum table: 10 % in municipalities up to 10,000 inhabitants, falling in steps
+/// to 3 % above 500,000 (Bavaria's table below differs from 100,000 on).
 const NRW_QUORUM: &[QuorumTier] = &[
     QuorumTier {
         up_to_population: Some(10_000),
@@ -336,9 +337,11 @@ pub const RULE_SETS: &[RuleSet] = &[
         quorum_citation: "§ 21 Abs. 3 GemO BW",
         quorum: BW_QUORUM,
         quorum_cap: Some(20_000),
+        // "nach der Bekanntgabe": a decision taken in a public session is made known in
+        // that session, so without a separate notice the months run from the meeting.
         cassatory: Some(CassatoryDeadline {
             after_publication: Period::Months(3),
-            after_meeting_without_publication: None,
+            after_meeting_without_publication: Some(Period::Months(3)),
             paused_during_cost_estimate: false,
         }),
         max_representatives: 3,
@@ -384,7 +387,7 @@ pub struct Requirement {
     pub basis_points: u32,
     pub capped: bool,
     /// e.g. "§ 26 Abs. 4 GO NRW: 9 % von 11.520 Bürgerinnen und Bürgern (Gemeinden bis
-    /// 20.000 Einwohner) = 1.037 Unterschriften"
+    /// 20.000 Einwohnern) = 1.037 Unterschriften"
     pub explanation: String,
 }
 
@@ -432,7 +435,7 @@ impl RuleSet {
         };
         let tier_text = match (tier.up_to_population, self.quorum.len()) {
             (_, 1) => String::new(),
-            (Some(max), _) => format!(" (Gemeinden bis {} Einwohner)", thousands(max)),
+            (Some(max), _) => format!(" (Gemeinden bis {} Einwohnern)", thousands(max)),
             (None, _) => {
                 let below = self
                     .quorum
@@ -440,7 +443,7 @@ impl RuleSet {
                     .filter_map(|t| t.up_to_population)
                     .max()
                     .unwrap_or(0);
-                format!(" (Gemeinden über {} Einwohner)", thousands(below))
+                format!(" (Gemeinden über {} Einwohnern)", thousands(below))
             }
         };
         let cap_text = match (self.quorum_cap, capped) {
@@ -465,8 +468,11 @@ impl RuleSet {
 
     /// The last day a cassatory petition can be handed in. `pause` is the span from the
     /// initiators' notice to the administration (inclusive) to the day the cost estimate
-    /// was sent (inclusive); every day of it extends the deadline where the law says so
-    /// (counting both ends in the citizens' favour). A deadline ending on a Saturday, Sunday
+    /// was sent (inclusive); where the law says so, every day of it on which the period was
+    /// running extends the deadline (both ends counted in the citizens' favour). Days of a
+    /// pause before the period started do not count; a pause that starts while the period
+    /// runs and ends after its original end still extends it by its full length, because the
+    /// days that were left when it began only resume after it. A deadline ending on a Saturday, Sunday
     /// or public holiday moves to the next working day (§ 31 Abs. 3 VwVfG).
     pub fn cassatory_deadline(
         &self,
@@ -482,9 +488,19 @@ impl RuleSet {
             (None, Some(period)) => period.last_day_after_event(decision.meeting_day),
             (None, None) => return Err(DeadlineError::NotYetPublished),
         };
+        let started = decision
+            .published_on
+            .unwrap_or(decision.meeting_day)
+            .succ_opt()
+            .unwrap_or(NaiveDate::MAX);
         let paused_days = match pause {
-            Some((from, to)) if rule.paused_during_cost_estimate && to >= from => {
-                u64::try_from((to - from).num_days() + 1).unwrap_or(0)
+            Some((from, to)) if rule.paused_during_cost_estimate => {
+                let from = from.max(started);
+                if to >= from && from <= base {
+                    u64::try_from((to - from).num_days() + 1).unwrap_or(0)
+                } else {
+                    0
+                }
             }
             _ => 0,
         };
@@ -579,6 +595,25 @@ pub const EU_MEMBER_STATES: [&str; 27] = [
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
+/// Today's date in Germany. Deadlines and "not in the future" are German calendar days: just
+/// after midnight in Kalletal it is still yesterday in UTC. Central European Time, with EU
+/// summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
+pub fn german_date(now: DateTime<Utc>) -> NaiveDate {
+    let year = now.year();
+    let switch = |month: u32| {
+        let first_of_next = NaiveDate::from_ymd_opt(year, month + 1, 1)?;
+        let last = first_of_next.pred_opt()?;
+        let sunday = last - Days::new(u64::from(last.weekday().num_days_from_sunday()));
+        sunday.and_hms_opt(1, 0, 0)
+    };
+    let utc = now.naive_utc();
+    let summer = match (switch(3), switch(10)) {
+        (Some(begin), Some(end)) => utc >= begin && utc < end,
+        _ => false,
+    };
+    (now + TimeDelta::hours(if summer { 2 } else { 1 })).date_naive()
+}
+
 /// Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm).
 pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
     let a = year % 19;
@@ -663,12 +698,12 @@ mod tests {
         let r = nrw().required_signatures(14_000, 11_520);
         assert_eq!(
             r.explanation,
-            "§ 26 Abs. 4 GO NRW: 9 % von 11.520 Bürgerinnen und Bürgern (Gemeinden bis 20.000 Einwohner) = 1.037 Unterschriften"
+            "§ 26 Abs. 4 GO NRW: 9 % von 11.520 Bürgerinnen und Bürgern (Gemeinden bis 20.000 Einwohnern) = 1.037 Unterschriften"
         );
         let big = nrw().required_signatures(600_000, 480_000);
         assert!(
             big.explanation
-                .contains("(Gemeinden über 500.000 Einwohner)")
+                .contains("(Gemeinden über 500.000 Einwohnern)")
         );
     }
 
@@ -694,7 +729,12 @@ mod tests {
     #[test]
     fn bavaria_has_its_own_tiers_and_judges_eligibility_on_submission() {
         let by = rule_set(State::Bayern, d(2026, 1, 1)).unwrap();
-        assert_eq!(by.required_signatures(150_000, 110_000).basis_points, 500);
+        // 300,000 inhabitants: Bavaria 5 %, NRW 4 %.
+        assert_eq!(by.required_signatures(300_000, 220_000).basis_points, 500);
+        assert_eq!(
+            nrw().required_signatures(300_000, 220_000).basis_points,
+            400
+        );
         assert_eq!(by.required_signatures(600_000, 450_000).basis_points, 300);
         assert_eq!(by.eligibility_day, EligibilityDay::Submission);
         assert_eq!(nrw().eligibility_day, EligibilityDay::Signing);
@@ -761,8 +801,23 @@ mod tests {
                 Some((d(2026, 3, 10), d(2026, 3, 23))),
                 d(2026, 4, 29),
             ),
-            // Ending on 1 November (Allerheiligen, Sunday in 2026) moves to Monday 2.11.
-            (d(2026, 9, 10), Some(d(2026, 9, 20)), None, d(2026, 11, 2)),
+            // Ending on Monday 1.11.2027 (Allerheiligen) moves to Tuesday 2.11.2027.
+            (d(2027, 9, 10), Some(d(2027, 9, 20)), None, d(2027, 11, 2)),
+            // A pause that ended before the notice does not extend the deadline.
+            (
+                d(2026, 2, 26),
+                Some(d(2026, 3, 4)),
+                Some((d(2026, 2, 27), d(2026, 3, 3))),
+                d(2026, 4, 15),
+            ),
+            // A pause straddling the notice counts from the day after it: 5.3.–9.3. = 5 days,
+            // 15.4. + 5 = Monday 20.4.2026.
+            (
+                d(2026, 2, 26),
+                Some(d(2026, 3, 4)),
+                Some((d(2026, 3, 1), d(2026, 3, 9))),
+                d(2026, 4, 20),
+            ),
         ];
         for (meeting, published, pause, expected) in cases {
             let decision = CouncilDecision {
@@ -786,12 +841,23 @@ mod tests {
         };
         let pause = Some((d(2026, 3, 10), d(2026, 3, 23)));
         assert_eq!(bw.cassatory_deadline(decision, pause), Ok(d(2026, 6, 5)));
-        let unpublished = CouncilDecision {
-            meeting_day: d(2026, 3, 1),
+        // Made known in the public session of Tuesday 3.3.: three months → Wednesday 3.6.2026.
+        let in_session = CouncilDecision {
+            meeting_day: d(2026, 3, 3),
             published_on: None,
         };
+        assert_eq!(bw.cassatory_deadline(in_session, None), Ok(d(2026, 6, 3)));
+        // A law that counts only from a public notice cannot give a deadline before it.
+        let notice_only = RuleSet {
+            cassatory: Some(CassatoryDeadline {
+                after_publication: Period::Months(3),
+                after_meeting_without_publication: None,
+                paused_during_cost_estimate: false,
+            }),
+            ..bw.clone()
+        };
         assert_eq!(
-            bw.cassatory_deadline(unpublished, None),
+            notice_only.cassatory_deadline(in_session, None),
             Err(DeadlineError::NotYetPublished)
         );
         let by = rule_set(State::Bayern, d(2026, 1, 1)).unwrap();
@@ -876,6 +942,25 @@ mod tests {
             by.check_eligibility(&newcomer, d(2026, 11, 30)),
             Err(Ineligible::ResidenceTooShort)
         );
+    }
+
+    #[test]
+    fn the_german_date_follows_cet_and_summer_time() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // (UTC instant, date in Germany)
+        let cases = [
+            ("2026-11-29T22:59:00Z", d(2026, 11, 29)),
+            ("2026-11-29T23:00:00Z", d(2026, 11, 30)), // CET: UTC+1
+            ("2026-07-01T21:59:00Z", d(2026, 7, 1)),
+            ("2026-07-01T22:00:00Z", d(2026, 7, 2)), // CEST: UTC+2
+            ("2026-03-29T00:59:00Z", d(2026, 3, 29)), // summer time begins 01:00 UTC
+            ("2026-03-29T22:30:00Z", d(2026, 3, 30)),
+            ("2026-10-25T22:30:00Z", d(2026, 10, 25)), // and has ended
+            ("2026-12-31T23:30:00Z", d(2027, 1, 1)),
+        ];
+        for (instant, expected) in cases {
+            assert_eq!(german_date(at(instant)), expected, "{instant}");
+        }
     }
 
     #[test]

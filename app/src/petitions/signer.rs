@@ -62,7 +62,7 @@ impl Signer {
         let street = errors.check("street", street(&input.street));
         let house_number = errors.check("house_number", house_number(&input.house_number));
         let postal_code = errors.check("postal_code", postal_code(&input.postal_code));
-        let city = errors.check("city", name(&input.city, "den Ort", "Der Ort"));
+        let city = errors.check("city", place(&input.city));
         errors.into_result()?;
         match (
             family_name,
@@ -117,6 +117,13 @@ fn name(input: &str, ask: &str, subject: &str) -> Result<String, String> {
         ));
     }
     Ok(value)
+}
+
+/// Places may carry a river in brackets: "Frankfurt (Oder)", "Halle (Saale)".
+fn place(input: &str) -> Result<String, String> {
+    let without_brackets: String = input.chars().filter(|c| !matches!(c, '(' | ')')).collect();
+    name(&without_brackets, "den Ort", "Der Ort")?;
+    Ok(collapse(input))
 }
 
 fn street(input: &str) -> Result<String, String> {
@@ -180,6 +187,9 @@ pub fn birth_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         .map_err(|_| {
             "Bitte geben Sie das Geburtsdatum als Datum ein, zum Beispiel 17.05.1980.".to_string()
         })?;
+    if date.year() < 1000 {
+        return Err("Bitte geben Sie das Jahr vierstellig an, zum Beispiel 17.05.1980.".into());
+    }
     if date > today {
         return Err("Das Geburtsdatum liegt in der Zukunft.".into());
     }
@@ -249,6 +259,7 @@ mod tests {
             given_names: "Zoë Ağca".into(),
             street: "Am Alten Hof (Hinterhaus)".into(),
             house_number: "7/1".into(),
+            city: "Frankfurt (Oder)".into(),
             ..valid()
         };
         assert!(Signer::parse(&other, today()).is_ok());
@@ -281,6 +292,8 @@ mod tests {
             ("postal_code", "3268", "fünf Ziffern"),
             ("postal_code", "32689a", "fünf Ziffern"),
             ("city", "", "Bitte geben Sie den Ort ein."),
+            ("city", "Kalletal <3", "nur Buchstaben"),
+            ("birth_date", "17.05.80", "vierstellig"),
         ];
         for &(field, value, message) in cases {
             let mut input = valid();

@@ -41,7 +41,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Municipality, AppError> {
 /// The municipality with the rule set in force today.
 pub async fn legal_frame<C: ConnectionTrait>(db: &C) -> Result<LegalFrame, AppError> {
     let municipality = get(db).await?;
-    let today = Utc::now().date_naive();
+    let today = rules::german_date(Utc::now());
     let rule_set = rules::rule_set(municipality.state, today).ok_or(AppError::Internal)?;
     Ok(LegalFrame::new(municipality, rule_set))
 }
@@ -53,10 +53,11 @@ pub async fn update(
     actor: Option<i64>,
     new: &Municipality,
 ) -> Result<(), AppError> {
-    let old = get(db).await?;
     let text = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let tx = begin_write(db).await?;
+    // Read inside the write transaction, so the audit entry's old values are the ones replaced.
+    let old = get(&tx).await?;
     let mut changes = serde_json::Map::new();
     for (key, old_value, new_value) in [
         (

@@ -13,12 +13,14 @@ export async function expectAccessible(page: Page): Promise<void> {
 }
 
 /**
- * axe-core needs scripts, so a page seen without JavaScript is checked by loading the same
- * URL (same server-rendered markup) in a second context that allows them.
+ * axe-core needs scripts of its own, so a page seen without JavaScript is checked in a second
+ * context that allows scripts but blocks the site's JavaScript and WebAssembly: axe sees the
+ * server-rendered page exactly as a visitor without JavaScript does.
  */
 export async function expectAccessibleWithoutScripts(browser: Browser, url: string): Promise<void> {
   const context = await browser.newContext({ javaScriptEnabled: true, locale: 'de-DE' });
   try {
+    await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
     const page = await context.newPage();
     await page.goto(url);
     await expectAccessible(page);

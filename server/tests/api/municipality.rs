@@ -40,7 +40,21 @@ db_test!(
         assert_eq!(frame["requirement"]["required"], 1_037);
         assert_eq!(
             frame["requirement"]["explanation"],
-            "§ 26 Abs. 4 GO NRW: 9 % von 11.520 Bürgerinnen und Bürgern (Gemeinden bis 20.000 Einwohner) = 1.037 Unterschriften"
+            "§ 26 Abs. 4 GO NRW: 9 % von 11.520 Bürgerinnen und Bürgern (Gemeinden bis 20.000 Einwohnern) = 1.037 Unterschriften"
+        );
+
+        // A date typed the German way is accepted as well.
+        let res = app
+            .call(
+                "update_municipality",
+                &with("eligible_reference_date", "01.09.2025"),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let frame: serde_json::Value = app.call("legal_frame", &[]).await.json().await.unwrap();
+        assert_eq!(
+            frame["municipality"]["eligible_reference_date"],
+            "2025-09-01"
         );
 
         // Another state is another law: Baden-Württemberg asks 7 %.
@@ -53,7 +67,7 @@ db_test!(
         assert_eq!(
             app.count("audit_log WHERE action = 'municipality.updated'")
                 .await,
-            2
+            3
         );
     }
 );
@@ -69,6 +83,7 @@ db_test!(
             ("state", "XX", "Bundesland"),
             ("population", "", "Einwohnerzahl ein"),
             ("population", "vierzehntausend", "ganze Zahl"),
+            ("population", "14.0", "ganze Zahl"),
             (
                 "eligible_citizens",
                 "20000",

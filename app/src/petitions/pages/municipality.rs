@@ -83,7 +83,7 @@ fn MunicipalityForm() -> impl IntoView {
                                     <Field name="eligible_source" label="Quelle dieser Zahl" required=true maxlength=200usize
                                         hint="Zum Beispiel „Wahlberechtigte der Kommunalwahl 2025“ oder „Melderegister“."
                                         value=m.eligible_source.clone() error />
-                                    <Field name="eligible_reference_date" label="Stichtag" kind="date" required=true
+                                    <Field name="eligible_reference_date" label="Stichtag dieser Zahl" kind="date" required=true
                                         value=m.eligible_reference_date.map(|d| d.to_string()).unwrap_or_default() error />
                                     <Submit label="Speichern" pending=action.pending() />
                                 </ActionForm>

@@ -44,7 +44,7 @@ pub fn PetitionsPage() -> impl IntoView {
                                             <p class="hint">{basis}</p>
                                         }.into_any(),
                                         None => view! {
-                                            <p>"Die Gemeindeverwaltung hat die Zahl der Bürgerinnen und Bürger noch nicht hinterlegt; bis dahin kann die erforderliche Zahl nicht berechnet werden."</p>
+                                            <p>"Die Gemeindeverwaltung hat Einwohnerzahl und Zahl der Bürgerinnen und Bürger noch nicht vollständig hinterlegt; bis dahin kann die erforderliche Zahl nicht berechnet werden."</p>
                                         }.into_any(),
                                     }}
                                 </section>
