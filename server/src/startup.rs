@@ -1,7 +1,7 @@
 //! Wiring: database, state, router, listener and background workers.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use app::server::{AppConfig, AppState, db, mail::Mailer, rate_limit::RateLimits};
@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
@@ -63,8 +63,17 @@ pub fn state(settings: &Settings, db: DatabaseConnection, mailer: Mailer) -> App
     }
 }
 
+/// The route table, generated once per process. Generating it runs the app with resource
+/// loading suspended by a process-wide flag (leptos_server's `SuppressResourceLoad`); a
+/// resource first polled meanwhile by another render never finishes. One server builds its
+/// router once anyway, but the tests build one per test in parallel and saw such hangs.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
