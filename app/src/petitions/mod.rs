@@ -11,12 +11,21 @@ pub mod signer;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{AppError, FieldErrors};
 use rules::{EligibilityDay, Requirement, RuleSet, State, thousands};
 
-/// The figures of the municipality that petition law depends on. Staff maintain them.
+/// The municipality as petition law sees it: its name (kept with the site settings) and the
+/// figures staff maintain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Municipality {
     pub name: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// The figures of the municipality that petition law depends on. Staff maintain them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
     pub state: State,
     /// Official population (*Einwohnerzahl*): selects the quorum tier.
     pub population: Option<u64>,
@@ -41,7 +50,8 @@ pub struct LegalFrame {
 
 impl LegalFrame {
     pub fn new(municipality: Municipality, rule_set: &RuleSet) -> Self {
-        let requirement = match (municipality.population, municipality.eligible_citizens) {
+        let f = &municipality.figures;
+        let requirement = match (f.population, f.eligible_citizens) {
             (Some(population), Some(eligible)) => {
                 Some(rule_set.required_signatures(population, eligible))
             }
@@ -124,6 +134,98 @@ pub fn describe(r: &RuleSet) -> Vec<String> {
 /// A figure with German thousands separators, or a dash when it is not yet known.
 pub fn figure(n: Option<u64>) -> String {
     n.map(thousands).unwrap_or_else(|| "–".to_owned())
+}
+
+/// A date as browsers send it from a date input (`JJJJ-MM-TT`) or as people type it
+/// (`TT.MM.JJJJ`, the form of paper lists and of the German UI).
+pub fn parse_date(input: &str) -> Option<NaiveDate> {
+    let typed = input.trim();
+    NaiveDate::parse_from_str(typed, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(typed, "%d.%m.%Y"))
+        .ok()
+}
+
+/// The figures as the staff form sends them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiguresInput {
+    pub state: String,
+    pub population: String,
+    pub eligible_citizens: String,
+    pub eligible_source: String,
+    pub eligible_reference_date: String,
+}
+
+impl Figures {
+    /// Parses every field and reports all problems at once, each at its field.
+    pub fn parse(input: &FiguresInput, today: NaiveDate) -> Result<Figures, AppError> {
+        let mut errors = FieldErrors::new();
+        let state = State::from_code(input.state.trim());
+        if state.is_none() {
+            errors.add("state", "Bitte wählen Sie ein Bundesland aus der Liste.");
+        }
+        let population = errors.check(
+            "population",
+            parse_count(&input.population, "Einwohnerzahl"),
+        );
+        let eligible = errors.check(
+            "eligible_citizens",
+            parse_count(&input.eligible_citizens, "Zahl der Bürgerinnen und Bürger"),
+        );
+        if let (Some(p), Some(e)) = (population, eligible)
+            && e > p
+        {
+            errors.add(
+                "eligible_citizens",
+                "Es kann nicht mehr Bürgerinnen und Bürger als Einwohner geben.",
+            );
+        }
+        let source = input
+            .eligible_source
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if source.is_empty() {
+            errors.add(
+                "eligible_source",
+                "Bitte geben Sie an, woher die Zahl stammt, z. B. „Wahlberechtigte der Kommunalwahl 2025“.",
+            );
+        } else if source.chars().count() > 200 {
+            errors.add(
+                "eligible_source",
+                "Die Quelle darf höchstens 200 Zeichen lang sein.",
+            );
+        }
+        let date_field = "eligible_reference_date";
+        let date = match parse_date(&input.eligible_reference_date) {
+            Some(d) if d > today => {
+                errors.add(date_field, "Der Stichtag darf nicht in der Zukunft liegen.");
+                None
+            }
+            Some(d) => Some(d),
+            None if input.eligible_reference_date.trim().is_empty() => {
+                errors.add(date_field, "Bitte geben Sie den Stichtag ein.");
+                None
+            }
+            None => {
+                errors.add(
+                    date_field,
+                    "Bitte geben Sie den Stichtag als Datum ein (TT.MM.JJJJ).",
+                );
+                None
+            }
+        };
+        errors.into_result()?;
+        let (Some(state), Some(_), Some(_), Some(_)) = (state, population, eligible, date) else {
+            return Err(AppError::Internal);
+        };
+        Ok(Figures {
+            state,
+            population,
+            eligible_citizens: eligible,
+            eligible_source: source,
+            eligible_reference_date: date,
+        })
+    }
 }
 
 /// The largest German municipality has under four million inhabitants; anything far above
@@ -213,11 +315,13 @@ mod tests {
     fn the_legal_frame_explains_the_nrw_rules() {
         let m = Municipality {
             name: "Gemeinde Kalletal".into(),
-            state: State::NordrheinWestfalen,
-            population: Some(14_012),
-            eligible_citizens: Some(11_520),
-            eligible_source: "Wahlberechtigte der Kommunalwahl 2025".into(),
-            eligible_reference_date: NaiveDate::from_ymd_opt(2025, 9, 14),
+            figures: Figures {
+                state: State::NordrheinWestfalen,
+                population: Some(14_012),
+                eligible_citizens: Some(11_520),
+                eligible_source: "Wahlberechtigte der Kommunalwahl 2025".into(),
+                eligible_reference_date: NaiveDate::from_ymd_opt(2025, 9, 14),
+            },
         };
         let rule_set = rules::rule_set_by_id("NW-2011").unwrap();
         let frame = LegalFrame::new(m.clone(), rule_set);
@@ -229,7 +333,10 @@ mod tests {
         assert!(frame.rules.iter().any(|r| r.contains("zählen nicht")));
         let unknown = LegalFrame::new(
             Municipality {
-                eligible_citizens: None,
+                figures: Figures {
+                    eligible_citizens: None,
+                    ..m.figures
+                },
                 ..m
             },
             rule_set,

@@ -182,11 +182,9 @@ pub fn birth_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     if value.is_empty() {
         return Err("Bitte geben Sie Ihr Geburtsdatum ein.".into());
     }
-    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(value, "%d.%m.%Y"))
-        .map_err(|_| {
-            "Bitte geben Sie das Geburtsdatum als Datum ein, zum Beispiel 17.05.1980.".to_string()
-        })?;
+    let date = super::parse_date(value).ok_or_else(|| {
+        "Bitte geben Sie das Geburtsdatum als Datum ein, zum Beispiel 17.05.1980.".to_string()
+    })?;
     if date.year() < 1000 {
         return Err("Bitte geben Sie das Jahr vierstellig an, zum Beispiel 17.05.1980.".into());
     }

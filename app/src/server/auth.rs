@@ -143,23 +143,23 @@ pub fn require_user() -> Result<SessionUser, AppError> {
     current_user().ok_or(AppError::Unauthenticated)
 }
 
-pub fn require_role(role: Role) -> Result<SessionUser, AppError> {
+/// The signed-in user if `allowed` admits them: 401 for guests, 403 for everyone else.
+fn require(allowed: impl Fn(&SessionUser) -> bool) -> Result<SessionUser, AppError> {
     let user = require_user()?;
-    if user.has_role(role) {
+    if allowed(&user) {
         Ok(user)
     } else {
         Err(AppError::Forbidden)
     }
 }
 
+pub fn require_role(role: Role) -> Result<SessionUser, AppError> {
+    require(|u| u.has_role(role))
+}
+
 /// Council staff or administrators.
 pub fn require_staff() -> Result<SessionUser, AppError> {
-    let user = require_user()?;
-    if user.is_staff() {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    require(SessionUser::is_staff)
 }
 
 /// Creates a session row and returns the raw token for the cookie.

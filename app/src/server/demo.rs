@@ -8,7 +8,7 @@ use super::entities::user;
 use super::{municipality, site};
 use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::error::AppError;
-use crate::petitions::Municipality;
+use crate::petitions::Figures;
 use crate::petitions::rules::State;
 
 /// The password of every demo account (documented in the README; demo data only).
@@ -86,8 +86,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), AppError> {
     municipality::update(
         db,
         None,
-        &Municipality {
-            name: "Gemeinde Kalletal".into(),
+        &Figures {
             state: State::NordrheinWestfalen,
             population: Some(13_904),
             eligible_citizens: Some(11_387),

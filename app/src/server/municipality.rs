@@ -10,7 +10,7 @@ use super::db::begin_write;
 use super::site;
 use crate::error::AppError;
 use crate::petitions::rules::{self, State};
-use crate::petitions::{LegalFrame, Municipality};
+use crate::petitions::{Figures, LegalFrame, Municipality};
 
 const STATE: &str = "municipality_state";
 const POPULATION: &str = "municipality_population";
@@ -22,19 +22,32 @@ const ELIGIBLE_DATE: &str = "eligible_citizens_date";
 /// install starts there until staff choose otherwise.
 const DEFAULT_STATE: State = State::NordrheinWestfalen;
 
+/// The municipality's name and figures, read in one query.
 pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Municipality, AppError> {
+    let mut values = site::get_many(
+        db,
+        &[
+            site::MUNICIPALITY_NAME,
+            STATE,
+            POPULATION,
+            ELIGIBLE,
+            ELIGIBLE_SOURCE,
+            ELIGIBLE_DATE,
+        ],
+    )
+    .await?;
+    let mut take = |key: &str| values.remove(key).unwrap_or_default();
     let number = |s: String| s.trim().parse::<u64>().ok();
     Ok(Municipality {
-        name: site::municipality_name(db).await?,
-        state: State::from_code(&site::get(db, STATE).await?).unwrap_or(DEFAULT_STATE),
-        population: number(site::get(db, POPULATION).await?),
-        eligible_citizens: number(site::get(db, ELIGIBLE).await?),
-        eligible_source: site::get(db, ELIGIBLE_SOURCE).await?,
-        eligible_reference_date: NaiveDate::parse_from_str(
-            &site::get(db, ELIGIBLE_DATE).await?,
-            "%Y-%m-%d",
-        )
-        .ok(),
+        name: take(site::MUNICIPALITY_NAME),
+        figures: Figures {
+            state: State::from_code(&take(STATE)).unwrap_or(DEFAULT_STATE),
+            population: number(take(POPULATION)),
+            eligible_citizens: number(take(ELIGIBLE)),
+            eligible_source: take(ELIGIBLE_SOURCE),
+            eligible_reference_date: NaiveDate::parse_from_str(&take(ELIGIBLE_DATE), "%Y-%m-%d")
+                .ok(),
+        },
     })
 }
 
@@ -42,7 +55,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<Municipality, AppError> {
 pub async fn legal_frame<C: ConnectionTrait>(db: &C) -> Result<LegalFrame, AppError> {
     let municipality = get(db).await?;
     let today = rules::german_date(Utc::now());
-    let rule_set = rules::rule_set(municipality.state, today).ok_or(AppError::Internal)?;
+    let rule_set = rules::rule_set(municipality.figures.state, today).ok_or(AppError::Internal)?;
     Ok(LegalFrame::new(municipality, rule_set))
 }
 
@@ -51,13 +64,13 @@ pub async fn legal_frame<C: ConnectionTrait>(db: &C) -> Result<LegalFrame, AppEr
 pub async fn update(
     db: &DatabaseConnection,
     actor: Option<i64>,
-    new: &Municipality,
+    new: &Figures,
 ) -> Result<(), AppError> {
     let text = |n: Option<u64>| n.map(|n| n.to_string()).unwrap_or_default();
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let tx = begin_write(db).await?;
     // Read inside the write transaction, so the audit entry's old values are the ones replaced.
-    let old = get(&tx).await?;
+    let old = get(&tx).await?.figures;
     let mut changes = serde_json::Map::new();
     for (key, old_value, new_value) in [
         (

@@ -2,8 +2,11 @@
 //! Impressum and Datenschutz pages.
 
 use chrono::Utc;
+use std::collections::HashMap;
+
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::OnConflict,
 };
 use serde_json::json;
 
@@ -38,6 +41,26 @@ pub async fn get<C: ConnectionTrait>(db: &C, key: &str) -> Result<String, AppErr
         .await?
         .map(|s| s.value)
         .unwrap_or_else(|| default_for(key).to_owned()))
+}
+
+/// Several settings in one query; keys without a stored value get their default.
+pub async fn get_many<C: ConnectionTrait>(
+    db: &C,
+    keys: &[&str],
+) -> Result<HashMap<String, String>, AppError> {
+    let mut found: HashMap<String, String> = site_setting::Entity::find()
+        .filter(site_setting::Column::Key.is_in(keys.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.key, s.value))
+        .collect();
+    for key in keys {
+        found
+            .entry((*key).to_owned())
+            .or_insert_with(|| default_for(key).to_owned());
+    }
+    Ok(found)
 }
 
 pub async fn municipality_name<C: ConnectionTrait>(db: &C) -> Result<String, AppError> {

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::QuorumCard;
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit};
 use crate::petitions::api::{UpdateMunicipality, get_legal_frame};
-use crate::petitions::figure;
 use crate::petitions::rules::State;
 
 /// Staff enter the state, the population and the eligible citizens; the page shows the
@@ -52,26 +52,19 @@ fn MunicipalityForm() -> impl IntoView {
                     match frame.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                         Ok(f) => {
-                            let m = f.municipality.clone();
+                            let name = f.municipality.name.clone();
+                            let m = f.municipality.figures.clone();
+                            let rules_heading = format!("Geltende Regeln ({}, Fassung {})", f.citation, f.rule_set_id);
+                            let rules = f.rules.clone();
                             view! {
-                                <section aria-labelledby="quorum-heading" class="card">
-                                    <h2 id="quorum-heading">"Erforderliche Unterschriften"</h2>
-                                    {match &f.requirement {
-                                        Some(r) => view! {
-                                            <p class="figure-large">{crate::petitions::rules::thousands(r.required)}</p>
-                                            <p>{r.explanation.clone()}</p>
-                                        }.into_any(),
-                                        None => view! {
-                                            <p>"Noch nicht berechenbar: Bitte tragen Sie Einwohnerzahl und Zahl der Bürgerinnen und Bürger ein."</p>
-                                        }.into_any(),
-                                    }}
-                                    <h3>{format!("Geltende Regeln ({}, Fassung {})", f.citation, f.rule_set_id)}</h3>
+                                <QuorumCard frame=f missing="Noch nicht berechenbar: Bitte tragen Sie Einwohnerzahl und Zahl der Bürgerinnen und Bürger ein.">
+                                    <h3>{rules_heading}</h3>
                                     <ul>
-                                        {f.rules.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                                        {rules.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
                                     </ul>
-                                </section>
+                                </QuorumCard>
                                 <h2>"Angaben bearbeiten"</h2>
-                                <p>{format!("Gemeinde: {} (den Namen ändert die Administration unter „Einstellungen“).", m.name)}</p>
+                                <p>{format!("Gemeinde: {name} (den Namen ändert die Administration unter „Einstellungen“).")}</p>
                                 <ActionForm action attr:class="form" attr:novalidate=true>
                                     <Select name="state" label="Bundesland" options=states selected=m.state.code().to_owned() error />
                                     <Field name="population" label="Amtliche Einwohnerzahl" required=true
@@ -87,7 +80,6 @@ fn MunicipalityForm() -> impl IntoView {
                                         value=m.eligible_reference_date.map(|d| d.to_string()).unwrap_or_default() error />
                                     <Submit label="Speichern" pending=action.pending() />
                                 </ActionForm>
-                                <p class="hint">{format!("Gespeichert: {} Einwohner, {} Bürgerinnen und Bürger.", figure(m.population), figure(m.eligible_citizens))}</p>
                             }.into_any()
                         }
                     }

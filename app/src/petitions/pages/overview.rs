@@ -2,9 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
+use super::QuorumCard;
 use crate::petitions::api::get_legal_frame;
-use crate::petitions::figure;
-use crate::petitions::rules::thousands;
 
 /// What a citizens' petition is in this municipality, and how many signatures it needs under
 /// the state's law, computed from the figures the administration keeps.
@@ -23,34 +22,13 @@ pub fn PetitionsPage() -> impl IntoView {
                     match frame.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                         Ok(f) => {
-                            let m = &f.municipality;
-                            let basis = match (&f.requirement, m.eligible_reference_date) {
-                                (Some(_), Some(day)) => format!(
-                                    "Grundlage: {} Bürgerinnen und Bürger ({}, Stand {}) bei {} Einwohnerinnen und Einwohnern.",
-                                    figure(m.eligible_citizens),
-                                    m.eligible_source,
-                                    day.format("%d.%m.%Y"),
-                                    figure(m.population),
-                                ),
-                                _ => String::new(),
-                            };
+                            let heading = format!("Die Regeln in {} ({})", f.municipality.figures.state.name(), f.citation);
+                            let rules = f.rules.clone();
                             view! {
-                                <section aria-labelledby="quorum-heading" class="card">
-                                    <h2 id="quorum-heading">"Erforderliche Unterschriften"</h2>
-                                    {match &f.requirement {
-                                        Some(r) => view! {
-                                            <p class="figure-large">{thousands(r.required)}</p>
-                                            <p>{r.explanation.clone()}</p>
-                                            <p class="hint">{basis}</p>
-                                        }.into_any(),
-                                        None => view! {
-                                            <p>"Die Gemeindeverwaltung hat Einwohnerzahl und Zahl der Bürgerinnen und Bürger noch nicht vollständig hinterlegt; bis dahin kann die erforderliche Zahl nicht berechnet werden."</p>
-                                        }.into_any(),
-                                    }}
-                                </section>
-                                <h2>{format!("Die Regeln in {} ({})", m.state.name(), f.citation)}</h2>
+                                <QuorumCard frame=f missing="Die Gemeindeverwaltung hat Einwohnerzahl und Zahl der Bürgerinnen und Bürger noch nicht vollständig hinterlegt; bis dahin kann die erforderliche Zahl nicht berechnet werden." />
+                                <h2>{heading}</h2>
                                 <ul>
-                                    {f.rules.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
+                                    {rules.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
                                 </ul>
                                 <p>
                                     "Wer ein Bürgerbegehren plant, wendet sich an die Gemeindeverwaltung (siehe "
