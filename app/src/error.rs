@@ -36,6 +36,9 @@ pub enum AppError {
     LinkInvalid,
     #[error("blocked")]
     Blocked,
+    /// A petition that does not accept signatures (any more); the message says why.
+    #[error("not_collecting")]
+    NotCollecting { message: String },
     #[error("internal")]
     Internal,
     /// Transport problems of the server-function layer (network down, bad arguments).
@@ -66,6 +69,7 @@ impl AppError {
             Self::RateLimited => "rate_limited",
             Self::LinkInvalid => "link_invalid",
             Self::Blocked => "blocked",
+            Self::NotCollecting { .. } => "not_collecting",
             Self::Internal => "internal",
             Self::Request(_) => "request",
         }
@@ -91,6 +95,7 @@ impl AppError {
                 "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an."
                     .into()
             }
+            Self::NotCollecting { message } => message.clone(),
             Self::Blocked => "Ihr Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung.".into(),
             Self::Internal => {
                 "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.".into()
@@ -120,6 +125,7 @@ impl AppError {
             Self::Forbidden | Self::Blocked => 403,
             Self::NotFound => 404,
             Self::Validation { .. } | Self::LinkInvalid | Self::EmailNotConfirmed => 422,
+            Self::NotCollecting { .. } => 409,
             Self::InvalidCredentials => 401,
             Self::RateLimited => 429,
             Self::Request(_) => 400,

@@ -20,7 +20,10 @@ use accounts::pages::{
     AccountPage, ConfirmPage, LoginPage, NewPasswordPage, PasswordResetPage, RegisterPage,
 };
 use admin::pages::{AdminSettingsPage, AdminUsersPage};
-use petitions::pages::{MunicipalityPage, PetitionsPage};
+use petitions::pages::{
+    ConfirmSignaturePage, ManagePetitionPage, MunicipalityPage, NewPetitionPage, PetitionPage,
+    PetitionsPage, ReceiptPage, SignPage,
+};
 use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage};
 
 /// The HTML document around every server-rendered page.
@@ -96,6 +99,12 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions") view=PetitionsPage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/new") view=NewPetitionPage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/confirm") view=ConfirmSignaturePage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/receipt") view=ReceiptPage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/:slug") view=PetitionPage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/:slug/sign") view=SignPage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/:slug/manage") view=ManagePetitionPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/municipality") view=MunicipalityPage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />

@@ -2,7 +2,7 @@
 
 use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use app::error::AppError;
-use app::server::{accounts, audit, demo};
+use app::server::{accounts, audit, demo, paper_import};
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
@@ -45,6 +45,24 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Signatures of citizens' petitions.
+    Signatures {
+        #[command(subcommand)]
+        command: SignaturesCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SignaturesCommand {
+    /// Import digitized paper lists: a semicolon-separated UTF-8 CSV with the header
+    /// Blatt;Zeile;Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Unterschriftsdatum
+    /// (dates TT.MM.JJJJ). Reports every line; exits with status 1 when a line was refused.
+    Import {
+        /// The petition's short name in its address, e.g. mvz-kalletal.
+        #[arg(long)]
+        petition: String,
+        file: std::path::PathBuf,
     },
 }
 
@@ -112,7 +130,9 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 println!("Die Datenbank enthält bereits Konten; keine Demo-Daten geschrieben.");
                 return Ok(());
             }
-            demo::seed(&db).await.map_err(explain)?;
+            demo::seed(&db, settings.public_url.as_str())
+                .await
+                .map_err(explain)?;
             println!(
                 "Demo-Gemeinde angelegt. Konten (Passwort „{}“):",
                 demo::DEMO_PASSWORD
@@ -154,6 +174,43 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 }
                 UserCommand::Grant { email, role } => set_role(&db, &email, &role, true).await,
                 UserCommand::Revoke { email, role } => set_role(&db, &email, &role, false).await,
+            }
+        }
+        Command::Signatures {
+            command: SignaturesCommand::Import { petition, file },
+        } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let input =
+                std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let report = paper_import::import(&db, &petition, None, std::io::BufReader::new(input))
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound => {
+                        format!("Kein Bürgerbegehren mit dem Kurznamen „{petition}“.")
+                    }
+                    other => explain(other),
+                })?;
+            for (line, result) in &report.lines {
+                match result {
+                    paper_import::LineResult::Recorded => println!("Zeile {line}: erfasst"),
+                    paper_import::LineResult::Duplicate { earlier } => println!(
+                        "Zeile {line}: erfasst als doppelt – dieselbe Person hat bereits unterschrieben ({earlier}); zählt nicht"
+                    ),
+                    paper_import::LineResult::Refused { reasons } => {
+                        println!("Zeile {line}: abgelehnt – {}", reasons.join("; "))
+                    }
+                }
+            }
+            println!(
+                "{} erfasst, {} doppelt, {} abgelehnt.",
+                report.recorded(),
+                report.duplicates(),
+                report.refused()
+            );
+            if report.refused() > 0 {
+                Err(format!("{} Zeilen wurden abgelehnt.", report.refused()))
+            } else {
+                Ok(())
             }
         }
         Command::Audit {

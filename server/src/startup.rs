@@ -77,6 +77,18 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route(
+            "/petitions/{slug}/tally.json",
+            get(app::server::documents::tally_json),
+        )
+        .route(
+            "/petitions/{slug}/list.pdf",
+            get(app::server::documents::signature_list),
+        )
+        .route(
+            "/petitions/receipt/sheet.pdf",
+            get(app::server::documents::personal_sheet),
+        )
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -126,6 +138,20 @@ pub fn spawn_workers(state: &AppState) {
         state.config.mail_from.clone(),
         worker_id,
     ));
+    // Ends collections whose deadline passed. Every instance may run it: the stage update is
+    // conditional, so a petition expires once.
+    let expiring = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) =
+                app::server::petitions::expire_due(&expiring.db, &expiring.config.link("")).await
+            {
+                tracing::warn!(error = ?e, "expiring petitions");
+            }
+        }
+    });
     let limits = state.limits.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -115,6 +115,23 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "settings_saved" => "Die Einstellungen wurden gespeichert.",
         "role_changed" => "Die Rolle wurde geändert.",
         "login_required" => "Bitte melden Sie sich an, um diese Seite zu sehen.",
+        "petition_created" => {
+            "Ihr Entwurf ist gespeichert. Er ist erst öffentlich, wenn die Verwaltung die Veröffentlichung freigibt."
+        }
+        "step_taken" => "Der Verfahrensschritt ist gespeichert.",
+        "signature_pending" => {
+            "Fast geschafft: Wir haben Ihnen eine E-Mail geschickt. Bitte bestätigen Sie Ihre Unterschrift über den Link darin (7 Tage gültig); erst dann wird sie gezählt."
+        }
+        "signature_confirmed" => {
+            "Vielen Dank! Ihre Unterschrift ist bestätigt. Die Bestätigung mit allen weiteren Hinweisen haben wir Ihnen per E-Mail geschickt."
+        }
+        "signature_withdrawn" => "Ihre Unterschrift ist zurückgezogen und wird nicht mehr gezählt.",
+        "sheet_received" => {
+            "Der Bogen ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
+        }
+        "paper_entered" => {
+            "Die Zeile ist erfasst. Hat dieselbe Person schon unterschrieben, ist sie als doppelt vermerkt und zählt nicht."
+        }
         _ => return None,
     })
 }
@@ -265,6 +282,41 @@ pub fn Select(
                     })
                     .collect_view()}
             </select>
+        </div>
+    }
+}
+
+/// A labelled checkbox (value "on" when ticked), with the same error wiring as [`Field`].
+#[component]
+pub fn Checkbox(
+    #[prop(into)] name: String,
+    #[prop(into)] label: String,
+    #[prop(into, default = "f".into())] form: String,
+    #[prop(optional)] required: bool,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let id = format!("{form}-{name}");
+    let error_id = format!("{id}-error");
+    let field_name = name.clone();
+    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
+    let described_by = {
+        let error_id = error_id.clone();
+        move || message.get().is_some().then(|| error_id.clone())
+    };
+    view! {
+        <div class="field field-check" class:field-invalid=move || message.get().is_some()>
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+            <input
+                id=id.clone()
+                type="checkbox"
+                name=name
+                required=required
+                aria-invalid=move || message.get().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            {children.map(|c| c())}
         </div>
     }
 }

@@ -207,6 +207,41 @@ impl Step {
 
 /// The stage after `step`, if `actor` may take it now. `cost_estimate` says whether the
 /// state's law has the administration estimate the costs before collection (NRW).
+/// The stable code of a step (the serde name), as stored and audited.
+pub fn step_code(step: Step) -> &'static str {
+    match step {
+        Step::RequestCostEstimate => "request_cost_estimate",
+        Step::EnterCostEstimate => "enter_cost_estimate",
+        Step::ApprovePublication => "approve_publication",
+        Step::Submit => "submit",
+        Step::Expire => "expire",
+        Step::DeclareAdmissible => "declare_admissible",
+        Step::DeclareInadmissible => "declare_inadmissible",
+        Step::CouncilAdopts => "council_adopts",
+        Step::ScheduleReferendum => "schedule_referendum",
+        Step::RecordResult => "record_result",
+        Step::Withdraw => "withdraw",
+    }
+}
+
+pub fn parse_step_code(code: &str) -> Option<Step> {
+    [
+        Step::RequestCostEstimate,
+        Step::EnterCostEstimate,
+        Step::ApprovePublication,
+        Step::Submit,
+        Step::Expire,
+        Step::DeclareAdmissible,
+        Step::DeclareInadmissible,
+        Step::CouncilAdopts,
+        Step::ScheduleReferendum,
+        Step::RecordResult,
+        Step::Withdraw,
+    ]
+    .into_iter()
+    .find(|s| step_code(*s) == code)
+}
+
 pub fn next(
     stage: Stage,
     step: Step,

@@ -2,11 +2,13 @@
 //! the quorum is computed from, and the procedure.
 
 pub mod api;
+pub mod draft;
 pub mod lifecycle;
 pub mod matching;
 pub mod pages;
 pub mod rules;
 pub mod signer;
+pub mod view;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -598,6 +598,11 @@ pub const EU_MEMBER_STATES: [&str; 27] = [
 /// Today's date in Germany. Deadlines and "not in the future" are German calendar days: just
 /// after midnight in Kalletal it is still yesterday in UTC. Central European Time, with EU
 /// summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
+/// A day as Germans write it: `22.10.2026`.
+pub fn german_date_text(day: NaiveDate) -> String {
+    day.format("%d.%m.%Y").to_string()
+}
+
 pub fn german_date(now: DateTime<Utc>) -> NaiveDate {
     let year = now.year();
     let switch = |month: u32| {

@@ -206,6 +206,123 @@ pub fn birth_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     Ok(date)
 }
 
+/// An online signature as the form sends it: the signer, an email address for the
+/// confirmation link and the explicit consent to the privacy notice.
+#[derive(Debug, Clone)]
+pub struct OnlineSignature {
+    pub signer: Signer,
+    pub email: crate::accounts::domain::EmailAddress,
+    /// The signer wants an email at each public step of the procedure.
+    pub notify: bool,
+}
+
+impl OnlineSignature {
+    pub fn parse(
+        input: &SignerInput,
+        email: &str,
+        consent: bool,
+        notify: bool,
+        today: NaiveDate,
+    ) -> Result<OnlineSignature, AppError> {
+        let signer = Signer::parse(input, today);
+        let mut errors = match &signer {
+            Err(AppError::Validation { fields }) => {
+                let mut e = FieldErrors::new();
+                for f in fields {
+                    e.add(&f.field, f.message.clone());
+                }
+                e
+            }
+            Err(other) => return Err(other.clone()),
+            Ok(_) => FieldErrors::new(),
+        };
+        let email = errors.check("email", crate::accounts::domain::EmailAddress::parse(email));
+        if !consent {
+            errors.add(
+                "consent",
+                "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben und der Verarbeitung Ihrer Angaben zustimmen.",
+            );
+        }
+        errors.into_result()?;
+        match (signer, email) {
+            (Ok(signer), Some(email)) => Ok(OnlineSignature {
+                signer,
+                email,
+                notify,
+            }),
+            _ => Err(AppError::Internal),
+        }
+    }
+}
+
+/// The largest sheet and line numbers staff can enter (a typing error beyond).
+pub const MAX_SHEET: u32 = 100_000;
+pub const MAX_LINE: u32 = 100;
+
+/// One line of a paper list as staff type it or the import reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperInput {
+    pub sheet: String,
+    pub line: String,
+    pub signer: SignerInput,
+    pub signed_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaperLine {
+    pub sheet: u32,
+    pub line: u32,
+    pub signer: Signer,
+    pub signed_on: Option<NaiveDate>,
+}
+
+fn number(input: &str, max: u32, what: &str) -> Result<u32, String> {
+    match input.trim().parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ if input.trim().is_empty() => Err(format!("Bitte geben Sie die {what} ein.")),
+        _ => Err(format!(
+            "Die {what} muss eine ganze Zahl von 1 bis {max} sein."
+        )),
+    }
+}
+
+impl PaperLine {
+    pub fn parse(input: &PaperInput, today: NaiveDate) -> Result<PaperLine, AppError> {
+        let signer = Signer::parse(&input.signer, today);
+        let mut errors = FieldErrors::new();
+        if let Err(AppError::Validation { fields }) = &signer {
+            for f in fields {
+                errors.add(&f.field, f.message.clone());
+            }
+        }
+        let sheet = errors.check("sheet", number(&input.sheet, MAX_SHEET, "Blattnummer"));
+        let line = errors.check("line", number(&input.line, MAX_LINE, "Zeilennummer"));
+        let signed_on = if input.signed_on.trim().is_empty() {
+            Some(None)
+        } else {
+            errors.check(
+                "signed_on",
+                match super::parse_date(&input.signed_on) {
+                    Some(d) if d > today => Err("Das Unterschriftsdatum liegt in der Zukunft.".to_owned()),
+                    Some(d) => Ok(Some(d)),
+                    None => Err("Bitte geben Sie das Unterschriftsdatum als Datum ein, zum Beispiel 17.05.2026.".to_owned()),
+                },
+            )
+        };
+        errors.into_result()?;
+        match (signer, sheet, line, signed_on) {
+            (Ok(signer), Some(sheet), Some(line), Some(signed_on)) => Ok(PaperLine {
+                sheet,
+                line,
+                signer,
+                signed_on,
+            }),
+            (Err(e), ..) => Err(e),
+            _ => Err(AppError::Internal),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,5 +459,48 @@ mod tests {
         };
         let fields = fields_of(Signer::parse(&long, today()).unwrap_err());
         assert!(fields[0].1.contains("höchstens 100 Zeichen"));
+    }
+    #[test]
+    fn online_signatures_need_an_address_and_consent() {
+        let err = OnlineSignature::parse(&valid(), "kein-at", false, false, today()).unwrap_err();
+        let fields: Vec<String> = fields_of(err).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(fields, vec!["email", "consent"]);
+        let mut bad = valid();
+        bad.birth_date = "2030-01-01".into();
+        let err = OnlineSignature::parse(&bad, "a@example.org", true, false, today()).unwrap_err();
+        assert_eq!(fields_of(err)[0].0, "birth_date");
+        let ok = OnlineSignature::parse(&valid(), " A@Example.org ", true, true, today()).unwrap();
+        assert_eq!(ok.email.as_str(), "a@example.org");
+        assert!(ok.notify);
+    }
+
+    #[test]
+    fn paper_lines_need_sheet_and_line() {
+        let input = PaperInput {
+            sheet: "3".into(),
+            line: "12".into(),
+            signer: valid(),
+            signed_on: "28.11.2026".into(),
+        };
+        let line = PaperLine::parse(&input, today()).unwrap();
+        assert_eq!((line.sheet, line.line), (3, 12));
+        assert_eq!(line.signed_on, NaiveDate::from_ymd_opt(2026, 11, 28));
+        for (sheet, l, signed, field) in [
+            ("", "1", "", "sheet"),
+            ("0", "1", "", "sheet"),
+            ("1", "101", "", "line"),
+            ("1", "x", "", "line"),
+            ("1", "1", "01.01.2027", "signed_on"),
+            ("1", "1", "gestern", "signed_on"),
+        ] {
+            let input = PaperInput {
+                sheet: sheet.into(),
+                line: l.into(),
+                signer: valid(),
+                signed_on: signed.into(),
+            };
+            let err = PaperLine::parse(&input, today()).unwrap_err();
+            assert_eq!(fields_of(err)[0].0, field, "{sheet}/{l}/{signed}");
+        }
     }
 }

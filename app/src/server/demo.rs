@@ -1,15 +1,23 @@
-//! `dorfplatz demo`: a realistic demo municipality in an empty database. Later features add
-//! their own content here.
+//! `dorfplatz demo`: a realistic demo municipality in an empty database: accounts of every
+//! role, the municipality's figures and three petitions at different stages. Later features
+//! add their own content here.
 
+use chrono::{TimeDelta, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 use super::accounts::create_confirmed;
+use super::auth::SessionUser;
+use super::db::begin_write;
 use super::entities::user;
-use super::{municipality, site};
+use super::{municipality, petitions, signatures, site};
 use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::error::AppError;
 use crate::petitions::Figures;
-use crate::petitions::rules::State;
+use crate::petitions::draft::{
+    Draft, DraftInput, Outcome, RepresentativeInput, StepAction, StepInput,
+};
+use crate::petitions::rules::{State, german_date, rule_set};
+use crate::petitions::signer::{PaperLine, Signer};
 
 /// The password of every demo account (documented in the README; demo data only).
 pub const DEMO_PASSWORD: &str = "dorfplatz-demo";
@@ -71,8 +79,9 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     Ok(user::Entity::find().count(db).await? == 0)
 }
 
-/// Seeds the demo; refuses a database that already has accounts.
-pub async fn seed(db: &DatabaseConnection) -> Result<(), AppError> {
+/// Seeds the demo; refuses a database that already has accounts. `base_url` starts the links
+/// in the emails the demo's procedure steps send.
+pub async fn seed(db: &DatabaseConnection, base_url: &str) -> Result<(), AppError> {
     if !is_empty(db).await? {
         return Err(AppError::field(
             "database",
@@ -96,10 +105,307 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), AppError> {
     )
     .await?;
     let password = NewPassword::parse(DEMO_PASSWORD).map_err(|m| AppError::field("password", m))?;
+    let mut users = Vec::new();
     for a in ACCOUNTS {
         let email = EmailAddress::parse(a.email).map_err(|m| AppError::field("email", m))?;
         let name = DisplayName::parse(a.name).map_err(|m| AppError::field("display_name", m))?;
-        create_confirmed(db, &email, &name, &password, a.roles).await?;
+        let id = create_confirmed(db, &email, &name, &password, a.roles).await?;
+        users.push(SessionUser {
+            id,
+            session_id: 0,
+            email: a.email.to_owned(),
+            display_name: a.name.to_owned(),
+            roles: a.roles.to_vec(),
+            blocked: false,
+        });
     }
+    let user = |email: &str| {
+        users
+            .iter()
+            .find(|u| u.email == email)
+            .cloned()
+            .ok_or(AppError::Internal)
+    };
+    seed_petitions(
+        db,
+        base_url,
+        &user("verwaltung@kalletal.example")?,
+        &user("anna.schmidt@kalletal.example")?,
+        &user("sabine.krueger@kalletal.example")?,
+        &user("peter.mueller@kalletal.example")?,
+    )
+    .await
+}
+
+/// Three petitions: one collecting (the medical care centre), one submitted against a
+/// council decision, one decided by referendum.
+async fn seed_petitions(
+    db: &DatabaseConnection,
+    base_url: &str,
+    staff: &SessionUser,
+    anna: &SessionUser,
+    sabine: &SessionUser,
+    peter: &SessionUser,
+) -> Result<(), AppError> {
+    let today = german_date(Utc::now());
+    let rules = rule_set(State::NordrheinWestfalen, today).ok_or(AppError::Internal)?;
+    let day = |offset: i64| today + TimeDelta::days(offset);
+    let step = |s: &str| StepInput {
+        step: s.into(),
+        ..Default::default()
+    };
+    let rep = |name: &str, address: &str, email: &str| RepresentativeInput {
+        name: name.into(),
+        address: address.into(),
+        email: email.into(),
+    };
+
+    // 1. In collection: the medical care centre.
+    let mvz = Draft::parse(
+        &DraftInput {
+            title: "Medizinisches Versorgungszentrum für Kalletal".into(),
+            question: "Soll die Gemeinde Kalletal ein kommunales Medizinisches Versorgungszentrum (MVZ) gründen und betreiben?".into(),
+            justification: "In Kalletal gehen in den nächsten Jahren mehrere Hausärztinnen und Hausärzte in den Ruhestand, Nachfolger für die Einzelpraxen finden sich nicht. Schon heute fahren viele Ältere bis nach Lemgo oder Rinteln.\n\nEin kommunales MVZ stellt Ärztinnen und Ärzte an, auch in Teilzeit, und sichert die hausärztliche Versorgung in den Ortsteilen. Der Kommunale Entwicklungsbeirat hat die Gründung nach einem Jahr Beratung empfohlen.".into(),
+            kind: "initiating".into(),
+            end_date: day(75).to_string(),
+            representatives: vec![
+                rep("Anna Schmidt", "Lindenweg 3, 32689 Kalletal", "anna.schmidt@kalletal.example"),
+                rep("Peter Müller", "Am Kirchplatz 7, 32689 Kalletal", ""),
+            ],
+            ..Default::default()
+        },
+        rules,
+        today,
+    )?;
+    let slug = petitions::create_draft(db, anna.id, &mvz, rules, Some("mvz-kalletal")).await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(anna),
+        &slug,
+        &StepAction::parse(&step("request_cost_estimate"))?,
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::EnterCostEstimate {
+            cost_estimate: "Gründung rund 350.000 € (Umbau der Praxisräume im Rathaus Hohenhausen, Ausstattung). Laufender Zuschuss in den ersten drei Jahren bis zu 120.000 € jährlich, danach voraussichtlich kostendeckend.".into(),
+        },
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::ApprovePublication,
+    )
+    .await?;
+    paper_lines(db, &slug, staff.id, 0, 48, |i| day(i as i64 / 6 - 8)).await?;
+
+    // 2. Handed in: against the council's decision to close the open-air pool.
+    let pool = Draft::parse(
+        &DraftInput {
+            title: "Freibad Hohenhausen erhalten".into(),
+            question: "Soll der Beschluss des Rates, das Freibad Hohenhausen zu schließen, aufgehoben werden?".into(),
+            justification: "Das Freibad ist der einzige Ort im Gemeindegebiet, an dem Kinder schwimmen lernen. Ein Förderverein hat angeboten, den Betrieb mit Ehrenamtlichen zu unterstützen.".into(),
+            kind: "cassatory".into(),
+            council_meeting_on: day(-20).to_string(),
+            council_published_on: day(-18).to_string(),
+            representatives: vec![rep("Sabine Krüger", "Talstraße 12, 32689 Kalletal", "sabine.krueger@kalletal.example")],
+            ..Default::default()
+        },
+        rules,
+        today,
+    )?;
+    let slug =
+        petitions::create_draft(db, sabine.id, &pool, rules, Some("freibad-hohenhausen")).await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(sabine),
+        &slug,
+        &StepAction::parse(&step("request_cost_estimate"))?,
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::EnterCostEstimate {
+            cost_estimate: "Weiterbetrieb: jährlicher Zuschuss rund 180.000 €, dazu eine Sanierung der Technik von rund 600.000 € in den nächsten fünf Jahren.".into(),
+        },
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::ApprovePublication,
+    )
+    .await?;
+    paper_lines(db, &slug, staff.id, 100, 30, |i| day(i as i64 / 5 - 7)).await?;
+    petitions::take_step(db, base_url, Some(sabine), &slug, &StepAction::Submit).await?;
+
+    // 3. Decided: a village hall, carried by referendum.
+    let hall = Draft::parse(
+        &DraftInput {
+            title: "Dorfgemeinschaftshaus Talle".into(),
+            question: "Soll die Gemeinde Kalletal die alte Schule in Talle zu einem Dorfgemeinschaftshaus umbauen?".into(),
+            justification: "Vereine, Chöre und die Jugendgruppe in Talle haben keinen Raum mehr, seit die Gaststätte geschlossen hat. Die alte Schule steht leer.".into(),
+            kind: "initiating".into(),
+            representatives: vec![rep("Peter Müller", "Am Kirchplatz 7, 32689 Kalletal", "peter.mueller@kalletal.example")],
+            ..Default::default()
+        },
+        rules,
+        today,
+    )?;
+    let slug = petitions::create_draft(
+        db,
+        peter.id,
+        &hall,
+        rules,
+        Some("dorfgemeinschaftshaus-talle"),
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(peter),
+        &slug,
+        &StepAction::parse(&step("request_cost_estimate"))?,
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::EnterCostEstimate {
+            cost_estimate: "Umbau rund 420.000 €, davon 65 % aus der Dorferneuerungsförderung des Landes; Betriebskosten rund 15.000 € jährlich.".into(),
+        },
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::ApprovePublication,
+    )
+    .await?;
+    paper_lines(db, &slug, staff.id, 200, 24, |i| day(i as i64 / 4 - 6)).await?;
+    petitions::take_step(db, base_url, Some(peter), &slug, &StepAction::Submit).await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::DeclareAdmissible,
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::ScheduleReferendum { on: day(-2) },
+    )
+    .await?;
+    petitions::take_step(
+        db,
+        base_url,
+        Some(staff),
+        &slug,
+        &StepAction::RecordResult {
+            yes: 3_112,
+            no: 1_874,
+            outcome: Outcome::Accepted,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Paper signatures of fictitious residents, `count` lines from the `seed`-th person on,
+/// counted on the day `on(i)` gives for the i-th line.
+async fn paper_lines(
+    db: &DatabaseConnection,
+    slug: &str,
+    staff: i64,
+    seed: usize,
+    count: usize,
+    on: impl Fn(usize) -> chrono::NaiveDate,
+) -> Result<(), AppError> {
+    const FAMILY: [&str; 16] = [
+        "Müller",
+        "Schmidt",
+        "Schneider",
+        "Fischer",
+        "Meyer",
+        "Wagner",
+        "Becker",
+        "Schulz",
+        "Hoffmann",
+        "Koch",
+        "Richter",
+        "Klein",
+        "Wolf",
+        "Schröder",
+        "Neumann",
+        "Krüger",
+    ];
+    const GIVEN: [&str; 13] = [
+        "Anna", "Peter", "Maria", "Thomas", "Sabine", "Michael", "Ursula", "Andreas", "Monika",
+        "Stefan", "Heike", "Jürgen", "Karin",
+    ];
+    const STREETS: [&str; 6] = [
+        "Hauptstraße",
+        "Lindenweg",
+        "Am Kirchplatz",
+        "Bergstraße",
+        "Talstraße",
+        "Mühlenweg",
+    ];
+    const VILLAGES: [&str; 6] = [
+        "Hohenhausen",
+        "Talle",
+        "Langenholzhausen",
+        "Lüdenhausen",
+        "Varenholz",
+        "Kalldorf",
+    ];
+    let p = petitions::find_by_slug(db, slug).await?;
+    let tx = begin_write(db).await?;
+    for i in 0..count {
+        let n = seed + i;
+        let birth = chrono::NaiveDate::from_ymd_opt(
+            1940 + (n * 7 % 62) as i32,
+            (n % 12 + 1) as u32,
+            (n * 5 % 28 + 1) as u32,
+        )
+        .ok_or(AppError::Internal)?;
+        let line = PaperLine {
+            sheet: (i / 10 + 1) as u32,
+            line: (i % 10 + 1) as u32,
+            signer: Signer {
+                family_name: FAMILY[n % FAMILY.len()].into(),
+                given_names: GIVEN[(n / 3) % GIVEN.len()].into(),
+                birth_date: birth,
+                street: STREETS[n % STREETS.len()].into(),
+                house_number: (n % 40 + 1).to_string(),
+                postal_code: "32689".into(),
+                city: format!("Kalletal-{}", VILLAGES[n % VILLAGES.len()]),
+            },
+            signed_on: None,
+        };
+        signatures::record_paper_on(&tx, &p, Some(staff), &line, on(i)).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -65,6 +65,31 @@ const PROTECTED: &[Protected] = &[
         &[("current_password", "sicheres-passwort")],
         AnyAccount,
     ),
+    (
+        "create_petition",
+        &[
+            ("title", "Freibad"),
+            ("question", "Soll das Freibad bleiben?"),
+            ("justification", "Weil."),
+            ("kind", "initiating"),
+        ],
+        AnyAccount,
+    ),
+    (
+        "take_step",
+        &[("slug", "freibad"), ("step", "submit")],
+        AnyAccount,
+    ),
+    (
+        "receive_sheet",
+        &[("slug", "freibad"), ("code", "ACDE-3579")],
+        Staff,
+    ),
+    (
+        "enter_paper_signature",
+        &[("slug", "freibad"), ("sheet", "1"), ("line", "1")],
+        Staff,
+    ),
 ];
 
 db_test!(

@@ -10,4 +10,5 @@ mod accounts;
 mod admin;
 mod municipality;
 mod outbox;
+mod petitions;
 mod platform;

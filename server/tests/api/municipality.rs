@@ -108,7 +108,9 @@ db_test!(
 
 db_test!(the_demo_municipality_has_its_quorum, |backend| async move {
     let app = TestApp::spawn(backend).await;
-    app::server::demo::seed(&app.db).await.unwrap();
+    app::server::demo::seed(&app.db, "http://127.0.0.1:3000")
+        .await
+        .unwrap();
     let frame: serde_json::Value = app.call("legal_frame", &[]).await.json().await.unwrap();
     assert_eq!(frame["municipality"]["name"], "Gemeinde Kalletal");
     // 9 % of 11,387 is 1,024.83: a petition needs 1,025 signatures.
@@ -123,5 +125,9 @@ db_test!(the_demo_municipality_has_its_quorum, |backend| async move {
     assert!(html.contains("1.025"), "{html}");
     assert!(html.contains("§ 26 Abs. 4 GO NRW: 9 % von 11.387"));
     // Seeding twice is refused.
-    assert!(app::server::demo::seed(&app.db).await.is_err());
+    assert!(
+        app::server::demo::seed(&app.db, "http://127.0.0.1:3000")
+            .await
+            .is_err()
+    );
 });

@@ -1,11 +1,20 @@
-//! Petition pages: what a petition needs in this municipality, and the staff page with the
-//! municipality's legal figures.
+//! Petition pages: the list and the law, a petition with its progress, signing online,
+//! confirmation and receipt, drafting, the procedure's steps and the staff's paper entry,
+//! and the staff page with the municipality's legal figures.
 
+mod detail;
+mod manage;
 mod municipality;
+mod new;
 mod overview;
+mod sign;
 
+pub use detail::PetitionPage;
+pub use manage::ManagePetitionPage;
 pub use municipality::MunicipalityPage;
+pub use new::NewPetitionPage;
 pub use overview::PetitionsPage;
+pub use sign::{ConfirmSignaturePage, ReceiptPage, SignPage};
 
 use leptos::prelude::*;
 

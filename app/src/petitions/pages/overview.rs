@@ -3,13 +3,17 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::QuorumCard;
-use crate::petitions::api::get_legal_frame;
+use crate::components::Notice;
+use crate::petitions::api::{get_legal_frame, list_petitions};
+use crate::petitions::rules::{german_date_text, thousands};
+use crate::petitions::view::PetitionSummary;
 
 /// What a citizens' petition is in this municipality, and how many signatures it needs under
 /// the state's law, computed from the figures the administration keeps.
 #[component]
 pub fn PetitionsPage() -> impl IntoView {
     let frame = Resource::new(|| (), |_| get_legal_frame());
+    let petitions = Resource::new(|| (), |_| list_petitions());
     view! {
         <Title text="Bürgerbegehren – Dorfplatz" />
         <div class="wrap prose">
@@ -17,6 +21,22 @@ pub fn PetitionsPage() -> impl IntoView {
             <p class="lead">
                 "Mit einem Bürgerbegehren beantragen Bürgerinnen und Bürger, dass sie selbst über eine Angelegenheit ihrer Gemeinde entscheiden – in einem Bürgerentscheid. Dafür braucht es die Unterschriften eines gesetzlich festgelegten Anteils der Bürgerschaft."
             </p>
+            <Notice />
+            <h2>"Bürgerbegehren in der Gemeinde"</h2>
+            <p><A href="/petitions/new" attr:class="button">"Bürgerbegehren starten"</A></p>
+            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match petitions.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>"Zurzeit gibt es keine Bürgerbegehren."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="petition-list">
+                                {list.into_iter().map(|p| view! { <PetitionItem p /> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
             <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
                 {move || Suspend::new(async move {
                     match frame.await {
@@ -41,5 +61,29 @@ pub fn PetitionsPage() -> impl IntoView {
                 })}
             </Suspense>
         </div>
+    }
+}
+
+#[component]
+fn PetitionItem(p: PetitionSummary) -> impl IntoView {
+    let progress = match p.tally.required {
+        Some(r) => format!(
+            "{} von {} Unterschriften",
+            thousands(p.tally.counting),
+            thousands(r)
+        ),
+        None => String::new(),
+    };
+    let ends = p
+        .ends_on
+        .filter(|_| p.stage.accepts_signatures())
+        .map(|d| format!(" · Sammlung bis {}", german_date_text(d)))
+        .unwrap_or_default();
+    view! {
+        <li class="card">
+            <h3><A href=format!("/petitions/{}", p.slug)>{p.title}</A></h3>
+            <p class="question">{p.question}</p>
+            <p><span class=format!("badge stage-{}", p.stage.as_str())>{p.stage.label()}</span>" "{progress}{ends}</p>
+        </li>
     }
 }

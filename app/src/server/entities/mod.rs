@@ -4,7 +4,12 @@
 pub mod account_token;
 pub mod audit_log;
 pub mod outbox;
+pub mod petition;
+pub mod petition_count;
+pub mod petition_event;
+pub mod petition_representative;
 pub mod session;
+pub mod signature;
 pub mod site_setting;
 pub mod user;
 pub mod user_role;

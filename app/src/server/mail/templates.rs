@@ -146,6 +146,80 @@ pub fn account_deleted(municipality: &str) -> Rendered {
     )
 }
 
+/// Double opt-in of an online signature.
+pub fn confirm_signature(municipality: &str, title: &str, link: &str) -> Rendered {
+    render(
+        municipality,
+        "Bitte bestätigen Sie Ihre Unterschrift",
+        &[
+            "Guten Tag,".into(),
+            format!("Sie haben das Bürgerbegehren „{title}“ online unterschrieben. Ihre Unterschrift zählt erst, wenn Sie sie über diesen Link bestätigen (7 Tage gültig):"),
+            link.into(),
+            "Wenn Sie nicht unterschrieben haben, ignorieren Sie diese E-Mail bitte; Ihre Angaben werden dann nicht gezählt und nach Ablauf des Links gelöscht.".into(),
+        ],
+    )
+}
+
+/// The receipt after confirmation, with the withdrawal link and, where the law wants
+/// handwritten signatures, the personal sheet.
+pub fn signature_receipt(
+    municipality: &str,
+    title: &str,
+    receipt_link: &str,
+    sheet_code: Option<&str>,
+    ends_on: Option<chrono::NaiveDate>,
+) -> Rendered {
+    let mut paragraphs = vec![
+        "Guten Tag,".into(),
+        format!("vielen Dank: Ihre Unterschrift für das Bürgerbegehren „{title}“ ist bestätigt."),
+    ];
+    if let Some(code) = sheet_code {
+        let until = ends_on
+            .map(|d| {
+                format!(
+                    " bis spätestens {}",
+                    crate::petitions::rules::german_date_text(d)
+                )
+            })
+            .unwrap_or_default();
+        paragraphs.push(format!(
+            "Nach dem Gemeinderecht Ihres Landes zählt für das Bürgerbegehren nur eine eigenhändige Unterschrift. Ihre Online-Unterschrift wird als Unterstützung gezählt. Im Anhang finden Sie Ihren persönlichen Unterschriftenbogen (Bogencode {code}): Bitte drucken Sie ihn aus, unterschreiben Sie ihn und geben Sie ihn{until} bei den Vertretungsberechtigten oder der Gemeindeverwaltung ab. Dann zählt Ihre Unterschrift."
+        ));
+    }
+    paragraphs.push(
+        "Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen; dort können Sie auch Ihren Unterschriftenbogen erneut herunterladen:".into(),
+    );
+    paragraphs.push(receipt_link.into());
+    render(municipality, "Ihre Unterschrift ist bestätigt", &paragraphs)
+}
+
+/// News of a public step, to representatives and to signers who asked for it.
+pub fn petition_news(
+    municipality: &str,
+    title: &str,
+    step: &str,
+    note: Option<&str>,
+    link: &str,
+) -> Rendered {
+    let mut paragraphs = vec![
+        "Guten Tag,".into(),
+        format!("es gibt Neues zum Bürgerbegehren „{title}“: {step}."),
+    ];
+    if let Some(note) = note {
+        paragraphs.push(note.to_owned());
+    }
+    paragraphs.push("Alle Schritte des Verfahrens finden Sie hier:".into());
+    paragraphs.push(link.into());
+    paragraphs.push(
+        "Sie erhalten diese E-Mail, weil Sie vertretungsberechtigte Person sind oder beim Unterschreiben um Nachrichten zum Verfahren gebeten haben.".into(),
+    );
+    render(
+        municipality,
+        &format!("Bürgerbegehren „{title}“: {step}"),
+        &paragraphs,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

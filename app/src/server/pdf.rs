@@ -1,0 +1,492 @@
+//! Printable petition documents: the blank signature list (A4 landscape, numbered lines)
+//! and an online signer's personal sheet (A4 portrait, pre-filled, with a code staff scan
+//! when it comes back). Every sheet carries the full text the law requires: the question,
+//! the justification, the cost estimate and the representatives.
+//!
+//! Written with `pdf-writer` and the standard Helvetica fonts every PDF reader has, so no
+//! font file is shipped; text is encoded as Windows-1252 (WinAnsiEncoding), which covers
+//! German. Line breaking uses approximate Helvetica widths that err on the wide side.
+
+use chrono::NaiveDate;
+use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str, TextStr};
+
+use crate::petitions::rules::german_date_text;
+
+/// The texts every sheet carries.
+#[derive(Debug, Clone)]
+pub struct PetitionText {
+    pub municipality: String,
+    pub title: String,
+    pub question: String,
+    pub justification: String,
+    pub cost_estimate: Option<String>,
+    pub council_decision: Option<String>,
+    /// Name and address of each representative.
+    pub representatives: Vec<(String, String)>,
+    pub citation: String,
+    pub ends_on: Option<NaiveDate>,
+}
+
+/// A signer's data printed on the personal sheet.
+#[derive(Debug, Clone)]
+pub struct SignerLine {
+    pub family_name: String,
+    pub given_names: String,
+    pub birth_date: String,
+    pub address: String,
+}
+
+const REGULAR: Name<'static> = Name(b"F1");
+const BOLD: Name<'static> = Name(b"F2");
+
+/// Text to WinAnsi bytes; characters outside it become '?'.
+fn win_ansi(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            ' '..='~' | '\u{a0}'..='ÿ' => c as u32 as u8,
+            '€' => 0x80,
+            '‚' => 0x82,
+            '„' => 0x84,
+            '…' => 0x85,
+            '‘' => 0x91,
+            '’' => 0x92,
+            '“' => 0x93,
+            '”' => 0x94,
+            '•' => 0x95,
+            '–' => 0x96,
+            '—' => 0x97,
+            'Š' => 0x8a,
+            'Œ' => 0x8c,
+            'Ž' => 0x8e,
+            'š' => 0x9a,
+            'œ' => 0x9c,
+            'ž' => 0x9e,
+            'Ÿ' => 0x9f,
+            '\t' => b' ',
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// Approximate advance width of a character in Helvetica, in thousandths of the font size;
+/// rounded up so that measured lines never overflow.
+fn char_width(c: char, bold: bool) -> f32 {
+    let w = match c {
+        ' ' | 'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '!' | '|' | 'I' => 280.0,
+        'f' | 't' | 'r' | '(' | ')' | '-' | '/' | '[' | ']' => 340.0,
+        'm' => 840.0,
+        'w' => 730.0,
+        'M' => 840.0,
+        'W' => 950.0,
+        'c' | 'k' | 's' | 'v' | 'x' | 'y' | 'z' | 'J' => 510.0,
+        '0'..='9' => 560.0,
+        c if c.is_uppercase() => 730.0,
+        c if c.is_lowercase() => 560.0,
+        '–' | '„' | '“' | '"' => 560.0,
+        '—' | '@' => 1020.0,
+        _ => 600.0,
+    };
+    if bold { w * 1.1 } else { w }
+}
+
+fn text_width(text: &str, size: f32, bold: bool) -> f32 {
+    text.chars().map(|c| char_width(c, bold)).sum::<f32>() * size / 1000.0
+}
+
+/// Breaks a text into lines of at most `width` points; paragraphs stay paragraphs.
+fn wrap(text: &str, width: f32, size: f32, bold: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if text_width(&candidate, size, bold) <= width || line.is_empty() {
+                line = candidate;
+            } else {
+                lines.push(std::mem::take(&mut line));
+                line = word.to_owned();
+            }
+            // A single word wider than the line (a long URL) is cut.
+            while text_width(&line, size, bold) > width && line.chars().count() > 1 {
+                let mut head = String::new();
+                let mut rest = line.chars();
+                for c in rest.by_ref() {
+                    if text_width(&format!("{head}{c}"), size, bold) > width {
+                        let tail: String = std::iter::once(c).chain(rest).collect();
+                        lines.push(head);
+                        line = tail;
+                        break;
+                    }
+                    head.push(c);
+                }
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// One page being laid out from the top down.
+struct Page {
+    content: Content,
+    width: f32,
+    height: f32,
+    margin: f32,
+    y: f32,
+}
+
+impl Page {
+    fn new(width: f32, height: f32) -> Self {
+        let margin = 36.0;
+        Page {
+            content: Content::new(),
+            width,
+            height,
+            margin,
+            y: height - margin,
+        }
+    }
+
+    fn inner_width(&self) -> f32 {
+        self.width - 2.0 * self.margin
+    }
+
+    fn text_at(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
+        self.content
+            .begin_text()
+            .set_font(if bold { BOLD } else { REGULAR }, size)
+            .next_line(x, y)
+            .show(Str(&win_ansi(text)))
+            .end_text();
+    }
+
+    /// A wrapped paragraph at the current position; moves down.
+    fn paragraph(&mut self, text: &str, size: f32, bold: bool) {
+        let width = self.inner_width();
+        for line in wrap(text, width, size, bold) {
+            self.y -= size * 1.25;
+            let (x, y) = (self.margin, self.y);
+            self.text_at(x, y, size, bold, &line);
+        }
+    }
+
+    fn gap(&mut self, points: f32) {
+        self.y -= points;
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
+        self.content
+            .set_line_width(width)
+            .move_to(x1, y1)
+            .line_to(x2, y2)
+            .stroke();
+    }
+}
+
+/// The text every sheet carries, at a size that leaves room for what follows.
+fn petition_text(page: &mut Page, doc: &PetitionText, heading: &str, reserve: f32) {
+    page.paragraph(heading, 13.0, true);
+    page.gap(4.0);
+    page.paragraph(
+        &format!(
+            "Die Unterzeichnenden beantragen, dass die Bürgerinnen und Bürger der Gemeinde {} an Stelle des Rates über folgende Frage entscheiden (Bürgerentscheid):",
+            doc.municipality
+        ),
+        8.5,
+        false,
+    );
+    page.gap(2.0);
+    page.paragraph(&doc.question, 10.5, true);
+    page.gap(4.0);
+    let mut rest = Vec::new();
+    rest.push(("Begründung: ".to_owned(), doc.justification.clone()));
+    if let Some(decision) = &doc.council_decision {
+        rest.push((String::new(), decision.clone()));
+    }
+    rest.push((
+        "Kostenschätzung der Verwaltung: ".to_owned(),
+        doc.cost_estimate.clone().unwrap_or_else(|| {
+            "Nach dem Recht dieses Landes ist keine Kostenschätzung der Verwaltung vorgesehen."
+                .to_owned()
+        }),
+    ));
+    let reps = doc
+        .representatives
+        .iter()
+        .map(|(name, address)| format!("{name}, {address}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    rest.push((
+        "Vertretungsberechtigte Personen: ".to_owned(),
+        format!("{reps} ({})", doc.citation),
+    ));
+    // The legal text must be complete on every sheet: shrink it until it fits above the
+    // space the rest of the sheet needs.
+    let available = page.y - page.margin - reserve;
+    let mut size = 8.5f32;
+    loop {
+        let lines: usize = rest
+            .iter()
+            .map(|(label, body)| {
+                wrap(&format!("{label}{body}"), page.inner_width(), size, false).len()
+            })
+            .sum();
+        if lines as f32 * size * 1.25 + rest.len() as f32 * 2.0 <= available || size <= 5.5 {
+            break;
+        }
+        size -= 0.5;
+    }
+    for (label, body) in rest {
+        page.paragraph(&format!("{label}{body}"), size, false);
+        page.gap(2.0);
+    }
+}
+
+fn assemble(pages: Vec<Page>, title: &str) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let catalog = Ref::new(1);
+    let tree = Ref::new(2);
+    let regular = Ref::new(3);
+    let bold = Ref::new(4);
+    let info = Ref::new(5);
+    let mut next = 6;
+    let mut ids = Vec::new();
+    for _ in &pages {
+        ids.push((Ref::new(next), Ref::new(next + 1)));
+        next += 2;
+    }
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree)
+        .kids(ids.iter().map(|(page, _)| *page))
+        .count(ids.len() as i32);
+    pdf.type1_font(regular)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.document_info(info)
+        .title(TextStr(title))
+        .producer(TextStr("Dorfplatz"));
+    for (page, (page_id, content_id)) in pages.into_iter().zip(ids) {
+        {
+            let mut writer = pdf.page(page_id);
+            writer
+                .media_box(Rect::new(0.0, 0.0, page.width, page.height))
+                .parent(tree)
+                .contents(content_id);
+            writer
+                .resources()
+                .fonts()
+                .pair(REGULAR, regular)
+                .pair(BOLD, bold);
+        }
+        pdf.stream(content_id, &page.content.finish());
+    }
+    pdf.finish()
+}
+
+/// Lines per blank list sheet at most; fewer when the petition text is long.
+pub const MAX_LIST_LINES: usize = 12;
+const ROW_HEIGHT: f32 = 24.0;
+
+/// The blank signature list: one A4 landscape sheet with numbered lines.
+pub fn signature_list(doc: &PetitionText) -> Vec<u8> {
+    let mut page = Page::new(842.0, 595.0);
+    let x0 = page.margin;
+    let right = page.width - page.margin;
+    page.text_at(
+        right - 150.0,
+        page.height - page.margin - 10.0,
+        9.0,
+        false,
+        "Blatt-Nr.: ____________",
+    );
+    let footer_height = 34.0;
+    let header_height = 20.0;
+    petition_text(
+        &mut page,
+        doc,
+        &format!("Unterschriftenliste zum Bürgerbegehren „{}“", doc.title),
+        header_height + 5.0 * ROW_HEIGHT + footer_height,
+    );
+    page.gap(6.0);
+    let columns: [(&str, f32); 8] = [
+        ("Nr.", 24.0),
+        ("Familienname", 118.0),
+        ("Vornamen", 110.0),
+        ("Geburtsdatum", 66.0),
+        ("Straße, Hausnummer", 150.0),
+        ("PLZ, Ort", 118.0),
+        ("Datum", 52.0),
+        ("Unterschrift", 0.0),
+    ];
+    let rows = (((page.y - page.margin - footer_height - header_height) / ROW_HEIGHT).floor()
+        as usize)
+        .clamp(1, MAX_LIST_LINES);
+    let top = page.y;
+    let bottom = top - header_height - rows as f32 * ROW_HEIGHT;
+    let mut x = x0;
+    for (i, (label, width)) in columns.iter().enumerate() {
+        page.text_at(x + 3.0, top - 13.0, 8.0, true, label);
+        if i > 0 {
+            page.line(x, top, x, bottom, 0.5);
+        }
+        x += width;
+    }
+    page.line(x0, top, right, top, 0.8);
+    page.line(x0, top - header_height, right, top - header_height, 0.8);
+    for row in 1..=rows {
+        let y = top - header_height - row as f32 * ROW_HEIGHT;
+        page.line(x0, y, right, y, 0.5);
+        page.text_at(x0 + 4.0, y + 8.0, 9.0, false, &row.to_string());
+    }
+    page.line(x0, top, x0, bottom, 0.8);
+    page.line(right, top, right, bottom, 0.8);
+    page.y = bottom - 4.0;
+    let ends = doc
+        .ends_on
+        .map(|d| {
+            format!(
+                " Bitte geben Sie die Liste bis spätestens {} ab.",
+                german_date_text(d)
+            )
+        })
+        .unwrap_or_default();
+    page.paragraph(
+        &format!(
+            "Unterschreiben dürfen nur Bürgerinnen und Bürger der Gemeinde {}, jede Person nur einmal. Bitte alle Angaben vollständig und gut lesbar eintragen; unvollständige oder unleserliche Eintragungen können ungültig sein.{ends} Datenschutz: Die Angaben dienen allein dem Bürgerbegehren und der Prüfung der Unterschriften durch die Gemeindeverwaltung; sie werden nach Abschluss des Verfahrens gelöscht.",
+            doc.municipality
+        ),
+        7.0,
+        false,
+    );
+    assemble(vec![page], &format!("Unterschriftenliste – {}", doc.title))
+}
+
+/// An online signer's personal sheet, pre-filled, to sign by hand and hand in.
+pub fn personal_sheet(doc: &PetitionText, signer: &SignerLine, code: &str) -> Vec<u8> {
+    let mut page = Page::new(595.0, 842.0);
+    let x0 = page.margin;
+    let right = page.width - page.margin;
+    petition_text(
+        &mut page,
+        doc,
+        &format!("Unterschriftenbogen zum Bürgerbegehren „{}“", doc.title),
+        300.0,
+    );
+    page.gap(10.0);
+    page.paragraph("Ihre Angaben", 11.0, true);
+    page.gap(4.0);
+    for (label, value) in [
+        ("Familienname", &signer.family_name),
+        ("Vornamen", &signer.given_names),
+        ("Geburtsdatum", &signer.birth_date),
+        ("Anschrift", &signer.address),
+    ] {
+        page.y -= 16.0;
+        let y = page.y;
+        page.text_at(x0, y, 9.0, false, label);
+        page.text_at(x0 + 100.0, y, 11.0, true, value);
+        page.line(x0 + 98.0, y - 3.0, right, y - 3.0, 0.4);
+    }
+    page.y -= 44.0;
+    let y = page.y;
+    page.line(x0, y, x0 + 150.0, y, 0.6);
+    page.line(x0 + 190.0, y, right, y, 0.6);
+    page.text_at(x0, y - 11.0, 8.0, false, "Datum");
+    page.text_at(
+        x0 + 190.0,
+        y - 11.0,
+        8.0,
+        false,
+        "Eigenhändige Unterschrift",
+    );
+    page.gap(34.0);
+    page.paragraph(&format!("Bogencode: {code}"), 18.0, true);
+    page.gap(6.0);
+    let ends = doc
+        .ends_on
+        .map(|d| format!(" bis spätestens {}", german_date_text(d)))
+        .unwrap_or_default();
+    page.paragraph(
+        &format!(
+            "Sie haben das Bürgerbegehren online unterstützt. Gezählt wird nach dem Gesetz nur die eigenhändige Unterschrift: Bitte prüfen Sie Ihre Angaben, unterschreiben Sie diesen Bogen und geben Sie ihn{ends} bei den Vertretungsberechtigten oder der Gemeindeverwaltung {} ab. Ändern Sie die vorgedruckten Angaben bitte nicht; wenn sie falsch sind, unterschreiben Sie stattdessen auf einer Unterschriftenliste.",
+            doc.municipality
+        ),
+        8.5,
+        false,
+    );
+    page.gap(4.0);
+    page.paragraph(
+        "Datenschutz: Die Angaben dienen allein dem Bürgerbegehren und der Prüfung der Unterschrift durch die Gemeindeverwaltung; sie werden nach Abschluss des Verfahrens gelöscht.",
+        7.0,
+        false,
+    );
+    assemble(vec![page], &format!("Unterschriftenbogen – {}", doc.title))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> PetitionText {
+        PetitionText {
+            municipality: "Kalletal".into(),
+            title: "Medizinisches Versorgungszentrum".into(),
+            question: "Soll die Gemeinde Kalletal ein kommunales MVZ gründen?".into(),
+            justification: "Die Hausärzte gehen in Rente. ".repeat(20),
+            cost_estimate: Some("Einmalig 250.000 €, jährlich 40.000 €.".into()),
+            council_decision: None,
+            representatives: vec![(
+                "Anna Schulte".into(),
+                "Hauptstraße 1, 32689 Kalletal".into(),
+            )],
+            citation: "§ 26 GO NRW".into(),
+            ends_on: None,
+        }
+    }
+
+    #[test]
+    fn german_text_is_encoded_for_the_standard_fonts() {
+        assert_eq!(
+            win_ansi("Straße „Ü“ – 5 €"),
+            b"Stra\xdfe \x84\xdc\x93 \x96 5 \x80".to_vec()
+        );
+        assert_eq!(win_ansi("Łódź"), b"?\xf3d?".to_vec());
+    }
+
+    #[test]
+    fn wrapped_lines_fit_their_width() {
+        let text = "Die Unterzeichnenden beantragen, dass die Bürgerinnen und Bürger entscheiden. "
+            .repeat(10);
+        let lines = wrap(&text, 300.0, 9.0, false);
+        assert!(lines.len() > 5);
+        assert!(lines.iter().all(|l| text_width(l, 9.0, false) <= 300.0));
+        assert_eq!(
+            lines.join(" ").split_whitespace().count(),
+            text.split_whitespace().count()
+        );
+    }
+
+    #[test]
+    fn documents_are_pdfs() {
+        let list = signature_list(&doc());
+        assert!(list.starts_with(b"%PDF-"));
+        let sheet = personal_sheet(
+            &doc(),
+            &SignerLine {
+                family_name: "Müller".into(),
+                given_names: "Anna".into(),
+                birth_date: "17.05.1980".into(),
+                address: "Lindenweg 3, 32689 Kalletal".into(),
+            },
+            "ACDE-3579",
+        );
+        assert!(sheet.starts_with(b"%PDF-"));
+    }
+}
