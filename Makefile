@@ -20,7 +20,8 @@ help:
 	@echo "make run    – build, migrate, seed the demo into an empty database, serve on http://127.0.0.1:3000"
 	@echo "make test   – format and lint checks, Rust tests (SQLite + PostgreSQL), browser tests"
 	@echo "make build  – release binary ($(BIN)) and site (target/site)"
-	@echo "make bench  – requests per second: start page vs. static file"
+	@echo "make bench  – requests per second (start page vs. static file); signatures per second and"
+	@echo "              the tally of 1,000,000 signatures on SQLite and PostgreSQL"
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -62,9 +63,10 @@ test-e2e: e2e-deps build
 
 test: tools e2e-deps lint test-rust test-e2e
 
-bench: build
+bench: build postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	DORFPLATZ_BIN=$(abspath $(BIN)) bash bench/http.sh
+	cargo run --quiet --profile server-release -p server --example bench_signatures
 
 clean:
 	cargo clean

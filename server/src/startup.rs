@@ -138,8 +138,8 @@ pub fn spawn_workers(state: &AppState) {
         state.config.mail_from.clone(),
         worker_id,
     ));
-    // Ends collections whose deadline passed. Every instance may run it: the stage update is
-    // conditional, so a petition expires once.
+    // Ends collections whose deadline passed and deletes signatures never confirmed. Every
+    // instance may run it: the stage update is conditional, so a petition expires once.
     let expiring = state.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -149,6 +149,9 @@ pub fn spawn_workers(state: &AppState) {
                 app::server::petitions::expire_due(&expiring.db, &expiring.config.link("")).await
             {
                 tracing::warn!(error = ?e, "expiring petitions");
+            }
+            if let Err(e) = app::server::signatures::purge_unconfirmed(&expiring.db).await {
+                tracing::warn!(error = ?e, "purging unconfirmed signatures");
             }
         }
     });

@@ -1,3 +1,9 @@
+//! Petition server functions: thin, they check the caller, parse the form into domain types
+//! and call the services in `server::petitions` and `server::signatures`.
+
+// A server function takes one argument per form field, so forms with many fields need many.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::LegalFrame;
@@ -79,7 +85,6 @@ pub async fn get_petition(slug: String) -> Result<PetitionDetail, AppError> {
 
 /// A signed-in (hence confirmed) account drafts a petition and becomes its initiator.
 #[server(prefix = "/api", endpoint = "create_petition")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_petition(
     title: String,
     question: String,
@@ -123,7 +128,6 @@ pub async fn create_petition(
 
 /// Initiators and staff take the next step of the procedure; the server decides who may.
 #[server(prefix = "/api", endpoint = "take_step")]
-#[allow(clippy::too_many_arguments)]
 pub async fn take_step(
     slug: String,
     step: String,
@@ -161,7 +165,6 @@ pub async fn take_step(
 /// Signs a petition online, without an account; the signature counts once the emailed link
 /// is opened.
 #[server(prefix = "/api", endpoint = "sign_petition")]
-#[allow(clippy::too_many_arguments)]
 pub async fn sign_petition(
     slug: String,
     #[server(default)] family_name: String,
@@ -284,7 +287,6 @@ pub async fn receive_sheet(slug: String, code: String) -> Result<EntryResult, Ap
 
 /// Staff type in one line of a returned paper list.
 #[server(prefix = "/api", endpoint = "enter_paper_signature")]
-#[allow(clippy::too_many_arguments)]
 pub async fn enter_paper_signature(
     slug: String,
     #[server(default)] sheet: String,

@@ -72,7 +72,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 ];
 
 const IMPRESSUM: &str = "## Gemeinde Kalletal (Demo)\n\nRathausstraße 3, 32689 Kalletal\n\nVertreten durch den Bürgermeister\n\nTelefon: 05264 644-0 · E-Mail: info@kalletal.example\n\n*Dies ist eine Demo-Installation von Dorfplatz.*";
-const PRIVACY: &str = "## Datenschutz (Demo)\n\nVerantwortlich ist die Gemeinde Kalletal. Wir verarbeiten nur die Daten, die für die Teilnahme nötig sind: E-Mail-Adresse, Anzeigename und ein Passwort-Hash. Sie können Ihr Konto jederzeit unter „Konto“ löschen.\n\n*Dies ist eine Demo-Installation von Dorfplatz.*";
+const PRIVACY: &str = "## Datenschutz (Demo)\n\nVerantwortlich ist die Gemeinde Kalletal. Wir verarbeiten nur die Daten, die für die Teilnahme nötig sind: E-Mail-Adresse, Anzeigename und ein Passwort-Hash. Sie können Ihr Konto jederzeit unter „Konto“ löschen.\n\n### Unterschriften für Bürgerbegehren\n\nWer ein Bürgerbegehren unterschreibt, gibt die Angaben an, die das Gesetz verlangt (§ 26 GO NRW): Familienname, Vornamen, Geburtsdatum und Anschrift, online zusätzlich eine E-Mail-Adresse für den Bestätigungslink und die Quittung. Die Angaben dienen allein dem Bürgerbegehren: Die Gemeindeverwaltung prüft mit ihnen, ob Sie unterschreiben dürfen. Öffentlich sind nur Gesamtzahlen, nie Namen. Nicht bestätigte Online-Unterschriften verfallen nach sieben Tagen; bis zur Einreichung können Sie Ihre Unterschrift über den Link in der Quittung zurückziehen. Nach Abschluss des Verfahrens werden die Angaben gelöscht, die Zahlen bleiben.\n\n*Dies ist eine Demo-Installation von Dorfplatz.*";
 
 /// Whether the database has no accounts yet.
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, AppError> {

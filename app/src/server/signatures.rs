@@ -723,3 +723,14 @@ pub async fn next_line(
         .await?;
     Ok(last.flatten().map(|l| l as u32 + 1).unwrap_or(1))
 }
+
+/// Deletes online signatures whose confirmation link expired unused: nobody confirmed them,
+/// so their data has no purpose any more (the privacy notice promises this).
+pub async fn purge_unconfirmed(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
+    let res = signature::Entity::delete_many()
+        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
+        .filter(signature::Column::ConfirmExpiresAt.lte(Utc::now()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

@@ -719,9 +719,30 @@ db_test!(
             "expired pending signatures make way"
         );
         assert_eq!(app.count("signatures").await, 1);
+        // Unconfirmed signatures are deleted once their link has expired.
+        assert_eq!(signatures::purge_unconfirmed(&app.db).await.unwrap(), 0);
+        {
+            use app::server::entities::signature;
+            use sea_orm::{EntityTrait, sea_query::Expr};
+            signature::Entity::update_many()
+                .col_expr(
+                    signature::Column::ConfirmExpiresAt,
+                    Expr::value(chrono::Utc::now() - chrono::TimeDelta::days(1)),
+                )
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+        assert_eq!(signatures::purge_unconfirmed(&app.db).await.unwrap(), 1);
+        assert_eq!(app.count("signatures").await, 0);
 
         // After submission nobody can sign.
-        step(&app, &c.initiator, &slug, &[("step", "submit")]).await;
+        assert_eq!(
+            step(&app, &c.initiator, &slug, &[("step", "submit")])
+                .await
+                .0,
+            200
+        );
         let mut other = SIGNER.to_vec();
         other[0] = ("family_name", "Schulz");
         let (status, body) = sign(&app, &slug, &other).await;
@@ -1032,5 +1053,40 @@ db_test!(
                 .unwrap(),
             0
         );
+    }
+);
+
+db_test!(
+    the_demo_has_petitions_at_three_stages,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app::server::demo::seed(&app.db, "http://127.0.0.1:3000")
+            .await
+            .unwrap();
+        let mvz = tally(&app, "mvz-kalletal").await;
+        assert_eq!(
+            (
+                mvz["stage"].as_str(),
+                mvz["required"].as_u64(),
+                mvz["counting"].as_u64()
+            ),
+            (Some("collecting"), Some(1_025), Some(48))
+        );
+        assert_eq!(
+            tally(&app, "freibad-hohenhausen").await["stage"],
+            "submitted"
+        );
+        assert_eq!(
+            tally(&app, "dorfgemeinschaftshaus-talle").await["stage"],
+            "decided"
+        );
+        let html = reqwest::get(app.url("/petitions/mvz-kalletal"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Jetzt unterschreiben"));
+        assert!(html.contains("<svg"), "the chart is rendered on the server");
     }
 );

@@ -30,7 +30,13 @@ pub fn ManagePetitionPage() -> impl IntoView {
 #[component]
 fn Manage() -> impl IntoView {
     let slug = use_slug();
-    let petition = Resource::new(move || slug.get(), get_petition);
+    // Every saved step comes back here with a new query (`?notice=…`): read the petition
+    // again then, so the page shows the new stage and the steps that follow.
+    let location = leptos_router::hooks::use_location();
+    let petition = Resource::new(
+        move || (slug.get(), location.search.get()),
+        |(slug, _)| get_petition(slug),
+    );
     view! {
         <Notice />
         <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
