@@ -44,7 +44,7 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Straße').fill('Lindenweg');
     await page.getByLabel('Hausnummer').fill('3a');
     await page.getByLabel('Postleitzahl').fill('32689');
-    await page.getByLabel('Ort').fill('Kalletal');
+    await page.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByRole('button', { name: 'Unterschreiben' }).click();
     await expect(page.getByLabel('Geburtsdatum')).toHaveAccessibleDescription(/in der Zukunft/);
@@ -58,7 +58,7 @@ test.describe('without JavaScript', () => {
     await page.getByLabel('Straße').fill('Lindenweg');
     await page.getByLabel('Hausnummer').fill('3a');
     await page.getByLabel('Postleitzahl').fill('32689');
-    await page.getByLabel('Ort').fill('Kalletal');
+    await page.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
     await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByRole('checkbox', { name: /Datenschutzhinweise gelesen/ }).check();
     await page.getByRole('button', { name: 'Unterschreiben' }).click();
@@ -105,6 +105,7 @@ test('staff print the signature list and type in returned paper lines with the k
   const login = new LoginPage(page);
   await login.open();
   await login.login('verwaltung@kalletal.example', 'dorfplatz-demo');
+  await expect(page).toHaveURL(/\/account$/);
   await page.goto('/petitions/mvz-kalletal/manage');
   await expect(page.getByRole('heading', { level: 1, name: 'Verfahren verwalten' })).toBeVisible();
   await expectAccessible(page);
@@ -118,8 +119,8 @@ test('staff print the signature list and type in returned paper lines with the k
   await form.getByLabel('Straße').fill('Bergstraße');
   await form.getByLabel('Hausnummer').fill('12 A');
   await form.getByLabel('PLZ').fill('32689');
-  await form.getByLabel('Ort', { exact: true }).fill('Kalletal');
-  await form.getByLabel('Ort', { exact: true }).press('Enter');
+  await form.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
+  await form.getByRole('textbox', { name: 'Ort', exact: true }).press('Enter');
   await expect(page.getByRole('status')).toContainText('Die Zeile ist erfasst');
   // Ready for the next line of the same sheet.
   await expect(form.getByLabel('Blatt')).toHaveValue('40');
@@ -134,6 +135,7 @@ test('an initiator drafts a petition and asks for the cost estimate', async ({ p
   const login = new LoginPage(page);
   await login.open();
   await login.login('sabine.krueger@kalletal.example', 'dorfplatz-demo');
+  await expect(page).toHaveURL(/\/account$/);
   await page.goto('/petitions/new');
   await expect(page.getByRole('heading', { level: 1, name: 'Bürgerbegehren starten' })).toBeVisible();
   await expectAccessible(page);

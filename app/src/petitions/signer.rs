@@ -95,8 +95,16 @@ impl Signer {
     }
 }
 
+/// Trims, collapses inner white space and composes characters (NFC): a name typed on a
+/// system that sends "u" plus a combining diaeresis is the same "ü" as everyone else's.
 fn collapse(input: &str) -> String {
-    input.split_whitespace().collect::<Vec<_>>().join(" ")
+    use unicode_normalization::UnicodeNormalization;
+    input
+        .nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A person's or place's name: letters (any script), spaces, hyphens, apostrophes, dots.
@@ -460,6 +468,14 @@ mod tests {
         let fields = fields_of(Signer::parse(&long, today()).unwrap_err());
         assert!(fields[0].1.contains("höchstens 100 Zeichen"));
     }
+    #[test]
+    fn decomposed_umlauts_are_composed() {
+        let mut input = valid();
+        input.family_name = "Mu\u{308}ller".into();
+        let signer = Signer::parse(&input, today()).unwrap();
+        assert_eq!(signer.family_name, "Müller");
+    }
+
     #[test]
     fn online_signatures_need_an_address_and_consent() {
         let err = OnlineSignature::parse(&valid(), "kein-at", false, false, today()).unwrap_err();

@@ -6,7 +6,6 @@ use leptos_router::hooks::use_query_map;
 use super::detail::use_slug;
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea};
-use crate::error::AppError;
 use crate::petitions::api::{EnterPaperSignature, ReceiveSheet, TakeStep, get_petition};
 use crate::petitions::draft::Outcome;
 use crate::petitions::lifecycle::{Stage, Step};
@@ -62,8 +61,6 @@ fn Manage() -> impl IntoView {
 
 #[component]
 fn Steps(d: PetitionDetail) -> impl IntoView {
-    let action = ServerAction::<TakeStep>::new();
-    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let slug = d.summary.slug.clone();
     let stage = d.summary.stage;
     let staff = d.permissions.staff;
@@ -72,13 +69,12 @@ fn Steps(d: PetitionDetail) -> impl IntoView {
         <p class="breadcrumb"><A href=format!("/petitions/{slug}")>{d.summary.title.clone()}</A></p>
         <h1>"Verfahren verwalten"</h1>
         <p>"Stand: "<strong>{stage.label()}</strong></p>
-        <ErrorSummary error form="step" />
         {if steps.is_empty() {
             view! { <p>"Im Moment ist kein Schritt von Ihnen zu tun."</p> }.into_any()
         } else {
             view! {
                 <div class="step-forms">
-                    {steps.into_iter().map(|step| view! { <StepForm step slug=slug.clone() action error /> }).collect_view()}
+                    {steps.into_iter().map(|step| view! { <StepForm step slug=slug.clone() /> }).collect_view()}
                 </div>
             }.into_any()
         }}
@@ -89,13 +85,11 @@ fn Steps(d: PetitionDetail) -> impl IntoView {
     }
 }
 
+/// One step's form, with its own action so that its errors show at its own fields.
 #[component]
-fn StepForm(
-    step: Step,
-    slug: String,
-    action: ServerAction<TakeStep>,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
+fn StepForm(step: Step, slug: String) -> impl IntoView {
+    let action = ServerAction::<TakeStep>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let code = crate::petitions::lifecycle::step_code(step);
     let outcomes = vec![
         (
@@ -164,9 +158,10 @@ fn StepForm(
     view! {
         <section class="card" aria-labelledby=heading_id.clone()>
             <h2 id=heading_id.clone()>{heading}</h2>
+            <ErrorSummary error form=code />
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="slug" value=slug />
-                <input type="hidden" name="step" value=code />
+                <input type="hidden" name="step" value=code id=format!("{code}-step") />
                 {fields}
                 <Submit label=button pending=action.pending() class=if step == Step::Withdraw { "button button-danger" } else { "button" } />
             </ActionForm>
