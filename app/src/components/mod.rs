@@ -129,8 +129,9 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "sheet_received" => {
             "Der Bogen ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
         }
-        "paper_entered" => {
-            "Die Zeile ist erfasst. Hat dieselbe Person schon unterschrieben, ist sie als doppelt vermerkt und zählt nicht."
+        "paper_entered" => "Die Zeile ist erfasst.",
+        "paper_duplicate" => {
+            "Die Zeile ist erfasst, zählt aber nicht: Diese Person hat bereits unterschrieben (online oder auf einer anderen Zeile). Die frühere Unterschrift zählt."
         }
         _ => return None,
     })
@@ -172,6 +173,8 @@ pub fn TextArea(
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into, optional)] value: Option<String>,
     #[prop(default = 8)] rows: u32,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] maxlength: Option<usize>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("{form}-{name}");
@@ -196,13 +199,15 @@ pub fn TextArea(
     };
     view! {
         <div class="field" class:field-invalid=move || message.get().is_some()>
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
             {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
             <textarea
                 id=id.clone()
                 name=name
                 rows=rows
+                required=required
+                maxlength=maxlength
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by
             >{value}</textarea>

@@ -323,8 +323,13 @@ pub async fn enter_paper_signature(
             };
             let line = PaperLine::parse(&input, german_date(chrono::Utc::now()))?;
             let result = signatures::enter_paper(&app.db, staff.id, &slug, &line).await?;
+            let notice = if result.duplicate {
+                "paper_duplicate"
+            } else {
+                "paper_entered"
+            };
             leptos_axum::redirect(&format!(
-                "/petitions/{slug}/manage?notice=paper_entered&sheet={}&line={}#paper",
+                "/petitions/{slug}/manage?notice={notice}&sheet={}&line={}#paper",
                 line.sheet,
                 line.line + 1
             ));

@@ -11,9 +11,11 @@ use super::rules::{CouncilDecision, DeadlineError, RuleSet, german_date_text};
 use crate::error::{AppError, FieldErrors};
 
 pub const TITLE_MAX_CHARS: usize = 200;
-pub const QUESTION_MAX_CHARS: usize = 1_000;
-pub const JUSTIFICATION_MAX_CHARS: usize = 10_000;
-pub const COST_ESTIMATE_MAX_CHARS: usize = 5_000;
+// Question, justification and cost estimate must fit on every signature list (tested in
+// `server::pdf`): real justifications are a few paragraphs.
+pub const QUESTION_MAX_CHARS: usize = 500;
+pub const JUSTIFICATION_MAX_CHARS: usize = 3_000;
+pub const COST_ESTIMATE_MAX_CHARS: usize = 1_500;
 pub const NOTE_MAX_CHARS: usize = 5_000;
 pub const REPRESENTATIVE_NAME_MAX_CHARS: usize = 200;
 pub const REPRESENTATIVE_ADDRESS_MAX_CHARS: usize = 300;

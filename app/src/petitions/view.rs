@@ -113,4 +113,6 @@ pub struct ReceiptView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryResult {
     pub message: String,
+    /// The line was recorded as a duplicate and does not count.
+    pub duplicate: bool,
 }

@@ -204,7 +204,11 @@ async fn seed_petitions(
         &StepAction::ApprovePublication,
     )
     .await?;
-    paper_lines(db, &slug, staff.id, 0, 48, |i| day(i as i64 / 6 - 8)).await?;
+    // A slow start, a busy weekend market stand, a quieter week.
+    paper_lines(db, &slug, staff.id, 0, 48, |i| {
+        day(DEMO_DAYS[i % DEMO_DAYS.len()])
+    })
+    .await?;
 
     // 2. Handed in: against the council's decision to close the open-air pool.
     let pool = Draft::parse(
@@ -331,6 +335,11 @@ async fn seed_petitions(
     .await?;
     Ok(())
 }
+
+/// Days (relative to today) the demo's paper signatures are spread over.
+const DEMO_DAYS: [i64; 16] = [
+    -12, -11, -9, -9, -8, -6, -6, -6, -6, -5, -5, -3, -2, -2, -1, 0,
+];
 
 /// Paper signatures of fictitious residents, `count` lines from the `seed`-th person on,
 /// counted on the day `on(i)` gives for the i-th line.

@@ -1,10 +1,14 @@
 //! `dorfplatz signatures import --petition SLUG FILE`: digitized paper lists as a
 //! semicolon-separated UTF-8 CSV, one line per signature. Every line is reported: recorded,
 //! recorded as a duplicate, or refused with the reason (nothing of a refused line is kept).
+//! Lines are committed in batches of 500; a database failure stops the import with an error,
+//! and the batches committed before it stay recorded (importing the file again then reports
+//! their lines as already entered).
 
 use std::io::{BufRead, BufReader, Read};
 
 use chrono::Utc;
+use sea_orm::TransactionTrait;
 use serde_json::json;
 
 use super::audit::{self, Entry};
@@ -15,6 +19,9 @@ use crate::error::AppError;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::rules::german_date;
 use crate::petitions::signer::{PaperInput, PaperLine, SignerInput};
+
+/// Lines per transaction.
+const BATCH: usize = 500;
 
 pub const HEADER: [&str; 10] = [
     "Blatt",
@@ -95,8 +102,8 @@ fn split_line(bytes: &[u8]) -> Result<Vec<String>, String> {
     }
 }
 
-/// Imports the file into the petition's paper signatures, in one transaction: a database
-/// failure leaves nothing half-written; refused lines are reported and skipped.
+/// Imports the file into the petition's paper signatures; refused lines are reported and
+/// skipped, each line is written whole or not at all.
 pub async fn import<R: Read>(
     db: &sea_orm::DatabaseConnection,
     slug: &str,
@@ -147,7 +154,8 @@ pub async fn import<R: Read>(
     }
     let today = german_date(Utc::now());
     let mut report = ImportReport::default();
-    let tx = begin_write(db).await?;
+    let mut tx = begin_write(db).await?;
+    let mut in_batch = 0;
     for (index, bytes) in lines.enumerate() {
         let number = index as u64 + 2;
         let bytes = bytes
@@ -207,15 +215,34 @@ pub async fn import<R: Read>(
             }
             Err(e) => return Err(e),
         };
-        let result = match record_paper(&tx, &p, actor, &line).await {
+        // A savepoint per line: a line refused by the database (a sheet and line typed in
+        // at the same moment on the web form) leaves the transaction usable on PostgreSQL.
+        let line_tx = tx.begin().await?;
+        let result = match record_paper(&line_tx, &p, actor, &line).await {
             Ok(PaperOutcome::Recorded) => LineResult::Recorded,
             Ok(PaperOutcome::Duplicate { earlier }) => LineResult::Duplicate { earlier },
-            Err(AppError::Validation { fields }) => LineResult::Refused {
-                reasons: fields.into_iter().map(|e| e.message).collect(),
-            },
+            Err(AppError::Validation { fields }) => {
+                line_tx.rollback().await?;
+                report.lines.push((
+                    number,
+                    LineResult::Refused {
+                        reasons: fields.into_iter().map(|e| e.message).collect(),
+                    },
+                ));
+                continue;
+            }
             Err(e) => return Err(e),
         };
+        line_tx.commit().await?;
         report.lines.push((number, result));
+        // Commit in batches: on SQLite the write lock would otherwise keep online signers
+        // waiting for the whole file.
+        in_batch += 1;
+        if in_batch == BATCH {
+            tx.commit().await?;
+            tx = begin_write(db).await?;
+            in_batch = 0;
+        }
     }
     audit::append(
         &tx,

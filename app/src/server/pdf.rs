@@ -5,7 +5,8 @@
 //!
 //! Written with `pdf-writer` and the standard Helvetica fonts every PDF reader has, so no
 //! font file is shipped; text is encoded as Windows-1252 (WinAnsiEncoding), which covers
-//! German. Line breaking uses approximate Helvetica widths that err on the wide side.
+//! German. Line breaking uses approximate Helvetica widths that err on the wide side. The
+//! personal sheet's code is also printed as a Code 39 barcode for hand scanners.
 
 use chrono::NaiveDate;
 use pdf_writer::{Content, Name, Pdf, Rect, Ref, Str, TextStr};
@@ -178,6 +179,34 @@ impl Page {
         self.y -= points;
     }
 
+    /// A Code 39 barcode of `text` (upper-case letters, digits, '-') with its lower left
+    /// corner at (x, y): what a hand scanner at the town hall reads into the code field.
+    fn barcode(&mut self, x: f32, y: f32, height: f32, text: &str) {
+        let Ok(code) = barcoders::sym::code39::Code39::new(text) else {
+            return;
+        };
+        const MODULE: f32 = 1.1;
+        let modules = code.encode();
+        let mut i = 0;
+        while i < modules.len() {
+            if modules[i] == 1 {
+                let start = i;
+                while i < modules.len() && modules[i] == 1 {
+                    i += 1;
+                }
+                self.content.rect(
+                    x + start as f32 * MODULE,
+                    y,
+                    (i - start) as f32 * MODULE,
+                    height,
+                );
+            } else {
+                i += 1;
+            }
+        }
+        self.content.fill_nonzero();
+    }
+
     fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32) {
         self.content
             .set_line_width(width)
@@ -187,8 +216,9 @@ impl Page {
     }
 }
 
-/// The text every sheet carries, at a size that leaves room for what follows.
-fn petition_text(page: &mut Page, doc: &PetitionText, heading: &str, reserve: f32) {
+/// The text every sheet carries, at a size that leaves room for what follows. Returns
+/// whether it fitted (the field limits of a draft are chosen so that it always does).
+fn petition_text(page: &mut Page, doc: &PetitionText, heading: &str, reserve: f32) -> bool {
     page.paragraph(heading, 13.0, true);
     page.gap(4.0);
     page.paragraph(
@@ -228,22 +258,27 @@ fn petition_text(page: &mut Page, doc: &PetitionText, heading: &str, reserve: f3
     // space the rest of the sheet needs.
     let available = page.y - page.margin - reserve;
     let mut size = 8.5f32;
-    loop {
+    let fits = loop {
         let lines: usize = rest
             .iter()
             .map(|(label, body)| {
                 wrap(&format!("{label}{body}"), page.inner_width(), size, false).len()
             })
             .sum();
-        if lines as f32 * size * 1.25 + rest.len() as f32 * 2.0 <= available || size <= 5.5 {
-            break;
+        let fits = lines as f32 * size * 1.25 + rest.len() as f32 * 2.0 <= available;
+        if fits || size <= 6.0 {
+            break fits;
         }
         size -= 0.5;
-    }
+    };
     for (label, body) in rest {
         page.paragraph(&format!("{label}{body}"), size, false);
         page.gap(2.0);
     }
+    if !fits {
+        tracing::warn!(title = %doc.title, "petition text does not fit on the sheet");
+    }
+    fits
 }
 
 fn assemble(pages: Vec<Page>, title: &str) -> Vec<u8> {
@@ -296,6 +331,11 @@ const ROW_HEIGHT: f32 = 24.0;
 
 /// The blank signature list: one A4 landscape sheet with numbered lines.
 pub fn signature_list(doc: &PetitionText) -> Vec<u8> {
+    let (page, _) = signature_list_page(doc);
+    assemble(vec![page], &format!("Unterschriftenliste – {}", doc.title))
+}
+
+fn signature_list_page(doc: &PetitionText) -> (Page, bool) {
     let mut page = Page::new(842.0, 595.0);
     let x0 = page.margin;
     let right = page.width - page.margin;
@@ -308,7 +348,7 @@ pub fn signature_list(doc: &PetitionText) -> Vec<u8> {
     );
     let footer_height = 34.0;
     let header_height = 20.0;
-    petition_text(
+    let fits = petition_text(
         &mut page,
         doc,
         &format!("Unterschriftenliste zum Bürgerbegehren „{}“", doc.title),
@@ -365,19 +405,24 @@ pub fn signature_list(doc: &PetitionText) -> Vec<u8> {
         7.0,
         false,
     );
-    assemble(vec![page], &format!("Unterschriftenliste – {}", doc.title))
+    (page, fits)
 }
 
 /// An online signer's personal sheet, pre-filled, to sign by hand and hand in.
 pub fn personal_sheet(doc: &PetitionText, signer: &SignerLine, code: &str) -> Vec<u8> {
+    let (page, _) = personal_sheet_page(doc, signer, code);
+    assemble(vec![page], &format!("Unterschriftenbogen – {}", doc.title))
+}
+
+fn personal_sheet_page(doc: &PetitionText, signer: &SignerLine, code: &str) -> (Page, bool) {
     let mut page = Page::new(595.0, 842.0);
     let x0 = page.margin;
     let right = page.width - page.margin;
-    petition_text(
+    let fits = petition_text(
         &mut page,
         doc,
         &format!("Unterschriftenbogen zum Bürgerbegehren „{}“", doc.title),
-        300.0,
+        250.0,
     );
     page.gap(10.0);
     page.paragraph("Ihre Angaben", 11.0, true);
@@ -406,9 +451,12 @@ pub fn personal_sheet(doc: &PetitionText, signer: &SignerLine, code: &str) -> Ve
         false,
         "Eigenhändige Unterschrift",
     );
-    page.gap(34.0);
+    page.gap(24.0);
     page.paragraph(&format!("Bogencode: {code}"), 18.0, true);
-    page.gap(6.0);
+    // The barcode beside the code, for hand scanners.
+    let (x, y) = (page.margin + 290.0, page.y - 8.0);
+    page.barcode(x, y, 32.0, code);
+    page.gap(14.0);
     let ends = doc
         .ends_on
         .map(|d| format!(" bis spätestens {}", german_date_text(d)))
@@ -427,14 +475,14 @@ pub fn personal_sheet(doc: &PetitionText, signer: &SignerLine, code: &str) -> Ve
         7.0,
         false,
     );
-    assemble(vec![page], &format!("Unterschriftenbogen – {}", doc.title))
+    (page, fits)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn doc() -> PetitionText {
+    pub(super) fn doc() -> PetitionText {
         PetitionText {
             municipality: "Kalletal".into(),
             title: "Medizinisches Versorgungszentrum".into(),
@@ -471,6 +519,43 @@ mod tests {
             lines.join(" ").split_whitespace().count(),
             text.split_whitespace().count()
         );
+    }
+
+    #[test]
+    fn the_longest_texts_a_draft_allows_fit_on_every_sheet() {
+        use crate::petitions::draft::*;
+        let words = |n: usize| "Versorgung ".repeat(n / 11).trim_end().to_owned();
+        let doc = PetitionText {
+            municipality: "Kalletal".into(),
+            title: words(TITLE_MAX_CHARS),
+            question: format!("{}?", words(QUESTION_MAX_CHARS - 1)),
+            justification: words(JUSTIFICATION_MAX_CHARS),
+            cost_estimate: Some(words(COST_ESTIMATE_MAX_CHARS)),
+            council_decision: Some(
+                "Das Bürgerbegehren richtet sich gegen den Beschluss des Rates vom 10.11.2026."
+                    .into(),
+            ),
+            representatives: (0..3)
+                .map(|_| {
+                    (
+                        words(REPRESENTATIVE_NAME_MAX_CHARS),
+                        words(REPRESENTATIVE_ADDRESS_MAX_CHARS),
+                    )
+                })
+                .collect(),
+            citation: "§ 26 GO NRW".into(),
+            ends_on: None,
+        };
+        assert!(signature_list_page(&doc).1, "list");
+        let signer = SignerLine {
+            family_name: "Müller".into(),
+            given_names: "Anna".into(),
+            birth_date: "17.05.1980".into(),
+            address: "Lindenweg 3, 32689 Kalletal".into(),
+        };
+        assert!(personal_sheet_page(&doc, &signer, "ACDE-3579").1, "sheet");
+        // A short text is set at the full size, and fits too.
+        assert!(signature_list_page(&super::tests::doc()).1);
     }
 
     #[test]

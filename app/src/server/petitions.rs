@@ -68,6 +68,9 @@ pub fn visible_to_public(p: &petition::Model) -> bool {
     p.published_at.is_some()
 }
 
+/// Fixed pages under `/petitions/`.
+const RESERVED_SLUGS: [&str; 3] = ["new", "confirm", "receipt"];
+
 /// Creates a draft; the initiator is the signed-in account. Returns the slug.
 pub async fn create_draft(
     db: &DatabaseConnection,
@@ -79,8 +82,10 @@ pub async fn create_draft(
     let base = slug
         .map(str::to_owned)
         .unwrap_or_else(|| slugify(&draft.title));
+    // Paths of fixed pages under /petitions/ cannot be a petition's name.
+    let reserved = RESERVED_SLUGS.contains(&base.as_str());
     let now = Utc::now();
-    for attempt in 1..=20 {
+    for attempt in if reserved { 2 } else { 1 }..=20 {
         let slug = if attempt == 1 {
             base.clone()
         } else {
@@ -393,8 +398,14 @@ pub async fn expire_due(db: &DatabaseConnection, base_url: &str) -> Result<usize
         .await?;
     let mut expired = 0;
     for p in candidates {
-        // A cassatory draft expires with its deadline; an initiating draft has none.
-        if collection_end(&p).is_some_and(|end| end < today) {
+        // Before publication only the legal deadline ends a petition (a cassatory draft);
+        // the initiators' own end date applies to the collection.
+        let end = if p.stage == Stage::Collecting.as_str() {
+            collection_end(&p)
+        } else {
+            p.deadline
+        };
+        if end.is_some_and(|end| end < today) {
             match take_expire(db, base_url, &p).await {
                 Ok(()) => expired += 1,
                 Err(e) => tracing::warn!(slug = %p.slug, error = ?e, "expiring a petition"),

@@ -455,37 +455,56 @@ pub async fn personal_sheet(state: &AppState, raw: &str) -> Result<(String, Vec<
 
 /// Withdraws a confirmed signature, possible until the petition is submitted.
 pub async fn withdraw(state: &AppState, raw: &str) -> Result<String, AppError> {
-    let (s, p) = by_receipt(state, raw).await?;
-    if s.status == status::WITHDRAWN {
-        return Err(AppError::LinkInvalid);
+    // The update is conditional on the state read: if staff mark the sheet as received in
+    // between, the read is repeated, so the right counter is decremented.
+    for _ in 0..3 {
+        let (s, p) = by_receipt(state, raw).await?;
+        if s.status == status::WITHDRAWN {
+            return Err(AppError::LinkInvalid);
+        }
+        if Stage::parse(&p.stage) != Some(Stage::Collecting) {
+            return Err(AppError::NotCollecting {
+                message: "Das Bürgerbegehren ist bereits eingereicht; eine Unterschrift kann jetzt nicht mehr zurückgezogen werden.".into(),
+            });
+        }
+        let tx = begin_write(&state.db).await?;
+        let received = signature::Column::SheetReceivedAt;
+        let updated = signature::Entity::update_many()
+            .col_expr(signature::Column::Status, Expr::value(status::WITHDRAWN))
+            .col_expr(signature::Column::WithdrawnAt, Expr::value(Utc::now()))
+            .col_expr(signature::Column::Notify, Expr::value(false))
+            // The person may sign again (on paper, say): the withdrawn row no longer holds
+            // their place.
+            .col_expr(
+                signature::Column::DedupKey,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(signature::Column::Id.eq(s.id))
+            .filter(signature::Column::Status.eq(s.status.as_str()))
+            .filter(match s.sheet_received_at {
+                Some(_) => received.is_not_null(),
+                None => received.is_null(),
+            })
+            .exec(&tx)
+            .await?;
+        if updated.rows_affected != 1 {
+            tx.rollback().await?;
+            continue;
+        }
+        // Only a signature that counted is taken off the counters (a pending one or one
+        // superseded by a paper signature never was on them).
+        if let (Some(day), status::UNCHECKED) = (s.counted_on, s.status.as_str()) {
+            let channel = if s.sheet_received_at.is_some() {
+                PAPER
+            } else {
+                ONLINE
+            };
+            bump(&tx, p.id, day, channel, -1).await?;
+        }
+        tx.commit().await?;
+        return Ok(p.slug);
     }
-    if Stage::parse(&p.stage) != Some(Stage::Collecting) {
-        return Err(AppError::NotCollecting {
-            message: "Das Bürgerbegehren ist bereits eingereicht; eine Unterschrift kann jetzt nicht mehr zurückgezogen werden.".into(),
-        });
-    }
-    let tx = begin_write(&state.db).await?;
-    let updated = signature::Entity::update_many()
-        .col_expr(signature::Column::Status, Expr::value(status::WITHDRAWN))
-        .col_expr(signature::Column::WithdrawnAt, Expr::value(Utc::now()))
-        .col_expr(signature::Column::Notify, Expr::value(false))
-        .filter(signature::Column::Id.eq(s.id))
-        .filter(signature::Column::Status.ne(status::WITHDRAWN))
-        .exec(&tx)
-        .await?;
-    if updated.rows_affected != 1 {
-        return Err(AppError::LinkInvalid);
-    }
-    if let Some(day) = s.counted_on {
-        let channel = if s.sheet_received_at.is_some() {
-            PAPER
-        } else {
-            ONLINE
-        };
-        bump(&tx, p.id, day, channel, -1).await?;
-    }
-    tx.commit().await?;
-    Ok(p.slug)
+    Err(AppError::Internal)
 }
 
 fn paper_stage_ok(p: &petition::Model) -> Result<(), AppError> {
@@ -533,6 +552,14 @@ pub async fn receive_sheet(
             format!("Die Unterschrift auf Bogen {code} wurde zurückgezogen."),
         ));
     }
+    if s.status != status::UNCHECKED {
+        return Err(AppError::field(
+            "code",
+            format!(
+                "Die Person mit Bogen {code} hat bereits auf einer Unterschriftenliste unterschrieben; der Bogen zählt nicht zusätzlich."
+            ),
+        ));
+    }
     if let Some(at) = s.sheet_received_at {
         return Err(AppError::field(
             "code",
@@ -542,13 +569,25 @@ pub async fn receive_sheet(
             ),
         ));
     }
-    signature::Entity::update_many()
+    let updated = signature::Entity::update_many()
         .col_expr(signature::Column::SheetReceivedAt, Expr::value(now))
         .col_expr(signature::Column::CountedOn, Expr::value(today))
         .col_expr(signature::Column::EnteredBy, Expr::value(actor))
         .filter(signature::Column::Id.eq(s.id))
+        // Conditional on what was read: of two scans of the same code (or a scan and a
+        // withdrawal at the same moment) only one changes the counters.
+        .filter(signature::Column::Status.eq(status::UNCHECKED))
+        .filter(signature::Column::SheetReceivedAt.is_null())
         .exec(&tx)
         .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::field(
+            "code",
+            format!(
+                "Bogen {code} wurde gerade anderweitig bearbeitet. Bitte prüfen Sie ihn erneut."
+            ),
+        ));
+    }
     if let Some(day) = s.counted_on {
         bump(&tx, p.id, day, ONLINE, -1).await?;
     }
@@ -569,6 +608,7 @@ pub async fn receive_sheet(
         message: format!(
             "Bogen {code} ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
         ),
+        duplicate: false,
     })
 }
 
@@ -627,10 +667,46 @@ pub async fn record_paper_on<C: ConnectionTrait>(
         .filter(signature::Column::DedupKey.eq(key.as_str()))
         .one(db)
         .await?;
-    let earlier = earlier.map(|e| match (e.sheet_number, e.line_number) {
-        (Some(s), Some(l)) => format!("Blatt {s}, Zeile {l}"),
-        _ => "online".to_owned(),
-    });
+    let online_counts =
+        rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
+    let earlier = match earlier {
+        None => None,
+        // Never confirmed: the handwritten signature takes its place.
+        Some(e) if e.status == status::PENDING_CONFIRMATION => {
+            signature::Entity::delete_by_id(e.id).exec(db).await?;
+            None
+        }
+        // Online support that does not count under this law, its sheet not returned: the
+        // handwritten signature counts instead, the online one is kept as superseded.
+        Some(e)
+            if !online_counts
+                && e.channel == ONLINE
+                && e.status == status::UNCHECKED
+                && e.sheet_received_at.is_none() =>
+        {
+            let res = signature::Entity::update_many()
+                .col_expr(signature::Column::Status, Expr::value(status::DUPLICATE))
+                .col_expr(
+                    signature::Column::DedupKey,
+                    Expr::value(Option::<String>::None),
+                )
+                .filter(signature::Column::Id.eq(e.id))
+                .filter(signature::Column::Status.eq(status::UNCHECKED))
+                .filter(signature::Column::SheetReceivedAt.is_null())
+                .exec(db)
+                .await?;
+            if res.rows_affected == 1
+                && let Some(day) = e.counted_on
+            {
+                bump(db, p.id, day, ONLINE, -1).await?;
+            }
+            None
+        }
+        Some(e) => Some(match (e.sheet_number, e.line_number) {
+            (Some(s), Some(l)) => format!("Blatt {s}, Zeile {l}"),
+            _ => "online".to_owned(),
+        }),
+    };
     let duplicate = earlier.is_some();
     signature::Entity::insert(signature::ActiveModel {
         petition_id: Set(p.id),
@@ -694,6 +770,7 @@ pub async fn enter_paper(
     )
     .await?;
     tx.commit().await?;
+    let duplicate = matches!(outcome, PaperOutcome::Duplicate { .. });
     Ok(EntryResult {
         message: match outcome {
             PaperOutcome::Recorded => {
@@ -704,6 +781,7 @@ pub async fn enter_paper(
                 line.sheet, line.line
             ),
         },
+        duplicate,
     })
 }
 

@@ -1090,3 +1090,133 @@ db_test!(
         assert!(html.contains("<svg"), "the chart is rendered on the server");
     }
 );
+
+db_test!(
+    a_handwritten_signature_takes_over_from_online_support,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let c = cast(&app).await;
+        let slug = collecting(&app, &c).await;
+        let paper = |family: &'static str, line: &'static str| {
+            vec![
+                ("slug", slug.as_str()),
+                ("sheet", "7"),
+                ("line", line),
+                ("family_name", family),
+                ("given_names", "Anna Maria"),
+                ("birth_date", "17.05.1980"),
+                ("street", "Lindenweg"),
+                ("house_number", "3a"),
+                ("postal_code", "32689"),
+                ("city", "Kalletal"),
+            ]
+        };
+        // Confirmed online support (does not count in NRW), then the same person on a list:
+        // the handwritten signature counts, the online one is superseded.
+        assert_eq!(sign(&app, &slug, SIGNER).await.0, 200);
+        let token = app
+            .token_from_mail("anna@example.org", "/petitions/confirm")
+            .await;
+        assert_eq!(
+            app.call("confirm_signature", &[("token", &token)])
+                .await
+                .status(),
+            200
+        );
+        let res: serde_json::Value = app
+            .call_with(&c.staff, "enter_paper_signature", &paper("Müller", "1"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(res["duplicate"], false, "{res}");
+        let t = tally(&app, &slug).await;
+        assert_eq!(
+            (
+                t["online"].as_u64(),
+                t["paper"].as_u64(),
+                t["counting"].as_u64()
+            ),
+            (Some(0), Some(1), Some(1))
+        );
+        // Its personal sheet no longer counts on top.
+        let code: String = {
+            use app::server::entities::signature;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            signature::Entity::find()
+                .filter(signature::Column::Channel.eq("online"))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .sheet_code
+                .unwrap()
+        };
+        let (status, body) = error_code(
+            app.call_with(
+                &c.staff,
+                "receive_sheet",
+                &[("slug", &slug), ("code", &code)],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            body["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Unterschriftenliste")
+        );
+        // The same person once more on paper is a duplicate.
+        let res: serde_json::Value = app
+            .call_with(&c.staff, "enter_paper_signature", &paper("Mueller", "2"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(res["duplicate"], true, "{res}");
+        assert_eq!(tally(&app, &slug).await["counting"], 1);
+
+        // A pending (unconfirmed) online signature makes way for the paper one.
+        let mut other = SIGNER.to_vec();
+        other[0] = ("family_name", "Schulz");
+        other[7] = ("email", "schulz@example.org");
+        assert_eq!(sign(&app, &slug, &other).await.0, 200);
+        let res: serde_json::Value = app
+            .call_with(&c.staff, "enter_paper_signature", &paper("Schulz", "3"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(res["duplicate"], false);
+        let t = tally(&app, &slug).await;
+        assert_eq!(
+            (t["pending_confirmation"].as_u64(), t["counting"].as_u64()),
+            (Some(0), Some(2))
+        );
+        let token = app
+            .token_from_mail("schulz@example.org", "/petitions/confirm")
+            .await;
+        let (status, _) =
+            error_code(app.call("confirm_signature", &[("token", &token)]).await).await;
+        assert_eq!(status, 422, "the superseded link no longer confirms");
+
+        // A petition titled like a fixed page gets another address.
+        let mut draft = DRAFT.to_vec();
+        draft[0] = ("title", "New");
+        assert_eq!(
+            app.call_with(&c.initiator, "create_petition", &draft)
+                .await
+                .status(),
+            200
+        );
+        let own: serde_json::Value = app
+            .call_with(&c.initiator, "get_petition", &[("slug", "new-2")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(own["summary"]["title"], "New");
+    }
+);

@@ -174,6 +174,27 @@ fn Progress(
     }
 }
 
+/// Every day from the first to the last with signatures, days without any as zero, so the
+/// chart's gaps are visible.
+fn with_empty_days(days: &[DayCount]) -> Vec<DayCount> {
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return Vec::new();
+    };
+    first
+        .day
+        .iter_days()
+        .take_while(|d| *d <= last.day)
+        .map(|day| DayCount {
+            day,
+            count: days
+                .iter()
+                .find(|d| d.day == day)
+                .map(|d| d.count)
+                .unwrap_or(0),
+        })
+        .collect()
+}
+
 /// Signatures per day as a bar chart, drawn on the server as SVG (readable without
 /// JavaScript), with the same numbers as a table for screen readers and copying.
 #[component]
@@ -181,6 +202,7 @@ fn DayChart(days: Vec<DayCount>) -> impl IntoView {
     if days.is_empty() {
         return view! { <p>"Noch keine gezählten Unterschriften."</p> }.into_any();
     }
+    let days = with_empty_days(&days);
     let width = 640.0f64;
     let height = 180.0f64;
     let left = 40.0;

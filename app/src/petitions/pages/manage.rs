@@ -7,7 +7,7 @@ use super::detail::use_slug;
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea};
 use crate::petitions::api::{EnterPaperSignature, ReceiveSheet, TakeStep, get_petition};
-use crate::petitions::draft::Outcome;
+use crate::petitions::draft::{COST_ESTIMATE_MAX_CHARS, Outcome};
 use crate::petitions::lifecycle::{Stage, Step};
 use crate::petitions::signer::{HOUSE_NUMBER_MAX_CHARS, NAME_MAX_CHARS};
 use crate::petitions::view::PetitionDetail;
@@ -110,7 +110,8 @@ fn StepForm(step: Step, slug: String) -> impl IntoView {
         Step::EnterCostEstimate => (
             "Kostenschätzung mitteilen",
             "Kostenschätzung speichern",
-            view! { <TextArea name="cost_estimate" form=code label="Kostenschätzung der Verwaltung" rows=5 error /> }.into_any(),
+            view! { <TextArea name="cost_estimate" form=code label="Kostenschätzung der Verwaltung" rows=5 required=true maxlength=COST_ESTIMATE_MAX_CHARS
+                hint="Sie steht auf jeder Unterschriftenliste." error /> }.into_any(),
         ),
         Step::ApprovePublication => (
             "Veröffentlichung freigeben",

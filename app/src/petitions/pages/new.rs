@@ -5,9 +5,10 @@ use crate::accounts::Me;
 use crate::components::{ErrorSummary, Field, Restricted, Select, Submit, TextArea};
 use crate::petitions::api::CreatePetition;
 use crate::petitions::draft::{
-    Kind, QUESTION_MAX_CHARS, REPRESENTATIVE_ADDRESS_MAX_CHARS, REPRESENTATIVE_NAME_MAX_CHARS,
-    TITLE_MAX_CHARS, representative_field,
+    JUSTIFICATION_MAX_CHARS, Kind, QUESTION_MAX_CHARS, REPRESENTATIVE_ADDRESS_MAX_CHARS,
+    REPRESENTATIVE_NAME_MAX_CHARS, TITLE_MAX_CHARS, representative_field,
 };
+use crate::petitions::rules::thousands;
 
 /// Initiators draft a petition. The draft stays private until the administration has given
 /// its cost estimate and approved publication.
@@ -44,10 +45,10 @@ fn DraftForm() -> impl IntoView {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <Field name="title" label="Kurzer Titel" required=true maxlength=TITLE_MAX_CHARS
                 hint="Zum Beispiel „Medizinisches Versorgungszentrum für Kalletal“." error />
-            <TextArea name="question" label="Frage zur Abstimmung" rows=3
+            <TextArea name="question" label="Frage zur Abstimmung" rows=3 required=true maxlength=QUESTION_MAX_CHARS
                 hint=format!("Mit Ja oder Nein zu beantworten, höchstens {QUESTION_MAX_CHARS} Zeichen, z. B. „Soll die Gemeinde … ?“") error />
-            <TextArea name="justification" label="Begründung" rows=10
-                hint="Sie steht auf jeder Unterschriftenliste. Absätze trennen Sie mit einer Leerzeile." error />
+            <TextArea name="justification" label="Begründung" rows=10 required=true maxlength=JUSTIFICATION_MAX_CHARS
+                hint=format!("Sie steht auf jeder Unterschriftenliste, höchstens {} Zeichen. Absätze trennen Sie mit einer Leerzeile.", thousands(JUSTIFICATION_MAX_CHARS as u64)) error />
             <Select name="kind" label="Art des Bürgerbegehrens" options=kinds selected="initiating".to_owned() error />
             <fieldset>
                 <legend>"Nur bei einem Bürgerbegehren gegen einen Ratsbeschluss"</legend>

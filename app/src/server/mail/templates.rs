@@ -186,9 +186,11 @@ pub fn signature_receipt(
             "Nach dem Gemeinderecht Ihres Landes zählt für das Bürgerbegehren nur eine eigenhändige Unterschrift. Ihre Online-Unterschrift wird als Unterstützung gezählt. Im Anhang finden Sie Ihren persönlichen Unterschriftenbogen (Bogencode {code}): Bitte drucken Sie ihn aus, unterschreiben Sie ihn und geben Sie ihn{until} bei den Vertretungsberechtigten oder der Gemeindeverwaltung ab. Dann zählt Ihre Unterschrift."
         ));
     }
-    paragraphs.push(
-        "Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen; dort können Sie auch Ihren Unterschriftenbogen erneut herunterladen:".into(),
-    );
+    paragraphs.push(if sheet_code.is_some() {
+        "Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen; dort können Sie auch Ihren Unterschriftenbogen erneut herunterladen:".into()
+    } else {
+        "Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen:".into()
+    });
     paragraphs.push(receipt_link.into());
     render(municipality, "Ihre Unterschrift ist bestätigt", &paragraphs)
 }
@@ -211,7 +213,7 @@ pub fn petition_news(
     paragraphs.push("Alle Schritte des Verfahrens finden Sie hier:".into());
     paragraphs.push(link.into());
     paragraphs.push(
-        "Sie erhalten diese E-Mail, weil Sie vertretungsberechtigte Person sind oder beim Unterschreiben um Nachrichten zum Verfahren gebeten haben.".into(),
+        "Sie erhalten diese E-Mail, weil Sie eine vertretungsberechtigte Person sind oder beim Unterschreiben um Nachrichten zum Verfahren gebeten haben.".into(),
     );
     render(
         municipality,
