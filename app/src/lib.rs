@@ -7,6 +7,7 @@ pub mod admin;
 pub mod components;
 pub mod error;
 pub mod petitions;
+pub mod register;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod site;

@@ -1,0 +1,5 @@
+//! The resident register (*Melderegister*) as the administration exports it: one person per
+//! line, parsed into a record with German reasons for every bad field. Pure: the import
+//! service streams a file through these functions.
+
+pub mod record;
