@@ -67,6 +67,7 @@ bench: build postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	DORFPLATZ_BIN=$(abspath $(BIN)) bash bench/http.sh
 	cargo run --quiet --profile server-release -p server --example bench_signatures
+	cargo run --quiet --profile server-release -p server --example bench_register
 
 clean:
 	cargo clean

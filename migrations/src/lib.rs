@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_foundation;
 mod m20261130_000001_petitions;
+mod m20261130_000002_register;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261130_000001_petitions::Migration),
+            Box::new(m20261130_000002_register::Migration),
         ]
     }
 }

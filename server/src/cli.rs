@@ -2,7 +2,7 @@
 
 use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use app::error::AppError;
-use app::server::{accounts, audit, demo, paper_import};
+use app::server::{accounts, audit, demo, paper_import, register};
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
@@ -46,11 +46,31 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The resident register (Melderegister).
+    Residents {
+        #[command(subcommand)]
+        command: ResidentsCommand,
+    },
     /// Signatures of citizens' petitions.
     Signatures {
         #[command(subcommand)]
         command: SignaturesCommand,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ResidentsCommand {
+    /// Replace the register with an export: semicolon-separated, UTF-8 or Windows-1252, header
+    /// Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Ortsteil;Staatsangehörigkeit;Einzugsdatum;Wohnungsstatus.
+    /// A file with bad lines changes nothing and lists every bad line (exit status 1).
+    Import {
+        file: std::path::PathBuf,
+        /// utf-8 or windows-1252; detected when not given.
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// Delete the register (every resident of every import).
+    Purge,
 }
 
 #[derive(Subcommand, Debug)]
@@ -176,6 +196,17 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 UserCommand::Revoke { email, role } => set_role(&db, &email, &role, false).await,
             }
         }
+        Command::Residents {
+            command: ResidentsCommand::Import { file, encoding },
+        } => import_register(&settings, &file, encoding.as_deref()).await,
+        Command::Residents {
+            command: ResidentsCommand::Purge,
+        } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let n = register::purge(&db, None).await.map_err(explain)?;
+            println!("Melderegister gelöscht ({n} Einträge).");
+            Ok(())
+        }
         Command::Signatures {
             command: SignaturesCommand::Import { petition, file },
         } => {
@@ -231,6 +262,77 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 )),
             }
         }
+    }
+}
+
+async fn import_register(
+    settings: &Settings,
+    file: &std::path::Path,
+    encoding: Option<&str>,
+) -> Result<(), String> {
+    use app::register::record::Encoding;
+    let encoding = match encoding {
+        None => None,
+        Some(name) => Some(Encoding::parse(name).ok_or_else(|| {
+            format!("Unbekannte Kodierung „{name}“; möglich sind utf-8 und windows-1252.")
+        })?),
+    };
+    let size = std::fs::metadata(file)
+        .map_err(|e| format!("{}: {e}", file.display()))?
+        .len();
+    if size > register::MAX_FILE_BYTES {
+        return Err(format!(
+            "{} ist {} MB groß; mehr als {} MB nimmt der Import nicht an.",
+            file.display(),
+            size / 1_000_000,
+            register::MAX_FILE_BYTES / 1_000_000
+        ));
+    }
+    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {percent:>3} % {binary_bytes}/{binary_total_bytes} · noch {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let outcome = register::import(
+        &db,
+        None,
+        &name,
+        std::io::BufReader::with_capacity(1 << 16, input),
+        encoding,
+        |bytes| bar.set_position(bytes),
+    )
+    .await
+    .map_err(explain);
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    if outcome.succeeded() {
+        println!(
+            "Melderegister eingelesen: {} Einwohnerinnen und Einwohner, davon heute {} unterschriftsberechtigt (Kodierung {:?}).",
+            outcome.rows, outcome.eligible, outcome.encoding
+        );
+        Ok(())
+    } else {
+        for (line, reason) in &outcome.bad {
+            println!("Zeile {line}: {reason}");
+        }
+        if outcome.bad_count > outcome.bad.len() as u64 {
+            println!(
+                "… und {} weitere fehlerhafte Zeilen.",
+                outcome.bad_count - outcome.bad.len() as u64
+            );
+        }
+        Err(format!(
+            "{} fehlerhafte Zeilen: nichts eingelesen, das bisherige Melderegister gilt weiter.",
+            outcome.bad_count
+        ))
     }
 }
 

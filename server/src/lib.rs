@@ -3,3 +3,4 @@
 pub mod cli;
 pub mod settings;
 pub mod startup;
+pub mod synthetic;

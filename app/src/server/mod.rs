@@ -17,6 +17,7 @@ pub mod passwords;
 pub mod pdf;
 pub mod petitions;
 pub mod rate_limit;
+pub mod register;
 pub mod signatures;
 pub mod site;
 pub mod state;

@@ -12,3 +12,4 @@ mod municipality;
 mod outbox;
 mod petitions;
 mod platform;
+mod register;

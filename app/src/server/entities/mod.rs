@@ -8,6 +8,8 @@ pub mod petition;
 pub mod petition_count;
 pub mod petition_event;
 pub mod petition_representative;
+pub mod register_import;
+pub mod resident;
 pub mod session;
 pub mod signature;
 pub mod site_setting;

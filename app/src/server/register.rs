@@ -1,0 +1,336 @@
+//! Importing the resident register: the file is streamed line by line (memory does not grow
+//! with its size, apart from 16 bytes per person for finding duplicate lines), rows are
+//! written in batches under a new import, and only a complete, faultless import becomes the
+//! register in use, in one switch. A failed import deletes its rows and reports every bad
+//! line; the previous register stays in use.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::BufRead;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
+};
+use serde_json::json;
+
+use super::audit::{self, Entry};
+use super::db::begin_write;
+use super::entities::{register_import, resident};
+use super::municipality;
+use crate::error::AppError;
+use crate::petitions::matching::{identity_key, normalize_name};
+use crate::petitions::rules::{self, german_date};
+use crate::register::record::{self, Encoding, ResidentRecord};
+
+/// Larger files are refused before reading: a municipality of a million inhabitants
+/// exports about 120 MB.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
+/// Bad lines listed in the report; the count covers all.
+pub const MAX_REPORTED: usize = 1_000;
+const BATCH: usize = 1_000;
+
+pub mod status {
+    pub const RUNNING: &str = "running";
+    pub const COMPLETED: &str = "completed";
+    pub const FAILED: &str = "failed";
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub import_id: i64,
+    pub encoding: Encoding,
+    pub rows: u64,
+    /// Residents eligible to sign today under the state's rule set.
+    pub eligible: u64,
+    /// Bad lines (line number in the file, reason), at most [`MAX_REPORTED`].
+    pub bad: Vec<(u64, String)>,
+    pub bad_count: u64,
+}
+
+impl ImportOutcome {
+    pub fn succeeded(&self) -> bool {
+        self.bad_count == 0
+    }
+}
+
+fn encoding_code(e: Encoding) -> &'static str {
+    match e {
+        Encoding::Utf8 => "utf-8",
+        Encoding::Windows1252 => "windows-1252",
+    }
+}
+
+fn row(import_id: i64, r: ResidentRecord) -> resident::ActiveModel {
+    resident::ActiveModel {
+        import_id: Set(import_id),
+        family_key: Set(normalize_name(&r.family_name)),
+        family_name: Set(r.family_name),
+        given_names: Set(r.given_names),
+        birth_date: Set(r.birth_date),
+        street: Set(r.street),
+        house_number: Set(r.house_number),
+        postal_code: Set(r.postal_code),
+        city: Set(r.city),
+        district: Set(r.district),
+        nationalities: Set(r.nationalities.join(",")),
+        moved_in: Set(r.moved_in),
+        main_residence: Set(r.main_residence),
+        ..Default::default()
+    }
+}
+
+/// Imports a register file. `encoding` forces the encoding (else it is detected from the
+/// start of the file); `progress` is called with the bytes read so far, every few thousand
+/// lines. Returns the outcome also when lines were bad (then nothing changed); an error
+/// only for an unreadable file or a database failure.
+pub async fn import<R: BufRead>(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    file_name: &str,
+    mut input: R,
+    encoding: Option<Encoding>,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportOutcome, AppError> {
+    let unreadable =
+        |e: std::io::Error| AppError::field("file", format!("Die Datei ist nicht lesbar: {e}"));
+    let encoding = match encoding {
+        Some(e) => e,
+        None => Encoding::detect(input.fill_buf().map_err(unreadable)?),
+    };
+    let today = german_date(Utc::now());
+    let state = municipality::get(db).await?.figures.state;
+    let rule_set = rules::rule_set(state, today).ok_or(AppError::Internal)?;
+
+    let started = register_import::Entity::insert(register_import::ActiveModel {
+        started_at: Set(Utc::now()),
+        finished_at: Set(None),
+        status: Set(status::RUNNING.to_owned()),
+        file_name: Set(file_name.chars().take(255).collect()),
+        encoding: Set(encoding_code(encoding).to_owned()),
+        rows: Set(0),
+        eligible: Set(0),
+        bad_lines: Set(0),
+        report: Set(None),
+        actor_id: Set(actor),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    let import_id = started.last_insert_id;
+
+    let mut outcome = ImportOutcome {
+        import_id,
+        encoding,
+        rows: 0,
+        eligible: 0,
+        bad: Vec::new(),
+        bad_count: 0,
+    };
+    let bad = |outcome: &mut ImportOutcome, line: u64, reason: String| {
+        outcome.bad_count += 1;
+        if outcome.bad.len() < MAX_REPORTED {
+            outcome.bad.push((line, reason));
+        }
+    };
+    // A 64-bit hash of each person's identity with the line it was first seen on.
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut buffer = Vec::new();
+    let mut line_no = 0u64;
+    let mut bytes_read = 0u64;
+    let mut header_seen = false;
+    let result: Result<(), AppError> = async {
+        loop {
+            buffer.clear();
+            let n = input.read_until(b'\n', &mut buffer).map_err(unreadable)?;
+            if n == 0 {
+                break;
+            }
+            bytes_read += n as u64;
+            line_no += 1;
+            let raw = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let Some(text) = encoding.decode(raw) else {
+                if !header_seen {
+                    return Err(AppError::field(
+                        "file",
+                        "Die Kopfzeile ist kein gültiges UTF-8: Ist die Datei in Windows-1252 gespeichert? Dann bitte diese Kodierung angeben.",
+                    ));
+                }
+                bad(&mut outcome, line_no, "Zeichen, die kein UTF-8 sind (Kodierung windows-1252 angeben?)".into());
+                continue;
+            };
+            let fields: Vec<&str> = text.split(';').collect();
+            if !header_seen {
+                header_seen = true;
+                if !record::header_matches(&fields) {
+                    return Err(AppError::field(
+                        "file",
+                        format!("Die Kopfzeile muss lauten: {}", record::HEADER.join(";")),
+                    ));
+                }
+                continue;
+            }
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            match record::parse(&fields) {
+                Err(reasons) => bad(&mut outcome, line_no, reasons.join("; ")),
+                Ok(r) => {
+                    let mut hasher = DefaultHasher::new();
+                    identity_key(&r.family_name, &r.given_names, r.birth_date).hash(&mut hasher);
+                    if let Some(first) = seen.insert(hasher.finish(), line_no) {
+                        bad(&mut outcome, line_no, format!("doppelt: dieselbe Person wie in Zeile {first}"));
+                        continue;
+                    }
+                    outcome.rows += 1;
+                    if rule_set.check_eligibility(&r.facts(), today).is_ok() {
+                        outcome.eligible += 1;
+                    }
+                    // After the first bad line nothing more is written: the import fails,
+                    // the rest is only read for the report.
+                    if outcome.bad_count == 0 {
+                        batch.push(row(import_id, r));
+                        if batch.len() == BATCH {
+                            resident::Entity::insert_many(std::mem::take(&mut batch))
+                                .exec_without_returning(db)
+                                .await?;
+                        }
+                    }
+                }
+            }
+            if line_no.is_multiple_of(10_000) {
+                progress(bytes_read);
+            }
+        }
+        if !header_seen {
+            return Err(AppError::field("file", "Die Datei ist leer."));
+        }
+        if outcome.bad_count == 0 && !batch.is_empty() {
+            resident::Entity::insert_many(std::mem::take(&mut batch))
+                .exec_without_returning(db)
+                .await?;
+        }
+        progress(bytes_read);
+        Ok(())
+    }
+    .await;
+
+    let failed = result.is_err() || outcome.bad_count > 0;
+    let report = outcome
+        .bad
+        .iter()
+        .map(|(line, reason)| format!("Zeile {line}: {reason}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if failed {
+        resident::Entity::delete_many()
+            .filter(resident::Column::ImportId.eq(import_id))
+            .exec(db)
+            .await?;
+    }
+    let tx = begin_write(db).await?;
+    register_import::Entity::update_many()
+        .col_expr(
+            register_import::Column::Status,
+            Expr::value(if failed {
+                status::FAILED
+            } else {
+                status::COMPLETED
+            }),
+        )
+        .col_expr(register_import::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(
+            register_import::Column::Rows,
+            Expr::value(outcome.rows as i64),
+        )
+        .col_expr(
+            register_import::Column::Eligible,
+            Expr::value(outcome.eligible as i64),
+        )
+        .col_expr(
+            register_import::Column::BadLines,
+            Expr::value(outcome.bad_count as i64),
+        )
+        .col_expr(
+            register_import::Column::Report,
+            Expr::value((!report.is_empty()).then_some(report)),
+        )
+        .filter(register_import::Column::Id.eq(import_id))
+        .exec(&tx)
+        .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: actor,
+            action: if failed {
+                "register.import_failed"
+            } else {
+                "register.imported"
+            },
+            target_type: "register_import",
+            target_id: Some(import_id.to_string()),
+            details: json!({
+                "file": file_name,
+                "rows": outcome.rows,
+                "bad_lines": outcome.bad_count,
+                "encoding": encoding_code(encoding),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    result?;
+    if !failed {
+        // The new register is in use from the commit above (the newest completed import);
+        // the old rows go now, and would go with the next import after a crash here.
+        resident::Entity::delete_many()
+            .filter(resident::Column::ImportId.lt(import_id))
+            .exec(db)
+            .await?;
+    }
+    Ok(outcome)
+}
+
+/// The register in use: the newest completed import.
+pub async fn current(db: &DatabaseConnection) -> Result<Option<register_import::Model>, AppError> {
+    Ok(register_import::Entity::find()
+        .filter(register_import::Column::Status.eq(status::COMPLETED))
+        .order_by_desc(register_import::Column::Id)
+        .one(db)
+        .await?)
+}
+
+/// Deletes the register (all imports and residents); the import history is kept without
+/// personal data.
+pub async fn purge(db: &DatabaseConnection, actor: Option<i64>) -> Result<u64, AppError> {
+    let tx = begin_write(db).await?;
+    let deleted = resident::Entity::delete_many()
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    register_import::Entity::update_many()
+        .col_expr(register_import::Column::Status, Expr::value("purged"))
+        .col_expr(
+            register_import::Column::Report,
+            Expr::value(Option::<String>::None),
+        )
+        .exec(&tx)
+        .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: actor,
+            action: "register.purged",
+            target_type: "register",
+            target_id: None,
+            details: json!({ "residents": deleted }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(deleted)
+}

@@ -1,0 +1,157 @@
+//! A synthetic resident register for tests and benchmarks: German names and the villages of
+//! Kalletal, every person distinct, with the mix a register has (foreign and EU citizens,
+//! dual nationality, secondary residences, children, newcomers).
+
+use std::io::Write;
+
+use chrono::{Days, NaiveDate};
+
+pub const HEADER: &str = "Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Ortsteil;Staatsangehörigkeit;Einzugsdatum;Wohnungsstatus";
+
+const FAMILY: [&str; 30] = [
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Krause",
+    "Meier",
+    "Lehmann",
+];
+const GIVEN: [&str; 30] = [
+    "Anna",
+    "Peter",
+    "Maria",
+    "Thomas",
+    "Sabine",
+    "Michael",
+    "Ursula",
+    "Andreas",
+    "Monika",
+    "Stefan",
+    "Heike",
+    "Jürgen",
+    "Karin",
+    "Frank",
+    "Petra",
+    "Lea Marie",
+    "Jonas",
+    "Emma",
+    "Lukas",
+    "Mia Sophie",
+    "Hans-Peter",
+    "Gisela",
+    "Mehmet",
+    "Ayşe",
+    "Karl Heinz",
+    "Ingrid",
+    "Finn",
+    "Hannah",
+    "Paul",
+    "Greta",
+];
+const STREETS: [&str; 12] = [
+    "Hauptstraße",
+    "Lindenweg",
+    "Am Kirchplatz",
+    "Bergstraße",
+    "Talstraße",
+    "Mühlenweg",
+    "Schulstraße",
+    "Birkenallee",
+    "Zum Sportplatz",
+    "Lemgoer Straße",
+    "Rintelner Str.",
+    "Am Wiesengrund",
+];
+const VILLAGES: [&str; 16] = [
+    "Hohenhausen",
+    "Talle",
+    "Langenholzhausen",
+    "Lüdenhausen",
+    "Varenholz",
+    "Kalldorf",
+    "Bavenhausen",
+    "Bentorf",
+    "Brosen",
+    "Erder",
+    "Harkemissen",
+    "Heidelbeck",
+    "Henstorf",
+    "Osterhagen",
+    "Stemmen",
+    "Westorf",
+];
+
+/// The `i`-th person's line. Family name, given names and date of birth together are unique
+/// for i below 30 · 30 · 34,000.
+pub fn register_line(i: u64) -> String {
+    let family = FAMILY[(i % 30) as usize];
+    let given = GIVEN[((i / 30) % 30) as usize];
+    let k = i / 900;
+    // 7919 and 34,000 are coprime: distinct k give distinct days from 1930 to 2023.
+    let born = NaiveDate::from_ymd_opt(1930, 1, 1)
+        .and_then(|d| d.checked_add_days(Days::new((k * 7919) % 34_000)))
+        .unwrap_or(NaiveDate::MIN);
+    let nationality = match i % 100 {
+        0..=3 => "TR",
+        4..=6 => "PL",
+        7 => "DE,TR",
+        8..=9 => "SY",
+        _ => "DE",
+    };
+    // Most moved in at birth or years ago; one in fifty a few days ago.
+    let moved_in = if i.is_multiple_of(50) {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or(born)
+    } else {
+        born.checked_add_days(Days::new(i % 3_000)).unwrap_or(born)
+    };
+    let status = if i.is_multiple_of(33) {
+        "NW"
+    } else {
+        "Hauptwohnung"
+    };
+    let village = VILLAGES[(i % 16) as usize];
+    let street = STREETS[((i / 16) % 12) as usize];
+    let number = format!(
+        "{}{}",
+        i % 97 + 1,
+        if i.is_multiple_of(7) { "a" } else { "" }
+    );
+    format!(
+        "{family};{given};{};{street};{number};32689;Kalletal;{village};{nationality};{};{status}",
+        born.format("%d.%m.%Y"),
+        moved_in.format("%d.%m.%Y")
+    )
+}
+
+/// Writes a register of `n` people with its header.
+pub fn write_register(mut w: impl Write, n: u64) -> std::io::Result<()> {
+    writeln!(w, "{HEADER}")?;
+    for i in 0..n {
+        writeln!(w, "{}", register_line(i))?;
+    }
+    Ok(())
+}
