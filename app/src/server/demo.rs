@@ -13,9 +13,7 @@ use super::{municipality, petitions, signatures, site};
 use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::error::AppError;
 use crate::petitions::Figures;
-use crate::petitions::draft::{
-    Draft, DraftInput, Outcome, RepresentativeInput, StepAction, StepInput,
-};
+use crate::petitions::draft::{Draft, DraftInput, Outcome, RepresentativeInput, StepAction};
 use crate::petitions::rules::{State, german_date, rule_set};
 use crate::petitions::signer::{PaperLine, Signer};
 
@@ -150,10 +148,6 @@ async fn seed_petitions(
     let today = german_date(Utc::now());
     let rules = rule_set(State::NordrheinWestfalen, today).ok_or(AppError::Internal)?;
     let day = |offset: i64| today + TimeDelta::days(offset);
-    let step = |s: &str| StepInput {
-        step: s.into(),
-        ..Default::default()
-    };
     let rep = |name: &str, address: &str, email: &str| RepresentativeInput {
         name: name.into(),
         address: address.into(),
@@ -178,32 +172,7 @@ async fn seed_petitions(
         today,
     )?;
     let slug = petitions::create_draft(db, anna.id, &mvz, rules, Some("mvz-kalletal")).await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(anna),
-        &slug,
-        &StepAction::parse(&step("request_cost_estimate"))?,
-    )
-    .await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(staff),
-        &slug,
-        &StepAction::EnterCostEstimate {
-            cost_estimate: "Gründung rund 350.000 € (Umbau der Praxisräume im Rathaus Hohenhausen, Ausstattung). Laufender Zuschuss in den ersten drei Jahren bis zu 120.000 € jährlich, danach voraussichtlich kostendeckend.".into(),
-        },
-    )
-    .await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(staff),
-        &slug,
-        &StepAction::ApprovePublication,
-    )
-    .await?;
+    publish(db, base_url, anna, staff, &slug, "Gründung rund 350.000 € (Umbau der Praxisräume im Rathaus Hohenhausen, Ausstattung). Laufender Zuschuss in den ersten drei Jahren bis zu 120.000 € jährlich, danach voraussichtlich kostendeckend.").await?;
     // A slow start, a busy weekend market stand, a quieter week.
     paper_lines(db, &slug, staff.id, 0, 48, |i| {
         day(DEMO_DAYS[i % DEMO_DAYS.len()])
@@ -227,32 +196,7 @@ async fn seed_petitions(
     )?;
     let slug =
         petitions::create_draft(db, sabine.id, &pool, rules, Some("freibad-hohenhausen")).await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(sabine),
-        &slug,
-        &StepAction::parse(&step("request_cost_estimate"))?,
-    )
-    .await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(staff),
-        &slug,
-        &StepAction::EnterCostEstimate {
-            cost_estimate: "Weiterbetrieb: jährlicher Zuschuss rund 180.000 €, dazu eine Sanierung der Technik von rund 600.000 € in den nächsten fünf Jahren.".into(),
-        },
-    )
-    .await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(staff),
-        &slug,
-        &StepAction::ApprovePublication,
-    )
-    .await?;
+    publish(db, base_url, sabine, staff, &slug, "Weiterbetrieb: jährlicher Zuschuss rund 180.000 €, dazu eine Sanierung der Technik von rund 600.000 € in den nächsten fünf Jahren.").await?;
     paper_lines(db, &slug, staff.id, 100, 30, |i| day(i as i64 / 5 - 7)).await?;
     petitions::take_step(db, base_url, Some(sabine), &slug, &StepAction::Submit).await?;
 
@@ -277,32 +221,7 @@ async fn seed_petitions(
         Some("dorfgemeinschaftshaus-talle"),
     )
     .await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(peter),
-        &slug,
-        &StepAction::parse(&step("request_cost_estimate"))?,
-    )
-    .await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(staff),
-        &slug,
-        &StepAction::EnterCostEstimate {
-            cost_estimate: "Umbau rund 420.000 €, davon 65 % aus der Dorferneuerungsförderung des Landes; Betriebskosten rund 15.000 € jährlich.".into(),
-        },
-    )
-    .await?;
-    petitions::take_step(
-        db,
-        base_url,
-        Some(staff),
-        &slug,
-        &StepAction::ApprovePublication,
-    )
-    .await?;
+    publish(db, base_url, peter, staff, &slug, "Umbau rund 420.000 €, davon 65 % aus der Dorferneuerungsförderung des Landes; Betriebskosten rund 15.000 € jährlich.").await?;
     paper_lines(db, &slug, staff.id, 200, 24, |i| day(i as i64 / 4 - 6)).await?;
     petitions::take_step(db, base_url, Some(peter), &slug, &StepAction::Submit).await?;
     petitions::take_step(
@@ -333,6 +252,31 @@ async fn seed_petitions(
         },
     )
     .await?;
+    Ok(())
+}
+
+/// The initiator asks for the cost estimate, staff give it and publish the petition.
+async fn publish(
+    db: &DatabaseConnection,
+    base_url: &str,
+    initiator: &SessionUser,
+    staff: &SessionUser,
+    slug: &str,
+    cost_estimate: &str,
+) -> Result<(), AppError> {
+    let steps = [
+        (initiator, StepAction::RequestCostEstimate),
+        (
+            staff,
+            StepAction::EnterCostEstimate {
+                cost_estimate: cost_estimate.to_owned(),
+            },
+        ),
+        (staff, StepAction::ApprovePublication),
+    ];
+    for (user, action) in steps {
+        petitions::take_step(db, base_url, Some(user), slug, &action).await?;
+    }
     Ok(())
 }
 

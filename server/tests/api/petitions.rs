@@ -158,6 +158,20 @@ fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// Lets every confirmation link expire, as seven days would.
+async fn expire_confirmation_links(app: &TestApp) {
+    use app::server::entities::signature;
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    signature::Entity::update_many()
+        .col_expr(
+            signature::Column::ConfirmExpiresAt,
+            Expr::value(chrono::Utc::now() - chrono::TimeDelta::days(1)),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 fn pdf_text(bytes: &[u8]) -> String {
     use std::io::Write;
     let mut child = std::process::Command::new("pdftotext")
@@ -698,18 +712,7 @@ db_test!(
         let token = app
             .token_from_mail("anna@example.org", "/petitions/confirm")
             .await;
-        {
-            use app::server::entities::signature;
-            use sea_orm::{EntityTrait, sea_query::Expr};
-            signature::Entity::update_many()
-                .col_expr(
-                    signature::Column::ConfirmExpiresAt,
-                    Expr::value(chrono::Utc::now() - chrono::TimeDelta::days(1)),
-                )
-                .exec(&app.db)
-                .await
-                .unwrap();
-        }
+        expire_confirmation_links(&app).await;
         let (status, body) =
             error_code(app.call("confirm_signature", &[("token", &token)]).await).await;
         assert_eq!((status, body["code"].as_str()), (422, Some("link_invalid")));
@@ -721,18 +724,7 @@ db_test!(
         assert_eq!(app.count("signatures").await, 1);
         // Unconfirmed signatures are deleted once their link has expired.
         assert_eq!(signatures::purge_unconfirmed(&app.db).await.unwrap(), 0);
-        {
-            use app::server::entities::signature;
-            use sea_orm::{EntityTrait, sea_query::Expr};
-            signature::Entity::update_many()
-                .col_expr(
-                    signature::Column::ConfirmExpiresAt,
-                    Expr::value(chrono::Utc::now() - chrono::TimeDelta::days(1)),
-                )
-                .exec(&app.db)
-                .await
-                .unwrap();
-        }
+        expire_confirmation_links(&app).await;
         assert_eq!(signatures::purge_unconfirmed(&app.db).await.unwrap(), 1);
         assert_eq!(app.count("signatures").await, 0);
 
