@@ -46,6 +46,18 @@ impl Signer {
     /// Parses every field and reports all problems at once, each at its field.
     pub fn parse(input: &SignerInput, today: NaiveDate) -> Result<Signer, AppError> {
         let mut errors = FieldErrors::new();
+        let signer = Signer::parse_into(input, today, &mut errors);
+        errors.into_result()?;
+        signer.ok_or(AppError::Internal)
+    }
+
+    /// Parses into `errors`, so that a form with more fields (an email address, a sheet
+    /// and line) reports the signer's problems together with its own.
+    pub fn parse_into(
+        input: &SignerInput,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+    ) -> Option<Signer> {
         let family_name = errors.check(
             "family_name",
             name(
@@ -63,35 +75,15 @@ impl Signer {
         let house_number = errors.check("house_number", house_number(&input.house_number));
         let postal_code = errors.check("postal_code", postal_code(&input.postal_code));
         let city = errors.check("city", place(&input.city));
-        errors.into_result()?;
-        match (
-            family_name,
-            given_names,
-            birth_date,
-            street,
-            house_number,
-            postal_code,
-            city,
-        ) {
-            (
-                Some(family_name),
-                Some(given_names),
-                Some(birth_date),
-                Some(street),
-                Some(house_number),
-                Some(postal_code),
-                Some(city),
-            ) => Ok(Signer {
-                family_name,
-                given_names,
-                birth_date,
-                street,
-                house_number,
-                postal_code,
-                city,
-            }),
-            _ => Err(AppError::Internal),
-        }
+        Some(Signer {
+            family_name: family_name?,
+            given_names: given_names?,
+            birth_date: birth_date?,
+            street: street?,
+            house_number: house_number?,
+            postal_code: postal_code?,
+            city: city?,
+        })
     }
 }
 
@@ -232,18 +224,8 @@ impl OnlineSignature {
         notify: bool,
         today: NaiveDate,
     ) -> Result<OnlineSignature, AppError> {
-        let signer = Signer::parse(input, today);
-        let mut errors = match &signer {
-            Err(AppError::Validation { fields }) => {
-                let mut e = FieldErrors::new();
-                for f in fields {
-                    e.add(&f.field, f.message.clone());
-                }
-                e
-            }
-            Err(other) => return Err(other.clone()),
-            Ok(_) => FieldErrors::new(),
-        };
+        let mut errors = FieldErrors::new();
+        let signer = Signer::parse_into(input, today, &mut errors);
         let email = errors.check("email", crate::accounts::domain::EmailAddress::parse(email));
         if !consent {
             errors.add(
@@ -253,7 +235,7 @@ impl OnlineSignature {
         }
         errors.into_result()?;
         match (signer, email) {
-            (Ok(signer), Some(email)) => Ok(OnlineSignature {
+            (Some(signer), Some(email)) => Ok(OnlineSignature {
                 signer,
                 email,
                 notify,
@@ -296,13 +278,8 @@ fn number(input: &str, max: u32, what: &str) -> Result<u32, String> {
 
 impl PaperLine {
     pub fn parse(input: &PaperInput, today: NaiveDate) -> Result<PaperLine, AppError> {
-        let signer = Signer::parse(&input.signer, today);
         let mut errors = FieldErrors::new();
-        if let Err(AppError::Validation { fields }) = &signer {
-            for f in fields {
-                errors.add(&f.field, f.message.clone());
-            }
-        }
+        let signer = Signer::parse_into(&input.signer, today, &mut errors);
         let sheet = errors.check("sheet", number(&input.sheet, MAX_SHEET, "Blattnummer"));
         let line = errors.check("line", number(&input.line, MAX_LINE, "Zeilennummer"));
         let signed_on = if input.signed_on.trim().is_empty() {
@@ -319,13 +296,12 @@ impl PaperLine {
         };
         errors.into_result()?;
         match (signer, sheet, line, signed_on) {
-            (Ok(signer), Some(sheet), Some(line), Some(signed_on)) => Ok(PaperLine {
+            (Some(signer), Some(sheet), Some(line), Some(signed_on)) => Ok(PaperLine {
                 sheet,
                 line,
                 signer,
                 signed_on,
             }),
-            (Err(e), ..) => Err(e),
             _ => Err(AppError::Internal),
         }
     }

@@ -296,14 +296,14 @@ pub fn normalize_sheet_code(input: &str) -> Option<String> {
     (plain.len() == 8).then(|| format!("{}-{}", &plain[..4], &plain[4..]))
 }
 
-fn pending_signature(raw: &str, state: &AppState) -> Option<String> {
+fn token_hash(raw: &str, state: &AppState) -> Option<String> {
     (!raw.is_empty() && raw.len() <= 100).then(|| tokens::hash(state.config.secret(), raw))
 }
 
 /// The petition a confirmation link belongs to, to show on the confirmation page. A link
 /// that is unknown, used or expired gives `LinkInvalid`.
 pub async fn pending_title(state: &AppState, raw: &str) -> Result<(String, String), AppError> {
-    let hash = pending_signature(raw, state).ok_or(AppError::LinkInvalid)?;
+    let hash = token_hash(raw, state).ok_or(AppError::LinkInvalid)?;
     let s = signature::Entity::find()
         .filter(signature::Column::ConfirmTokenHash.eq(hash))
         .one(&state.db)
@@ -323,7 +323,7 @@ pub async fn pending_title(state: &AppState, raw: &str) -> Result<(String, Strin
 /// wants handwritten signatures), and the signer gets a receipt with a withdrawal link and,
 /// where needed, the personal sheet to sign by hand. Returns the petition's slug.
 pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
-    let hash = pending_signature(raw, state).ok_or(AppError::LinkInvalid)?;
+    let hash = token_hash(raw, state).ok_or(AppError::LinkInvalid)?;
     let now = Utc::now();
     let today = german_date(now);
     let s = signature::Entity::find()
@@ -413,7 +413,7 @@ async fn by_receipt(
     state: &AppState,
     raw: &str,
 ) -> Result<(signature::Model, petition::Model), AppError> {
-    let hash = pending_signature(raw, state).ok_or(AppError::LinkInvalid)?;
+    let hash = token_hash(raw, state).ok_or(AppError::LinkInvalid)?;
     let s = signature::Entity::find()
         .filter(signature::Column::ReceiptTokenHash.eq(hash))
         .one(&state.db)

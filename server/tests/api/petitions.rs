@@ -158,6 +158,20 @@ fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// Staff mark a returned personal sheet by its code.
+async fn receive_sheet(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    slug: &str,
+    code: &str,
+) -> (u16, serde_json::Value) {
+    error_code(
+        app.call_with(staff, "receive_sheet", &[("slug", slug), ("code", code)])
+            .await,
+    )
+    .await
+}
+
 /// Lets every confirmation link expire, as seven days would.
 async fn expire_confirmation_links(app: &TestApp) {
     use app::server::entities::signature;
@@ -590,14 +604,7 @@ db_test!(
 
         // Staff mark the returned sheet (typed in lower case without the hyphen).
         let typed = code.replace('-', "").to_lowercase();
-        let res = app
-            .call_with(
-                &c.staff,
-                "receive_sheet",
-                &[("slug", &slug), ("code", &typed)],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
+        assert_eq!(receive_sheet(&app, &c.staff, &slug, &typed).await.0, 200);
         let t = tally(&app, &slug).await;
         assert_eq!(
             (
@@ -607,15 +614,7 @@ db_test!(
             ),
             (Some(0), Some(1), Some(1))
         );
-        let (status, body) = error_code(
-            app.call_with(
-                &c.staff,
-                "receive_sheet",
-                &[("slug", &slug), ("code", &code)],
-            )
-            .await,
-        )
-        .await;
+        let (status, body) = receive_sheet(&app, &c.staff, &slug, &code).await;
         assert_eq!(status, 422);
         assert!(
             body["fields"][0]["message"]
@@ -623,15 +622,7 @@ db_test!(
                 .unwrap()
                 .contains("bereits")
         );
-        let (status, body) = error_code(
-            app.call_with(
-                &c.staff,
-                "receive_sheet",
-                &[("slug", &slug), ("code", "AAAA-AAAA")],
-            )
-            .await,
-        )
-        .await;
+        let (status, body) = receive_sheet(&app, &c.staff, &slug, "AAAA-AAAA").await;
         assert_eq!(
             (status, body["fields"][0]["field"].as_str()),
             (422, Some("code"))
@@ -1144,15 +1135,7 @@ db_test!(
                 .sheet_code
                 .unwrap()
         };
-        let (status, body) = error_code(
-            app.call_with(
-                &c.staff,
-                "receive_sheet",
-                &[("slug", &slug), ("code", &code)],
-            )
-            .await,
-        )
-        .await;
+        let (status, body) = receive_sheet(&app, &c.staff, &slug, &code).await;
         assert_eq!(status, 422);
         assert!(
             body["fields"][0]["message"]
