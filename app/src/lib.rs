@@ -25,6 +25,7 @@ use petitions::pages::{
     ConfirmSignaturePage, ManagePetitionPage, MunicipalityPage, NewPetitionPage, PetitionPage,
     PetitionsPage, ReceiptPage, SignPage,
 };
+use register::pages::{ResidentsPage, ReviewQueuePage};
 use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage};
 
 /// The HTML document around every server-rendered page.
@@ -106,7 +107,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/petitions/:slug") view=PetitionPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/:slug/sign") view=SignPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/:slug/manage") view=ManagePetitionPage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/:slug/review") view=ReviewQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/staff/municipality") view=MunicipalityPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/residents") view=ResidentsPage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
             </Routes>

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_foundation;
 mod m20261130_000001_petitions;
 mod m20261130_000002_register;
+mod m20261130_000003_validation;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261130_000001_petitions::Migration),
             Box::new(m20261130_000002_register::Migration),
+            Box::new(m20261130_000003_validation::Migration),
         ]
     }
 }

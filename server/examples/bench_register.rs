@@ -29,7 +29,7 @@ async fn bench(name: &str, url: &str, file: &std::path::Path) {
     let size = std::fs::metadata(file).unwrap().len();
     let started = Instant::now();
     let input = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(file).unwrap());
-    let outcome = register::import(&db, None, "bench.csv", input, None, |_| {})
+    let outcome = register::import(&db, None, "bench.csv", 0, input, None, |_| {})
         .await
         .unwrap();
     let took = started.elapsed();

@@ -2,7 +2,7 @@
 
 use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use app::error::AppError;
-use app::server::{accounts, audit, demo, paper_import, register};
+use app::server::{accounts, audit, demo, exports, paper_import, register, signatures, validation};
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
@@ -56,6 +56,24 @@ pub enum Command {
         #[command(subcommand)]
         command: SignaturesCommand,
     },
+    /// Export data for the administration's office software.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// One line per signature: channel, sheet and line, the data as entered, the status code
+    /// and the time of decision (semicolon-separated UTF-8 with BOM). Contains personal data:
+    /// the export is logged in the audit trail.
+    Signatures {
+        #[arg(long)]
+        petition: String,
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -83,6 +101,16 @@ pub enum SignaturesCommand {
         #[arg(long)]
         petition: String,
         file: std::path::PathBuf,
+    },
+    /// Check the signatures of every petition still collecting or submitted against the
+    /// register in use (a register import does this by itself); decisions by staff stay.
+    Check,
+    /// Delete the personal data of a closed procedure's signatures now (the server does it
+    /// by itself DORFPLATZ_SIGNATURE_RETENTION_DAYS after the procedure closed); the counts
+    /// by status, channel, day and village stay.
+    Purge {
+        #[arg(long)]
+        petition: String,
     },
 }
 
@@ -223,7 +251,9 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 })?;
             for (line, result) in &report.lines {
                 match result {
-                    paper_import::LineResult::Recorded => println!("Zeile {line}: erfasst"),
+                    paper_import::LineResult::Recorded { status } => {
+                        println!("Zeile {line}: erfasst – {}", status.label())
+                    }
                     paper_import::LineResult::Duplicate { earlier } => println!(
                         "Zeile {line}: erfasst als doppelt – dieselbe Person hat bereits unterschrieben ({earlier}); zählt nicht"
                     ),
@@ -244,6 +274,46 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 Ok(())
             }
         }
+        Command::Signatures {
+            command: SignaturesCommand::Check,
+        } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            if validation::current_import(&db)
+                .await
+                .map_err(explain)?
+                .is_none()
+            {
+                return Err(
+                    "Es ist kein Melderegister eingelesen (dorfplatz residents import).".into(),
+                );
+            }
+            let summary = validation::check_open_petitions(&db)
+                .await
+                .map_err(explain)?;
+            println!(
+                "{} Unterschriften aus {} Bürgerbegehren geprüft.",
+                summary.signatures, summary.petitions
+            );
+            Ok(())
+        }
+        Command::Signatures {
+            command: SignaturesCommand::Purge { petition },
+        } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let p = find_petition(&db, &petition).await?;
+            let n = signatures::purge_personal_data(&db, None, &p)
+                .await
+                .map_err(explain)?;
+            println!("Persönliche Daten von {n} Unterschriften gelöscht; die Zahlen bleiben.");
+            Ok(())
+        }
+        Command::Export {
+            command: ExportCommand::Signatures { petition, output },
+        } => {
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let p = find_petition(&db, &petition).await?;
+            export_signatures(&db, &p, &output).await
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -263,6 +333,54 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
             }
         }
     }
+}
+
+async fn find_petition(
+    db: &sea_orm::DatabaseConnection,
+    slug: &str,
+) -> Result<app::server::entities::petition::Model, String> {
+    app::server::petitions::find_by_slug(db, slug)
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => format!("Kein Bürgerbegehren mit dem Kurznamen „{slug}“."),
+            other => explain(other),
+        })
+}
+
+/// Writes the export page by page into a file next to the target, renamed at the end: an
+/// interrupted export leaves no half file under the name asked for.
+async fn export_signatures(
+    db: &sea_orm::DatabaseConnection,
+    p: &app::server::entities::petition::Model,
+    output: &std::path::Path,
+) -> Result<(), String> {
+    use std::io::Write;
+    let partial = output.with_extension("csv.part");
+    let fail = |e: std::io::Error| format!("{}: {e}", output.display());
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(fail)?);
+    exports::log_export(db, None, p, "command line")
+        .await
+        .map_err(explain)?;
+    let mut after = 0i64;
+    while let Some((bytes, last)) = exports::signatures_page(db, p.id, after)
+        .await
+        .map_err(explain)?
+    {
+        file.write_all(&bytes).map_err(fail)?;
+        if last == i64::MAX {
+            break;
+        }
+        after = last;
+    }
+    file.flush().map_err(fail)?;
+    drop(file);
+    std::fs::rename(&partial, output).map_err(fail)?;
+    println!(
+        "Unterschriften von „{}“ nach {} geschrieben.",
+        p.slug,
+        output.display()
+    );
+    Ok(())
 }
 
 async fn import_register(
@@ -305,6 +423,7 @@ async fn import_register(
         &db,
         None,
         &name,
+        size,
         std::io::BufReader::with_capacity(1 << 16, input),
         encoding,
         |bytes| bar.set_position(bytes),
@@ -315,8 +434,12 @@ async fn import_register(
     let outcome = outcome?;
     if outcome.succeeded() {
         println!(
-            "Melderegister eingelesen: {} Einwohnerinnen und Einwohner, davon heute {} unterschriftsberechtigt (Kodierung {:?}).",
-            outcome.rows, outcome.eligible, outcome.encoding
+            "Melderegister eingelesen: {} Einwohnerinnen und Einwohner, davon heute {} unterschriftsberechtigt (Kodierung {:?}). {} Unterschriften aus {} Bürgerbegehren neu geprüft.",
+            outcome.rows,
+            outcome.eligible,
+            outcome.encoding,
+            outcome.checked.signatures,
+            outcome.checked.petitions
         );
         Ok(())
     } else {

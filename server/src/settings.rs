@@ -28,6 +28,10 @@ pub struct Settings {
     /// `DORFPLATZ_RATE_LIMIT_PER_IP` (default 30): login, registration and reset attempts
     /// one address may make at once before it is slowed to one per 20 seconds.
     pub rate_limit_per_ip: u32,
+    /// `DORFPLATZ_SIGNATURE_RETENTION_DAYS` (default 180): days after a procedure closes
+    /// until its signatures' personal data are deleted automatically; 0 keeps them until
+    /// `dorfplatz signatures purge`.
+    pub signature_retention_days: u32,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -79,8 +83,15 @@ impl Settings {
                 .ok_or("DORFPLATZ_RATE_LIMIT_PER_IP muss eine positive Zahl sein")?,
             None => app::server::rate_limit::DEFAULT_PER_IP_BURST,
         };
+        let signature_retention_days = match var("DORFPLATZ_SIGNATURE_RETENTION_DAYS") {
+            Some(v) => v
+                .parse()
+                .map_err(|_| "DORFPLATZ_SIGNATURE_RETENTION_DAYS muss eine ganze Zahl sein (Tage, 0 = nie automatisch)")?,
+            None => 180,
+        };
         Ok(Self {
             rate_limit_per_ip,
+            signature_retention_days,
             site_root: PathBuf::from(
                 var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             ),

@@ -89,6 +89,18 @@ pub fn router(state: AppState) -> Router {
             "/petitions/receipt/sheet.pdf",
             get(app::server::documents::personal_sheet),
         )
+        .route(
+            "/petitions/{slug}/signatures.csv",
+            get(app::server::documents::signatures_csv),
+        )
+        .route(
+            "/staff/residents/import",
+            axum::routing::post(app::server::documents::register_upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    app::server::register::MAX_FILE_BYTES as usize + 64 * 1024,
+                ),
+            ),
+        )
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -122,8 +134,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Starts the background work of one instance: mail delivery and rate-limit housekeeping.
-pub fn spawn_workers(state: &AppState) {
+/// Starts the background work of one instance: mail delivery, deadlines, deleting personal
+/// data that is due, and rate-limit housekeeping.
+pub fn spawn_workers(state: &AppState, retention_days: u32) {
     let worker_id = format!(
         "{}-{}",
         std::process::id(),
@@ -153,6 +166,15 @@ pub fn spawn_workers(state: &AppState) {
             if let Err(e) = app::server::signatures::purge_unconfirmed(&expiring.db).await {
                 tracing::warn!(error = ?e, "purging unconfirmed signatures");
             }
+            if retention_days > 0
+                && let Err(e) = app::server::signatures::purge_after_retention(
+                    &expiring.db,
+                    chrono::TimeDelta::days(i64::from(retention_days)),
+                )
+                .await
+            {
+                tracing::warn!(error = ?e, "purging signatures after the retention period");
+            }
         }
     });
     let limits = state.limits.clone();
@@ -170,7 +192,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     use axum::serve::ListenerExt;
     let db = connect_and_migrate(&settings.database_url).await?;
     let state = state(&settings, db, mailer(&settings)?);
-    spawn_workers(&state);
+    spawn_workers(&state, settings.signature_retention_days);
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("{}: {e}", settings.site_addr))?

@@ -1,6 +1,8 @@
 //! A synthetic resident register for tests and benchmarks: German names and the villages of
 //! Kalletal, every person distinct, with the mix a register has (foreign and EU citizens,
-//! dual nationality, secondary residences, children, newcomers).
+//! dual nationality, secondary residences, children, newcomers) and the spellings that make
+//! matching hard (umlauts and ß, double names, several given names, "Str.", house number
+//! suffixes, families one letter apart like Meier and Meyer or Schmidt and Schmitt).
 
 use std::io::Write;
 
@@ -35,8 +37,8 @@ const FAMILY: [&str; 30] = [
     "Hartmann",
     "Lange",
     "Schmitt",
-    "Werner",
-    "Krause",
+    "Weiß",
+    "Müller-Lüdenscheidt",
     "Meier",
     "Lehmann",
 ];

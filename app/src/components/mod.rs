@@ -129,10 +129,26 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "sheet_received" => {
             "Der Bogen ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
         }
-        "paper_entered" => "Die Zeile ist erfasst.",
+        "paper_entered" => {
+            "Die Zeile ist erfasst. Sie wird geprüft, sobald ein Melderegister eingelesen ist."
+        }
+        "paper_valid" => "Die Zeile ist erfasst und gültig.",
+        "paper_review" => {
+            "Die Zeile ist erfasst; sie passt nicht eindeutig zum Melderegister und wartet auf eine Prüfung."
+        }
+        "paper_invalid" => {
+            "Die Zeile ist erfasst, zählt aber nicht (Ergebnis der Prüfung siehe „Unterschriften prüfen“)."
+        }
         "paper_duplicate" => {
             "Die Zeile ist erfasst, zählt aber nicht: Diese Person hat bereits unterschrieben (online oder auf einer anderen Zeile). Die frühere Unterschrift zählt."
         }
+        "register_upload_started" => {
+            "Die Datei ist hochgeladen und wird eingelesen. Diese Seite zeigt den Fortschritt; das bisherige Melderegister gilt, bis der Import fehlerfrei abgeschlossen ist."
+        }
+        "register_purged" => "Das Melderegister ist gelöscht.",
+        "signature_decided" => "Die Entscheidung ist gespeichert.",
+        "sheet_voided" => "Das Blatt ist als ungültig erfasst; keine Zeile darauf zählt.",
+        "sheet_restored" => "Das Blatt gilt wieder; seine Zeilen sind neu geprüft.",
         _ => return None,
     })
 }

@@ -323,10 +323,13 @@ pub async fn enter_paper_signature(
             };
             let line = PaperLine::parse(&input, german_date(chrono::Utc::now()))?;
             let result = signatures::enter_paper(&app.db, staff.id, &slug, &line).await?;
-            let notice = if result.duplicate {
-                "paper_duplicate"
-            } else {
-                "paper_entered"
+            use crate::register::check::Status;
+            let notice = match result.checked {
+                _ if result.duplicate => "paper_duplicate",
+                Status::Unchecked => "paper_entered",
+                Status::Valid => "paper_valid",
+                Status::NeedsReview => "paper_review",
+                _ => "paper_invalid",
             };
             leptos_axum::redirect(&format!(
                 "/petitions/{slug}/manage?notice={notice}&sheet={}&line={}#paper",

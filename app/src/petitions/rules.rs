@@ -595,15 +595,25 @@ pub const EU_MEMBER_STATES: [&str; 27] = [
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
-/// Today's date in Germany. Deadlines and "not in the future" are German calendar days: just
-/// after midnight in Kalletal it is still yesterday in UTC. Central European Time, with EU
-/// summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
 /// A day as Germans write it: `22.10.2026`.
 pub fn german_date_text(day: NaiveDate) -> String {
     day.format("%d.%m.%Y").to_string()
 }
 
+/// A moment as Germans read it, in German time: `22.10.2026, 14:05 Uhr`.
+pub fn german_datetime_text(at: DateTime<Utc>) -> String {
+    german_local(at).format("%d.%m.%Y, %H:%M Uhr").to_string()
+}
+
+/// Today's date in Germany. Deadlines and "not in the future" are German calendar days: just
+/// after midnight in Kalletal it is still yesterday in UTC. Central European Time, with EU
+/// summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
 pub fn german_date(now: DateTime<Utc>) -> NaiveDate {
+    german_local(now).date()
+}
+
+/// German wall-clock time: Central European Time, with EU summer time.
+fn german_local(now: DateTime<Utc>) -> chrono::NaiveDateTime {
     let year = now.year();
     let switch = |month: u32| {
         let first_of_next = NaiveDate::from_ymd_opt(year, month + 1, 1)?;
@@ -616,7 +626,7 @@ pub fn german_date(now: DateTime<Utc>) -> NaiveDate {
         (Some(begin), Some(end)) => utc >= begin && utc < end,
         _ => false,
     };
-    (now + TimeDelta::hours(if summer { 2 } else { 1 })).date_naive()
+    (now + TimeDelta::hours(if summer { 2 } else { 1 })).naive_utc()
 }
 
 /// Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm).

@@ -10,6 +10,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
+use crate::register::check::SignedData;
 
 pub const NAME_MAX_CHARS: usize = 100;
 pub const HOUSE_NUMBER_MAX_CHARS: usize = 12;
@@ -258,11 +259,17 @@ pub struct PaperInput {
     pub signed_on: String,
 }
 
+/// A line of a paper list as recorded: what the signer wrote, as far as it is readable. A
+/// missing or unreadable field does not refuse the line — the register check decides it
+/// (courts require the administration to try to identify the signer, OVG NRW 15 B 584/13).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaperLine {
     pub sheet: u32,
     pub line: u32,
-    pub signer: Signer,
+    pub signer: SignedData,
+    /// The date of birth as written, when it is not a date.
+    pub birth_date_entered: Option<String>,
+    /// The day the signer wrote beside the signature; `None` when missing or unreadable.
     pub signed_on: Option<NaiveDate>,
 }
 
@@ -276,34 +283,82 @@ fn number(input: &str, max: u32, what: &str) -> Result<u32, String> {
     }
 }
 
+/// What was written, trimmed and cut to the column's length.
+fn as_written(input: &str, max: usize) -> String {
+    collapse(input).chars().take(max).collect()
+}
+
 impl PaperLine {
+    /// Only the sheet and line number must be right (they say where the line is), and the
+    /// line must not be empty; the signer's fields are taken as written.
     pub fn parse(input: &PaperInput, today: NaiveDate) -> Result<PaperLine, AppError> {
         let mut errors = FieldErrors::new();
-        let signer = Signer::parse_into(&input.signer, today, &mut errors);
         let sheet = errors.check("sheet", number(&input.sheet, MAX_SHEET, "Blattnummer"));
         let line = errors.check("line", number(&input.line, MAX_LINE, "Zeilennummer"));
-        let signed_on = if input.signed_on.trim().is_empty() {
-            Some(None)
-        } else {
-            errors.check(
-                "signed_on",
-                match super::parse_date(&input.signed_on) {
-                    Some(d) if d > today => Err("Das Unterschriftsdatum liegt in der Zukunft.".to_owned()),
-                    Some(d) => Ok(Some(d)),
-                    None => Err("Bitte geben Sie das Unterschriftsdatum als Datum ein, zum Beispiel 17.05.2026.".to_owned()),
-                },
-            )
-        };
+        let i = &input.signer;
+        let empty = [
+            &i.family_name,
+            &i.given_names,
+            &i.birth_date,
+            &i.street,
+            &i.house_number,
+            &i.postal_code,
+            &i.city,
+        ]
+        .iter()
+        .all(|f| f.trim().is_empty());
+        if empty {
+            errors.add(
+                "family_name",
+                "Die Zeile ist leer: Bitte geben Sie ein, was auf der Liste steht.",
+            );
+        }
         errors.into_result()?;
-        match (signer, sheet, line, signed_on) {
-            (Some(signer), Some(sheet), Some(line), Some(signed_on)) => Ok(PaperLine {
+        let written_birth = collapse(&i.birth_date);
+        let birth_date = birth_date(&written_birth, today).ok();
+        let signed_on = super::parse_date(&input.signed_on).filter(|d| *d <= today);
+        match (sheet, line) {
+            (Some(sheet), Some(line)) => Ok(PaperLine {
                 sheet,
                 line,
-                signer,
+                signer: SignedData {
+                    family_name: as_written(&i.family_name, NAME_MAX_CHARS),
+                    given_names: as_written(&i.given_names, NAME_MAX_CHARS),
+                    birth_date,
+                    street: as_written(&i.street, NAME_MAX_CHARS),
+                    house_number: as_written(&i.house_number, HOUSE_NUMBER_MAX_CHARS),
+                    postal_code: as_written(&i.postal_code, 5),
+                    city: as_written(&i.city, NAME_MAX_CHARS),
+                },
+                birth_date_entered: (birth_date.is_none() && !written_birth.is_empty())
+                    .then(|| written_birth.chars().take(32).collect()),
                 signed_on,
             }),
             _ => Err(AppError::Internal),
         }
+    }
+
+    /// The fields the register check will miss, in German, for the entry message.
+    pub fn unreadable(&self) -> Vec<&'static str> {
+        let s = &self.signer;
+        let mut out = Vec::new();
+        for (value, label) in [
+            (&s.family_name, "Familienname"),
+            (&s.given_names, "Vorname"),
+        ] {
+            if value.is_empty() {
+                out.push(label);
+            }
+        }
+        if s.birth_date.is_none() {
+            out.push("Geburtsdatum");
+        }
+        for (value, label) in [(&s.street, "Straße"), (&s.house_number, "Hausnummer")] {
+            if value.is_empty() {
+                out.push(label);
+            }
+        }
+        out
     }
 }
 
@@ -477,22 +532,52 @@ mod tests {
         let line = PaperLine::parse(&input, today()).unwrap();
         assert_eq!((line.sheet, line.line), (3, 12));
         assert_eq!(line.signed_on, NaiveDate::from_ymd_opt(2026, 11, 28));
-        for (sheet, l, signed, field) in [
-            ("", "1", "", "sheet"),
-            ("0", "1", "", "sheet"),
-            ("1", "101", "", "line"),
-            ("1", "x", "", "line"),
-            ("1", "1", "01.01.2027", "signed_on"),
-            ("1", "1", "gestern", "signed_on"),
+        assert!(line.unreadable().is_empty());
+        for (sheet, l, field) in [
+            ("", "1", "sheet"),
+            ("0", "1", "sheet"),
+            ("1", "101", "line"),
+            ("1", "x", "line"),
         ] {
             let input = PaperInput {
                 sheet: sheet.into(),
                 line: l.into(),
                 signer: valid(),
-                signed_on: signed.into(),
+                signed_on: String::new(),
             };
             let err = PaperLine::parse(&input, today()).unwrap_err();
-            assert_eq!(fields_of(err)[0].0, field, "{sheet}/{l}/{signed}");
+            assert_eq!(fields_of(err)[0].0, field, "{sheet}/{l}");
         }
+        let empty = PaperInput {
+            sheet: "1".into(),
+            line: "1".into(),
+            ..Default::default()
+        };
+        let err = PaperLine::parse(&empty, today()).unwrap_err();
+        assert_eq!(fields_of(err)[0].0, "family_name");
+    }
+
+    #[test]
+    fn unreadable_paper_fields_are_recorded_as_written() {
+        let input = PaperInput {
+            sheet: "1".into(),
+            line: "2".into(),
+            signer: SignerInput {
+                birth_date: "31.02.19??".into(),
+                house_number: String::new(),
+                postal_code: "3268".into(),
+                ..valid()
+            },
+            // A date in the future or no date at all: unknown.
+            signed_on: "01.01.2027".into(),
+        };
+        let line = PaperLine::parse(&input, today()).unwrap();
+        assert_eq!(line.signer.birth_date, None);
+        assert_eq!(line.birth_date_entered.as_deref(), Some("31.02.19??"));
+        assert_eq!(line.signer.family_name, "Müller-Lüdenscheidt");
+        assert_eq!(line.signer.given_names, "Hans Peter");
+        assert_eq!(line.signer.postal_code, "3268");
+        assert_eq!(line.signed_on, None);
+        assert_eq!(line.unreadable(), vec!["Geburtsdatum", "Hausnummer"]);
     }
 }

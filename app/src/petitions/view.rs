@@ -115,4 +115,6 @@ pub struct EntryResult {
     pub message: String,
     /// The line was recorded as a duplicate and does not count.
     pub duplicate: bool,
+    /// What the register check said (`unchecked` without a register).
+    pub checked: crate::register::check::Status,
 }

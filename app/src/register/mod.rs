@@ -2,4 +2,8 @@
 //! line, parsed into a record with German reasons for every bad field. Pure: the import
 //! service streams a file through these functions.
 
+pub mod api;
+pub mod check;
+pub mod pages;
 pub mod record;
+pub mod view;

@@ -15,7 +15,8 @@ use crate::error::AppError;
 use crate::petitions::Figures;
 use crate::petitions::draft::{Draft, DraftInput, Outcome, RepresentativeInput, StepAction};
 use crate::petitions::rules::{State, german_date, rule_set};
-use crate::petitions::signer::{PaperLine, Signer};
+use crate::petitions::signer::PaperLine;
+use crate::register::check::SignedData;
 
 /// The password of every demo account (documented in the README; demo data only).
 pub const DEMO_PASSWORD: &str = "dorfplatz-demo";
@@ -346,15 +347,16 @@ async fn paper_lines(
         let line = PaperLine {
             sheet: (i / 10 + 1) as u32,
             line: (i % 10 + 1) as u32,
-            signer: Signer {
+            signer: SignedData {
                 family_name: FAMILY[n % FAMILY.len()].into(),
                 given_names: GIVEN[(n / 3) % GIVEN.len()].into(),
-                birth_date: birth,
+                birth_date: Some(birth),
                 street: STREETS[n % STREETS.len()].into(),
                 house_number: (n % 40 + 1).to_string(),
                 postal_code: "32689".into(),
                 city: format!("Kalletal-{}", VILLAGES[n % VILLAGES.len()]),
             },
+            birth_date_entered: None,
             signed_on: None,
         };
         signatures::record_paper_on(&tx, &p, Some(staff), &line, on(i)).await?;

@@ -7,10 +7,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{SecondsFormat, Utc};
 use serde::Deserialize;
 
+use super::auth::{CurrentSession, SessionUser};
 use super::petitions::{find_by_slug, visible_to_public};
-use super::signatures;
 use super::state::AppState;
+use super::{exports, register, signatures};
 use crate::error::AppError;
+use crate::register::record::Encoding;
 
 fn error(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -96,4 +98,177 @@ pub async fn personal_sheet(
         Ok((slug, bytes)) => pdf_response(&format!("unterschriftenbogen-{slug}.pdf"), bytes),
         Err(e) => error(e),
     }
+}
+
+/// `GET /petitions/{slug}/signatures.csv`: every signature with its status (staff only),
+/// streamed page by page; the download is logged.
+pub async fn signatures_csv(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+    Path(slug): Path<String>,
+) -> Response {
+    let Some(user) = session.0.filter(SessionUser::is_staff) else {
+        return error(AppError::Forbidden);
+    };
+    let p = match find_by_slug(&state.db, &slug).await {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
+    if let Err(e) = exports::log_export(&state.db, Some(user.id), &p, "download").await {
+        return error(e);
+    }
+    let db = state.db.clone();
+    let petition_id = p.id;
+    let body = futures::stream::unfold(Some(0i64), move |after| {
+        let db = db.clone();
+        async move {
+            let after = after?;
+            match exports::signatures_page(&db, petition_id, after).await {
+                Ok(Some((bytes, last))) => Some((
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(bytes)),
+                    (last != i64::MAX).then_some(last),
+                )),
+                Ok(None) => None,
+                Err(e) => Some((Err(std::io::Error::other(e.message())), None)),
+            }
+        }
+    });
+    let disposition = format!("attachment; filename=\"unterschriften-{slug}.csv\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response()
+}
+
+fn see_other(location: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(
+            header::LOCATION,
+            HeaderValue::from_str(location).unwrap_or(HeaderValue::from_static("/")),
+        )],
+    )
+        .into_response()
+}
+
+/// `POST /staff/residents/import` (multipart: `file`, optional `encoding`): staff upload a
+/// register export. The file is streamed to a temporary file (memory stays flat), the import
+/// runs in the background on this instance, and the staff page shows its progress from the
+/// database (any instance can). Works as a plain form without JavaScript.
+pub async fn register_upload(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+    mut multipart: axum::extract::Multipart,
+) -> Response {
+    use tokio::io::AsyncWriteExt;
+    let Some(user) = session.0.filter(SessionUser::is_staff) else {
+        return error(AppError::Forbidden);
+    };
+    let back = |problem: &str| see_other(&format!("/staff/residents?problem={problem}"));
+    let mut encoding = None;
+    let mut upload: Option<(std::path::PathBuf, String, u64)> = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(_) => return back("upload_failed"),
+        };
+        match field.name() {
+            Some("encoding") => {
+                let text = field.text().await.unwrap_or_default();
+                if !text.trim().is_empty() {
+                    match Encoding::parse(&text) {
+                        Some(e) => encoding = Some(e),
+                        None => return back("bad_encoding"),
+                    }
+                }
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("melderegister.csv").to_owned();
+                let path = std::env::temp_dir().join(format!(
+                    "dorfplatz-register-{}.csv",
+                    super::tokens::generate()
+                ));
+                let Ok(mut file) = tokio::fs::File::create(&path).await else {
+                    return error(AppError::Internal);
+                };
+                let mut size = 0u64;
+                let mut field = field;
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(chunk)) => {
+                            size += chunk.len() as u64;
+                            if size > register::MAX_FILE_BYTES {
+                                drop(file);
+                                let _ = tokio::fs::remove_file(&path).await;
+                                return back("too_large");
+                            }
+                            if file.write_all(&chunk).await.is_err() {
+                                let _ = tokio::fs::remove_file(&path).await;
+                                return error(AppError::Internal);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(_) => {
+                            let _ = tokio::fs::remove_file(&path).await;
+                            return back("upload_failed");
+                        }
+                    }
+                }
+                if file.flush().await.is_err() {
+                    return error(AppError::Internal);
+                }
+                upload = Some((path, name, size));
+            }
+            _ => {}
+        }
+    }
+    let Some((path, name, size)) = upload else {
+        return back("no_file");
+    };
+    if size == 0 {
+        let _ = std::fs::remove_file(&path);
+        return back("empty");
+    }
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        // The import reads synchronously through a buffered reader and writes with async
+        // database calls, like the command line does.
+        let result = match std::fs::File::open(&path) {
+            Ok(f) => {
+                register::import(
+                    &db,
+                    Some(user.id),
+                    &name,
+                    size,
+                    std::io::BufReader::with_capacity(1 << 16, f),
+                    encoding,
+                    |_| {},
+                )
+                .await
+            }
+            Err(_) => Err(AppError::Internal),
+        };
+        let _ = std::fs::remove_file(&path);
+        // A refused file is on the import's row with its reason; only failures of the
+        // database or the disk end up here.
+        if let Err(e) = result
+            && !matches!(e, AppError::Validation { .. })
+        {
+            tracing::error!(error = ?e, "register import");
+        }
+    });
+    see_other("/staff/residents?notice=register_upload_started")
 }

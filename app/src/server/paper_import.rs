@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::rules::german_date;
 use crate::petitions::signer::{PaperInput, PaperLine, SignerInput};
+use crate::register::check::Status;
 
 /// Lines per transaction.
 const BATCH: usize = 500;
@@ -39,9 +40,17 @@ pub const HEADER: [&str; 10] = [
 /// What happened to one line of the file (numbered as in the file, the header is line 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineResult {
-    Recorded,
-    Duplicate { earlier: String },
-    Refused { reasons: Vec<String> },
+    /// Recorded, with the status the register check gave it (`unchecked` without a
+    /// register).
+    Recorded {
+        status: Status,
+    },
+    Duplicate {
+        earlier: String,
+    },
+    Refused {
+        reasons: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,7 +60,7 @@ pub struct ImportReport {
 
 impl ImportReport {
     pub fn recorded(&self) -> usize {
-        self.count(|r| matches!(r, LineResult::Recorded))
+        self.count(|r| matches!(r, LineResult::Recorded { .. }))
     }
     pub fn duplicates(&self) -> usize {
         self.count(|r| matches!(r, LineResult::Duplicate { .. }))
@@ -219,8 +228,10 @@ pub async fn import<R: Read>(
         // at the same moment on the web form) leaves the transaction usable on PostgreSQL.
         let line_tx = tx.begin().await?;
         let result = match record_paper(&line_tx, &p, actor, &line).await {
-            Ok(PaperOutcome::Recorded) => LineResult::Recorded,
-            Ok(PaperOutcome::Duplicate { earlier }) => LineResult::Duplicate { earlier },
+            Ok(PaperOutcome::Recorded { id }) => LineResult::Recorded {
+                status: status_of(&line_tx, id).await?,
+            },
+            Ok(PaperOutcome::Duplicate { earlier, .. }) => LineResult::Duplicate { earlier },
             Err(AppError::Validation { fields }) => {
                 line_tx.rollback().await?;
                 report.lines.push((
@@ -261,4 +272,18 @@ pub async fn import<R: Read>(
     .await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// A signature's status as stored.
+pub async fn status_of<C: sea_orm::ConnectionTrait>(db: &C, id: i64) -> Result<Status, AppError> {
+    use sea_orm::{EntityTrait, QuerySelect};
+    let code: Option<String> = super::entities::signature::Entity::find_by_id(id)
+        .select_only()
+        .column(super::entities::signature::Column::Status)
+        .into_tuple()
+        .one(db)
+        .await?;
+    code.as_deref()
+        .and_then(Status::parse)
+        .ok_or(AppError::Internal)
 }

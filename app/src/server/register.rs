@@ -19,6 +19,7 @@ use super::audit::{self, Entry};
 use super::db::begin_write;
 use super::entities::{register_import, resident};
 use super::municipality;
+use super::validation::{self, CheckSummary};
 use crate::error::AppError;
 use crate::petitions::matching::{identity_key, normalize_name};
 use crate::petitions::rules::{self, german_date};
@@ -48,6 +49,8 @@ pub struct ImportOutcome {
     /// Bad lines (line number in the file, reason), at most [`MAX_REPORTED`].
     pub bad: Vec<(u64, String)>,
     pub bad_count: u64,
+    /// The signatures re-checked against the new register.
+    pub checked: CheckSummary,
 }
 
 impl ImportOutcome {
@@ -82,14 +85,17 @@ fn row(import_id: i64, r: ResidentRecord) -> resident::ActiveModel {
     }
 }
 
-/// Imports a register file. `encoding` forces the encoding (else it is detected from the
-/// start of the file); `progress` is called with the bytes read so far, every few thousand
-/// lines. Returns the outcome also when lines were bad (then nothing changed); an error
+/// Imports a register file of `total_bytes` (0 if unknown). `encoding` forces the encoding
+/// (else it is detected from the start of the file); `progress` is called with the bytes
+/// read so far, every few thousand lines, and the import's row keeps them for the web page.
+/// A completed import becomes the register in use, its count of eligible citizens the
+/// municipality's figure, and the petitions still being checked are checked against it. Returns the outcome also when lines were bad (then nothing changed); an error
 /// only for an unreadable file or a database failure.
 pub async fn import<R: BufRead>(
     db: &DatabaseConnection,
     actor: Option<i64>,
     file_name: &str,
+    total_bytes: u64,
     mut input: R,
     encoding: Option<Encoding>,
     mut progress: impl FnMut(u64),
@@ -115,6 +121,8 @@ pub async fn import<R: BufRead>(
         bad_lines: Set(0),
         report: Set(None),
         actor_id: Set(actor),
+        bytes_total: Set(i64::try_from(total_bytes).unwrap_or(i64::MAX)),
+        bytes_read: Set(0),
         ..Default::default()
     })
     .exec(db)
@@ -128,6 +136,7 @@ pub async fn import<R: BufRead>(
         eligible: 0,
         bad: Vec::new(),
         bad_count: 0,
+        checked: CheckSummary::default(),
     };
     let bad = |outcome: &mut ImportOutcome, line: u64, reason: String| {
         outcome.bad_count += 1;
@@ -204,6 +213,12 @@ pub async fn import<R: BufRead>(
             }
             if line_no.is_multiple_of(10_000) {
                 progress(bytes_read);
+                register_import::Entity::update_many()
+                    .col_expr(register_import::Column::BytesRead, Expr::value(bytes_read as i64))
+                    .col_expr(register_import::Column::Rows, Expr::value(outcome.rows as i64))
+                    .filter(register_import::Column::Id.eq(import_id))
+                    .exec(db)
+                    .await?;
             }
         }
         if !header_seen {
@@ -220,10 +235,19 @@ pub async fn import<R: BufRead>(
     .await;
 
     let failed = result.is_err() || outcome.bad_count > 0;
-    let report = outcome
-        .bad
-        .iter()
-        .map(|(line, reason)| format!("Zeile {line}: {reason}"))
+    // The file as a whole refused (header, encoding, empty) or the bad lines.
+    let whole = result
+        .as_ref()
+        .err()
+        .map(|e| e.field_message("file").unwrap_or_else(|| e.message()));
+    let report = whole
+        .into_iter()
+        .chain(
+            outcome
+                .bad
+                .iter()
+                .map(|(line, reason)| format!("Zeile {line}: {reason}")),
+        )
         .collect::<Vec<_>>()
         .join("\n");
     if failed {
@@ -243,6 +267,10 @@ pub async fn import<R: BufRead>(
             }),
         )
         .col_expr(register_import::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(
+            register_import::Column::BytesRead,
+            Expr::value(bytes_read as i64),
+        )
         .col_expr(
             register_import::Column::Rows,
             Expr::value(outcome.rows as i64),
@@ -291,6 +319,15 @@ pub async fn import<R: BufRead>(
             .filter(resident::Column::ImportId.lt(import_id))
             .exec(db)
             .await?;
+        let mut figures = municipality::get(db).await?.figures;
+        figures.eligible_citizens = Some(outcome.eligible);
+        figures.eligible_source = format!("Melderegister (Import Nr. {import_id}, {file_name})")
+            .chars()
+            .take(200)
+            .collect();
+        figures.eligible_reference_date = Some(today);
+        municipality::update(db, actor, &figures).await?;
+        outcome.checked = validation::check_open_petitions(db).await?;
     }
     Ok(outcome)
 }

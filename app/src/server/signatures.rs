@@ -21,13 +21,14 @@ use super::entities::{petition, petition_count, signature};
 use super::mail::{MailAttachment, enqueue, templates};
 use super::petitions::{collection_end, find_by_slug, pdf_document, visible_to_public};
 use super::state::AppState;
-use super::{pdf, site, tokens};
+use super::{pdf, site, tokens, validation};
 use crate::error::AppError;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::matching::identity_key;
 use crate::petitions::rules::{self, german_date, german_date_text};
 use crate::petitions::signer::{OnlineSignature, PaperLine, Signer};
 use crate::petitions::view::{DayCount, EntryResult, ReceiptView, Tally};
+use crate::register::check::Status;
 
 /// How long the confirmation link of an online signature is valid.
 pub const CONFIRM_VALIDITY: TimeDelta = TimeDelta::days(7);
@@ -368,6 +369,7 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
         return Err(AppError::LinkInvalid);
     }
     bump(&tx, p.id, today, ONLINE, 1).await?;
+    validation::check_signatures(&tx, &p, &[s.id]).await?;
     if let Some(email) = &s.email {
         let receipt_link = state
             .config
@@ -501,6 +503,10 @@ pub async fn withdraw(state: &AppState, raw: &str) -> Result<String, AppError> {
             };
             bump(&tx, p.id, day, channel, -1).await?;
         }
+        // Another signature of the same person may count now.
+        if let Some(key) = &s.match_key {
+            validation::resolve_duplicates(&tx, &p, &[key.clone()].into_iter().collect()).await?;
+        }
         tx.commit().await?;
         return Ok(p.slug);
     }
@@ -592,6 +598,7 @@ pub async fn receive_sheet(
         bump(&tx, p.id, day, ONLINE, -1).await?;
     }
     bump(&tx, p.id, today, PAPER, 1).await?;
+    validation::check_signatures(&tx, &p, &[s.id]).await?;
     audit::append(
         &tx,
         Entry {
@@ -609,18 +616,30 @@ pub async fn receive_sheet(
             "Bogen {code} ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
         ),
         duplicate: false,
+        checked: super::paper_import::status_of(db, s.id).await?,
     })
 }
 
 /// What became of a paper line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaperOutcome {
-    Recorded,
+    Recorded {
+        id: i64,
+    },
     /// The same person signed before (online or on paper): the line is kept as a duplicate
     /// and does not count; the earlier signature does.
     Duplicate {
+        id: i64,
         earlier: String,
     },
+}
+
+impl PaperOutcome {
+    pub fn id(&self) -> i64 {
+        match self {
+            PaperOutcome::Recorded { id } | PaperOutcome::Duplicate { id, .. } => *id,
+        }
+    }
 }
 
 /// Records one line of a paper list, in the caller's transaction.
@@ -642,11 +661,14 @@ pub async fn record_paper_on<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> Result<PaperOutcome, AppError> {
     let now = Utc::now();
-    let key = identity_key(
-        &line.signer.family_name,
-        &line.signer.given_names,
-        line.signer.birth_date,
-    );
+    let d = &line.signer;
+    // Only a line with name and date of birth can be recognized as a second signature now;
+    // the register check finds the others.
+    let complete = !d.family_name.is_empty() && !d.given_names.is_empty();
+    let key = match d.birth_date {
+        Some(born) if complete => Some(identity_key(&d.family_name, &d.given_names, born)),
+        _ => None,
+    };
     let taken = signature::Entity::find()
         .filter(signature::Column::PetitionId.eq(p.id))
         .filter(signature::Column::SheetNumber.eq(line.sheet as i32))
@@ -662,11 +684,16 @@ pub async fn record_paper_on<C: ConnectionTrait>(
             ),
         ));
     }
-    let earlier = signature::Entity::find()
-        .filter(signature::Column::PetitionId.eq(p.id))
-        .filter(signature::Column::DedupKey.eq(key.as_str()))
-        .one(db)
-        .await?;
+    let earlier = match &key {
+        Some(key) => {
+            signature::Entity::find()
+                .filter(signature::Column::PetitionId.eq(p.id))
+                .filter(signature::Column::DedupKey.eq(key.as_str()))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
     let online_counts =
         rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
     let earlier = match earlier {
@@ -708,7 +735,14 @@ pub async fn record_paper_on<C: ConnectionTrait>(
         }),
     };
     let duplicate = earlier.is_some();
-    signature::Entity::insert(signature::ActiveModel {
+    let identity = key.clone().unwrap_or_else(|| {
+        format!(
+            "{}|{}|",
+            crate::petitions::matching::normalize_name(&d.family_name),
+            crate::petitions::matching::all_given_names(&d.given_names)
+        )
+    });
+    let inserted = signature::Entity::insert(signature::ActiveModel {
         petition_id: Set(p.id),
         channel: Set(PAPER.to_owned()),
         status: Set(if duplicate {
@@ -717,16 +751,27 @@ pub async fn record_paper_on<C: ConnectionTrait>(
             status::UNCHECKED
         }
         .to_owned()),
-        dedup_key: Set((!duplicate).then(|| key.clone())),
+        family_name: Set(d.family_name.clone()),
+        given_names: Set(d.given_names.clone()),
+        birth_date: Set(d.birth_date),
+        birth_date_entered: Set(line.birth_date_entered.clone()),
+        street: Set(d.street.clone()),
+        house_number: Set(d.house_number.clone()),
+        postal_code: Set(d.postal_code.clone()),
+        city: Set(d.city.clone()),
+        identity_key: Set(identity),
+        dedup_key: Set(if duplicate { None } else { key.clone() }),
         sheet_number: Set(Some(line.sheet as i32)),
         line_number: Set(Some(line.line as i32)),
         signed_on: Set(line.signed_on),
         counted_on: Set((!duplicate).then_some(today)),
         entered_by: Set(actor),
         created_at: Set(now),
-        ..signer_columns(&line.signer, &key)
+        notify: Set(false),
+        manual: Set(false),
+        ..Default::default()
     })
-    .exec_without_returning(db)
+    .exec(db)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -738,13 +783,16 @@ pub async fn record_paper_on<C: ConnectionTrait>(
             e.into()
         }
     })?;
-    match earlier {
-        Some(earlier) => Ok(PaperOutcome::Duplicate { earlier }),
+    let id = inserted.last_insert_id;
+    let outcome = match earlier {
+        Some(earlier) => PaperOutcome::Duplicate { id, earlier },
         None => {
             bump(db, p.id, today, PAPER, 1).await?;
-            Ok(PaperOutcome::Recorded)
+            PaperOutcome::Recorded { id }
         }
-    }
+    };
+    validation::check_signatures(db, p, &[id]).await?;
+    Ok(outcome)
 }
 
 /// Staff type in one line of a returned paper list.
@@ -769,19 +817,30 @@ pub async fn enter_paper(
         },
     )
     .await?;
+    let status = super::paper_import::status_of(&tx, outcome.id()).await?;
     tx.commit().await?;
-    let duplicate = matches!(outcome, PaperOutcome::Duplicate { .. });
+    let place = format!("Blatt {}, Zeile {}", line.sheet, line.line);
+    let missing = line.unreadable();
+    let missing = if missing.is_empty() {
+        String::new()
+    } else {
+        format!(" Fehlt oder unleserlich: {}.", missing.join(", "))
+    };
     Ok(EntryResult {
-        message: match outcome {
-            PaperOutcome::Recorded => {
-                format!("Blatt {}, Zeile {} ist erfasst.", line.sheet, line.line)
-            }
-            PaperOutcome::Duplicate { earlier } => format!(
-                "Blatt {}, Zeile {} ist erfasst, zählt aber nicht: Diese Person hat bereits unterschrieben ({earlier}).",
-                line.sheet, line.line
+        message: match (&outcome, status) {
+            (PaperOutcome::Duplicate { earlier, .. }, _) => format!(
+                "{place} ist erfasst, zählt aber nicht: Diese Person hat bereits unterschrieben ({earlier})."
+            ),
+            (_, Status::Unchecked) => format!(
+                "{place} ist erfasst.{missing} Sie wird geprüft, sobald ein Melderegister eingelesen ist."
+            ),
+            (_, status) => format!(
+                "{place} ist erfasst – Prüfung: {}.{missing}",
+                status.label()
             ),
         },
-        duplicate,
+        duplicate: matches!(outcome, PaperOutcome::Duplicate { .. }) || status == Status::Duplicate,
+        checked: status,
     })
 }
 
@@ -811,4 +870,93 @@ pub async fn purge_unconfirmed(db: &sea_orm::DatabaseConnection) -> Result<u64, 
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+/// Deletes the personal data of a closed procedure's signatures: names, dates of birth,
+/// addresses, email addresses, codes and the person keys. What the tallies need stays: each
+/// signature's channel, sheet and line, days, village and status.
+pub async fn purge_personal_data(
+    db: &sea_orm::DatabaseConnection,
+    actor: Option<i64>,
+    p: &petition::Model,
+) -> Result<u64, AppError> {
+    if !Stage::parse(&p.stage).is_some_and(Stage::is_final) {
+        return Err(AppError::field(
+            "petition",
+            "Unterschriften werden erst gelöscht, wenn das Verfahren abgeschlossen ist.",
+        ));
+    }
+    let none = || Expr::value(Option::<String>::None);
+    let empty = || Expr::value("");
+    let tx = begin_write(db).await?;
+    let purged = signature::Entity::update_many()
+        .col_expr(signature::Column::FamilyName, empty())
+        .col_expr(signature::Column::GivenNames, empty())
+        .col_expr(
+            signature::Column::BirthDate,
+            Expr::value(Option::<NaiveDate>::None),
+        )
+        .col_expr(signature::Column::BirthDateEntered, none())
+        .col_expr(signature::Column::Street, empty())
+        .col_expr(signature::Column::HouseNumber, empty())
+        .col_expr(signature::Column::PostalCode, empty())
+        .col_expr(signature::Column::City, empty())
+        .col_expr(signature::Column::Email, none())
+        .col_expr(signature::Column::IdentityKey, empty())
+        .col_expr(signature::Column::DedupKey, none())
+        .col_expr(signature::Column::MatchKey, none())
+        .col_expr(signature::Column::SheetCode, none())
+        .col_expr(signature::Column::ConfirmTokenHash, none())
+        .col_expr(signature::Column::ReceiptTokenHash, none())
+        .col_expr(signature::Column::Notify, Expr::value(false))
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    petition::Entity::update_many()
+        .col_expr(
+            petition::Column::SignaturesPurgedAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(petition::Column::Id.eq(p.id))
+        .exec(&tx)
+        .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: actor,
+            action: "signatures.purged",
+            target_type: "petition",
+            target_id: Some(p.id.to_string()),
+            details: json!({ "petition": p.slug, "signatures": purged }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(purged)
+}
+
+/// Purges the signatures of procedures closed more than `retention` ago (the background
+/// ticker runs this); returns the petitions purged.
+pub async fn purge_after_retention(
+    db: &sea_orm::DatabaseConnection,
+    retention: TimeDelta,
+) -> Result<u64, AppError> {
+    let closed: Vec<&str> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_final())
+        .map(Stage::as_str)
+        .collect();
+    let due = petition::Entity::find()
+        .filter(petition::Column::Stage.is_in(closed))
+        .filter(petition::Column::SignaturesPurgedAt.is_null())
+        .filter(petition::Column::UpdatedAt.lt(Utc::now() - retention))
+        .all(db)
+        .await?;
+    let mut n = 0;
+    for p in due {
+        purge_personal_data(db, None, &p).await?;
+        n += 1;
+    }
+    Ok(n)
 }

@@ -116,6 +116,8 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
+    /// For running the `dorfplatz` binary against the test's database.
+    pub database_url: String,
     _test_db: TestDb,
 }
 
@@ -165,6 +167,7 @@ impl TestApp {
             state,
             client: new_client(),
             db,
+            database_url: test_db.url.clone(),
             _test_db: test_db,
         }
     }

@@ -13,3 +13,4 @@ mod outbox;
 mod petitions;
 mod platform;
 mod register;
+mod validation;

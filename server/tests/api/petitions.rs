@@ -47,12 +47,12 @@ const SIGNER: &[(&str, &str)] = &[
 ];
 
 /// Staff (kim) and the initiator (ida) with their own sessions.
-struct Cast {
-    staff: reqwest::Client,
-    initiator: reqwest::Client,
+pub(crate) struct Cast {
+    pub staff: reqwest::Client,
+    pub initiator: reqwest::Client,
 }
 
-async fn cast(app: &TestApp) -> Cast {
+pub(crate) async fn cast(app: &TestApp) -> Cast {
     app.account_with_roles("kim@kalletal.example", &[Role::Staff])
         .await;
     app.account_with_roles("ida@kalletal.example", &[]).await;
@@ -80,7 +80,7 @@ async fn cast(app: &TestApp) -> Cast {
     Cast { staff, initiator }
 }
 
-async fn step(
+pub(crate) async fn step(
     app: &TestApp,
     client: &reqwest::Client,
     slug: &str,
@@ -94,7 +94,7 @@ async fn step(
 }
 
 /// A petition in collection; returns its slug.
-async fn collecting(app: &TestApp, c: &Cast) -> String {
+pub(crate) async fn collecting(app: &TestApp, c: &Cast) -> String {
     let res = app.call_with(&c.initiator, "create_petition", DRAFT).await;
     assert_eq!(res.status(), 200, "{:?}", res.text().await);
     let slug = "medizinisches-versorgungszentrum".to_owned();
@@ -887,7 +887,7 @@ db_test!(
                 (
                     *n,
                     match r {
-                        Recorded => "recorded",
+                        Recorded { .. } => "recorded",
                         Duplicate { .. } => "duplicate",
                         Refused { .. } => "refused",
                     },
@@ -899,16 +899,23 @@ db_test!(
             vec![
                 (2, "recorded"),
                 (3, "duplicate"),
-                (4, "refused"),
+                // An impossible date is recorded as written; the register check decides.
+                (4, "recorded"),
                 (5, "refused"),
                 (6, "refused"),
                 (8, "recorded")
             ]
         );
-        let Refused { reasons } = &report.lines[2].1 else {
+        assert_eq!(
+            report.lines[2].1,
+            Recorded {
+                status: app::register::check::Status::Unchecked
+            }
+        );
+        let Refused { reasons } = &report.lines[3].1 else {
             unreachable!()
         };
-        assert!(reasons[0].starts_with("Geburtsdatum:"), "{reasons:?}");
+        assert!(reasons[0].contains("Spalten"), "{reasons:?}");
         let Refused { reasons } = &report.lines[4].1 else {
             unreachable!()
         };
@@ -916,7 +923,7 @@ db_test!(
             reasons[0].contains("Blatt 3, Zeile 1 ist bereits erfasst"),
             "{reasons:?}"
         );
-        assert_eq!(tally(&app, &slug).await["paper"], 3);
+        assert_eq!(tally(&app, &slug).await["paper"], 4);
 
         let err = app::server::paper_import::import(
             &app.db,

@@ -15,7 +15,7 @@ async fn import(
     app: &TestApp,
     bytes: &[u8],
 ) -> Result<register::ImportOutcome, app::error::AppError> {
-    register::import(&app.db, None, "melderegister.csv", bytes, None, |_| {}).await
+    register::import(&app.db, None, "melderegister.csv", 0, bytes, None, |_| {}).await
 }
 
 db_test!(
@@ -152,6 +152,7 @@ db_test!(windows_1252_files_are_detected, |backend| async move {
         &app.db,
         None,
         "x.csv",
+        0,
         &bytes[..],
         Some(app::register::record::Encoding::Utf8),
         |_| {},

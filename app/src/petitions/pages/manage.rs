@@ -204,19 +204,20 @@ fn PaperForm(slug: String) -> impl IntoView {
     view! {
         <section class="card" id="paper" aria-labelledby="paper-heading">
             <h2 id="paper-heading">"Papierlisten erfassen"</h2>
-            <p>"Eine Zeile der Unterschriftenliste nach der anderen. Doppelte Unterschriften werden erkannt und vermerkt."</p>
+            <p>"Eine Zeile der Unterschriftenliste nach der anderen. Übertragen Sie, was lesbar ist, und lassen Sie leer, was fehlt oder unleserlich ist: Die Prüfung gegen das Melderegister entscheidet, und was nicht eindeutig ist, kommt in die Prüfliste. Doppelte Unterschriften werden erkannt."</p>
+            <p><a href=format!("/petitions/{slug}/review")>"Unterschriften prüfen (Ergebnisse, Prüfliste, ungültige Blätter, Export)"</a></p>
             <ErrorSummary error form="paper" />
             <ActionForm action attr:class="form paper-form" attr:novalidate=true>
-                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="slug" value=slug.clone() />
                 <Field name="sheet" form="paper" label="Blatt" required=true value=sheet kind="number" error />
                 <Field name="line" form="paper" label="Zeile" required=true value=line kind="number" error />
-                <Field name="family_name" form="paper" label="Familienname" required=true maxlength=NAME_MAX_CHARS error />
-                <Field name="given_names" form="paper" label="Vornamen" required=true maxlength=NAME_MAX_CHARS error />
-                <Field name="birth_date" form="paper" label="Geburtsdatum" required=true hint="TT.MM.JJJJ" error />
-                <Field name="street" form="paper" label="Straße" required=true maxlength=NAME_MAX_CHARS error />
-                <Field name="house_number" form="paper" label="Hausnummer" required=true maxlength=HOUSE_NUMBER_MAX_CHARS error />
-                <Field name="postal_code" form="paper" label="PLZ" required=true maxlength=5usize error />
-                <Field name="city" form="paper" label="Ort" required=true maxlength=NAME_MAX_CHARS error />
+                <Field name="family_name" form="paper" label="Familienname" maxlength=NAME_MAX_CHARS error />
+                <Field name="given_names" form="paper" label="Vornamen" maxlength=NAME_MAX_CHARS error />
+                <Field name="birth_date" form="paper" label="Geburtsdatum" hint="TT.MM.JJJJ" error />
+                <Field name="street" form="paper" label="Straße" maxlength=NAME_MAX_CHARS error />
+                <Field name="house_number" form="paper" label="Hausnummer" maxlength=HOUSE_NUMBER_MAX_CHARS error />
+                <Field name="postal_code" form="paper" label="PLZ" maxlength=5usize error />
+                <Field name="city" form="paper" label="Ort" maxlength=NAME_MAX_CHARS error />
                 <Field name="signed_on" form="paper" label="Unterschriftsdatum (falls angegeben)" hint="TT.MM.JJJJ" error />
                 <Submit label="Zeile speichern" pending=action.pending() />
             </ActionForm>

@@ -15,3 +15,4 @@ pub mod signature;
 pub mod site_setting;
 pub mod user;
 pub mod user_role;
+pub mod void_sheet;

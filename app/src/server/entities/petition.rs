@@ -36,6 +36,7 @@ pub struct Model {
     pub referendum_yes: Option<i64>,
     pub referendum_no: Option<i64>,
     pub referendum_outcome: Option<String>,
+    pub signatures_purged_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

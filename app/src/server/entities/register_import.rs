@@ -16,6 +16,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub report: Option<String>,
     pub actor_id: Option<i64>,
+    pub bytes_total: i64,
+    pub bytes_read: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

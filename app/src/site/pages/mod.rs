@@ -43,6 +43,7 @@ pub fn Header() -> impl IntoView {
                                         })}
                                         {me.is_staff().then(|| view! {
                                             <li><A href="/staff/municipality">"Verwaltung"</A></li>
+                                            <li><A href="/staff/residents">"Melderegister"</A></li>
                                         })}
                                         <li><A href="/account">"Konto"</A></li>
                                         <li>
