@@ -2,7 +2,8 @@
 //! was matched to (as a key that survives a new import), the village for the tallies, who
 //! decided and when, and whether a person decided it (re-validation keeps those). Sheets
 //! without the full petition text are voided as a whole. Import progress is kept in the
-//! database so that any instance can show it.
+//! database so that any instance can show it. Residents get the normalized first given name
+//! for finding candidates.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -37,6 +38,12 @@ impl MigrationTrait for Migration {
                 "register_imports",
                 big_integer("bytes_read").default(0).to_owned(),
             ),
+            // The first given name, normalized: with the family name it finds a signer whose
+            // date of birth is missing or mistyped.
+            (
+                "residents",
+                string_len("given_key", 100).default("").to_owned(),
+            ),
         ];
         for (table, mut column) in columns {
             m.alter_table(
@@ -53,6 +60,16 @@ impl MigrationTrait for Migration {
                 .table("signatures")
                 .col("petition_id")
                 .col("match_key")
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("residents_name_idx")
+                .table("residents")
+                .col("import_id")
+                .col("family_key")
+                .col("given_key")
                 .to_owned(),
         )
         .await?;
@@ -103,7 +120,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.drop_index(
+            Index::drop()
+                .name("residents_name_idx")
+                .table("residents")
+                .to_owned(),
+        )
+        .await?;
         for (table, column) in [
+            ("residents", "given_key"),
             ("register_imports", "bytes_read"),
             ("register_imports", "bytes_total"),
             ("petitions", "signatures_purged_at"),

@@ -384,12 +384,12 @@ impl Verdict {
 /// The candidates worth showing a reviewer, best first, at most `limit`.
 pub fn plausible_candidates<'a>(
     s: &SignedData,
-    candidates: &'a [RegisterEntry],
+    candidates: &[&'a RegisterEntry],
     limit: usize,
 ) -> Vec<(&'a RegisterEntry, Comparison)> {
     let mut out: Vec<(&RegisterEntry, Comparison)> = candidates
         .iter()
-        .map(|c| (c, compare(s, c)))
+        .map(|c| (*c, compare(s, c)))
         .filter(|(_, cmp)| cmp.is_plausible())
         .collect();
     out.sort_by_key(|(c, cmp)| (cmp.distance(), c.id));
@@ -406,9 +406,10 @@ pub fn lacks_data(s: &SignedData) -> bool {
         || normalize_house_number(&s.house_number).is_empty()
 }
 
-/// Decides one signature. `candidates` are the register entries that share its family name
-/// or its date of birth (the service finds them by index); the check compares them all.
-pub fn decide(s: &SignedData, candidates: &[RegisterEntry], ctx: &Context) -> Verdict {
+/// Decides one signature. `candidates` are the register entries that share its date of birth
+/// or its family and first given name (the service finds them by index); the check compares
+/// them all.
+pub fn decide(s: &SignedData, candidates: &[&RegisterEntry], ctx: &Context) -> Verdict {
     if ctx.sheet_void {
         return Verdict::unmatched(Status::InvalidSheet);
     }
@@ -419,6 +420,7 @@ pub fn decide(s: &SignedData, candidates: &[RegisterEntry], ctx: &Context) -> Ve
     }
     let exact: Vec<&RegisterEntry> = candidates
         .iter()
+        .copied()
         .filter(|c| compare(s, c).is_exact())
         .collect();
     if let [person] = exact[..] {
@@ -517,6 +519,10 @@ mod tests {
         dual.given_names = "Deniz".into();
         dual.nationalities = vec!["TR".into(), "DE".into()];
         vec![hans(), anna, young, foreign, second_home, newcomer, dual]
+    }
+
+    fn refs(entries: &[RegisterEntry]) -> Vec<&RegisterEntry> {
+        entries.iter().collect()
     }
 
     fn ctx() -> Context<'static> {
@@ -620,14 +626,14 @@ mod tests {
             ),
         ];
         for (data, status, resident) in cases {
-            let v = decide(&data, &reg, &ctx());
+            let v = decide(&data, &refs(&reg), &ctx());
             assert_eq!((v.status, v.resident), (status, resident), "{data:?}");
         }
     }
 
     #[test]
     fn a_matched_signature_carries_the_person_and_village() {
-        let v = decide(&signed_by_hans(), &register(), &ctx());
+        let v = decide(&signed_by_hans(), &refs(&register()), &ctx());
         assert_eq!(
             v.match_key.as_deref(),
             Some("muellerluedenscheidt|hans peter|1980-05-17")
@@ -638,6 +644,7 @@ mod tests {
     #[test]
     fn sheet_and_deadline_come_first() {
         let reg = register();
+        let reg = refs(&reg);
         let void = Context {
             sheet_void: true,
             ..ctx()
@@ -667,6 +674,7 @@ mod tests {
     #[test]
     fn eligibility_is_judged_on_the_reference_day() {
         let reg = register();
+        let reg = refs(&reg);
         // Nina moved in on 20 November: 16 days later, on 6 December, she may sign.
         let nina = signed("Neu", "Nina", Some(d(1980, 5, 17)));
         let later = Context {
@@ -764,7 +772,7 @@ mod tests {
         let mut lena = hans();
         lena.id = 9;
         lena.given_names = "Anna Lena".into();
-        let reg = [anna, lena];
+        let reg = [&anna, &lena];
         // "Anna" alone fits both: a person decides.
         let v = decide(
             &signed("Müller-Lüdenscheidt", "Anna", Some(d(1980, 5, 17))),

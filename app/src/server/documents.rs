@@ -173,10 +173,17 @@ pub async fn register_upload(
     mut multipart: axum::extract::Multipart,
 ) -> Response {
     use tokio::io::AsyncWriteExt;
-    let Some(user) = session.0.filter(SessionUser::is_staff) else {
-        return error(AppError::Forbidden);
+    // Refused before the body is read: the connection is closed, so that a client does not
+    // reuse it with the rest of a large upload still in flight.
+    let close = |mut r: Response| {
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        r
     };
-    let back = |problem: &str| see_other(&format!("/staff/residents?problem={problem}"));
+    let Some(user) = session.0.filter(SessionUser::is_staff) else {
+        return close(error(AppError::Forbidden));
+    };
+    let back = |problem: &str| close(see_other(&format!("/staff/residents?problem={problem}")));
     let mut encoding = None;
     let mut upload: Option<(std::path::PathBuf, String, u64)> = None;
     loop {

@@ -21,7 +21,7 @@ use super::entities::{register_import, resident};
 use super::municipality;
 use super::validation::{self, CheckSummary};
 use crate::error::AppError;
-use crate::petitions::matching::{identity_key, normalize_name};
+use crate::petitions::matching::{first_given_name, identity_key, normalize_name};
 use crate::petitions::rules::{self, german_date};
 use crate::register::record::{self, Encoding, ResidentRecord};
 
@@ -70,6 +70,7 @@ fn row(import_id: i64, r: ResidentRecord) -> resident::ActiveModel {
     resident::ActiveModel {
         import_id: Set(import_id),
         family_key: Set(normalize_name(&r.family_name)),
+        given_key: Set(first_given_name(&r.given_names)),
         family_name: Set(r.family_name),
         given_names: Set(r.given_names),
         birth_date: Set(r.birth_date),
@@ -83,6 +84,132 @@ fn row(import_id: i64, r: ResidentRecord) -> resident::ActiveModel {
         main_residence: Set(r.main_residence),
         ..Default::default()
     }
+}
+
+/// Where the rows go: multi-row inserts of a thousand on SQLite; on PostgreSQL one `COPY`
+/// stream (about three times faster than inserts), sent a megabyte at a time.
+enum Sink {
+    Insert(Vec<resident::ActiveModel>),
+    Copy(
+        Box<
+            sea_orm::sqlx::postgres::PgCopyIn<
+                sea_orm::sqlx::pool::PoolConnection<sea_orm::sqlx::Postgres>,
+            >,
+        >,
+        Vec<u8>,
+    ),
+}
+
+const COPY_RESIDENTS: &str = "COPY residents (import_id, family_name, given_names, birth_date, street, house_number, postal_code, city, district, nationalities, moved_in, main_residence, family_key, given_key) FROM STDIN";
+
+/// One field in PostgreSQL's text format for COPY.
+fn copy_field(out: &mut Vec<u8>, value: &str) {
+    for b in value.bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            other => out.push(other),
+        }
+    }
+}
+
+impl Sink {
+    async fn open(db: &DatabaseConnection) -> Result<Sink, AppError> {
+        if db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+            return Ok(Sink::Insert(Vec::with_capacity(BATCH)));
+        }
+        use sea_orm::sqlx::postgres::PgPoolCopyExt;
+        let copy = db
+            .get_postgres_connection_pool()
+            .copy_in_raw(COPY_RESIDENTS)
+            .await
+            .map_err(|e| AppError::from(sea_orm::DbErr::Custom(e.to_string())))?;
+        Ok(Sink::Copy(Box::new(copy), Vec::with_capacity(1 << 20)))
+    }
+
+    async fn push(
+        &mut self,
+        db: &DatabaseConnection,
+        import_id: i64,
+        r: ResidentRecord,
+    ) -> Result<(), AppError> {
+        match self {
+            Sink::Insert(batch) => {
+                batch.push(row(import_id, r));
+                if batch.len() == BATCH {
+                    resident::Entity::insert_many(std::mem::take(batch))
+                        .exec_without_returning(db)
+                        .await?;
+                }
+            }
+            Sink::Copy(copy, buf) => {
+                let fields = [
+                    import_id.to_string(),
+                    r.family_name.clone(),
+                    r.given_names.clone(),
+                    r.birth_date.to_string(),
+                    r.street,
+                    r.house_number,
+                    r.postal_code,
+                    r.city,
+                    r.district,
+                    r.nationalities.join(","),
+                    r.moved_in.to_string(),
+                    r.main_residence.to_string(),
+                    normalize_name(&r.family_name),
+                    first_given_name(&r.given_names),
+                ];
+                for (i, f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        buf.push(b'\t');
+                    }
+                    copy_field(buf, f);
+                }
+                buf.push(b'\n');
+                if buf.len() >= 1 << 20 {
+                    copy.send(buf.as_slice()).await.map_err(copy_error)?;
+                    buf.clear();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn finish(self, db: &DatabaseConnection) -> Result<(), AppError> {
+        match self {
+            Sink::Insert(batch) => {
+                if !batch.is_empty() {
+                    resident::Entity::insert_many(batch)
+                        .exec_without_returning(db)
+                        .await?;
+                }
+            }
+            Sink::Copy(mut copy, buf) => {
+                if !buf.is_empty() {
+                    copy.send(buf.as_slice()).await.map_err(copy_error)?;
+                }
+                copy.finish().await.map_err(copy_error)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink {
+    /// Ends a failed import's stream: PostgreSQL discards what was sent.
+    async fn abort(self) {
+        if let Sink::Copy(copy, _) = self
+            && let Err(e) = copy.abort("Melderegister mit fehlerhaften Zeilen").await
+        {
+            tracing::debug!(error = %e, "COPY aborted");
+        }
+    }
+}
+
+fn copy_error(e: sea_orm::sqlx::Error) -> AppError {
+    AppError::from(sea_orm::DbErr::Custom(format!("COPY residents: {e}")))
 }
 
 /// Imports a register file of `total_bytes` (0 if unknown). `encoding` forces the encoding
@@ -146,7 +273,7 @@ pub async fn import<R: BufRead>(
     };
     // A 64-bit hash of each person's identity with the line it was first seen on.
     let mut seen: HashMap<u64, u64> = HashMap::new();
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut sink = Sink::open(db).await?;
     let mut buffer = Vec::new();
     let mut line_no = 0u64;
     let mut bytes_read = 0u64;
@@ -202,12 +329,7 @@ pub async fn import<R: BufRead>(
                     // After the first bad line nothing more is written: the import fails,
                     // the rest is only read for the report.
                     if outcome.bad_count == 0 {
-                        batch.push(row(import_id, r));
-                        if batch.len() == BATCH {
-                            resident::Entity::insert_many(std::mem::take(&mut batch))
-                                .exec_without_returning(db)
-                                .await?;
-                        }
+                        sink.push(db, import_id, r).await?;
                     }
                 }
             }
@@ -224,10 +346,10 @@ pub async fn import<R: BufRead>(
         if !header_seen {
             return Err(AppError::field("file", "Die Datei ist leer."));
         }
-        if outcome.bad_count == 0 && !batch.is_empty() {
-            resident::Entity::insert_many(std::mem::take(&mut batch))
-                .exec_without_returning(db)
-                .await?;
+        if outcome.bad_count == 0 {
+            sink.finish(db).await?;
+        } else {
+            sink.abort().await;
         }
         progress(bytes_read);
         Ok(())

@@ -139,25 +139,26 @@ async fn review_item(
     let data = signed_data(s);
     let pool = candidates_for(db, import_id, std::slice::from_ref(&data)).await?;
     let day = reference_day(rule_set, p, s);
-    let candidates: Vec<CandidateView> = check::plausible_candidates(&data, &pool, MAX_CANDIDATES)
-        .into_iter()
-        .map(|(r, comparison)| CandidateView {
-            resident_id: r.id,
-            family_name: r.family_name.clone(),
-            given_names: r.given_names.clone(),
-            birth_date: german_date_text(r.birth_date),
-            street: r.street.clone(),
-            house_number: r.house_number.clone(),
-            postal_code: r.postal_code.clone(),
-            city: r.city.clone(),
-            district: r.district.clone(),
-            comparison,
-            outcome: match rule_set.check_eligibility(&r.facts(), day) {
-                Ok(()) => Status::Valid,
-                Err(why) => why.into(),
-            },
-        })
-        .collect();
+    let candidates: Vec<CandidateView> =
+        check::plausible_candidates(&data, &pool.iter().collect::<Vec<_>>(), MAX_CANDIDATES)
+            .into_iter()
+            .map(|(r, comparison)| CandidateView {
+                resident_id: r.id,
+                family_name: r.family_name.clone(),
+                given_names: r.given_names.clone(),
+                birth_date: german_date_text(r.birth_date),
+                street: r.street.clone(),
+                house_number: r.house_number.clone(),
+                postal_code: r.postal_code.clone(),
+                city: r.city.clone(),
+                district: r.district.clone(),
+                comparison,
+                outcome: match rule_set.check_eligibility(&r.facts(), day) {
+                    Ok(()) => Status::Valid,
+                    Err(why) => why.into(),
+                },
+            })
+            .collect();
     audit::append(
         db,
         Entry {

@@ -22,7 +22,7 @@ use super::petitions::collection_end;
 use super::register::status as import_status;
 use crate::error::AppError;
 use crate::petitions::lifecycle::Stage;
-use crate::petitions::matching::normalize_name;
+use crate::petitions::matching::{first_given_name, normalize_name};
 use crate::petitions::rules::{self, EligibilityDay, RuleSet, german_date};
 use crate::register::check::{self, Context, RegisterEntry, SignedData, Status, Verdict};
 
@@ -83,48 +83,71 @@ pub fn signed_data(s: &signature::Model) -> SignedData {
     }
 }
 
-/// The register entries that share a family name or a date of birth with any of the
-/// signatures, in one indexed query.
+/// The register entries that share a date of birth, or a family name and first given name,
+/// with any of the signatures: two indexed queries per batch. A signer with a typing error
+/// in the name is found by the date, one with a missing or mistyped date by the name.
 pub async fn candidates_for<C: ConnectionTrait>(
     db: &C,
     import_id: i64,
     sigs: &[SignedData],
 ) -> Result<Vec<RegisterEntry>, AppError> {
     let births: HashSet<NaiveDate> = sigs.iter().filter_map(|s| s.birth_date).collect();
-    let families: HashSet<String> = sigs
+    let names: HashSet<(String, String)> = sigs
         .iter()
-        .map(|s| normalize_name(&s.family_name))
-        .filter(|f| !f.is_empty())
+        .map(|s| {
+            (
+                normalize_name(&s.family_name),
+                first_given_name(&s.given_names),
+            )
+        })
+        .filter(|(f, g)| !f.is_empty() && !g.is_empty())
         .collect();
-    if births.is_empty() && families.is_empty() {
-        return Ok(Vec::new());
+    let mut found: HashMap<i64, RegisterEntry> = HashMap::new();
+    let births: Vec<NaiveDate> = births.into_iter().collect();
+    for chunk in births.chunks(500) {
+        for r in resident::Entity::find()
+            .filter(resident::Column::ImportId.eq(import_id))
+            .filter(resident::Column::BirthDate.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert(r.id, entry_of(r));
+        }
     }
-    let mut any = Condition::any();
-    if !births.is_empty() {
-        any = any.add(resident::Column::BirthDate.is_in(births));
+    let names: Vec<(String, String)> = names.into_iter().collect();
+    for chunk in names.chunks(200) {
+        let mut any = Condition::any();
+        for (family, given) in chunk {
+            any = any.add(
+                Condition::all()
+                    .add(resident::Column::FamilyKey.eq(family.as_str()))
+                    .add(resident::Column::GivenKey.eq(given.as_str())),
+            );
+        }
+        for r in resident::Entity::find()
+            .filter(resident::Column::ImportId.eq(import_id))
+            .filter(any)
+            .all(db)
+            .await?
+        {
+            found.entry(r.id).or_insert_with(|| entry_of(r));
+        }
     }
-    if !families.is_empty() {
-        any = any.add(resident::Column::FamilyKey.is_in(families));
-    }
-    Ok(resident::Entity::find()
-        .filter(resident::Column::ImportId.eq(import_id))
-        .filter(any)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(entry_of)
-        .collect())
+    Ok(found.into_values().collect())
 }
 
-/// Those of `pool` that may be this signature's signer (same birthday or family name).
-fn relevant<'a>(s: &SignedData, pool: &'a [RegisterEntry]) -> Vec<RegisterEntry> {
+/// Those of `pool` that may be this signature's signer (found for it, not for another
+/// signature of the batch).
+fn relevant<'a>(s: &SignedData, pool: &'a [RegisterEntry]) -> Vec<&'a RegisterEntry> {
     let family = normalize_name(&s.family_name);
+    let given = first_given_name(&s.given_names);
     pool.iter()
         .filter(|r| {
             Some(r.birth_date) == s.birth_date
-                || (!family.is_empty() && normalize_name(&r.family_name) == family)
+                || (!family.is_empty()
+                    && normalize_name(&r.family_name) == family
+                    && first_given_name(&r.given_names) == given)
         })
-        .cloned()
         .collect()
 }
 

@@ -18,6 +18,7 @@ pub struct Model {
     pub moved_in: Date,
     pub main_residence: bool,
     pub family_key: String,
+    pub given_key: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
