@@ -3,4 +3,5 @@
 pub mod cli;
 pub mod settings;
 pub mod startup;
-pub mod synthetic;
+/// The synthetic register lives with the demo that uses it; tests and benchmarks reach it here.
+pub use app::server::synthetic;

@@ -9,7 +9,7 @@ use super::accounts::create_confirmed;
 use super::auth::SessionUser;
 use super::db::begin_write;
 use super::entities::user;
-use super::{municipality, petitions, signatures, site};
+use super::{municipality, petitions, register, signatures, site, synthetic};
 use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::error::AppError;
 use crate::petitions::Figures;
@@ -70,6 +70,9 @@ pub const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
+/// Residents of the demo register: Kalletal's population.
+const DEMO_RESIDENTS: u64 = 13_904;
+
 const IMPRESSUM: &str = "## Gemeinde Kalletal (Demo)\n\nRathausstraße 3, 32689 Kalletal\n\nVertreten durch den Bürgermeister\n\nTelefon: 05264 644-0 · E-Mail: info@kalletal.example\n\n*Dies ist eine Demo-Installation von Dorfplatz.*";
 const PRIVACY: &str = "## Datenschutz (Demo)\n\nVerantwortlich ist die Gemeinde Kalletal. Wir verarbeiten nur die Daten, die für die Teilnahme nötig sind: E-Mail-Adresse, Anzeigename und ein Passwort-Hash. Sie können Ihr Konto jederzeit unter „Konto“ löschen.\n\n### Unterschriften für Bürgerbegehren\n\nWer ein Bürgerbegehren unterschreibt, gibt die Angaben an, die das Gesetz verlangt (§ 26 GO NRW): Familienname, Vornamen, Geburtsdatum und Anschrift, online zusätzlich eine E-Mail-Adresse für den Bestätigungslink und die Quittung. Die Angaben dienen allein dem Bürgerbegehren: Die Gemeindeverwaltung prüft mit ihnen, ob Sie unterschreiben dürfen. Öffentlich sind nur Gesamtzahlen, nie Namen. Nicht bestätigte Online-Unterschriften verfallen nach sieben Tagen; bis zur Einreichung können Sie Ihre Unterschrift über den Link in der Quittung zurückziehen. Nach Abschluss des Verfahrens werden die Angaben gelöscht, die Zahlen bleiben.\n\n*Dies ist eine Demo-Installation von Dorfplatz.*";
 
@@ -90,6 +93,21 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> Result<(), AppErro
     site::put(db, site::MUNICIPALITY_NAME, "Gemeinde Kalletal").await?;
     site::put(db, site::IMPRESSUM, IMPRESSUM).await?;
     site::put(db, site::PRIVACY, PRIVACY).await?;
+    // A synthetic register of Kalletal's size comes first, so that every paper line below
+    // is checked as it is entered.
+    let mut register_file = Vec::new();
+    synthetic::write_register(&mut register_file, DEMO_RESIDENTS)
+        .map_err(|_| AppError::Internal)?;
+    register::import(
+        db,
+        None,
+        "melderegister-demo.csv",
+        register_file.len() as u64,
+        register_file.as_slice(),
+        None,
+        |_| {},
+    )
+    .await?;
     // Figures of the size of Kalletal; the eligible citizens as after a municipal election.
     municipality::update(
         db,
@@ -179,6 +197,7 @@ async fn seed_petitions(
         day(DEMO_DAYS[i % DEMO_DAYS.len()])
     })
     .await?;
+    doubtful_lines(db, &slug, staff.id, 6).await?;
 
     // 2. Handed in: against the council's decision to close the open-air pool.
     let pool = Draft::parse(
@@ -286,8 +305,10 @@ const DEMO_DAYS: [i64; 16] = [
     -12, -11, -9, -9, -8, -6, -6, -6, -6, -5, -5, -3, -2, -2, -1, 0,
 ];
 
-/// Paper signatures of fictitious residents, `count` lines from the `seed`-th person on,
-/// counted on the day `on(i)` gives for the i-th line.
+/// Residents of the demo register sign the i-th paper line: people from the synthetic
+/// register (so the check finds them, with the register's mix of eligible and not), written
+/// the way people write (the first given name only, "Str."), counted on the day `on(i)`
+/// gives.
 async fn paper_lines(
     db: &DatabaseConnection,
     slug: &str,
@@ -296,70 +317,77 @@ async fn paper_lines(
     count: usize,
     on: impl Fn(usize) -> chrono::NaiveDate,
 ) -> Result<(), AppError> {
-    const FAMILY: [&str; 16] = [
-        "Müller",
-        "Schmidt",
-        "Schneider",
-        "Fischer",
-        "Meyer",
-        "Wagner",
-        "Becker",
-        "Schulz",
-        "Hoffmann",
-        "Koch",
-        "Richter",
-        "Klein",
-        "Wolf",
-        "Schröder",
-        "Neumann",
-        "Krüger",
-    ];
-    const GIVEN: [&str; 13] = [
-        "Anna", "Peter", "Maria", "Thomas", "Sabine", "Michael", "Ursula", "Andreas", "Monika",
-        "Stefan", "Heike", "Jürgen", "Karin",
-    ];
-    const STREETS: [&str; 6] = [
-        "Hauptstraße",
-        "Lindenweg",
-        "Am Kirchplatz",
-        "Bergstraße",
-        "Talstraße",
-        "Mühlenweg",
-    ];
-    const VILLAGES: [&str; 6] = [
-        "Hohenhausen",
-        "Talle",
-        "Langenholzhausen",
-        "Lüdenhausen",
-        "Varenholz",
-        "Kalldorf",
-    ];
     let p = petitions::find_by_slug(db, slug).await?;
     let tx = begin_write(db).await?;
     for i in 0..count {
-        let n = seed + i;
-        let birth = chrono::NaiveDate::from_ymd_opt(
-            1940 + (n * 7 % 62) as i32,
-            (n % 12 + 1) as u32,
-            (n * 5 % 28 + 1) as u32,
-        )
-        .ok_or(AppError::Internal)?;
+        let person = ((seed + i) * 211 % DEMO_RESIDENTS as usize) as u64;
+        let mut signer = signed_by(person)?;
+        if i % 3 == 0 {
+            signer.given_names = signer
+                .given_names
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+        }
+        signer.street = signer.street.replace("straße", "str.");
         let line = PaperLine {
             sheet: (i / 10 + 1) as u32,
             line: (i % 10 + 1) as u32,
-            signer: SignedData {
-                family_name: FAMILY[n % FAMILY.len()].into(),
-                given_names: GIVEN[(n / 3) % GIVEN.len()].into(),
-                birth_date: Some(birth),
-                street: STREETS[n % STREETS.len()].into(),
-                house_number: (n % 40 + 1).to_string(),
-                postal_code: "32689".into(),
-                city: format!("Kalletal-{}", VILLAGES[n % VILLAGES.len()]),
-            },
+            signer,
             birth_date_entered: None,
             signed_on: None,
         };
         signatures::record_paper_on(&tx, &p, Some(staff), &line, on(i)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What resident `i` of the demo register writes on a list.
+fn signed_by(i: u64) -> Result<SignedData, AppError> {
+    let line = synthetic::register_line(i);
+    let fields: Vec<&str> = line.split(';').collect();
+    let r = crate::register::record::parse(&fields).map_err(|_| AppError::Internal)?;
+    Ok(SignedData {
+        family_name: r.family_name,
+        given_names: r.given_names,
+        birth_date: Some(r.birth_date),
+        street: r.street,
+        house_number: r.house_number,
+        postal_code: r.postal_code,
+        city: r.city,
+    })
+}
+
+/// Two lines the check cannot decide alone, for the review queue: a typing error in the
+/// family name, and a date of birth nobody can read.
+async fn doubtful_lines(
+    db: &DatabaseConnection,
+    slug: &str,
+    staff: i64,
+    sheet: u32,
+) -> Result<(), AppError> {
+    let p = petitions::find_by_slug(db, slug).await?;
+    let tx = begin_write(db).await?;
+    let mut typo = signed_by(4_001)?;
+    let mut letters: Vec<char> = typo.family_name.chars().collect();
+    if letters.len() > 3 {
+        letters.swap(2, 3);
+    }
+    typo.family_name = letters.into_iter().collect();
+    let mut unreadable = signed_by(4_502)?;
+    unreadable.birth_date = None;
+    for (line, signer, written) in [(1, typo, None), (2, unreadable, Some("1?.0?.19"))] {
+        let line = PaperLine {
+            sheet,
+            line,
+            signer,
+            birth_date_entered: written.map(str::to_owned),
+            signed_on: None,
+        };
+        signatures::record_paper_on(&tx, &p, Some(staff), &line, german_date(chrono::Utc::now()))
+            .await?;
     }
     tx.commit().await?;
     Ok(())

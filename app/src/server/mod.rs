@@ -23,6 +23,7 @@ pub mod review;
 pub mod signatures;
 pub mod site;
 pub mod state;
+pub mod synthetic;
 pub mod tokens;
 pub mod validation;
 

@@ -1060,8 +1060,26 @@ db_test!(
                 mvz["required"].as_u64(),
                 mvz["counting"].as_u64()
             ),
-            (Some("collecting"), Some(1_025), Some(48))
+            (Some("collecting"), Some(1_025), Some(50))
         );
+        // The demo register is in use and every line was checked against it: most count,
+        // some residents may not sign (children, non-EU citizens, second homes), and two
+        // lines wait for a person.
+        assert_eq!(app.count("residents").await, 13_904);
+        let p = app::server::petitions::find_by_slug(&app.db, "mvz-kalletal")
+            .await
+            .unwrap();
+        let counts = app::server::review::status_counts(&app.db, p.id)
+            .await
+            .unwrap();
+        let count = |s: app::register::check::Status| {
+            counts.iter().find(|c| c.status == s).map_or(0, |c| c.count)
+        };
+        use app::register::check::Status;
+        assert_eq!(count(Status::NeedsReview), 2);
+        assert_eq!(count(Status::Unchecked), 0);
+        assert!(count(Status::Valid) >= 30, "{counts:?}");
+        assert_eq!(counts.iter().map(|c| c.count).sum::<u64>(), 50);
         assert_eq!(
             tally(&app, "freibad-hohenhausen").await["stage"],
             "submitted"
