@@ -1,23 +1,32 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Page, expect, test } from '@playwright/test';
+import { BASE_URL } from '../playwright.config';
 import { expectAccessible } from './support/a11y';
-import { LoginPage } from './support/pages';
 
 // The demo imports a synthetic register of Kalletal and checks every paper line against it;
 // two lines of the medical care centre's petition wait for a person.
 
-async function asStaff(page: Page) {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.login('verwaltung@kalletal.example', 'dorfplatz-demo');
-  await expect(page).toHaveURL(/\/account$/);
-}
+// One sign-in for the whole file (logging in is rate-limited per account, and the login
+// page has its own tests): the session cookie is shared by every test's browser context.
+const STAFF_STATE = path.join(os.tmpdir(), `dorfplatz-e2e-staff-${process.pid}.json`);
+test.beforeAll(async ({ playwright }) => {
+  const api = await playwright.request.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
+  const res = await api.post('/api/login', {
+    form: { email: 'verwaltung@kalletal.example', password: 'dorfplatz-demo' },
+    headers: { origin: BASE_URL, accept: 'application/json' },
+  });
+  expect(res.status()).toBe(200);
+  await api.storageState({ path: STAFF_STATE });
+  await api.dispose();
+});
+test.use({ storageState: STAFF_STATE });
 
 function waiting(page: Page) {
   return page.getByRole('heading', { level: 2, name: /^Zur Prüfung: \d+$/ });
 }
 
 test('staff decide a doubtful signature beside its register entry', async ({ page }) => {
-  await asStaff(page);
   await page.goto('/petitions/mvz-kalletal/manage');
   await page.getByRole('link', { name: /Unterschriften prüfen/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: /^Unterschriften prüfen: / })).toBeVisible();
@@ -49,8 +58,7 @@ test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
   test('staff give the reason a signature does not count', async ({ page }) => {
-    await asStaff(page);
-    await page.goto('/petitions/mvz-kalletal/review');
+      await page.goto('/petitions/mvz-kalletal/review');
     await expect(waiting(page)).toHaveText('Zur Prüfung: 1');
     await expect(page.getByRole('cell', { name: /unleserlich/ })).toBeVisible();
     await page.getByRole('radio', { name: 'Zählt nicht: unvollständig (Person nicht bestimmbar)' }).check();
@@ -62,8 +70,7 @@ test.describe('without JavaScript', () => {
   });
 
   test('a register file with a wrong header is refused with its reason', async ({ page }) => {
-    await asStaff(page);
-    await page.goto('/staff/residents');
+      await page.goto('/staff/residents');
     await expect(page.getByRole('heading', { level: 1, name: 'Melderegister' })).toBeVisible();
     await expect(page.getByText(/13\.904 Einwohnerinnen und Einwohner/)).toBeVisible();
     await page.getByLabel('Datei (höchstens 1 GiB)').setInputFiles({
@@ -87,7 +94,6 @@ test.describe('without JavaScript', () => {
 });
 
 test('the register page is accessible', async ({ page }) => {
-  await asStaff(page);
   await page.goto('/staff/residents');
   await expect(page.getByRole('heading', { level: 2, name: 'Register in Gebrauch' })).toBeVisible();
   await expectAccessible(page);

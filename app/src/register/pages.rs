@@ -351,7 +351,8 @@ fn ReviewItemView(
     view! {
         <section class="card review" aria-labelledby="review-heading">
             <h3 id="review-heading">{format!("{}{}", item.place, item.signed_on.as_ref().map(|d| format!(", unterschrieben am {d}")).unwrap_or_default())}</h3>
-            <div class="table-scroll">
+            // Focusable, so that keyboard users can scroll a wide comparison on a phone.
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Vergleich mit dem Melderegister">
             <table class="table review-table">
                 <caption>"Die Unterschrift neben den passenden Einträgen im Melderegister. = stimmt überein, ≈ ähnlich, ≠ weicht ab, ? fehlt."</caption>
                 <thead><tr>

@@ -119,6 +119,7 @@ pub async fn signatures_csv(
     }
     let db = state.db.clone();
     let petition_id = p.id;
+    use futures::StreamExt;
     let body = futures::stream::unfold(Some(0i64), move |after| {
         let db = db.clone();
         async move {
@@ -132,7 +133,10 @@ pub async fn signatures_csv(
                 Err(e) => Some((Err(std::io::Error::other(e.message())), None)),
             }
         }
-    });
+    })
+    // The compression layer may poll once more after the end; a fused stream answers
+    // `None` again instead of panicking.
+    .fuse();
     let disposition = format!("attachment; filename=\"unterschriften-{slug}.csv\"");
     (
         [

@@ -469,6 +469,16 @@ db_test!(
                 .await
                 .contains(&"signatures.exported".to_owned())
         );
+        // Compressed as browsers ask for it, the stream ends cleanly.
+        let res = c
+            .staff
+            .get(&url)
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.headers()["content-encoding"], "br");
+        assert!(!res.bytes().await.unwrap().is_empty());
 
         // The command line writes the same file.
         let dir = tempfile::tempdir().unwrap();
