@@ -37,10 +37,12 @@ test('staff decide a doubtful signature beside its register entry', async ({ pag
   const table = page.getByRole('table', { name: /Die Unterschrift neben den passenden Einträgen/ });
   await expect(table.getByRole('columnheader', { name: /^Person 1/ })).toBeVisible();
   await expect(table.getByText('(ähnlich)').first()).toBeVisible();
-  // Keyboard first: the first candidate is chosen, Enter on it decides.
+  // Keyboard first: nothing is chosen ahead; Space chooses, Enter decides.
   const person = page.getByRole('radio', { name: /^Es ist Person 1:/ });
-  await expect(person).toBeChecked();
+  await expect(person).not.toBeChecked();
   await person.focus();
+  await page.keyboard.press('Space');
+  await expect(person).toBeChecked();
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status')).toContainText('Die Entscheidung ist gespeichert');
   await expect(waiting(page)).toHaveText('Zur Prüfung: 1');

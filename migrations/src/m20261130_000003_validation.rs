@@ -38,6 +38,12 @@ impl MigrationTrait for Migration {
                 "register_imports",
                 big_integer("bytes_read").default(0).to_owned(),
             ),
+            // When a running import last reported progress: one silent for minutes was
+            // interrupted (its server stopped) and no longer blocks the next.
+            (
+                "register_imports",
+                timestamp_with_time_zone_null("progress_at"),
+            ),
             // The first given name, normalized: with the family name it finds a signer whose
             // date of birth is missing or mistyped.
             (
@@ -129,6 +135,7 @@ impl MigrationTrait for Migration {
         .await?;
         for (table, column) in [
             ("residents", "given_key"),
+            ("register_imports", "progress_at"),
             ("register_imports", "bytes_read"),
             ("register_imports", "bytes_total"),
             ("petitions", "signatures_purged_at"),

@@ -31,9 +31,7 @@ fn paper_signature(petition_id: i64, j: u64) -> signature::ActiveModel {
         city: r.city,
     };
     if j % 10 == 0 {
-        let mut letters: Vec<char> = s.family_name.chars().collect();
-        letters.swap(1, 2);
-        s.family_name = letters.into_iter().collect();
+        s.family_name = with_extra_letter(&s.family_name);
     } else if j % 20 == 1 {
         s.birth_date = None;
     } else if j % 25 == 2 {
@@ -162,4 +160,11 @@ async fn main() {
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
         .await
         .unwrap();
+}
+
+/// The name with an "h" after its second letter ("Brhinkmann"): a typing error one edit away.
+fn with_extra_letter(name: &str) -> String {
+    let mut letters: Vec<char> = name.chars().collect();
+    letters.insert(2.min(letters.len()), 'h');
+    letters.into_iter().collect()
 }

@@ -271,6 +271,9 @@ pub struct PaperLine {
     pub birth_date_entered: Option<String>,
     /// The day the signer wrote beside the signature; `None` when missing or unreadable.
     pub signed_on: Option<NaiveDate>,
+    /// A signing date was written but is no date (or lies in the future): the deadline
+    /// cannot be checked for this line, which the entry message says.
+    pub signed_on_unreadable: bool,
 }
 
 fn number(input: &str, max: u32, what: &str) -> Result<u32, String> {
@@ -332,6 +335,7 @@ impl PaperLine {
                 },
                 birth_date_entered: (birth_date.is_none() && !written_birth.is_empty())
                     .then(|| written_birth.chars().take(32).collect()),
+                signed_on_unreadable: signed_on.is_none() && !input.signed_on.trim().is_empty(),
                 signed_on,
             }),
             _ => Err(AppError::Internal),
@@ -357,6 +361,9 @@ impl PaperLine {
             if value.is_empty() {
                 out.push(label);
             }
+        }
+        if self.signed_on_unreadable {
+            out.push("Unterschriftsdatum");
         }
         out
     }
@@ -578,6 +585,9 @@ mod tests {
         assert_eq!(line.signer.given_names, "Hans Peter");
         assert_eq!(line.signer.postal_code, "3268");
         assert_eq!(line.signed_on, None);
-        assert_eq!(line.unreadable(), vec!["Geburtsdatum", "Hausnummer"]);
+        assert_eq!(
+            line.unreadable(),
+            vec!["Geburtsdatum", "Hausnummer", "Unterschriftsdatum"]
+        );
     }
 }

@@ -80,6 +80,7 @@ pub async fn decide_signature(
     )
 }
 
+#[cfg(feature = "ssr")]
 fn sheet_number(input: &str) -> Result<u32, AppError> {
     match input.trim().parse::<u32>() {
         Ok(n) if (1..=crate::petitions::signer::MAX_SHEET).contains(&n) => Ok(n),

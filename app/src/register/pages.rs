@@ -3,7 +3,7 @@
 //! time, keyboard first).
 
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
@@ -26,6 +26,9 @@ fn problem_text(code: &str) -> Option<&'static str> {
             "Diese Kodierung kennt Dorfplatz nicht: bitte „UTF-8“ oder „Windows-1252“."
         }
         "upload_failed" => "Das Hochladen ist abgebrochen. Bitte versuchen Sie es erneut.",
+        "import_running" => {
+            "Es läuft bereits ein Import. Bitte warten Sie, bis er abgeschlossen ist, und laden Sie die Datei dann erneut hoch."
+        }
         _ => return None,
     })
 }
@@ -49,10 +52,30 @@ fn Residents() -> impl IntoView {
     let query = use_query_map();
     let purge = ServerAction::<PurgeRegister>::new();
     let purge_error = Signal::derive(move || purge.value().get().and_then(|r| r.err()));
+    // While an import runs, the figures are read again every two seconds (with JavaScript;
+    // without it the page offers a link to reload). The page itself never reloads on its
+    // own: that would move screen readers back to the top and empty the forms.
+    let tick = RwSignal::new(0u32);
     let overview = Resource::new(
-        move || (query.read().get("notice"), purge.version().get()),
+        move || {
+            (
+                query.read().get("notice"),
+                purge.version().get(),
+                tick.get(),
+            )
+        },
         |_| get_register_overview(),
     );
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = overview.get()
+            && o.running()
+        {
+            set_timeout(
+                move || tick.update(|n| *n += 1),
+                std::time::Duration::from_secs(2),
+            );
+        }
+    });
     let problem = move || {
         query
             .read()
@@ -65,7 +88,7 @@ fn Residents() -> impl IntoView {
         <Notice />
         {problem}
         <p>"Das Melderegister dient nur der Prüfung der Unterschriften. Es ist allein für die Gemeindeverwaltung sichtbar; jeder Blick auf die Daten einer Person wird protokolliert."</p>
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Transition fallback=|| view! { <p>"Lädt …"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -73,9 +96,6 @@ fn Residents() -> impl IntoView {
                         let running = o.running();
                         let in_use = o.imports.iter().find(|i| i.in_use).cloned();
                         view! {
-                            // While an import runs the page reloads itself, with or without
-                            // JavaScript; the figures come from the database.
-                            {running.then(|| view! { <Meta http_equiv="refresh" content="2" /> })}
                             <h2>"Register in Gebrauch"</h2>
                             {match in_use {
                                 None => view! { <p>"Es ist kein Melderegister eingelesen. Unterschriften bleiben „noch nicht geprüft“, bis eines eingelesen ist."</p> }.into_any(),
@@ -87,12 +107,13 @@ fn Residents() -> impl IntoView {
                                 }.into_any(),
                             }}
                             {o.imports.iter().filter(|i| i.status == "running").map(|i| view! { <Running i=i.clone() /> }).collect_view()}
+                            {running.then(|| view! { <p><a href="/staff/residents">"Fortschritt aktualisieren"</a></p> })}
                             <History imports=o.imports.clone() />
                         }.into_any()
                     }
                 }
             })}
-        </Suspense>
+        </Transition>
         <h2 id="upload">"Neues Melderegister einlesen"</h2>
         <p>"Eine CSV-Datei mit Semikolon, in UTF-8 oder Windows-1252, mit der Kopfzeile "
             <code>"Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Ortsteil;Staatsangehörigkeit;Einzugsdatum;Wohnungsstatus"</code>
@@ -125,11 +146,12 @@ fn Residents() -> impl IntoView {
 #[component]
 fn Running(i: ImportView) -> impl IntoView {
     let percent = i.percent();
+    let id = format!("import-progress-{}", i.id);
     view! {
         <section class="card" aria-live="polite">
             <h3>{format!("Import läuft: „{}“", i.file_name)}</h3>
-            <label for="import-progress">{format!("{percent} % gelesen, {} Zeilen", thousands(i.rows))}</label>
-            <progress id="import-progress" max="100" value=percent.to_string()>{format!("{percent} %")}</progress>
+            <label for=id.clone()>{format!("{percent} % gelesen, {} Zeilen", thousands(i.rows))}</label>
+            <progress id=id max="100" value=percent.to_string()>{format!("{percent} %")}</progress>
             <p>{format!("Begonnen am {}.", i.started)}</p>
         </section>
     }
@@ -280,7 +302,12 @@ fn ReviewBody(
         </table>
         <h2 id="queue">{format!("Zur Prüfung: {}", thousands(p.waiting))}</h2>
         {match p.item.clone() {
-            None => view! { <p>"Keine Unterschrift wartet auf eine Entscheidung."</p> }.into_any(),
+            None if p.waiting == 0 => view! { <p>"Keine Unterschrift wartet auf eine Entscheidung."</p> }.into_any(),
+            None if !p.register_in_use => view! { <p>"Zur Prüfung braucht es ein eingelesenes Melderegister."</p> }.into_any(),
+            None => view! {
+                <p>"Nach der übersprungenen kommt keine weitere. "
+                    <a href=format!("/petitions/{slug}/review#queue")>"Von vorn beginnen"</a></p>
+            }.into_any(),
             Some(item) => view! { <ReviewItemView item slug=slug.clone() decide /> }.into_any(),
         }}
         <h2 id="sheets">"Ungültige Blätter"</h2>
@@ -302,7 +329,7 @@ fn ReviewBody(
             <ErrorSummary error=restore_error form="restore" />
             <ActionForm action=restore attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="slug" value=restore_slug />
-                <Field name="sheet" form="restore" label="Blatt wieder gelten lassen" kind="number" required=true error=restore_error />
+                <Field name="sheet" form="restore" label="Nummer des Blattes" kind="number" required=true error=restore_error />
                 <Submit label="Blatt wieder gelten lassen" pending=restore.pending() />
             </ActionForm>
         })}
@@ -338,9 +365,6 @@ fn ReviewItemView(
     let error = Signal::derive(move || decide.value().get().and_then(|r| r.err()));
     let s = item.signed.clone();
     let candidates = item.candidates.clone();
-    let first = candidates
-        .first()
-        .map(|c| format!("person:{}", c.resident_id));
     let address = |street: &str, house: &str, postal: &str, city: &str| {
         format!("{street} {house}, {postal} {city}")
             .trim_matches([' ', ','])
@@ -371,7 +395,7 @@ fn ReviewItemView(
                         {candidates.iter().map(|c| cell(c.birth_date.clone(), c.comparison.birth_date)).collect_view()}</tr>
                     <tr><th scope="row">"Anschrift"</th><td>{signed_address}</td>
                         {candidates.iter().map(|c| cell(address(&c.street, &c.house_number, &c.postal_code, &c.city), c.comparison.address)).collect_view()}</tr>
-                    <tr><th scope="row">"Wenn diese Person"</th><td></td>
+                    <tr><th scope="row">"Ergebnis, falls es diese Person ist"</th><td></td>
                         {candidates.iter().map(|c: &CandidateView| view! { <td>{c.outcome.label()}</td> }).collect_view()}</tr>
                 </tbody>
             </table>
@@ -381,24 +405,22 @@ fn ReviewItemView(
                 <input type="hidden" name="slug" value=slug.clone() />
                 <input type="hidden" name="signature_id" value=item.signature_id.to_string() />
                 <fieldset>
-                    <legend>"Entscheidung (Pfeiltasten wählen, Eingabetaste speichert)"</legend>
+                    <legend>"Entscheidung (Pfeiltasten oder Leertaste wählen, Eingabetaste speichert)"</legend>
                     {candidates.iter().enumerate().map(|(i, c)| {
                         let value = format!("person:{}", c.resident_id);
-                        let checked = first.as_deref() == Some(value.as_str());
                         let id = format!("decide-person-{}", c.resident_id);
                         view! {
                             <div class="choice">
-                                <input type="radio" id=id.clone() name="decision" value=value checked=checked />
+                                <input type="radio" id=id.clone() name="decision" value=value />
                                 <label for=id>{format!("Es ist Person {}: {} {} → {}", i + 1, c.given_names, c.family_name, c.outcome.label())}</label>
                             </div>
                         }
                     }).collect_view()}
-                    {Status::REVIEW_REASONS.into_iter().enumerate().map(|(i, r)| {
+                    {Status::REVIEW_REASONS.into_iter().map(|r| {
                         let id = format!("decide-{}", r.code());
-                        let checked = first.is_none() && i == 0;
                         view! {
                             <div class="choice">
-                                <input type="radio" id=id.clone() name="decision" value=r.code() checked=checked />
+                                <input type="radio" id=id.clone() name="decision" value=r.code() />
                                 <label for=id>{format!("Zählt nicht: {}", r.label())}</label>
                             </div>
                         }

@@ -337,6 +337,7 @@ async fn paper_lines(
             signer,
             birth_date_entered: None,
             signed_on: None,
+            signed_on_unreadable: false,
         };
         signatures::record_paper_on(&tx, &p, Some(staff), &line, on(i)).await?;
     }
@@ -370,12 +371,9 @@ async fn doubtful_lines(
 ) -> Result<(), AppError> {
     let p = petitions::find_by_slug(db, slug).await?;
     let tx = begin_write(db).await?;
+    // One letter too many, as a hurried hand writes it.
     let mut typo = signed_by(4_001)?;
-    let mut letters: Vec<char> = typo.family_name.chars().collect();
-    if letters.len() > 3 {
-        letters.swap(2, 3);
-    }
-    typo.family_name = letters.into_iter().collect();
+    typo.family_name = with_extra_letter(&typo.family_name);
     let mut unreadable = signed_by(4_502)?;
     unreadable.birth_date = None;
     for (line, signer, written) in [(1, typo, None), (2, unreadable, Some("1?.0?.19"))] {
@@ -385,10 +383,18 @@ async fn doubtful_lines(
             signer,
             birth_date_entered: written.map(str::to_owned),
             signed_on: None,
+            signed_on_unreadable: false,
         };
         signatures::record_paper_on(&tx, &p, Some(staff), &line, german_date(chrono::Utc::now()))
             .await?;
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// The name with an "h" after its second letter ("Brhinkmann"): a typing error one edit away.
+fn with_extra_letter(name: &str) -> String {
+    let mut letters: Vec<char> = name.chars().collect();
+    letters.insert(2.min(letters.len()), 'h');
+    letters.into_iter().collect()
 }

@@ -188,10 +188,17 @@ pub async fn register_upload(
         return close(error(AppError::Forbidden));
     };
     let back = |problem: &str| close(see_other(&format!("/staff/residents?problem={problem}")));
+    match register::running(&state.db).await {
+        Ok(None) => {}
+        Ok(Some(_)) => return back("import_running"),
+        Err(e) => return close(error(e)),
+    }
     let mut encoding = None;
-    let mut upload: Option<(std::path::PathBuf, String, u64)> = None;
+    // A private temporary file (mode 0600), deleted when dropped: on every early return
+    // below, and after the import.
+    let mut upload: Option<(tempfile::NamedTempFile, String, u64)> = None;
     loop {
-        let field = match multipart.next_field().await {
+        let mut field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(_) => return back("upload_failed"),
@@ -206,58 +213,51 @@ pub async fn register_upload(
                     }
                 }
             }
-            Some("file") => {
+            // One file per upload; a second one is not read.
+            Some("file") if upload.is_none() => {
                 let name = field.file_name().unwrap_or("melderegister.csv").to_owned();
-                let path = std::env::temp_dir().join(format!(
-                    "dorfplatz-register-{}.csv",
-                    super::tokens::generate()
-                ));
-                let Ok(mut file) = tokio::fs::File::create(&path).await else {
+                let Ok(temp) = tempfile::NamedTempFile::new() else {
                     return error(AppError::Internal);
                 };
+                let Ok(std_file) = temp.reopen() else {
+                    return error(AppError::Internal);
+                };
+                let mut file = tokio::fs::File::from_std(std_file);
                 let mut size = 0u64;
-                let mut field = field;
                 loop {
                     match field.chunk().await {
                         Ok(Some(chunk)) => {
                             size += chunk.len() as u64;
                             if size > register::MAX_FILE_BYTES {
-                                drop(file);
-                                let _ = tokio::fs::remove_file(&path).await;
                                 return back("too_large");
                             }
                             if file.write_all(&chunk).await.is_err() {
-                                let _ = tokio::fs::remove_file(&path).await;
                                 return error(AppError::Internal);
                             }
                         }
                         Ok(None) => break,
-                        Err(_) => {
-                            let _ = tokio::fs::remove_file(&path).await;
-                            return back("upload_failed");
-                        }
+                        Err(_) => return back("upload_failed"),
                     }
                 }
                 if file.flush().await.is_err() {
                     return error(AppError::Internal);
                 }
-                upload = Some((path, name, size));
+                upload = Some((temp, name, size));
             }
             _ => {}
         }
     }
-    let Some((path, name, size)) = upload else {
+    let Some((temp, name, size)) = upload else {
         return back("no_file");
     };
     if size == 0 {
-        let _ = std::fs::remove_file(&path);
         return back("empty");
     }
     let db = state.db.clone();
     tokio::spawn(async move {
         // The import reads synchronously through a buffered reader and writes with async
         // database calls, like the command line does.
-        let result = match std::fs::File::open(&path) {
+        let result = match temp.reopen() {
             Ok(f) => {
                 register::import(
                     &db,
@@ -272,7 +272,7 @@ pub async fn register_upload(
             }
             Err(_) => Err(AppError::Internal),
         };
-        let _ = std::fs::remove_file(&path);
+        drop(temp);
         // A refused file is on the import's row with its reason; only failures of the
         // database or the disk end up here.
         if let Err(e) = result

@@ -1,8 +1,9 @@
 //! The per-signature export (`dorfplatz export signatures`, and the staff download): one
 //! line per signature with its channel, sheet and line, the data as entered, the status
 //! code and the time of decision. Semicolon-separated UTF-8 with a byte order mark, so that
-//! German spreadsheet programs open it right. Written page by page: memory does not grow
-//! with the number of signatures.
+//! German spreadsheet programs open it right; fields that a spreadsheet would take for a
+//! formula are quoted with an apostrophe. Written page by page: memory does not grow with
+//! the number of signatures.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -37,11 +38,22 @@ fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
     csv::WriterBuilder::new().delimiter(b';').from_writer(out)
 }
 
+/// What a signer typed goes out as text: a leading `=`, `+`, `-`, `@`, tab or carriage
+/// return would make a spreadsheet run it as a formula, so such a field gets an apostrophe
+/// in front (the usual defence; spreadsheets hide it).
+fn text(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}").into()
+    } else {
+        value.into()
+    }
+}
+
 fn write_row(w: &mut csv::Writer<&mut Vec<u8>>, s: &signature::Model) -> Result<(), AppError> {
     let num = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
     let birth = match (s.birth_date, &s.birth_date_entered) {
         (Some(d), _) => german_date_text(d),
-        (None, Some(written)) => written.clone(),
+        (None, Some(written)) => text(written).into_owned(),
         (None, None) => String::new(),
     };
     let decided_by = match (s.decided_at, s.manual) {
@@ -59,13 +71,13 @@ fn write_row(w: &mut csv::Writer<&mut Vec<u8>>, s: &signature::Model) -> Result<
         &num(s.sheet_number),
         &num(s.line_number),
         s.sheet_code.as_deref().unwrap_or(""),
-        &s.family_name,
-        &s.given_names,
+        &text(&s.family_name),
+        &text(&s.given_names),
         &birth,
-        &s.street,
-        &s.house_number,
-        &s.postal_code,
-        &s.city,
+        &text(&s.street),
+        &text(&s.house_number),
+        &text(&s.postal_code),
+        &text(&s.city),
         &s.signed_on.map(german_date_text).unwrap_or_default(),
         s.district.as_deref().unwrap_or(""),
         &s.status,
@@ -133,4 +145,24 @@ pub async fn log_export(
     )
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+
+    #[test]
+    fn what_a_spreadsheet_would_run_is_quoted() {
+        for (input, out) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+49", "'+49"),
+            ("-1", "'-1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("Müller", "Müller"),
+            ("12-14", "12-14"),
+            ("", ""),
+        ] {
+            assert_eq!(text(input), out);
+        }
+    }
 }

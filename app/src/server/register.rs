@@ -89,6 +89,9 @@ fn row(import_id: i64, r: ResidentRecord) -> resident::ActiveModel {
 /// Where the rows go: multi-row inserts of a thousand on SQLite; on PostgreSQL one `COPY`
 /// stream (about three times faster than inserts), sent a megabyte at a time.
 enum Sink {
+    /// Nothing written yet: the stream opens with the first good line, after the header
+    /// was accepted.
+    Pending,
     Insert(Vec<resident::ActiveModel>),
     Copy(
         Box<
@@ -135,7 +138,11 @@ impl Sink {
         import_id: i64,
         r: ResidentRecord,
     ) -> Result<(), AppError> {
+        if matches!(self, Sink::Pending) {
+            *self = Sink::open(db).await?;
+        }
         match self {
+            Sink::Pending => {}
             Sink::Insert(batch) => {
                 batch.push(row(import_id, r));
                 if batch.len() == BATCH {
@@ -177,8 +184,9 @@ impl Sink {
         Ok(())
     }
 
-    async fn finish(self, db: &DatabaseConnection) -> Result<(), AppError> {
-        match self {
+    async fn finish(&mut self, db: &DatabaseConnection) -> Result<(), AppError> {
+        match std::mem::replace(self, Sink::Pending) {
+            Sink::Pending => {}
             Sink::Insert(batch) => {
                 if !batch.is_empty() {
                     resident::Entity::insert_many(batch)
@@ -199,8 +207,8 @@ impl Sink {
 
 impl Sink {
     /// Ends a failed import's stream: PostgreSQL discards what was sent.
-    async fn abort(self) {
-        if let Sink::Copy(copy, _) = self
+    async fn abort(&mut self) {
+        if let Sink::Copy(copy, _) = std::mem::replace(self, Sink::Pending)
             && let Err(e) = copy.abort("Melderegister mit fehlerhaften Zeilen").await
         {
             tracing::debug!(error = %e, "COPY aborted");
@@ -236,6 +244,9 @@ pub async fn import<R: BufRead>(
     let today = german_date(Utc::now());
     let state = municipality::get(db).await?.figures.state;
     let rule_set = rules::rule_set(state, today).ok_or(AppError::Internal)?;
+    if let Some(other) = running(db).await? {
+        return Err(already_running(&other));
+    }
 
     let started = register_import::Entity::insert(register_import::ActiveModel {
         started_at: Set(Utc::now()),
@@ -250,6 +261,7 @@ pub async fn import<R: BufRead>(
         actor_id: Set(actor),
         bytes_total: Set(i64::try_from(total_bytes).unwrap_or(i64::MAX)),
         bytes_read: Set(0),
+        progress_at: Set(Some(Utc::now())),
         ..Default::default()
     })
     .exec(db)
@@ -273,7 +285,7 @@ pub async fn import<R: BufRead>(
     };
     // A 64-bit hash of each person's identity with the line it was first seen on.
     let mut seen: HashMap<u64, u64> = HashMap::new();
-    let mut sink = Sink::open(db).await?;
+    let mut sink = Sink::Pending;
     let mut buffer = Vec::new();
     let mut line_no = 0u64;
     let mut bytes_read = 0u64;
@@ -338,6 +350,7 @@ pub async fn import<R: BufRead>(
                 register_import::Entity::update_many()
                     .col_expr(register_import::Column::BytesRead, Expr::value(bytes_read as i64))
                     .col_expr(register_import::Column::Rows, Expr::value(outcome.rows as i64))
+                    .col_expr(register_import::Column::ProgressAt, Expr::value(Utc::now()))
                     .filter(register_import::Column::Id.eq(import_id))
                     .exec(db)
                     .await?;
@@ -348,8 +361,6 @@ pub async fn import<R: BufRead>(
         }
         if outcome.bad_count == 0 {
             sink.finish(db).await?;
-        } else {
-            sink.abort().await;
         }
         progress(bytes_read);
         Ok(())
@@ -357,6 +368,8 @@ pub async fn import<R: BufRead>(
     .await;
 
     let failed = result.is_err() || outcome.bad_count > 0;
+    // A refused file, a bad line or an error on the way: whatever was streamed is dropped.
+    sink.abort().await;
     // The file as a whole refused (header, encoding, empty) or the bad lines.
     let whole = result
         .as_ref()
@@ -454,6 +467,59 @@ pub async fn import<R: BufRead>(
     Ok(outcome)
 }
 
+/// An import that has not reported progress for this long was interrupted.
+const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// Marks imports whose server stopped in the middle as failed (every instance may do this:
+/// a live import reports progress every 10,000 lines, seconds apart).
+pub async fn fail_stale(db: &DatabaseConnection) -> Result<(), AppError> {
+    register_import::Entity::update_many()
+        .col_expr(register_import::Column::Status, Expr::value(status::FAILED))
+        .col_expr(register_import::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(
+            register_import::Column::Report,
+            Expr::value("Abgebrochen: Der Import hat mehrere Minuten keinen Fortschritt gemeldet (der Server wurde vermutlich beendet). Bitte laden Sie die Datei erneut hoch."),
+        )
+        .filter(register_import::Column::Status.eq(status::RUNNING))
+        .filter(register_import::Column::ProgressAt.lt(Utc::now() - STALE_AFTER))
+        .exec(db)
+        .await?;
+    resident::Entity::delete_many()
+        .filter(
+            resident::Column::ImportId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(register_import::Column::Id)
+                    .from(register_import::Entity)
+                    .and_where(register_import::Column::Status.eq(status::FAILED))
+                    .to_owned(),
+            ),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The import running now, if any (after marking interrupted ones as failed).
+pub async fn running(db: &DatabaseConnection) -> Result<Option<register_import::Model>, AppError> {
+    fail_stale(db).await?;
+    Ok(register_import::Entity::find()
+        .filter(register_import::Column::Status.eq(status::RUNNING))
+        .one(db)
+        .await?)
+}
+
+/// One import at a time: a second would race the first for the switch.
+pub fn already_running(other: &register_import::Model) -> AppError {
+    AppError::field(
+        "file",
+        format!(
+            "Es läuft bereits ein Import („{}“, begonnen am {}). Bitte warten Sie, bis er abgeschlossen ist.",
+            other.file_name,
+            rules::german_datetime_text(other.started_at)
+        ),
+    )
+}
+
 /// The register in use: the newest completed import.
 pub async fn current(db: &DatabaseConnection) -> Result<Option<register_import::Model>, AppError> {
     Ok(register_import::Entity::find()
@@ -466,6 +532,15 @@ pub async fn current(db: &DatabaseConnection) -> Result<Option<register_import::
 /// Deletes the register (all imports and residents); the import history is kept without
 /// personal data.
 pub async fn purge(db: &DatabaseConnection, actor: Option<i64>) -> Result<u64, AppError> {
+    if let Some(other) = running(db).await? {
+        return Err(AppError::field(
+            "confirm",
+            format!(
+                "Es läuft gerade ein Import („{}“). Bitte löschen Sie das Register, wenn er abgeschlossen ist.",
+                other.file_name
+            ),
+        ));
+    }
     let tx = begin_write(db).await?;
     let deleted = resident::Entity::delete_many()
         .exec(&tx)

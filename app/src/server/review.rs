@@ -183,6 +183,31 @@ async fn review_item(
     })
 }
 
+/// Decisions on a petition's signatures are possible while it collects or is submitted;
+/// after the council's decision on admissibility its figures stand.
+fn still_open(p: &petition::Model, field: &str) -> Result<(), AppError> {
+    if p.signatures_purged_at.is_some() {
+        return Err(AppError::field(
+            field,
+            "Die Unterschriftsdaten dieses Verfahrens sind bereits gelöscht.",
+        ));
+    }
+    if !validation::open_for_checking(p) {
+        return Err(AppError::field(
+            field,
+            "Über die Unterschriften dieses Verfahrens ist abschließend entschieden; die Prüfung ist beendet.",
+        ));
+    }
+    Ok(())
+}
+
+fn changed_meanwhile() -> AppError {
+    AppError::field(
+        "decision",
+        "Diese Unterschrift wurde inzwischen anders entschieden (oder ihr Blatt für ungültig erklärt). Bitte laden Sie die Seite neu.",
+    )
+}
+
 /// A reviewer's choice: the signer is this register entry (the eligibility rules then
 /// decide), or the signature does not count for a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,26 +239,15 @@ pub async fn decide(
     choice: Choice,
 ) -> Result<Status, AppError> {
     let p = find_by_slug(db, slug).await?;
-    if p.signatures_purged_at.is_some() {
-        return Err(AppError::field(
-            "decision",
-            "Die Unterschriftsdaten dieses Verfahrens sind bereits gelöscht.",
-        ));
-    }
+    still_open(&p, "decision")?;
     let tx = begin_write(db).await?;
     let s = signature::Entity::find_by_id(signature_id)
         .filter(signature::Column::PetitionId.eq(p.id))
         .one(&tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    if matches!(
-        Status::parse(&s.status),
-        Some(Status::Withdrawn | Status::PendingConfirmation) | None
-    ) {
-        return Err(AppError::field(
-            "decision",
-            "Diese Unterschrift ist zurückgezogen oder noch nicht bestätigt und wird nicht geprüft.",
-        ));
+    if s.status != Status::NeedsReview.code() {
+        return Err(changed_meanwhile());
     }
     let (status, match_key, district) = match choice {
         Choice::Reason(status) => (status, s.match_key.clone(), s.district.clone()),
@@ -282,7 +296,7 @@ pub async fn decide(
             (status, Some(key), Some(r.district))
         }
     };
-    signature::Entity::update_many()
+    let updated = signature::Entity::update_many()
         .col_expr(signature::Column::Status, Expr::value(status.code()))
         .col_expr(signature::Column::MatchKey, Expr::value(match_key.clone()))
         .col_expr(signature::Column::District, Expr::value(district))
@@ -290,8 +304,13 @@ pub async fn decide(
         .col_expr(signature::Column::DecidedBy, Expr::value(actor))
         .col_expr(signature::Column::DecidedAt, Expr::value(Utc::now()))
         .filter(signature::Column::Id.eq(s.id))
+        // Not if the sheet was voided or the signature withdrawn since the page was read.
+        .filter(signature::Column::Status.eq(Status::NeedsReview.code()))
         .exec(&tx)
         .await?;
+    if updated.rows_affected != 1 {
+        return Err(changed_meanwhile());
+    }
     let keys: HashSet<String> = [s.match_key.clone(), match_key]
         .into_iter()
         .flatten()
@@ -327,6 +346,7 @@ pub async fn void_sheet(
     reason: &str,
 ) -> Result<u64, AppError> {
     let p = find_by_slug(db, slug).await?;
+    still_open(&p, "sheet")?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field(
@@ -410,6 +430,7 @@ pub async fn restore_sheet(
     sheet: u32,
 ) -> Result<(), AppError> {
     let p = find_by_slug(db, slug).await?;
+    still_open(&p, "sheet")?;
     let tx = begin_write(db).await?;
     let deleted = void_sheet::Entity::delete_many()
         .filter(void_sheet::Column::PetitionId.eq(p.id))
@@ -459,6 +480,7 @@ pub async fn restore_sheet(
 /// The register imports, newest first (no personal data: counts and the failed lines'
 /// reasons).
 pub async fn register_overview(db: &DatabaseConnection) -> Result<RegisterOverview, AppError> {
+    super::register::fail_stale(db).await?;
     let in_use = current_import(db).await?;
     let imports = register_import::Entity::find()
         .order_by_desc(register_import::Column::Id)

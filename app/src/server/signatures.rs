@@ -475,6 +475,11 @@ pub async fn withdraw(state: &AppState, raw: &str) -> Result<String, AppError> {
             .col_expr(signature::Column::Status, Expr::value(status::WITHDRAWN))
             .col_expr(signature::Column::WithdrawnAt, Expr::value(Utc::now()))
             .col_expr(signature::Column::Notify, Expr::value(false))
+            // Off the counters: `counted_on` is set exactly while a signature is on them.
+            .col_expr(
+                signature::Column::CountedOn,
+                Expr::value(Option::<NaiveDate>::None),
+            )
             // The person may sign again (on paper, say): the withdrawn row no longer holds
             // their place.
             .col_expr(
@@ -493,9 +498,9 @@ pub async fn withdraw(state: &AppState, raw: &str) -> Result<String, AppError> {
             tx.rollback().await?;
             continue;
         }
-        // Only a signature that counted is taken off the counters (a pending one or one
-        // superseded by a paper signature never was on them).
-        if let (Some(day), status::UNCHECKED) = (s.counted_on, s.status.as_str()) {
+        // Only a signature on the counters is taken off them (a pending one, an entered
+        // duplicate or one superseded by a paper signature is not).
+        if let Some(day) = s.counted_on {
             let channel = if s.sheet_received_at.is_some() {
                 PAPER
             } else {
@@ -558,7 +563,7 @@ pub async fn receive_sheet(
             format!("Die Unterschrift auf Bogen {code} wurde zurückgezogen."),
         ));
     }
-    if s.status != status::UNCHECKED {
+    if s.counted_on.is_none() || s.channel != ONLINE {
         return Err(AppError::field(
             "code",
             format!(
@@ -582,7 +587,8 @@ pub async fn receive_sheet(
         .filter(signature::Column::Id.eq(s.id))
         // Conditional on what was read: of two scans of the same code (or a scan and a
         // withdrawal at the same moment) only one changes the counters.
-        .filter(signature::Column::Status.eq(status::UNCHECKED))
+        .filter(signature::Column::Status.eq(s.status.as_str()))
+        .filter(signature::Column::CountedOn.is_not_null())
         .filter(signature::Column::SheetReceivedAt.is_null())
         .exec(&tx)
         .await?;
@@ -708,7 +714,7 @@ pub async fn record_paper_on<C: ConnectionTrait>(
         Some(e)
             if !online_counts
                 && e.channel == ONLINE
-                && e.status == status::UNCHECKED
+                && e.counted_on.is_some()
                 && e.sheet_received_at.is_none() =>
         {
             let res = signature::Entity::update_many()
@@ -717,8 +723,13 @@ pub async fn record_paper_on<C: ConnectionTrait>(
                     signature::Column::DedupKey,
                     Expr::value(Option::<String>::None),
                 )
+                .col_expr(
+                    signature::Column::CountedOn,
+                    Expr::value(Option::<NaiveDate>::None),
+                )
                 .filter(signature::Column::Id.eq(e.id))
-                .filter(signature::Column::Status.eq(status::UNCHECKED))
+                .filter(signature::Column::Status.eq(e.status.as_str()))
+                .filter(signature::Column::CountedOn.is_not_null())
                 .filter(signature::Column::SheetReceivedAt.is_null())
                 .exec(db)
                 .await?;

@@ -74,6 +74,17 @@ const GIVEN: [&str; 30] = [
     "Paul",
     "Greta",
 ];
+const PREFIXES: [&str; 30] = [
+    "Brink", "Holt", "Wester", "Oster", "Nieder", "Ober", "Sonder", "Kreien", "Dreier", "Fels",
+    "Gerd", "Hacke", "Ixel", "Jost", "Quer", "Lütke", "Vinke", "Nolte", "Pöpping", "Quack",
+    "Rüther", "Stüve", "Tölle", "Uhl", "Vogt", "Wiemer", "York", "Eick", "Ahl", "Berg",
+];
+const SUFFIXES: [&str; 40] = [
+    "mann", "kamp", "hoff", "hus", "beck", "horst", "brock", "meier", "haus", "feld", "kötter",
+    "wiesche", "bäumer", "busch", "ort", "lage", "diek", "meyer", "hövel", "sieck", "winkel",
+    "bruch", "hagen", "kemper", "schulte", "lohmann", "hölter", "rott", "wede", "loh", "mühle",
+    "siek", "riede", "stedde", "garten", "heiden", "kerken", "pohl", "esch", "wald",
+];
 const STREETS: [&str; 12] = [
     "Hauptstraße",
     "Lindenweg",
@@ -110,9 +121,22 @@ const VILLAGES: [&str; 16] = [
 /// The `i`-th person's line. Family name, given names and date of birth together are unique
 /// for i below 30 · 30 · 34,000.
 pub fn register_line(i: u64) -> String {
-    let family = FAMILY[(i % 30) as usize];
-    let given = GIVEN[((i / 30) % 30) as usize];
     let k = i / 900;
+    // A quarter of the people carry the thirty most common names; the others Westphalian
+    // compounds (Brinkmann, Holtkamp, Westerhoff …): some 1,200 family names in all, so a
+    // name with a first given name is shared by a few dozen people in a million, not by
+    // thousands. The prefix depends on i % 30 only and none is the start of another, so
+    // (family, given, birth) stays unique.
+    let family = if k.is_multiple_of(4) {
+        FAMILY[(i % 30) as usize].to_owned()
+    } else {
+        format!(
+            "{}{}",
+            PREFIXES[(i % 30) as usize],
+            SUFFIXES[((k * 13) % SUFFIXES.len() as u64) as usize]
+        )
+    };
+    let given = GIVEN[((i / 30) % 30) as usize];
     // 7919 and 34,000 are coprime: distinct k give distinct days from 1930 to 2023.
     let born = NaiveDate::from_ymd_opt(1930, 1, 1)
         .and_then(|d| d.checked_add_days(Days::new((k * 7919) % 34_000)))

@@ -260,7 +260,9 @@ pub async fn resolve_duplicates<C: ConnectionTrait>(
     keys: &HashSet<String>,
 ) -> Result<(), AppError> {
     let online_counts = rule_set_of(p)?.online_signatures_count;
-    let keys: Vec<&String> = keys.iter().collect();
+    let mut keys: Vec<&String> = keys.iter().collect();
+    keys.sort();
+    lock_people(db, p.id, &keys).await?;
     for chunk in keys.chunks(500) {
         let rows = signature::Entity::find()
             .filter(signature::Column::PetitionId.eq(p.id))
@@ -314,6 +316,34 @@ pub async fn resolve_duplicates<C: ConnectionTrait>(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// On PostgreSQL two transactions recording the same person at once would each see only
+/// their own row; a transaction-scoped advisory lock per petition and person (taken in key
+/// order, so two transactions cannot wait for each other) makes the second wait for the
+/// first. SQLite has one writer at a time anyway.
+async fn lock_people<C: ConnectionTrait>(
+    db: &C,
+    petition_id: i64,
+    sorted_keys: &[&String],
+) -> Result<(), AppError> {
+    use sea_orm::{DbBackend, Statement};
+    use sha2::{Digest, Sha256};
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    for key in sorted_keys {
+        let digest = Sha256::digest(format!("{petition_id}|{key}").as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        db.query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [i64::from_be_bytes(first).into()],
+        ))
+        .await?;
     }
     Ok(())
 }

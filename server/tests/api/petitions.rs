@@ -34,7 +34,7 @@ const DRAFT: &[(&str, &str)] = &[
     ("representatives[1][address]", "Talweg 2, 32689 Kalletal"),
 ];
 
-const SIGNER: &[(&str, &str)] = &[
+pub(crate) const SIGNER: &[(&str, &str)] = &[
     ("family_name", "Müller"),
     ("given_names", "Anna Maria"),
     ("birth_date", "1980-05-17"),
@@ -132,7 +132,7 @@ pub(crate) async fn collecting(app: &TestApp, c: &Cast) -> String {
     slug
 }
 
-async fn tally(app: &TestApp, slug: &str) -> serde_json::Value {
+pub(crate) async fn tally(app: &TestApp, slug: &str) -> serde_json::Value {
     let res = reqwest::get(app.url(&format!("/petitions/{slug}/tally.json")))
         .await
         .unwrap();
@@ -140,7 +140,11 @@ async fn tally(app: &TestApp, slug: &str) -> serde_json::Value {
     res.json().await.unwrap()
 }
 
-async fn sign(app: &TestApp, slug: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+pub(crate) async fn sign(
+    app: &TestApp,
+    slug: &str,
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
     let mut all = vec![("slug", slug)];
     all.extend_from_slice(form);
     error_code(app.call_with(&new_client(), "sign_petition", &all).await).await
@@ -159,7 +163,7 @@ fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Staff mark a returned personal sheet by its code.
-async fn receive_sheet(
+pub(crate) async fn receive_sheet(
     app: &TestApp,
     staff: &reqwest::Client,
     slug: &str,

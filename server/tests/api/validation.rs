@@ -37,6 +37,8 @@ fn register_file() -> String {
         "Weißmann;Greta;07.07.1977;Mühlenweg;8;32689;Kalletal;Erder;DE;01.01.1990;HW".to_owned(),
         "Vogelsang;Ute Maria;08.08.1958;Lindenweg;2;32689;Kalletal;Brosen;DE;01.01.1990;HW".to_owned(),
         "Kranich;Otto;09.09.1949;Lindenweg;4;32689;Kalletal;Brosen;DE;01.01.1990;HW".to_owned(),
+        // The online signer of the petition tests.
+        "Müller;Anna Maria;17.05.1980;Lindenweg;3a;32689;Kalletal;Talle;DE;01.01.2000;HW".to_owned(),
     ] {
         text.push_str(&line);
         text.push('\n');
@@ -124,8 +126,8 @@ fn paper_lines() -> Vec<(u32, u32, String, Status)> {
             Status::Valid,
         ),
         (
-            2,
-            2,
+            4,
+            1,
             "Vogelsang;Ute;08.08.1958;Lindenweg;2;32689;Kalletal;".into(),
             Status::Duplicate,
         ),
@@ -374,14 +376,14 @@ db_test!(every_signature_ends_with_its_status, |backend| async move {
     import_register(&app).await;
     assert_eq!(status_at(&app, &slug, 1, 7).await.status, "valid");
     assert_eq!(status_at(&app, &slug, 1, 8).await.status, "incomplete");
-    assert_eq!(status_at(&app, &slug, 2, 2).await.status, "duplicate");
+    assert_eq!(status_at(&app, &slug, 4, 1).await.status, "duplicate");
     assert_eq!(status_at(&app, &slug, 1, 1).await.status, "valid");
 
-    // The first Ute line is withdrawn from the count by voiding its sheet: the second one
-    // is the person's signature now.
+    // The first Ute line no longer counts once its sheet is voided: the second one, on
+    // another sheet, is the person's signature now; restored, the first counts again.
     assert_eq!(void_sheet(&app, &c.staff, &slug, "2").await.0, 200);
     assert_eq!(status_at(&app, &slug, 2, 1).await.status, "invalid_sheet");
-    assert_eq!(status_at(&app, &slug, 2, 2).await.status, "invalid_sheet");
+    assert_eq!(status_at(&app, &slug, 4, 1).await.status, "valid");
     let res = app
         .call_with(
             &c.staff,
@@ -391,8 +393,130 @@ db_test!(every_signature_ends_with_its_status, |backend| async move {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(status_at(&app, &slug, 2, 1).await.status, "valid");
-    assert_eq!(status_at(&app, &slug, 2, 2).await.status, "duplicate");
+    assert_eq!(status_at(&app, &slug, 4, 1).await.status, "duplicate");
+
+    // Once the council has decided, the figures stand: no more decisions.
+    let (code, _) = crate::petitions::step(&app, &c.initiator, &slug, &[("step", "submit")]).await;
+    assert_eq!(code, 200);
+    let (code, _) =
+        crate::petitions::step(&app, &c.staff, &slug, &[("step", "declare_admissible")]).await;
+    assert_eq!(code, 200);
+    let (code, body) = void_sheet(&app, &c.staff, &slug, "1").await;
+    assert_eq!(code, 422);
+    assert!(
+        body.to_string().contains("abschließend entschieden"),
+        "{body}"
+    );
 });
+
+db_test!(
+    counters_follow_signatures_with_a_register_in_use,
+    |backend| async move {
+        use crate::petitions::{SIGNER, receive_sheet, sign, tally};
+        let app = TestApp::spawn(backend).await;
+        let c = cast(&app).await;
+        let slug = collecting(&app, &c).await;
+        import_register(&app).await;
+        // Confirmed online: checked at once, counted as online support.
+        assert_eq!(sign(&app, &slug, SIGNER).await.0, 200);
+        let token = app
+            .token_from_mail("anna@example.org", "/petitions/confirm")
+            .await;
+        assert_eq!(
+            app.call("confirm_signature", &[("token", &token)])
+                .await
+                .status(),
+            200
+        );
+        let online = signature::Entity::find()
+            .filter(signature::Column::Channel.eq("online"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(online.status, "valid");
+        let t = tally(&app, &slug).await;
+        assert_eq!(
+            (t["online"].as_u64(), t["paper"].as_u64()),
+            (Some(1), Some(0))
+        );
+        // The personal sheet comes back signed: it moves to paper.
+        let (code, body) =
+            receive_sheet(&app, &c.staff, &slug, online.sheet_code.as_deref().unwrap()).await;
+        assert_eq!(code, 200, "{body}");
+        let t = tally(&app, &slug).await;
+        assert_eq!(
+            (t["online"].as_u64(), t["paper"].as_u64()),
+            (Some(0), Some(1))
+        );
+        // Withdrawn: off the counters.
+        let receipt = app
+            .token_from_mail("anna@example.org", "/petitions/receipt")
+            .await;
+        assert_eq!(
+            app.call("withdraw_signature", &[("token", &receipt)])
+                .await
+                .status(),
+            200
+        );
+        let t = tally(&app, &slug).await;
+        assert_eq!(
+            (t["online"].as_u64(), t["paper"].as_u64()),
+            (Some(0), Some(0))
+        );
+
+        // Online support of someone who then signs a list: the handwritten one counts instead.
+        let otto = [
+            ("family_name", "Kranich"),
+            ("given_names", "Otto"),
+            ("birth_date", "1949-09-09"),
+            ("street", "Lindenweg"),
+            ("house_number", "4"),
+            ("postal_code", "32689"),
+            ("city", "Kalletal"),
+            ("email", "otto@example.org"),
+            ("consent", "on"),
+        ];
+        assert_eq!(sign(&app, &slug, &otto).await.0, 200);
+        let token = app
+            .token_from_mail("otto@example.org", "/petitions/confirm")
+            .await;
+        assert_eq!(
+            app.call("confirm_signature", &[("token", &token)])
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(tally(&app, &slug).await["online"], 1);
+        let report = paper_import::import(
+        &app.db,
+        &slug,
+        None,
+        "Blatt;Zeile;Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Unterschriftsdatum\n5;1;Kranich;Otto;09.09.1949;Lindenweg;4;32689;Kalletal;\n".as_bytes(),
+    )
+    .await
+    .unwrap();
+        assert_eq!(
+            report.lines[0].1,
+            paper_import::LineResult::Recorded {
+                status: Status::Valid
+            }
+        );
+        let t = tally(&app, &slug).await;
+        assert_eq!(
+            (t["online"].as_u64(), t["paper"].as_u64()),
+            (Some(0), Some(1))
+        );
+        let superseded = signature::Entity::find()
+            .filter(signature::Column::Channel.eq("online"))
+            .filter(signature::Column::FamilyName.eq("Kranich"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(superseded.status, "duplicate");
+    }
+);
 
 db_test!(
     the_signature_export_lists_every_signature,
@@ -640,7 +764,7 @@ db_test!(staff_upload_the_register_on_the_web, |backend| async move {
     let first = &o["imports"][0];
     assert_eq!(first["status"], "completed");
     assert_eq!(first["in_use"], true);
-    assert_eq!(first["rows"], 3_010);
+    assert_eq!(first["rows"], 3_011);
     assert_eq!(first["bytes_read"], first["bytes_total"]);
 
     // A file with a wrong header is refused with the reason; the register stays.
@@ -658,7 +782,7 @@ db_test!(staff_upload_the_register_on_the_web, |backend| async move {
     // An empty file is not even started.
     let res = upload(&app, &c.staff, Vec::new()).await;
     assert_eq!(res.headers()["location"], "/staff/residents?problem=empty");
-    assert_eq!(app.count("residents").await, 3_010);
+    assert_eq!(app.count("residents").await, 3_011);
 
     // The municipality's number of eligible citizens now comes from the register.
     let frame: serde_json::Value = app.call("legal_frame", &[]).await.json().await.unwrap();

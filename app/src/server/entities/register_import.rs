@@ -18,6 +18,7 @@ pub struct Model {
     pub actor_id: Option<i64>,
     pub bytes_total: i64,
     pub bytes_read: i64,
+    pub progress_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
