@@ -30,7 +30,7 @@ fn paper_signature(petition_id: i64, j: u64) -> signature::ActiveModel {
         postal_code: r.postal_code,
         city: r.city,
     };
-    if j % 10 == 0 {
+    if j.is_multiple_of(10) {
         s.family_name = with_extra_letter(&s.family_name);
     } else if j % 20 == 1 {
         s.birth_date = None;

@@ -166,6 +166,14 @@ pub fn spawn_workers(state: &AppState, retention_days: u32) {
             if let Err(e) = app::server::signatures::purge_unconfirmed(&expiring.db).await {
                 tracing::warn!(error = ?e, "purging unconfirmed signatures");
             }
+            if let Err(e) = app::server::mail::worker::purge_delivered(
+                &expiring.db,
+                app::server::mail::worker::KEEP_DELIVERED,
+            )
+            .await
+            {
+                tracing::warn!(error = %e, "deleting delivered mail");
+            }
             if retention_days > 0
                 && let Err(e) = app::server::signatures::purge_after_retention(
                     &expiring.db,

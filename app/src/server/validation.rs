@@ -136,19 +136,57 @@ pub async fn candidates_for<C: ConnectionTrait>(
     Ok(found.into_values().collect())
 }
 
-/// Those of `pool` that may be this signature's signer (found for it, not for another
-/// signature of the batch).
-fn relevant<'a>(s: &SignedData, pool: &'a [RegisterEntry]) -> Vec<&'a RegisterEntry> {
-    let family = normalize_name(&s.family_name);
-    let given = first_given_name(&s.given_names);
-    pool.iter()
-        .filter(|r| {
-            Some(r.birth_date) == s.birth_date
-                || (!family.is_empty()
-                    && normalize_name(&r.family_name) == family
-                    && first_given_name(&r.given_names) == given)
-        })
-        .collect()
+/// The candidates of a batch, indexed by date of birth and by normalized family and first
+/// given name, so that each signature finds its own in two lookups.
+struct Pool {
+    entries: Vec<RegisterEntry>,
+    by_birth: HashMap<NaiveDate, Vec<usize>>,
+    by_name: HashMap<(String, String), Vec<usize>>,
+}
+
+impl Pool {
+    fn new(entries: Vec<RegisterEntry>) -> Pool {
+        let mut by_birth: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, r) in entries.iter().enumerate() {
+            by_birth.entry(r.birth_date).or_default().push(i);
+            by_name
+                .entry((
+                    normalize_name(&r.family_name),
+                    first_given_name(&r.given_names),
+                ))
+                .or_default()
+                .push(i);
+        }
+        Pool {
+            entries,
+            by_birth,
+            by_name,
+        }
+    }
+
+    /// Those that may be this signature's signer (found for it, not for another signature
+    /// of the batch), each once.
+    fn relevant(&self, s: &SignedData) -> Vec<&RegisterEntry> {
+        let mut idx: Vec<usize> = Vec::new();
+        if let Some(born) = s.birth_date
+            && let Some(found) = self.by_birth.get(&born)
+        {
+            idx.extend(found);
+        }
+        let name = (
+            normalize_name(&s.family_name),
+            first_given_name(&s.given_names),
+        );
+        if !name.0.is_empty()
+            && let Some(found) = self.by_name.get(&name)
+        {
+            idx.extend(found);
+        }
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter().map(|i| &self.entries[i]).collect()
+    }
 }
 
 /// The day eligibility is judged on for one signature.
@@ -201,7 +239,7 @@ async fn decide_rows<C: ConnectionTrait>(
         .filter(|s| !s.manual && Status::parse(&s.status).is_some_and(Status::is_automatic))
         .collect();
     let data: Vec<SignedData> = rows.iter().map(|s| signed_data(s)).collect();
-    let pool = candidates_for(db, import_id, &data).await?;
+    let pool = Pool::new(candidates_for(db, import_id, &data).await?);
     let now = Utc::now();
     let mut keys = HashSet::new();
     for (s, d) in rows.iter().zip(&data) {
@@ -217,7 +255,7 @@ async fn decide_rows<C: ConnectionTrait>(
             match_key,
             district,
             ..
-        } = check::decide(d, &relevant(d, &pool), &ctx);
+        } = check::decide(d, &pool.relevant(d), &ctx);
         if let Some(old) = &s.match_key {
             keys.insert(old.clone());
         }

@@ -97,3 +97,58 @@ db_test!(
         let _ = Backend::Sqlite;
     }
 );
+
+db_test!(
+    delivered_mail_is_deleted_after_thirty_days,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        enqueue(&app.db, "lisa@kalletal.example", message(1))
+            .await
+            .unwrap();
+        enqueue(&app.db, "otto@kalletal.example", message(2))
+            .await
+            .unwrap();
+        worker::deliver_due(
+            &app.db,
+            &app.state.mailer,
+            "Test <t@dorfplatz.example>",
+            "w1",
+            10,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            worker::purge_delivered(&app.db, worker::KEEP_DELIVERED)
+                .await
+                .unwrap(),
+            0,
+            "just sent: kept"
+        );
+        // One of them was sent 31 days ago.
+        {
+            use app::server::entities::outbox;
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+            outbox::Entity::update_many()
+                .col_expr(
+                    outbox::Column::SentAt,
+                    Expr::value(chrono::Utc::now() - chrono::TimeDelta::days(31)),
+                )
+                .filter(outbox::Column::Recipient.eq("lisa@kalletal.example"))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            worker::purge_delivered(&app.db, worker::KEEP_DELIVERED)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(app.count("outbox").await, 1);
+        assert_eq!(
+            app.count("outbox WHERE recipient = 'otto@kalletal.example'")
+                .await,
+            1
+        );
+    }
+);

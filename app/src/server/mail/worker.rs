@@ -148,3 +148,23 @@ mod tests {
         assert_eq!(backoff(50), TimeDelta::seconds(3600));
     }
 }
+
+/// How long sent and given-up messages stay in the outbox: long enough to answer "did the
+/// mail go out?", short enough that signers' addresses and receipts (with the personal
+/// sheet) do not outlive their use.
+pub const KEEP_DELIVERED: TimeDelta = TimeDelta::days(30);
+
+/// Deletes messages sent or given up before `older_than` ago; returns how many.
+pub async fn purge_delivered(db: &DatabaseConnection, older_than: TimeDelta) -> Result<u64, DbErr> {
+    use sea_orm::{ColumnTrait, Condition, QueryFilter};
+    let before = Utc::now() - older_than;
+    let res = outbox::Entity::delete_many()
+        .filter(
+            Condition::any()
+                .add(outbox::Column::SentAt.lt(before))
+                .add(outbox::Column::FailedAt.lt(before)),
+        )
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
