@@ -119,7 +119,7 @@ const VILLAGES: [&str; 16] = [
 ];
 
 /// The `i`-th person's line. Family name, given names and date of birth together are unique
-/// for i below 30 · 30 · 34,000.
+/// for i below 900 · 34,000.
 pub fn register_line(i: u64) -> String {
     let k = i / 900;
     // A quarter of the people carry the thirty most common names; the others Westphalian
@@ -137,9 +137,12 @@ pub fn register_line(i: u64) -> String {
         )
     };
     let given = GIVEN[((i / 30) % 30) as usize];
-    // 7919 and 34,000 are coprime: distinct k give distinct days from 1930 to 2023.
+    // Birthdays spread over 1930 to 2023, some thirty people a day in a million, as in a
+    // real register. Two people with the same names have the same i % 900 (given name and
+    // family prefix), so their days differ by k · 7919 mod 34,000 – never zero for distinct
+    // k, as 7919 and 34,000 are coprime.
     let born = NaiveDate::from_ymd_opt(1930, 1, 1)
-        .and_then(|d| d.checked_add_days(Days::new((k * 7919) % 34_000)))
+        .and_then(|d| d.checked_add_days(Days::new((k * 7919 + (i % 900) * 37) % 34_000)))
         .unwrap_or(NaiveDate::MIN);
     let nationality = match i % 100 {
         0..=3 => "TR",

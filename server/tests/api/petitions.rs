@@ -1082,7 +1082,7 @@ db_test!(
         use app::register::check::Status;
         assert_eq!(count(Status::NeedsReview), 2);
         assert_eq!(count(Status::Unchecked), 0);
-        assert!(count(Status::Valid) >= 30, "{counts:?}");
+        assert!(count(Status::Valid) > 25, "most count: {counts:?}");
         assert_eq!(counts.iter().map(|c| c.count).sum::<u64>(), 50);
         assert_eq!(
             tally(&app, "freibad-hohenhausen").await["stage"],
