@@ -116,16 +116,18 @@ pub async fn candidates_for<C: ConnectionTrait>(
     }
     let names: Vec<(String, String)> = names.into_iter().collect();
     for chunk in names.chunks(200) {
+        // The import in every term: SQLite then answers each term from the name index (its
+        // OR optimization); with the import outside the OR it scanned the whole register.
         let mut any = Condition::any();
         for (family, given) in chunk {
             any = any.add(
                 Condition::all()
+                    .add(resident::Column::ImportId.eq(import_id))
                     .add(resident::Column::FamilyKey.eq(family.as_str()))
                     .add(resident::Column::GivenKey.eq(given.as_str())),
             );
         }
         for r in resident::Entity::find()
-            .filter(resident::Column::ImportId.eq(import_id))
             .filter(any)
             .all(db)
             .await?
