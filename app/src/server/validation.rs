@@ -127,11 +127,7 @@ pub async fn candidates_for<C: ConnectionTrait>(
                     .add(resident::Column::GivenKey.eq(given.as_str())),
             );
         }
-        for r in resident::Entity::find()
-            .filter(any)
-            .all(db)
-            .await?
-        {
+        for r in resident::Entity::find().filter(any).all(db).await? {
             found.entry(r.id).or_insert_with(|| entry_of(r));
         }
     }
