@@ -135,20 +135,6 @@ async fn exec(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Result<
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped_at_an_hour() {
-        assert_eq!(backoff(1), TimeDelta::seconds(30));
-        assert_eq!(backoff(2), TimeDelta::seconds(60));
-        assert_eq!(backoff(3), TimeDelta::seconds(120));
-        assert_eq!(backoff(8), TimeDelta::seconds(3600));
-        assert_eq!(backoff(50), TimeDelta::seconds(3600));
-    }
-}
-
 /// How long sent and given-up messages stay in the outbox: long enough to answer "did the
 /// mail go out?", short enough that signers' addresses and receipts (with the personal
 /// sheet) do not outlive their use.
@@ -167,4 +153,18 @@ pub async fn purge_delivered(db: &DatabaseConnection, older_than: TimeDelta) -> 
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped_at_an_hour() {
+        assert_eq!(backoff(1), TimeDelta::seconds(30));
+        assert_eq!(backoff(2), TimeDelta::seconds(60));
+        assert_eq!(backoff(3), TimeDelta::seconds(120));
+        assert_eq!(backoff(8), TimeDelta::seconds(3600));
+        assert_eq!(backoff(50), TimeDelta::seconds(3600));
+    }
 }
