@@ -10,8 +10,7 @@ use std::io::BufRead;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -518,15 +517,6 @@ pub fn already_running(other: &register_import::Model) -> AppError {
             rules::german_datetime_text(other.started_at)
         ),
     )
-}
-
-/// The register in use: the newest completed import.
-pub async fn current(db: &DatabaseConnection) -> Result<Option<register_import::Model>, AppError> {
-    Ok(register_import::Entity::find()
-        .filter(register_import::Column::Status.eq(status::COMPLETED))
-        .order_by_desc(register_import::Column::Id)
-        .one(db)
-        .await?)
 }
 
 /// Deletes the register (all imports and residents); the import history is kept without

@@ -7,8 +7,8 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -508,13 +508,4 @@ pub async fn register_overview(db: &DatabaseConnection) -> Result<RegisterOvervi
         })
         .collect();
     Ok(RegisterOverview { imports })
-}
-
-/// Signatures waiting for review across all petitions (for the staff navigation).
-pub async fn waiting(db: &DatabaseConnection, petition_id: i64) -> Result<u64, AppError> {
-    Ok(signature::Entity::find()
-        .filter(signature::Column::PetitionId.eq(petition_id))
-        .filter(signature::Column::Status.eq(Status::NeedsReview.code()))
-        .count(db)
-        .await?)
 }

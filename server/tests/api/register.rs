@@ -74,7 +74,10 @@ db_test!(
             "the previous register stays"
         );
         assert_eq!(
-            register::current(&app.db).await.unwrap().unwrap().id,
+            app::server::validation::current_import(&app.db)
+                .await
+                .unwrap()
+                .unwrap(),
             first.import_id
         );
 
@@ -94,7 +97,10 @@ db_test!(
         assert!(second.succeeded());
         assert_eq!(app.count("residents").await, 10);
         assert_eq!(
-            register::current(&app.db).await.unwrap().unwrap().id,
+            app::server::validation::current_import(&app.db)
+                .await
+                .unwrap()
+                .unwrap(),
             second.import_id
         );
         assert_eq!(
@@ -110,7 +116,12 @@ db_test!(
 
         assert_eq!(register::purge(&app.db, None).await.unwrap(), 10);
         assert_eq!(app.count("residents").await, 0);
-        assert!(register::current(&app.db).await.unwrap().is_none());
+        assert!(
+            app::server::validation::current_import(&app.db)
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 );
 
