@@ -41,9 +41,11 @@ pub enum AppError {
     NotCollecting { message: String },
     #[error("internal")]
     Internal,
-    /// Transport problems of the server-function layer (network down, bad arguments).
-    #[error("request: {0}")]
-    Request(String),
+    /// Transport problems of the server-function layer (network down, bad arguments). A
+    /// struct variant: the internally tagged encoding cannot carry a bare string, and a
+    /// failed serialization would drop the connection instead of answering 400.
+    #[error("request: {message}")]
+    Request { message: String },
 }
 
 impl AppError {
@@ -71,7 +73,7 @@ impl AppError {
             Self::Blocked => "blocked",
             Self::NotCollecting { .. } => "not_collecting",
             Self::Internal => "internal",
-            Self::Request(_) => "request",
+            Self::Request { .. } => "request",
         }
     }
 
@@ -100,7 +102,7 @@ impl AppError {
             Self::Internal => {
                 "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.".into()
             }
-            Self::Request(_) => {
+            Self::Request { .. } => {
                 "Die Anfrage konnte nicht verarbeitet werden. Bitte laden Sie die Seite neu und versuchen Sie es erneut."
                     .into()
             }
@@ -128,7 +130,7 @@ impl AppError {
             Self::NotCollecting { .. } => 409,
             Self::InvalidCredentials => 401,
             Self::RateLimited => 429,
-            Self::Request(_) => 400,
+            Self::Request { .. } => 400,
             Self::Internal => 500,
         }
     }
@@ -139,10 +141,12 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                Self::Request("Die Formulardaten sind unvollständig.".into())
-            }
-            other => Self::Request(other.to_string()),
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::Request {
+                message: "Die Formulardaten sind unvollständig.".into(),
+            },
+            other => Self::Request {
+                message: other.to_string(),
+            },
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod components;
 pub mod error;
 pub mod petitions;
 pub mod register;
+pub mod reports;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod site;
@@ -20,12 +21,13 @@ use leptos_router::{SsrMode, path};
 use accounts::pages::{
     AccountPage, ConfirmPage, LoginPage, NewPasswordPage, PasswordResetPage, RegisterPage,
 };
-use admin::pages::{AdminSettingsPage, AdminUsersPage};
+use admin::pages::{AdminAuditPage, AdminSettingsPage, AdminUsersPage};
 use petitions::pages::{
     ConfirmSignaturePage, ManagePetitionPage, MunicipalityPage, NewPetitionPage, PetitionPage,
     PetitionsPage, ReceiptPage, SignPage,
 };
 use register::pages::{ResidentsPage, ReviewQueuePage};
+use reports::pages::TallyReportPage;
 use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage};
 
 /// The HTML document around every server-rendered page.
@@ -100,6 +102,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
+                <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions") view=PetitionsPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/new") view=NewPetitionPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/confirm") view=ConfirmSignaturePage ssr=SsrMode::Async />
@@ -108,6 +111,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/petitions/:slug/sign") view=SignPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/:slug/manage") view=ManagePetitionPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/:slug/review") view=ReviewQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/petitions/:slug/report") view=TallyReportPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/municipality") view=MunicipalityPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/residents") view=ResidentsPage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />

@@ -7,6 +7,7 @@ mod m20261124_000001_foundation;
 mod m20261130_000001_petitions;
 mod m20261130_000002_register;
 mod m20261130_000003_validation;
+mod m20261130_000004_reports;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_petitions::Migration),
             Box::new(m20261130_000002_register::Migration),
             Box::new(m20261130_000003_validation::Migration),
+            Box::new(m20261130_000004_reports::Migration),
         ]
     }
 }

@@ -2,7 +2,9 @@
 
 use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use app::error::AppError;
-use app::server::{accounts, audit, demo, exports, paper_import, register, signatures, validation};
+use app::server::{
+    accounts, audit, demo, exports, paper_import, register, reports, signatures, validation,
+};
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
@@ -71,6 +73,18 @@ pub enum ExportCommand {
     Signatures {
         #[arg(long)]
         petition: String,
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// The tally of a petition (the check report): figures, invalid by reason, by channel,
+    /// district and day. `csv` (semicolon, UTF-8 with BOM), `xlsx` (one sheet per
+    /// breakdown) or `pdf` (the signed report). No personal data; logged in the audit trail.
+    Tally {
+        #[arg(long)]
+        petition: String,
+        /// csv, xlsx or pdf
+        #[arg(long)]
+        format: String,
         #[arg(long)]
         output: std::path::PathBuf,
     },
@@ -146,6 +160,24 @@ pub enum UserCommand {
 pub enum AuditCommand {
     /// Check the hash chain of the audit trail; names the first broken entry.
     Verify,
+    /// Write the audit trail (or the entries matching the filters) as CSV, oldest first,
+    /// with both hashes of every entry.
+    Export {
+        #[arg(long)]
+        output: std::path::PathBuf,
+        /// An action code (`role.granted`) or a prefix ending in a dot (`petition.`).
+        #[arg(long, default_value = "")]
+        action: String,
+        /// Part of the acting account's email address or name; `system` for none.
+        #[arg(long, default_value = "")]
+        actor: String,
+        /// First day, YYYY-MM-DD (German time).
+        #[arg(long, default_value = "")]
+        from: String,
+        /// Last day, YYYY-MM-DD (German time).
+        #[arg(long, default_value = "")]
+        to: String,
+    },
 }
 
 fn explain(err: AppError) -> String {
@@ -314,6 +346,77 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
             let p = find_petition(&db, &petition).await?;
             export_signatures(&db, &p, &output).await
         }
+        Command::Export {
+            command:
+                ExportCommand::Tally {
+                    petition,
+                    format,
+                    output,
+                },
+        } => {
+            let format = app::reports::Format::parse(&format)?;
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let p = find_petition(&db, &petition).await?;
+            let report = reports::tally_report(&db, &p).await.map_err(explain)?;
+            let bytes = reports::render(&report, format).map_err(explain)?;
+            reports::log_export(&db, None, &p, format, "command line")
+                .await
+                .map_err(explain)?;
+            write_atomically(&output, &bytes)?;
+            println!(
+                "Prüfbericht von „{}“ ({}) nach {} geschrieben: {} gültig, {} ungültig, {} offen.",
+                p.slug,
+                format.extension(),
+                output.display(),
+                report.valid,
+                report.invalid,
+                report.pending
+            );
+            Ok(())
+        }
+        Command::Audit {
+            command:
+                AuditCommand::Export {
+                    output,
+                    action,
+                    actor,
+                    from,
+                    to,
+                },
+        } => {
+            let filter = app::admin::AuditFilter {
+                action,
+                actor,
+                from,
+                to,
+            };
+            let parsed = audit::Filter::parse(&filter).map_err(explain)?;
+            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            audit::log_export(&db, None, &filter, "command line")
+                .await
+                .map_err(explain)?;
+            // Page by page into the file: memory stays flat however long the trail is.
+            use std::io::Write;
+            let fail = |e: std::io::Error| format!("{}: {e}", output.display());
+            let partial = part_path(&output);
+            let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(fail)?);
+            let mut after = 0i64;
+            while let Some((page, last)) = audit::csv_page(&db, &parsed, after)
+                .await
+                .map_err(explain)?
+            {
+                file.write_all(&page).map_err(fail)?;
+                if last == i64::MAX {
+                    break;
+                }
+                after = last;
+            }
+            file.flush().map_err(fail)?;
+            drop(file);
+            std::fs::rename(&partial, &output).map_err(fail)?;
+            println!("Protokoll nach {} geschrieben.", output.display());
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify,
         } => {
@@ -333,6 +436,21 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
             }
         }
     }
+}
+
+fn part_path(output: &std::path::Path) -> std::path::PathBuf {
+    let mut partial = output.as_os_str().to_owned();
+    partial.push(".part");
+    partial.into()
+}
+
+/// Writes next to the target and renames at the end: an interrupted export leaves no half
+/// file under the name asked for.
+fn write_atomically(output: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("{}: {e}", output.display());
+    let partial = part_path(output);
+    std::fs::write(&partial, bytes).map_err(fail)?;
+    std::fs::rename(&partial, output).map_err(fail)
 }
 
 async fn find_petition(

@@ -94,6 +94,19 @@ pub fn router(state: AppState) -> Router {
             get(app::server::documents::signatures_csv),
         )
         .route(
+            "/petitions/{slug}/report.csv",
+            get(app::server::documents::tally_csv),
+        )
+        .route(
+            "/petitions/{slug}/report.xlsx",
+            get(app::server::documents::tally_xlsx),
+        )
+        .route(
+            "/petitions/{slug}/report.pdf",
+            get(app::server::documents::tally_pdf),
+        )
+        .route("/admin/audit.csv", get(app::server::documents::audit_csv))
+        .route(
             "/staff/residents/import",
             axum::routing::post(app::server::documents::register_upload).layer(
                 axum::extract::DefaultBodyLimit::max(

@@ -41,3 +41,37 @@ pub async fn set_role(user_id: i64, role: String, grant: String) -> Result<(), A
         .await,
     )
 }
+
+/// A page of the audit trail, filtered (administrators only).
+#[server(prefix = "/api", endpoint = "admin_audit")]
+pub async fn get_audit(
+    #[server(default)] filter: super::AuditFilter,
+    before: Option<i64>,
+) -> Result<super::AuditPage, AppError> {
+    use crate::accounts::domain::Role;
+    use crate::server::{audit, auth::require_role, http::finish, state::app_state};
+    finish(
+        async {
+            let state = app_state()?;
+            require_role(Role::Admin)?;
+            let parsed = audit::Filter::parse(&filter)?;
+            audit::browse(&state.db, &parsed, before).await
+        }
+        .await,
+    )
+}
+
+/// Checks the hash chain of the whole audit trail (administrators only).
+#[server(prefix = "/api", endpoint = "admin_audit_verify")]
+pub async fn verify_audit() -> Result<super::ChainCheck, AppError> {
+    use crate::accounts::domain::Role;
+    use crate::server::{audit, auth::require_role, http::finish, state::app_state};
+    finish(
+        async {
+            let state = app_state()?;
+            require_role(Role::Admin)?;
+            audit::check_chain(&state.db).await
+        }
+        .await,
+    )
+}

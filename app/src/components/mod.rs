@@ -1,5 +1,7 @@
 //! Generic UI pieces: form fields with their error messages, the error summary, notices.
 
+pub mod chart;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -612,6 +612,15 @@ pub fn german_date(now: DateTime<Utc>) -> NaiveDate {
     german_local(now).date()
 }
 
+/// The moment a German calendar day begins, in UTC (for filtering stored times by day).
+/// The clock changes at 01:00 UTC, after local midnight, so the offset at 00:00 UTC of that
+/// day is the one in force at local midnight.
+pub fn german_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
+    let utc_midnight = day.and_time(chrono::NaiveTime::MIN).and_utc();
+    let offset = german_local(utc_midnight) - utc_midnight.naive_utc();
+    utc_midnight - offset
+}
+
 /// German wall-clock time: Central European Time, with EU summer time.
 fn german_local(now: DateTime<Utc>) -> chrono::NaiveDateTime {
     let year = now.year();
@@ -677,6 +686,21 @@ pub fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn german_days_begin_at_local_midnight() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        for (day, utc) in [
+            (d(2026, 1, 15), "2026-01-14T23:00:00+00:00"),
+            (d(2026, 7, 1), "2026-06-30T22:00:00+00:00"),
+            // The days of the clock changes still begin in the old time.
+            (d(2026, 3, 29), "2026-03-28T23:00:00+00:00"),
+            (d(2026, 10, 25), "2026-10-24T22:00:00+00:00"),
+        ] {
+            assert_eq!(german_midnight_utc(day).to_rfc3339(), utc, "{day}");
+            assert_eq!(german_date(german_midnight_utc(day)), day);
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

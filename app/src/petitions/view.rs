@@ -5,9 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use super::draft::{Kind, Outcome};
 use super::lifecycle::{Stage, Step};
+use crate::reports::ReasonCount;
 
 /// The aggregate figures of a petition, as the page and `tally.json` publish them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// Signatures needed, fixed at publication (`None` before).
     pub required: Option<u64>,
@@ -22,9 +23,31 @@ pub struct Tally {
     /// Online signatures whose email confirmation is outstanding.
     pub pending_confirmation: u64,
     pub online_signatures_count: bool,
+    /// Signatures the register check (or staff) found valid.
+    pub valid: u64,
+    /// Of those, the ones that count toward the quorum under the state's law.
+    pub valid_counting: u64,
+    pub invalid: u64,
+    /// Every reason, also those with no signature.
+    pub invalid_by_reason: Vec<ReasonCount>,
+    /// Given but not decided yet: not checked, or waiting for a staff decision.
+    pub pending: u64,
+    /// Of `pending`, the ones waiting for a staff decision.
+    pub needs_review: u64,
 }
 
 impl Tally {
+    /// Whether any signature has been checked against the register.
+    pub fn checked(&self) -> bool {
+        self.valid + self.invalid + self.needs_review > 0
+    }
+
+    /// Whether the valid signatures that count reach the quorum.
+    pub fn quorum_reached(&self) -> bool {
+        self.required
+            .is_some_and(|r| r > 0 && self.valid_counting >= r)
+    }
+
     /// Share of the quorum reached, 0..=100 (for the progress bar).
     pub fn percent(&self) -> u64 {
         match self.required {

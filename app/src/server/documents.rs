@@ -10,9 +10,10 @@ use serde::Deserialize;
 use super::auth::{CurrentSession, SessionUser};
 use super::petitions::{find_by_slug, visible_to_public};
 use super::state::AppState;
-use super::{exports, register, signatures};
+use super::{audit, exports, register, reports, signatures};
 use crate::error::AppError;
 use crate::register::record::Encoding;
+use crate::reports::Format;
 
 fn error(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -32,6 +33,11 @@ pub async fn tally_json(State(state): State<AppState>, Path(slug): Path<String>)
             return Err(AppError::NotFound);
         }
         let t = signatures::tally(&state.db, &p).await?;
+        let by_reason: serde_json::Map<String, serde_json::Value> = t
+            .invalid_by_reason
+            .iter()
+            .map(|r| (r.status.code().to_owned(), r.count.into()))
+            .collect();
         Ok(serde_json::json!({
             "petition": p.slug,
             "stage": p.stage,
@@ -42,6 +48,13 @@ pub async fn tally_json(State(state): State<AppState>, Path(slug): Path<String>)
             "paper": t.paper,
             "pending_confirmation": t.pending_confirmation,
             "online_signatures_count": t.online_signatures_count,
+            "valid": t.valid,
+            "valid_counting": t.valid_counting,
+            "invalid": t.invalid,
+            "invalid_by_reason": by_reason,
+            "pending": t.pending,
+            "needs_review": t.needs_review,
+            "quorum_reached": t.quorum_reached(),
             "as_of": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
         }))
     }
@@ -148,6 +161,122 @@ pub async fn signatures_csv(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&disposition)
                     .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response()
+}
+
+/// `GET /petitions/{slug}/report.{csv,xlsx,pdf}`: the tally of any petition as a file
+/// (staff only; aggregates, no personal data). Every download is logged.
+async fn tally_file(
+    state: AppState,
+    session: CurrentSession,
+    slug: String,
+    format: Format,
+) -> Response {
+    let Some(user) = session.0.filter(SessionUser::is_staff) else {
+        return error(AppError::Forbidden);
+    };
+    let result = async {
+        let p = find_by_slug(&state.db, &slug).await?;
+        let report = reports::tally_report(&state.db, &p).await?;
+        let bytes = reports::render(&report, format)?;
+        reports::log_export(&state.db, Some(user.id), &p, format, "download").await?;
+        Ok::<_, AppError>((reports::file_name(&report, format), bytes))
+    }
+    .await;
+    match result {
+        Ok((name, bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(format.content_type()),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                        .unwrap_or(HeaderValue::from_static("attachment")),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error(e),
+    }
+}
+
+pub async fn tally_csv(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+    Path(slug): Path<String>,
+) -> Response {
+    tally_file(state, session, slug, Format::Csv).await
+}
+
+pub async fn tally_xlsx(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+    Path(slug): Path<String>,
+) -> Response {
+    tally_file(state, session, slug, Format::Xlsx).await
+}
+
+pub async fn tally_pdf(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+    Path(slug): Path<String>,
+) -> Response {
+    tally_file(state, session, slug, Format::Pdf).await
+}
+
+/// `GET /admin/audit.csv?action=&actor=&from=&to=`: the audit trail (administrators only),
+/// filtered as on the page, oldest first, streamed page by page; the export is logged.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+    Query(filter): Query<crate::admin::AuditFilter>,
+) -> Response {
+    use crate::accounts::domain::Role;
+    let Some(user) = session.0.filter(|u| u.has_role(Role::Admin)) else {
+        return error(AppError::Forbidden);
+    };
+    let parsed = match audit::Filter::parse(&filter) {
+        Ok(f) => std::sync::Arc::new(f),
+        Err(e) => return error(e),
+    };
+    if let Err(e) = audit::log_export(&state.db, Some(user.id), &filter, "download").await {
+        return error(e);
+    }
+    let db = state.db.clone();
+    use futures::StreamExt;
+    let body = futures::stream::unfold(Some(0i64), move |after| {
+        let (db, parsed) = (db.clone(), parsed.clone());
+        async move {
+            let after = after?;
+            match audit::csv_page(&db, &parsed, after).await {
+                Ok(Some((bytes, last))) => Some((
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(bytes)),
+                    (last != i64::MAX).then_some(last),
+                )),
+                Ok(None) => None,
+                Err(e) => Some((Err(std::io::Error::other(e.message())), None)),
+            }
+        }
+    })
+    .fuse();
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"protokoll.csv\""),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],

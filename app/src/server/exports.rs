@@ -41,7 +41,7 @@ fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
 /// What a signer typed goes out as text: a leading `=`, `+`, `-`, `@`, tab or carriage
 /// return would make a spreadsheet run it as a formula, so such a field gets an apostrophe
 /// in front (the usual defence; spreadsheets hide it).
-fn text(value: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn text(value: &str) -> std::borrow::Cow<'_, str> {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}").into()
     } else {

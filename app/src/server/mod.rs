@@ -19,6 +19,7 @@ pub mod pdf;
 pub mod petitions;
 pub mod rate_limit;
 pub mod register;
+pub mod reports;
 pub mod review;
 pub mod signatures;
 pub mod site;

@@ -478,6 +478,197 @@ fn personal_sheet_page(doc: &PetitionText, signer: &SignerLine, code: &str) -> (
     (page, fits)
 }
 
+/// Pages laid out one after another: a new page starts when the next block does not fit.
+struct Flow {
+    done: Vec<Page>,
+    page: Page,
+}
+
+impl Flow {
+    fn new() -> Self {
+        Flow {
+            done: Vec::new(),
+            page: Page::new(595.0, 842.0),
+        }
+    }
+
+    fn new_page(&mut self) {
+        let full = std::mem::replace(&mut self.page, Page::new(595.0, 842.0));
+        self.done.push(full);
+    }
+
+    /// Makes sure `space` points are left on the page, else starts a new one.
+    fn ensure(&mut self, space: f32) {
+        if self.page.y - space < self.page.margin {
+            self.new_page();
+        }
+    }
+
+    fn paragraph(&mut self, text: &str, size: f32, bold: bool) {
+        let lines = wrap(text, self.page.inner_width(), size, bold).len();
+        self.ensure(lines as f32 * size * 1.25);
+        self.page.paragraph(text, size, bold);
+    }
+
+    /// A table: the first column left, the others right-aligned numbers. The header row is
+    /// repeated when the table goes on over a page break.
+    fn table(&mut self, title: &str, header: &[&str], rows: &[Vec<String>]) {
+        const SIZE: f32 = 9.0;
+        const ROW: f32 = 13.0;
+        let numbers = header.len().saturating_sub(1);
+        let number_width = 62.0;
+        let right = self.page.width - self.page.margin;
+        self.page.gap(6.0);
+        self.ensure(ROW * 3.0 + 14.0);
+        self.paragraph(title, 11.0, true);
+        let head = |page: &mut Page| {
+            page.y -= ROW;
+            let y = page.y;
+            page.text_at(page.margin, y, SIZE, true, header[0]);
+            for (i, h) in header.iter().skip(1).enumerate() {
+                let x = right - (numbers - i - 1) as f32 * number_width - text_width(h, SIZE, true);
+                page.text_at(x, y, SIZE, true, h);
+            }
+            let m = page.margin;
+            page.line(m, y - 3.0, right, y - 3.0, 0.6);
+        };
+        head(&mut self.page);
+        let label_width = right - self.page.margin - numbers as f32 * number_width - 6.0;
+        for row in rows {
+            if self.page.y - ROW < self.page.margin {
+                self.new_page();
+                head(&mut self.page);
+            }
+            self.page.y -= ROW;
+            let y = self.page.y;
+            let mut label = row.first().cloned().unwrap_or_default();
+            while text_width(&label, SIZE, false) > label_width && label.chars().count() > 1 {
+                label.pop();
+            }
+            let m = self.page.margin;
+            self.page.text_at(m, y, SIZE, false, &label);
+            for (i, cell) in row.iter().skip(1).enumerate() {
+                let x =
+                    right - (numbers - i - 1) as f32 * number_width - text_width(cell, SIZE, false);
+                self.page.text_at(x, y, SIZE, false, cell);
+            }
+        }
+    }
+
+    fn finish(mut self, title: &str) -> Vec<u8> {
+        self.done.push(self.page);
+        assemble(self.done, title)
+    }
+}
+
+/// The check report (*Prüfbericht*): the municipality, the petition, the rule applied, the
+/// figures and every breakdown, the moment they refer to, and room for the signature of
+/// the official responsible. A4 portrait, as many pages as the breakdowns need.
+pub fn check_report(r: &crate::reports::TallyReport) -> Vec<u8> {
+    use crate::petitions::rules::{german_datetime_text, thousands};
+    let mut flow = Flow::new();
+    flow.paragraph(&format!("Gemeinde {}", r.municipality), 10.0, false);
+    flow.page.gap(6.0);
+    flow.paragraph("Prüfbericht über die Unterschriften", 16.0, true);
+    flow.paragraph(&format!("Bürgerbegehren „{}“", r.title), 12.0, true);
+    flow.page.gap(6.0);
+    for (label, value) in [
+        ("Frage", r.question.clone()),
+        ("Verfahrensstand", r.stage.clone()),
+        ("Rechtsgrundlage", r.rule.clone()),
+        (
+            "Quorum",
+            match r.required {
+                Some(n) => format!("{} Unterschriften ({})", thousands(n), r.quorum_citation),
+                None => "noch nicht festgesetzt".to_owned(),
+            },
+        ),
+        (
+            "Geprüft gegen",
+            r.register
+                .clone()
+                .unwrap_or_else(|| "kein Melderegister eingelesen".to_owned()),
+        ),
+        ("Stand der Zahlen", german_datetime_text(r.as_of)),
+    ] {
+        flow.paragraph(&format!("{label}: {value}"), 9.5, false);
+    }
+    if !r.online_signatures_count {
+        flow.paragraph(
+            "Online gegebene Unterschriften zählen nach dem Recht dieses Landes erst, wenn der handschriftlich unterschriebene Bogen eingegangen ist.",
+            8.5,
+            false,
+        );
+    }
+    flow.page.gap(6.0);
+    flow.paragraph(&format!("Ergebnis: {}", r.verdict()), 11.0, true);
+
+    let figures: Vec<Vec<String>> = r
+        .figures()
+        .into_iter()
+        .map(|(_, label, n)| vec![label.to_owned(), thousands(n)])
+        .collect();
+    flow.table("Zusammenfassung", &["", "Anzahl"], &figures);
+    let reasons: Vec<Vec<String>> = r
+        .invalid_by_reason
+        .iter()
+        .map(|c| vec![c.status.label().to_owned(), thousands(c.count)])
+        .collect();
+    flow.table(
+        "Ungültige Unterschriften nach Grund",
+        &["Grund", "Anzahl"],
+        &reasons,
+    );
+    for (title, first, rows) in [
+        ("Nach Kanal", "Kanal", &r.by_channel),
+        (
+            "Nach Ortsteil (laut Melderegister)",
+            "Ortsteil",
+            &r.by_district,
+        ),
+        ("Nach Tag der Unterschrift", "Tag", &r.by_day),
+    ] {
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| {
+                vec![
+                    row.label.clone(),
+                    thousands(row.total()),
+                    thousands(row.valid),
+                    thousands(row.invalid),
+                    thousands(row.pending),
+                ]
+            })
+            .collect();
+        flow.table(
+            title,
+            &[first, "Insgesamt", "Gültig", "Ungültig", "Offen"],
+            &rows,
+        );
+    }
+
+    flow.page.gap(10.0);
+    flow.ensure(120.0);
+    flow.paragraph(
+        "Die Angaben beruhen auf der Prüfung jeder Unterschrift gegen das Melderegister; zweifelhafte Unterschriften hat die Verwaltung einzeln entschieden. Der Bericht enthält keine personenbezogenen Daten.",
+        8.5,
+        false,
+    );
+    flow.page.gap(48.0);
+    let (m, y) = (flow.page.margin, flow.page.y);
+    flow.page.line(m, y, m + 200.0, y, 0.6);
+    flow.page.line(m + 260.0, y, m + 523.0, y, 0.6);
+    flow.page.text_at(m, y - 11.0, 8.0, false, "Ort, Datum");
+    flow.page.text_at(
+        m + 260.0,
+        y - 11.0,
+        8.0,
+        false,
+        "Unterschrift, Name und Amtsbezeichnung",
+    );
+    flow.finish(&format!("Prüfbericht – {}", r.title))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -466,8 +466,8 @@ async fn take_expire(
     Ok(())
 }
 
-async fn summary<C: ConnectionTrait>(
-    db: &C,
+async fn summary(
+    db: &DatabaseConnection,
     p: &petition::Model,
 ) -> Result<PetitionSummary, AppError> {
     Ok(PetitionSummary {

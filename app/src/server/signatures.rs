@@ -8,9 +8,10 @@
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use sea_orm::{
+    AccessMode,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use serde_json::json;
@@ -29,6 +30,7 @@ use crate::petitions::rules::{self, german_date, german_date_text};
 use crate::petitions::signer::{OnlineSignature, PaperLine, Signer};
 use crate::petitions::view::{DayCount, EntryResult, ReceiptView, Tally};
 use crate::register::check::Status;
+use crate::reports::{INVALID_REASONS, ReasonCount};
 
 /// How long the confirmation link of an online signature is valid.
 pub const CONFIRM_VALIDITY: TimeDelta = TimeDelta::days(7);
@@ -83,9 +85,19 @@ async fn bump<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The aggregate figures of a petition: a few counter rows and one indexed count of the
-/// signatures still waiting for their confirmation.
-pub async fn tally<C: ConnectionTrait>(db: &C, p: &petition::Model) -> Result<Tally, AppError> {
+/// The aggregate figures of a petition: a few counter rows, and one grouped count of the
+/// signatures by status (over the `signatures_tally_idx` index). Both are read in one
+/// read-only snapshot, so the figures of a page or `tally.json` always fit together.
+pub async fn tally(db: &DatabaseConnection, p: &petition::Model) -> Result<Tally, AppError> {
+    let postgres = super::db::is_postgres(db);
+    // SQLite reads inside a transaction from one snapshot anyway; PostgreSQL needs
+    // REPEATABLE READ for two statements to see the same data.
+    let tx = db
+        .begin_with_config(
+            postgres.then_some(IsolationLevel::RepeatableRead),
+            postgres.then_some(AccessMode::ReadOnly),
+        )
+        .await?;
     let rows: Vec<(String, i64)> = petition_count::Entity::find()
         .select_only()
         .column(petition_count::Column::Channel)
@@ -93,7 +105,7 @@ pub async fn tally<C: ConnectionTrait>(db: &C, p: &petition::Model) -> Result<Ta
         .filter(petition_count::Column::PetitionId.eq(p.id))
         .group_by(petition_count::Column::Channel)
         .into_tuple()
-        .all(db)
+        .all(&tx)
         .await?;
     let get = |c: &str| {
         rows.iter()
@@ -102,22 +114,64 @@ pub async fn tally<C: ConnectionTrait>(db: &C, p: &petition::Model) -> Result<Ta
             .unwrap_or(0)
     };
     let (online, paper) = (get(ONLINE), get(PAPER));
-    let pending_confirmation = signature::Entity::find()
+    let now = Utc::now();
+    let statuses: Vec<(String, String, i64)> = signature::Entity::find()
+        .select_only()
+        .column(signature::Column::Status)
+        .column_as(
+            Expr::cust(super::reports::EFFECTIVE_CHANNEL),
+            "effective_channel",
+        )
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
         .filter(signature::Column::PetitionId.eq(p.id))
-        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
-        .filter(signature::Column::ConfirmExpiresAt.gt(Utc::now()))
-        .count(db)
+        // A confirmation link that expired unused is no signature at all.
+        .filter(
+            Condition::any()
+                .add(signature::Column::Status.ne(status::PENDING_CONFIRMATION))
+                .add(signature::Column::ConfirmExpiresAt.gt(now)),
+        )
+        .group_by(signature::Column::Status)
+        .group_by(Expr::cust(super::reports::EFFECTIVE_CHANNEL))
+        .into_tuple()
+        .all(&tx)
         .await?;
+    tx.commit().await?;
     let online_counts =
         rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
+    let mut by_status = std::collections::HashMap::<Status, u64>::new();
+    let mut valid_counting = 0;
+    for (code, channel, n) in statuses {
+        let Some(s) = Status::parse(&code) else {
+            continue;
+        };
+        let n = u64::try_from(n).unwrap_or(0);
+        *by_status.entry(s).or_default() += n;
+        if s == Status::Valid && (online_counts || channel != ONLINE) {
+            valid_counting += n;
+        }
+    }
+    let count = |s: Status| by_status.get(&s).copied().unwrap_or(0);
+    let invalid_by_reason: Vec<ReasonCount> = INVALID_REASONS
+        .into_iter()
+        .map(|status| ReasonCount {
+            status,
+            count: count(status),
+        })
+        .collect();
     Ok(Tally {
         required: p.required.and_then(|r| u64::try_from(r).ok()),
         confirmed: online + paper,
         counting: if online_counts { online + paper } else { paper },
         online,
         paper,
-        pending_confirmation,
+        pending_confirmation: count(Status::PendingConfirmation),
         online_signatures_count: online_counts,
+        valid: count(Status::Valid),
+        valid_counting,
+        invalid: invalid_by_reason.iter().map(|r| r.count).sum(),
+        invalid_by_reason,
+        pending: count(Status::NeedsReview) + count(Status::Unchecked),
+        needs_review: count(Status::NeedsReview),
     })
 }
 

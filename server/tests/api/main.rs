@@ -13,4 +13,5 @@ mod outbox;
 mod petitions;
 mod platform;
 mod register;
+mod reports;
 mod validation;

@@ -111,3 +111,19 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_server_function_called_with_bad_arguments_answers_with_an_error,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        // A number that is none, and a required argument missing: the answer is the
+        // `request` error (server_fn answers arguments it cannot read with status 500), not
+        // a dropped connection.
+        for form in [&[("slug", "x"), ("after", "abc")][..], &[][..]] {
+            let res = app.call("review_page", form).await;
+            assert!(res.status().is_client_error() || res.status().is_server_error());
+            let body: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(body["code"], "request", "{body}");
+        }
+    }
+);

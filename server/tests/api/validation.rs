@@ -12,7 +12,7 @@ use server::synthetic;
 use crate::helpers::{TestApp, db_test, error_code, new_client};
 use crate::petitions::{cast, collecting};
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     app::petitions::rules::german_date(Utc::now())
 }
 
@@ -46,7 +46,7 @@ fn register_file() -> String {
     text
 }
 
-async fn import_register(app: &TestApp) -> register::ImportOutcome {
+pub(crate) async fn import_register(app: &TestApp) -> register::ImportOutcome {
     let outcome = register::import(
         &app.db,
         None,
@@ -155,7 +155,7 @@ fn paper_lines() -> Vec<(u32, u32, String, Status)> {
     ]
 }
 
-fn paper_csv() -> String {
+pub(crate) fn paper_csv() -> String {
     let mut csv = String::from(
         "Blatt;Zeile;Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Unterschriftsdatum\n",
     );
@@ -180,7 +180,7 @@ async fn status_at(app: &TestApp, slug: &str, sheet: i32, line: i32) -> signatur
 }
 
 /// Ends the collection yesterday, as if the initiators had set that end date.
-async fn end_collection_yesterday(app: &TestApp, slug: &str) {
+pub(crate) async fn end_collection_yesterday(app: &TestApp, slug: &str) {
     petition::Entity::update_many()
         .col_expr(
             petition::Column::EndDate,
@@ -192,7 +192,7 @@ async fn end_collection_yesterday(app: &TestApp, slug: &str) {
         .unwrap();
 }
 
-async fn void_sheet(
+pub(crate) async fn void_sheet(
     app: &TestApp,
     client: &reqwest::Client,
     slug: &str,

@@ -1,8 +1,10 @@
 //! Administration pages: accounts and roles, site settings.
 
+mod audit;
 mod settings;
 mod users;
 
+pub use audit::AdminAuditPage;
 pub use settings::AdminSettingsPage;
 pub use users::AdminUsersPage;
 
@@ -31,6 +33,7 @@ pub fn AdminNav() -> impl IntoView {
             <ul class="nav">
                 <li><A href="/admin/users">"Konten und Rollen"</A></li>
                 <li><A href="/admin/settings">"Einstellungen"</A></li>
+                <li><A href="/admin/audit">"Protokoll"</A></li>
             </ul>
         </nav>
     }

@@ -92,13 +92,16 @@ fn Detail(d: PetitionDetail) -> impl IntoView {
                 </ul>
             </div>
             <aside class="column-side">
-                <Progress tally=s.tally days_left=d.days_left ends_on=s.ends_on explanation=d.required_explanation.clone() citation=d.rule_citation.clone() />
+                <Progress tally=s.tally.clone() days_left=d.days_left ends_on=s.ends_on explanation=d.required_explanation.clone() citation=d.rule_citation.clone() />
                 {collecting.then(|| view! {
                     <p><a class="button" href=format!("/petitions/{slug}/sign")>"Jetzt unterschreiben"</a></p>
                     <p><a href=format!("/petitions/{slug}/list.pdf")>"Unterschriftenliste zum Ausdrucken (PDF)"</a></p>
                 })}
                 {can_manage.then(|| view! {
                     <p><a href=format!("/petitions/{slug}/manage")>"Verfahren verwalten"</a></p>
+                })}
+                {d.permissions.staff.then(|| view! {
+                    <p><a href=format!("/petitions/{slug}/report")>"Auswertung und Prüfbericht"</a></p>
                 })}
             </aside>
         </div>
@@ -161,6 +164,7 @@ fn Progress(
                 <dt>"Noch nicht per E-Mail bestätigt"</dt>
                 <dd id="tally-pending">{thousands(tally.pending_confirmation)}</dd>
             </dl>
+            {tally.checked().then(|| view! { <CheckedFigures tally=tally.clone() /> }.into_any())}
             {(!tally.online_signatures_count).then(|| view! {
                 <p class="hint">{format!("Nach {citation} zählen nur eigenhändige Unterschriften. Online-Unterstützerinnen und -Unterstützer erhalten einen persönlichen Unterschriftenbogen; sobald er unterschrieben bei der Gemeinde eingeht, zählt er als Papierunterschrift.")}</p>
             })}
@@ -171,6 +175,41 @@ fn Progress(
                 _ => None,
             }}
         </section>
+    }
+}
+
+/// What the check against the register found so far, with the quorum verdict.
+#[component]
+fn CheckedFigures(tally: Tally) -> impl IntoView {
+    let reasons: Vec<_> = tally
+        .invalid_by_reason
+        .iter()
+        .filter(|r| r.count > 0)
+        .cloned()
+        .collect();
+    view! {
+        <h3 class="tally-subheading">"Prüfung durch die Gemeinde"</h3>
+        <dl class="tally-figures">
+            <dt>"gültig"</dt>
+            <dd id="tally-valid">{thousands(tally.valid)}</dd>
+            <dt>"ungültig"</dt>
+            <dd id="tally-invalid">{thousands(tally.invalid)}</dd>
+            <dt>"noch nicht entschieden"</dt>
+            <dd id="tally-undecided">{thousands(tally.pending)}</dd>
+        </dl>
+        {(!reasons.is_empty()).then(|| view! {
+            <details>
+                <summary>"Gründe für ungültige Unterschriften"</summary>
+                <ul id="tally-reasons">
+                    {reasons.into_iter().map(|r| view! { <li>{format!("{}: {}", r.status.label(), thousands(r.count))}</li> }).collect_view()}
+                </ul>
+            </details>
+        })}
+        {match (tally.required, tally.quorum_reached()) {
+            (Some(r), true) => Some(view! { <p id="tally-quorum"><strong>{format!("Das Quorum von {} gültigen Unterschriften ist erreicht.", thousands(r))}</strong></p> }.into_any()),
+            (Some(r), false) => Some(view! { <p id="tally-quorum">{format!("Für das Quorum fehlen noch {} gültige Unterschriften.", thousands(r.saturating_sub(tally.valid_counting)))}</p> }.into_any()),
+            (None, _) => None,
+        }}
     }
 }
 

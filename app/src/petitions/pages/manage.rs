@@ -206,6 +206,7 @@ fn PaperForm(slug: String) -> impl IntoView {
             <h2 id="paper-heading">"Papierlisten erfassen"</h2>
             <p>"Eine Zeile der Unterschriftenliste nach der anderen. Übertragen Sie, was lesbar ist, und lassen Sie leer, was fehlt oder unleserlich ist: Die Prüfung gegen das Melderegister entscheidet, und was nicht eindeutig ist, kommt in die Prüfliste. Doppelte Unterschriften werden erkannt."</p>
             <p><a href=format!("/petitions/{slug}/review")>"Unterschriften prüfen (Ergebnisse, Prüfliste, ungültige Blätter, Export)"</a></p>
+            <p><a href=format!("/petitions/{slug}/report")>"Auswertung und Prüfbericht (Zahlen, Diagramme, CSV, XLSX, PDF)"</a></p>
             <ErrorSummary error form="paper" />
             <ActionForm action attr:class="form paper-form" attr:novalidate=true>
                 <input type="hidden" name="slug" value=slug.clone() />

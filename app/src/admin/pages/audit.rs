@@ -1,0 +1,135 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{AdminNav, AdminOnly};
+use crate::admin::api::{VerifyAudit, get_audit};
+use crate::admin::{AuditFilter, action_label};
+use crate::components::{ErrorSummary, Field};
+use crate::petitions::rules::{german_datetime_text, thousands};
+
+/// `/admin/audit`: the audit trail, filtered, newest first; CSV export; chain check.
+#[component]
+pub fn AdminAuditPage() -> impl IntoView {
+    view! {
+        <Title text="Protokoll – Dorfplatz" />
+        <div class="wrap">
+            <AdminOnly next="/admin/audit">
+                <AuditTrail />
+            </AdminOnly>
+        </div>
+    }
+}
+
+#[component]
+fn AuditTrail() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        AuditFilter {
+            action: q.get("action").unwrap_or_default(),
+            actor: q.get("actor").unwrap_or_default(),
+            from: q.get("from").unwrap_or_default(),
+            to: q.get("to").unwrap_or_default(),
+        }
+    };
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|b| b.parse::<i64>().ok())
+    };
+    let page = Resource::new(move || (filter(), before()), |(f, b)| get_audit(f, b));
+    let error = Signal::derive(move || page.get().and_then(|r| r.err()));
+    let verify = ServerAction::<VerifyAudit>::new();
+    view! {
+        <h1>"Administration: Protokoll"</h1>
+        <AdminNav />
+        <p>"Jede Handlung von Verwaltung, Beirat und Administration wird hier unveränderlich festgehalten. Jeder Eintrag trägt die Prüfsumme des vorigen: wird ein Eintrag nachträglich geändert oder gelöscht, zeigt die Prüfung der Kette die Stelle."</p>
+        <ActionForm action=verify attr:class="inline-form">
+            <button type="submit" class="button button-secondary">"Kette jetzt prüfen"</button>
+        </ActionForm>
+        <div aria-live="polite" id="chain-result">
+            {move || verify.value().get().map(|r| match r {
+                Ok(c) => match c.first_broken {
+                    None => view! { <p class="notice">{format!("Die Kette ist vollständig: {} Einträge geprüft, keiner verändert.", thousands(c.checked))}</p> }.into_any(),
+                    Some((id, reason)) => view! { <p class="error-summary" role="alert">{format!("Die Kette ist bei Eintrag Nr. {id} unterbrochen: {reason}.")}</p> }.into_any(),
+                },
+                Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+            })}
+        </div>
+        <h2>"Filtern"</h2>
+        <ErrorSummary error />
+        <form method="get" action="/admin/audit" class="form filter-form">
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let actions = page.await.map(|p| p.actions).unwrap_or_default();
+                    let current = filter().action;
+                    view! {
+                        <div class="field">
+                            <label for="f-action">"Handlung"</label>
+                            <select id="f-action" name="action">
+                                <option value="" selected=current.is_empty()>"alle"</option>
+                                {actions.into_iter().map(|a| {
+                                    let selected = a == current;
+                                    view! { <option value=a.clone() selected=selected>{format!("{} ({a})", action_label(&a))}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+            </Suspense>
+            <Field name="actor" label="Person (Name oder E-Mail-Adresse; „system“ für Einträge ohne Person)" value=filter().actor error />
+            <Field name="from" label="Vom" kind="date" value=filter().from error />
+            <Field name="to" label="Bis einschließlich" kind="date" value=filter().to error />
+            <button type="submit" class="button">"Filtern"</button>
+        </form>
+        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Err(_) => ().into_any(),
+                    Ok(p) => {
+                        let f = filter();
+                        let q = f.query();
+                        let csv = if q.is_empty() { "/admin/audit.csv".to_owned() } else { format!("/admin/audit.csv?{q}") };
+                        let next = p.next_before.map(|b| {
+                            if q.is_empty() { format!("/admin/audit?before={b}") } else { format!("/admin/audit?{q}&before={b}") }
+                        });
+                        view! {
+                            <p id="audit-total">{format!("{} Einträge gefunden.", thousands(p.total))}" "
+                                <a href=csv download="">"Als CSV herunterladen"</a></p>
+                            <div class="table-scroll">
+                                <table class="data" id="audit-table">
+                                    <caption class="visually-hidden">"Protokolleinträge, neueste zuerst"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Nr."</th>
+                                            <th scope="col">"Zeit"</th>
+                                            <th scope="col">"Person"</th>
+                                            <th scope="col">"Handlung"</th>
+                                            <th scope="col">"Betrifft"</th>
+                                            <th scope="col">"Einzelheiten"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {p.rows.into_iter().map(|r| view! {
+                                            <tr>
+                                                <td>{r.id}</td>
+                                                <td><time datetime=r.at.to_rfc3339()>{german_datetime_text(r.at)}</time></td>
+                                                <td>{r.actor.unwrap_or_else(|| "System".to_owned())}</td>
+                                                <td>{action_label(&r.action)}<br /><code>{r.action.clone()}</code></td>
+                                                <td>{r.target}</td>
+                                                <td class="audit-details">{r.details}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {next.map(|href| view! { <p><a href=href>"Ältere Einträge"</a></p> })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
