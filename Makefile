@@ -48,7 +48,7 @@ e2e-deps:
 
 lint:
 	cargo fmt --all --check
-	cargo clippy -p server --tests -- -D warnings
+	cargo clippy -p server --tests --examples -- -D warnings
 	cargo clippy -p app --features ssr --tests -- -D warnings
 	cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

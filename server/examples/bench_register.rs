@@ -4,12 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::time::Instant;
 
 use app::register::check::SignedData;
 use app::server::entities::signature;
 use app::server::{demo, petitions, register, review, synthetic, validation};
-use sea_orm::{ActiveValue::Set, ConnectionTrait, Database, DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 const ROWS: u64 = 1_000_000;
 const SIGNATURES: u64 = 100_000;
@@ -82,22 +84,8 @@ async fn bench_check(name: &str, db: &DatabaseConnection) {
         took.as_secs_f64(),
         checked as f64 / took.as_secs_f64(),
         summary.join(", "),
-        peak_memory_mb()
+        support::peak_memory_mb()
     );
-}
-
-fn peak_memory_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .and_then(|kb| kb.parse::<u64>().ok())
-            })
-        })
-        .map(|kb| kb / 1024)
-        .unwrap_or(0)
 }
 
 async fn bench(name: &str, url: &str, file: &std::path::Path) {
@@ -123,7 +111,7 @@ async fn bench(name: &str, url: &str, file: &std::path::Path) {
         took.as_secs_f64(),
         ROWS as f64 / took.as_secs_f64(),
         outcome.eligible,
-        peak_memory_mb()
+        support::peak_memory_mb()
     );
     bench_check(name, &db).await;
     db.close().await.unwrap();
@@ -145,21 +133,10 @@ async fn main() {
     )
     .await;
 
-    let admin_url = std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let name = format!("dorfplatz_bench_register_{}", std::process::id());
-    let admin = Database::connect(format!("{admin_url}/postgres"))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .unwrap();
-    bench("PostgreSQL", &format!("{admin_url}/{name}"), &file).await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
+    support::with_postgres("dorfplatz_bench_register", |url| async move {
+        bench("PostgreSQL", &url, &file).await
+    })
+    .await;
 }
 
 /// The name with an "h" after its second letter ("Brhinkmann"): a typing error one edit away.

@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,17 +20,12 @@ use app::petitions::signer::{OnlineSignature, SignerInput};
 use app::server::auth::SessionUser;
 use app::server::mail::Mailer;
 use app::server::{AppConfig, AppState, accounts, municipality, petitions, signatures};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use secrecy::SecretSlice;
 
 const SIGNERS: usize = 4_000;
 const IN_FLIGHT: usize = 32;
 const MILLION: u64 = 1_000_000;
-
-fn pg_admin() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
 
 async fn state(db: DatabaseConnection) -> AppState {
     AppState {
@@ -354,17 +351,8 @@ async fn main() {
     )
     .await;
 
-    let name = format!("dorfplatz_bench_{}", std::process::id());
-    let admin = Database::connect(format!("{}/postgres", pg_admin()))
-        .await
-        .unwrap();
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await
-        .unwrap();
-    bench("PostgreSQL", &format!("{}/{name}", pg_admin())).await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
+    support::with_postgres("dorfplatz_bench", |url| async move {
+        bench("PostgreSQL", &url).await
+    })
+    .await;
 }

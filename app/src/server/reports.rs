@@ -34,6 +34,9 @@ fn channel_label(key: &str) -> &'static str {
     }
 }
 
+/// One group of the count: status, effective channel, district, day, number of signatures.
+type GroupRow = (String, String, Option<String>, Option<NaiveDate>, i64);
+
 /// The full tally of a petition, from one grouped count (a single consistent scan of the
 /// petition's signatures; the groups are few, whatever the number of signatures).
 pub async fn tally_report<C: ConnectionTrait>(
@@ -41,28 +44,27 @@ pub async fn tally_report<C: ConnectionTrait>(
     p: &petition::Model,
 ) -> Result<TallyReport, AppError> {
     let as_of = Utc::now();
-    let rows: Vec<(String, String, Option<String>, Option<NaiveDate>, i64)> =
-        signature::Entity::find()
-            .select_only()
-            .column(signature::Column::Status)
-            .column_as(Expr::cust(EFFECTIVE_CHANNEL), "effective_channel")
-            .column(signature::Column::District)
-            .column_as(Expr::cust("COALESCE(signed_on, counted_on)"), "day")
-            .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-            .filter(signature::Column::PetitionId.eq(p.id))
-            // A confirmation link that expired unused is no signature at all.
-            .filter(
-                Condition::any()
-                    .add(signature::Column::Status.ne(Status::PendingConfirmation.code()))
-                    .add(signature::Column::ConfirmExpiresAt.gt(as_of)),
-            )
-            .group_by(signature::Column::Status)
-            .group_by(Expr::cust(EFFECTIVE_CHANNEL))
-            .group_by(signature::Column::District)
-            .group_by(Expr::cust("COALESCE(signed_on, counted_on)"))
-            .into_tuple()
-            .all(db)
-            .await?;
+    let rows: Vec<GroupRow> = signature::Entity::find()
+        .select_only()
+        .column(signature::Column::Status)
+        .column_as(Expr::cust(EFFECTIVE_CHANNEL), "effective_channel")
+        .column(signature::Column::District)
+        .column_as(Expr::cust("COALESCE(signed_on, counted_on)"), "day")
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
+        .filter(signature::Column::PetitionId.eq(p.id))
+        // A confirmation link that expired unused is no signature at all.
+        .filter(
+            Condition::any()
+                .add(signature::Column::Status.ne(Status::PendingConfirmation.code()))
+                .add(signature::Column::ConfirmExpiresAt.gt(as_of)),
+        )
+        .group_by(signature::Column::Status)
+        .group_by(Expr::cust(EFFECTIVE_CHANNEL))
+        .group_by(signature::Column::District)
+        .group_by(Expr::cust("COALESCE(signed_on, counted_on)"))
+        .into_tuple()
+        .all(db)
+        .await?;
     let rule_set = rules::rule_set_by_id(&p.rule_set_id);
     let online_counts = rule_set.is_some_and(|r| r.online_signatures_count);
 

@@ -1006,13 +1006,20 @@ db_test!(
                 "as_of",
                 "confirmed",
                 "counting",
+                "invalid",
+                "invalid_by_reason",
+                "needs_review",
                 "online",
                 "online_signatures_count",
                 "paper",
+                "pending",
                 "pending_confirmation",
                 "petition",
+                "quorum_reached",
                 "required",
-                "stage"
+                "stage",
+                "valid",
+                "valid_counting"
             ]
         );
     }
