@@ -68,6 +68,7 @@ bench: build postgres
 	DORFPLATZ_BIN=$(abspath $(BIN)) bash bench/http.sh
 	cargo run --quiet --profile server-release -p server --example bench_signatures
 	cargo run --quiet --profile server-release -p server --example bench_register
+	cargo run --quiet --profile server-release -p server --example bench_reports
 
 clean:
 	cargo clean

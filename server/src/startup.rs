@@ -198,6 +198,18 @@ pub fn spawn_workers(state: &AppState, retention_days: u32) {
             }
         }
     });
+    // Folds the status-count deltas every minute, so the public figures read a few rows
+    // even after a register import re-checked a million signatures.
+    let counts = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::server::reports::compact_status_counts(&counts).await {
+                tracing::warn!(error = ?e, "folding the status counts");
+            }
+        }
+    });
     let limits = state.limits.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

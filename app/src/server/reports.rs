@@ -405,3 +405,64 @@ fn header(sheet: &mut Worksheet, titles: &[&str], bold: &CellFormat) -> Result<(
     }
     Ok(())
 }
+
+/// Folds the status-count deltas the triggers appended into one row per petition, status
+/// and channel. One instance at a time (an advisory lock on PostgreSQL); both statements see
+/// one snapshot (REPEATABLE READ), so a delta committed meanwhile is neither summed nor
+/// deleted, and is folded the next time. Returns the number of rows folded.
+pub async fn compact_status_counts(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
+    use sea_orm::{AccessMode, IsolationLevel, Statement, TransactionTrait};
+    let postgres = super::db::is_postgres(db);
+    let tx = if postgres {
+        db.begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadWrite),
+        )
+        .await?
+    } else {
+        super::db::begin_write(db).await?
+    };
+    let backend = tx.get_database_backend();
+    if postgres {
+        let locked = tx
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT pg_try_advisory_xact_lock(727275) AS locked",
+            ))
+            .await?
+            .and_then(|row| row.try_get::<bool>("", "locked").ok())
+            .unwrap_or(false);
+        if !locked {
+            return Ok(0);
+        }
+    }
+    let max: Option<i64> = tx
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT MAX(id) AS max FROM petition_status_counts",
+        ))
+        .await?
+        .and_then(|row| row.try_get::<Option<i64>>("", "max").ok())
+        .flatten();
+    let Some(max) = max else {
+        return Ok(0);
+    };
+    tx.execute_raw(Statement::from_string(
+        backend,
+        format!(
+            "INSERT INTO petition_status_counts (petition_id, status, channel, n)
+             SELECT petition_id, status, channel, SUM(n) FROM petition_status_counts
+             WHERE id <= {max} GROUP BY petition_id, status, channel HAVING SUM(n) <> 0"
+        ),
+    ))
+    .await?;
+    let folded = tx
+        .execute_raw(Statement::from_string(
+            backend,
+            format!("DELETE FROM petition_status_counts WHERE id <= {max}"),
+        ))
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(folded)
+}

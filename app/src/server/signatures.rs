@@ -10,15 +10,15 @@ use chrono::{NaiveDate, TimeDelta, Utc};
 use sea_orm::{
     AccessMode,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IsolationLevel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use serde_json::json;
 
 use super::audit::{self, Entry};
 use super::db::{begin_write, is_unique_violation};
-use super::entities::{petition, petition_count, signature};
+use super::entities::{petition, petition_count, petition_status_count, signature};
 use super::mail::{MailAttachment, enqueue, templates};
 use super::petitions::{collection_end, find_by_slug, pdf_document, visible_to_public};
 use super::state::AppState;
@@ -85,9 +85,9 @@ async fn bump<C: ConnectionTrait>(
     Ok(())
 }
 
-/// The aggregate figures of a petition: a few counter rows, and one grouped count of the
-/// signatures by status (over the `signatures_tally_idx` index). Both are read in one
-/// read-only snapshot, so the figures of a page or `tally.json` always fit together.
+/// The aggregate figures of a petition: a few counter rows, the per-status counts the
+/// database keeps by trigger, and the pending confirmations. All read in one read-only
+/// snapshot, so the figures of a page or `tally.json` always fit together.
 pub async fn tally(db: &DatabaseConnection, p: &petition::Model) -> Result<Tally, AppError> {
     let postgres = super::db::is_postgres(db);
     // SQLite reads inside a transaction from one snapshot anyway; PostgreSQL needs
@@ -114,26 +114,25 @@ pub async fn tally(db: &DatabaseConnection, p: &petition::Model) -> Result<Tally
             .unwrap_or(0)
     };
     let (online, paper) = (get(ONLINE), get(PAPER));
-    let now = Utc::now();
-    let statuses: Vec<(String, String, i64)> = signature::Entity::find()
+    let statuses: Vec<(String, String, i64)> = petition_status_count::Entity::find()
         .select_only()
-        .column(signature::Column::Status)
-        .column_as(
-            Expr::cust(super::reports::EFFECTIVE_CHANNEL),
-            "effective_channel",
-        )
-        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "n")
-        .filter(signature::Column::PetitionId.eq(p.id))
-        // A confirmation link that expired unused is no signature at all.
-        .filter(
-            Condition::any()
-                .add(signature::Column::Status.ne(status::PENDING_CONFIRMATION))
-                .add(signature::Column::ConfirmExpiresAt.gt(now)),
-        )
-        .group_by(signature::Column::Status)
-        .group_by(Expr::cust(super::reports::EFFECTIVE_CHANNEL))
+        .column(petition_status_count::Column::Status)
+        .column(petition_status_count::Column::Channel)
+        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+        .filter(petition_status_count::Column::PetitionId.eq(p.id))
+        .group_by(petition_status_count::Column::Status)
+        .group_by(petition_status_count::Column::Channel)
         .into_tuple()
         .all(&tx)
+        .await?;
+    // A confirmation link that expired unused is no signature at all: the counts keep such
+    // rows until they are deleted, so the pending ones are counted by their expiry (few,
+    // and indexed by status).
+    let pending_confirmation = signature::Entity::find()
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
+        .filter(signature::Column::ConfirmExpiresAt.gt(Utc::now()))
+        .count(&tx)
         .await?;
     tx.commit().await?;
     let online_counts =
@@ -164,7 +163,7 @@ pub async fn tally(db: &DatabaseConnection, p: &petition::Model) -> Result<Tally
         counting: if online_counts { online + paper } else { paper },
         online,
         paper,
-        pending_confirmation: count(Status::PendingConfirmation),
+        pending_confirmation,
         online_signatures_count: online_counts,
         valid: count(Status::Valid),
         valid_counting,

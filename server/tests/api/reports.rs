@@ -315,6 +315,26 @@ db_test!(
         );
         assert!(text.contains("nicht erreicht"));
 
+        // Folding the trigger-kept deltas changes no figure.
+        let before = app.count("petition_status_counts").await;
+        let folded = app::server::reports::compact_status_counts(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(folded as i64, before);
+        assert!(app.count("petition_status_counts").await < before);
+        let after = tally(&app, &slug).await;
+        for key in [
+            "valid",
+            "invalid",
+            "pending",
+            "needs_review",
+            "pending_confirmation",
+            "confirmed",
+        ] {
+            assert_eq!(after[key], t[key], "{key}");
+        }
+        assert_eq!(after["invalid_by_reason"], t["invalid_by_reason"]);
+
         // Every file that left is in the audit trail.
         assert_eq!(
             app.count("audit_log WHERE action = 'tally.exported'").await,

@@ -98,7 +98,7 @@ fn AuditTrail() -> impl IntoView {
                         view! {
                             <p id="audit-total">{format!("{} Einträge gefunden.", thousands(p.total))}" "
                                 <a href=csv download="">"Als CSV herunterladen"</a></p>
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Protokolleinträge">
                                 <table class="data" id="audit-table">
                                     <caption class="visually-hidden">"Protokolleinträge, neueste zuerst"</caption>
                                     <thead>

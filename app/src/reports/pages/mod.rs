@@ -92,7 +92,8 @@ fn day_bars(rows: &[Row]) -> Vec<Bar> {
 #[component]
 fn BreakdownTable(caption: &'static str, first: &'static str, rows: Vec<Row>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        // Focusable, so that keyboard users can scroll a table wider than the screen.
+        <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
             <table class="data">
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>
@@ -158,7 +159,7 @@ fn Dashboard(r: TallyReport) -> impl IntoView {
             <a href=format!("/petitions/{slug}/review")>"Zur Prüfliste und zur Liste aller Unterschriften"</a></p>
 
         <h2 id="figures">"Zusammenfassung"</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Zusammenfassung">
             <table class="data" id="report-figures">
                 <caption class="visually-hidden">"Zusammenfassung"</caption>
                 <tbody>
@@ -172,7 +173,7 @@ fn Dashboard(r: TallyReport) -> impl IntoView {
         <h2 id="reasons">"Ungültige Unterschriften nach Grund"</h2>
         <div class="report-block">
             <BarChart id="chart-reasons" title="Ungültige Unterschriften nach Grund".to_owned() series=TALLY_SERIES.to_vec() bars=reasons />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Ungültige Unterschriften nach Grund">
                 <table class="data" id="report-reasons">
                     <caption class="visually-hidden">"Ungültige Unterschriften nach Grund"</caption>
                     <thead><tr><th scope="col">"Grund"</th><th scope="col" class="number">"Anzahl"</th></tr></thead>

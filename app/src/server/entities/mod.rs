@@ -8,6 +8,7 @@ pub mod petition;
 pub mod petition_count;
 pub mod petition_event;
 pub mod petition_representative;
+pub mod petition_status_count;
 pub mod register_import;
 pub mod resident;
 pub mod session;
