@@ -7,6 +7,7 @@ pub mod admin;
 pub mod components;
 pub mod error;
 pub mod petitions;
+pub mod proposals;
 pub mod register;
 pub mod reports;
 #[cfg(feature = "ssr")]
@@ -26,6 +27,8 @@ use petitions::pages::{
     ConfirmSignaturePage, ManagePetitionPage, MunicipalityPage, NewPetitionPage, PetitionPage,
     PetitionsPage, ReceiptPage, SignPage,
 };
+use proposals::pages::{EditProposalPage, NewProposalPage, ProposalPage, ProposalsPage};
+use proposals::staff::{ParticipationReportPage, ProposalListsPage};
 use register::pages::{ResidentsPage, ReviewQueuePage};
 use reports::pages::TallyReportPage;
 use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage};
@@ -112,7 +115,13 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/petitions/:slug/manage") view=ManagePetitionPage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/:slug/review") view=ReviewQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/petitions/:slug/report") view=TallyReportPage ssr=SsrMode::Async />
+                <Route path=path!("/proposals") view=ProposalsPage ssr=SsrMode::Async />
+                <Route path=path!("/proposals/new") view=NewProposalPage ssr=SsrMode::Async />
+                <Route path=path!("/proposals/:id") view=ProposalPage ssr=SsrMode::Async />
+                <Route path=path!("/proposals/:id/edit") view=EditProposalPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/municipality") view=MunicipalityPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/lists") view=ProposalListsPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/reports") view=ParticipationReportPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/residents") view=ResidentsPage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />

@@ -8,6 +8,7 @@ mod m20261130_000001_petitions;
 mod m20261130_000002_register;
 mod m20261130_000003_validation;
 mod m20261130_000004_reports;
+mod m20261130_000005_proposals;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_register::Migration),
             Box::new(m20261130_000003_validation::Migration),
             Box::new(m20261130_000004_reports::Migration),
+            Box::new(m20261130_000005_proposals::Migration),
         ]
     }
 }

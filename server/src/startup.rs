@@ -107,6 +107,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/audit.csv", get(app::server::documents::audit_csv))
         .route(
+            "/proposals/feed.atom",
+            get(app::server::documents::proposals_feed),
+        )
+        .route(
+            "/staff/reports/proposals.csv",
+            get(app::server::documents::proposals_report_csv),
+        )
+        .route(
             "/staff/residents/import",
             axum::routing::post(app::server::documents::register_upload).layer(
                 axum::extract::DefaultBodyLimit::max(

@@ -121,6 +121,16 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
             "Ihr Entwurf ist gespeichert. Er ist erst öffentlich, wenn die Verwaltung die Veröffentlichung freigibt."
         }
         "step_taken" => "Der Verfahrensschritt ist gespeichert.",
+        "proposal_submitted" => {
+            "Ihr Vorschlag ist eingereicht und öffentlich. Bis zur ersten Antwort können Sie ihn noch ändern."
+        }
+        "proposal_edited" => {
+            "Ihre Änderungen sind gespeichert; die frühere Fassung bleibt erhalten."
+        }
+        "supported" => "Danke! Sie unterstützen diesen Vorschlag.",
+        "support_withdrawn" => "Sie unterstützen diesen Vorschlag nicht mehr.",
+        "proposal_answered" => "Der neue Stand und die Antwort sind gespeichert.",
+        "lists_saved" => "Die Liste ist gespeichert.",
         "signature_pending" => {
             "Fast geschafft: Wir haben Ihnen eine E-Mail geschickt. Bitte bestätigen Sie Ihre Unterschrift über den Link darin (7 Tage gültig); erst dann wird sie gezählt."
         }

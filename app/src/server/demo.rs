@@ -151,7 +151,218 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> Result<(), AppErro
         &user("sabine.krueger@kalletal.example")?,
         &user("peter.mueller@kalletal.example")?,
     )
-    .await
+    .await?;
+    seed_proposals(db, base_url, &users).await
+}
+
+/// The topics of the issue and Kalletal's villages.
+pub const TOPICS: [&str; 6] = [
+    "Gesundheitsversorgung",
+    "Mobilität",
+    "Bildung & Betreuung",
+    "Ortsentwicklung",
+    "Umwelt",
+    "Digitales",
+];
+pub const DISTRICTS: [&str; 16] = [
+    "Bavenhausen",
+    "Bentorf",
+    "Brosen",
+    "Erder",
+    "Harkemissen",
+    "Heidelbeck",
+    "Henstorf",
+    "Hohenhausen",
+    "Kalldorf",
+    "Langenholzhausen",
+    "Lüdenhausen",
+    "Osterhagen",
+    "Stemmen",
+    "Talle",
+    "Varenholz",
+    "Westorf",
+];
+
+/// A demo proposal: author, title, text, topic, village, number of supporters, and the
+/// official steps with their answers.
+type DemoProposal = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    &'static [(&'static str, &'static str)],
+);
+
+/// Proposals in every status, with supports and official answers.
+async fn seed_proposals(
+    db: &DatabaseConnection,
+    base_url: &str,
+    users: &[SessionUser],
+) -> Result<(), AppError> {
+    use super::proposals::{self, Input, ListKind};
+    let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    proposals::save_list(db, None, ListKind::Topics, &names(&TOPICS)).await?;
+    proposals::save_list(db, None, ListKind::Districts, &names(&DISTRICTS)).await?;
+    let choices = proposals::form_choices(db).await?;
+    let topic = |name: &str| {
+        choices
+            .topics
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.id.to_string())
+            .unwrap_or_default()
+    };
+    let district = |name: &str| {
+        choices
+            .districts
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.id.to_string())
+            .unwrap_or_default()
+    };
+    let by = |email: &str| {
+        users
+            .iter()
+            .find(|u| u.email == email)
+            .cloned()
+            .ok_or(AppError::Internal)
+    };
+    let staff = by("verwaltung@kalletal.example")?;
+    // (author, title, text, topic, village, supporters, steps with answers)
+    let proposals: [DemoProposal; 7] = [
+        (
+            "anna.schmidt@kalletal.example",
+            "Kinderarzt im MVZ",
+            "Familien aus Kalletal fahren für jede Vorsorgeuntersuchung nach Lemgo oder Rinteln. Das neue Medizinische Versorgungszentrum sollte von Anfang an **eine Kinderarztpraxis** einplanen, mindestens an zwei Tagen in der Woche.\n\n- kürzere Wege für Familien\n- Entlastung der Hausärzte\n- ein Grund mehr, hier zu wohnen",
+            "Gesundheitsversorgung",
+            "Hohenhausen",
+            6,
+            &[
+                (
+                    "under_review",
+                    "Die Verwaltung prüft mit der Kassenärztlichen Vereinigung, ob ein Kinderarztsitz für Kalletal möglich ist.",
+                ),
+                (
+                    "on_agenda",
+                    "Der Vorschlag steht auf der Tagesordnung der nächsten Sitzung des Entwicklungsbeirats.",
+                ),
+                (
+                    "recommended",
+                    "Der Entwicklungsbeirat empfiehlt dem Rat einstimmig, im MVZ Räume für eine Kinderarztpraxis vorzusehen.",
+                ),
+            ],
+        ),
+        (
+            "peter.mueller@kalletal.example",
+            "Bürgerbus nach Lemgo",
+            "Ein ehrenamtlich gefahrener Bürgerbus könnte die Dörfer zweimal am Tag mit Lemgo verbinden – zum Bahnhof, zum Klinikum und zum Markt. Andere Gemeinden im Kreis Lippe machen das seit Jahren.",
+            "Mobilität",
+            "Talle",
+            5,
+            &[
+                (
+                    "under_review",
+                    "Die Verwaltung klärt die Förderung durch das Land und sucht Fahrerinnen und Fahrer.",
+                ),
+                (
+                    "on_agenda",
+                    "Der Beirat berät den Vorschlag in seiner nächsten Sitzung.",
+                ),
+            ],
+        ),
+        (
+            "sabine.krueger@kalletal.example",
+            "Ferienbetreuung für Grundschulkinder",
+            "In den Sommerferien gibt es in Kalletal nur zwei Wochen Betreuung. Berufstätige Eltern brauchen mindestens vier Wochen, gern gemeinsam mit den Sportvereinen.",
+            "Bildung & Betreuung",
+            "",
+            4,
+            &[(
+                "under_review",
+                "Die Verwaltung fragt den Bedarf bei den Grundschulen ab.",
+            )],
+        ),
+        (
+            "anna.schmidt@kalletal.example",
+            "Dorfladen mit Café in Varenholz",
+            "Seit der Bäcker geschlossen hat, gibt es in Varenholz keinen Ort mehr zum Einkaufen und Treffen. Ein genossenschaftlicher Dorfladen mit kleinem Café könnte beides sein.",
+            "Ortsentwicklung",
+            "Varenholz",
+            3,
+            &[],
+        ),
+        (
+            "peter.mueller@kalletal.example",
+            "Blühstreifen an Gemeindewegen",
+            "Die Randstreifen der Gemeindewege könnten statt gemulcht als Blühstreifen angelegt werden. Das hilft Insekten und spart Arbeit für den Bauhof.",
+            "Umwelt",
+            "",
+            5,
+            &[
+                ("under_review", "Der Bauhof prüft, welche Wege sich eignen."),
+                (
+                    "recommended",
+                    "Der Beirat empfiehlt, mit zehn Kilometern Wegrand zu beginnen.",
+                ),
+                (
+                    "implemented",
+                    "Im Frühjahr wurden an zwölf Kilometern Gemeindewegen Blühstreifen eingesät.",
+                ),
+            ],
+        ),
+        (
+            "sabine.krueger@kalletal.example",
+            "Freies WLAN in allen Dorfgemeinschaftshäusern",
+            "In den Dorfgemeinschaftshäusern sollte es freies WLAN geben, damit Vereine und Gäste es nutzen können.",
+            "Digitales",
+            "",
+            2,
+            &[(
+                "not_recommended",
+                "Der Beirat empfiehlt, zunächst den Glasfaserausbau abzuwarten; danach wird der Vorschlag neu beraten.",
+            )],
+        ),
+        (
+            "peter.mueller@kalletal.example",
+            "Skateranlage am Sportplatz Hohenhausen",
+            "Jugendliche wünschen sich eine kleine Skateranlage am Sportplatz in Hohenhausen.",
+            "Ortsentwicklung",
+            "Hohenhausen",
+            1,
+            &[],
+        ),
+    ];
+    for (n, (author, title, body, t, d, supporters, steps)) in proposals.into_iter().enumerate() {
+        let author = by(author)?;
+        let input = Input {
+            title: title.to_owned(),
+            body: body.to_owned(),
+            topic: topic(t),
+            district: district(d),
+        };
+        let id = proposals::create(db, &author, &input).await?;
+        for supporter in users.iter().filter(|u| u.id != author.id).take(supporters) {
+            proposals::support(db, supporter, id, true).await?;
+        }
+        for (status, answer) in steps {
+            proposals::change_status(db, base_url, &staff, id, status, answer).await?;
+        }
+        // The last one its author takes back.
+        if n == 6 {
+            proposals::change_status(
+                db,
+                base_url,
+                &author,
+                id,
+                "withdrawn",
+                "Wir planen das jetzt mit dem Jugendtreff gemeinsam.",
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Three petitions: one collecting (the medical care centre), one submitted against a

@@ -285,6 +285,76 @@ pub async fn audit_csv(
         .into_response()
 }
 
+/// `GET /proposals/feed.atom`: the newest proposals as an Atom feed.
+pub async fn proposals_feed(State(state): State<AppState>) -> Response {
+    match super::proposals::feed(&state.db, &state.config.link("")).await {
+        Ok(body) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("max-age=300"),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => error(e),
+    }
+}
+
+/// `GET /staff/reports/proposals.csv`: proposals per topic and status (staff only).
+pub async fn proposals_report_csv(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+) -> Response {
+    use crate::proposals::domain::Status;
+    if !session.0.as_ref().is_some_and(SessionUser::is_staff) {
+        return error(AppError::Forbidden);
+    }
+    let rows = match super::proposals::by_topic_and_status(&state.db).await {
+        Ok(rows) => rows,
+        Err(e) => return error(e),
+    };
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .from_writer(&mut out);
+        let mut header = vec!["thema".to_owned()];
+        header.extend(Status::ALL.iter().map(|s| s.code().to_owned()));
+        header.push("zusammen".to_owned());
+        let mut ok = w.write_record(&header).is_ok();
+        for (topic, counts) in rows {
+            let mut record = vec![exports::text(&topic).into_owned()];
+            record.extend(counts.iter().map(|(_, n)| n.to_string()));
+            record.push(counts.iter().map(|(_, n)| n).sum::<u64>().to_string());
+            ok &= w.write_record(&record).is_ok();
+        }
+        if !ok || w.flush().is_err() {
+            return error(AppError::Internal);
+        }
+    }
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"vorschlaege-nach-thema.csv\""),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        out,
+    )
+        .into_response()
+}
+
 fn see_other(location: &str) -> Response {
     (
         StatusCode::SEE_OTHER,

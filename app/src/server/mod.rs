@@ -17,6 +17,7 @@ pub mod paper_import;
 pub mod passwords;
 pub mod pdf;
 pub mod petitions;
+pub mod proposals;
 pub mod rate_limit;
 pub mod register;
 pub mod reports;

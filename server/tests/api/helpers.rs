@@ -296,6 +296,25 @@ impl TestApp {
         .unwrap();
     }
 
+    /// A confirmed account with `roles`, signed in on a client of its own.
+    pub async fn client_for(
+        &self,
+        email: &str,
+        roles: &[app::accounts::domain::Role],
+    ) -> reqwest::Client {
+        self.account_with_roles(email, roles).await;
+        let client = new_client();
+        let res = self
+            .call_with(
+                &client,
+                "login",
+                &[("email", email), ("password", "sicheres-passwort")],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "login of {email} failed");
+        client
+    }
+
     pub async fn me(&self) -> serde_json::Value {
         self.call("me", &[]).await.json().await.unwrap()
     }

@@ -12,6 +12,7 @@ mod municipality;
 mod outbox;
 mod petitions;
 mod platform;
+mod proposals;
 mod register;
 mod reports;
 mod validation;

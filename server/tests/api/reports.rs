@@ -472,21 +472,7 @@ db_test!(
 );
 
 async fn admin(app: &TestApp) -> reqwest::Client {
-    app.account_with_roles("ada@kalletal.example", &[Role::Admin])
-        .await;
-    let client = new_client();
-    let res = app
-        .call_with(
-            &client,
-            "login",
-            &[
-                ("email", "ada@kalletal.example"),
-                ("password", "sicheres-passwort"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    client
+    app.client_for("ada@kalletal.example", &[Role::Admin]).await
 }
 
 async fn audit_page(

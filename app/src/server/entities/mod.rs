@@ -3,17 +3,23 @@
 
 pub mod account_token;
 pub mod audit_log;
+pub mod district;
 pub mod outbox;
 pub mod petition;
 pub mod petition_count;
 pub mod petition_event;
 pub mod petition_representative;
 pub mod petition_status_count;
+pub mod proposal;
+pub mod proposal_status_change;
+pub mod proposal_support;
+pub mod proposal_version;
 pub mod register_import;
 pub mod resident;
 pub mod session;
 pub mod signature;
 pub mod site_setting;
+pub mod topic;
 pub mod user;
 pub mod user_role;
 pub mod void_sheet;

@@ -222,6 +222,33 @@ pub fn petition_news(
     )
 }
 
+/// A proposal moved on: the new status and the official answer.
+pub fn proposal_news(
+    municipality: &str,
+    title: &str,
+    status: &str,
+    answer: Option<&str>,
+    link: &str,
+) -> Rendered {
+    let mut paragraphs = vec![
+        "Guten Tag,".into(),
+        format!("der Vorschlag „{title}“ ist jetzt: {status}."),
+    ];
+    if let Some(answer) = answer {
+        paragraphs.push(format!("Die Antwort dazu:\n{answer}"));
+    }
+    paragraphs.push("Den Vorschlag und seinen Verlauf finden Sie hier:".into());
+    paragraphs.push(link.into());
+    paragraphs.push(
+        "Sie erhalten diese E-Mail, weil Sie den Vorschlag eingereicht haben oder ihn unterstützen und um Nachricht gebeten haben. Auf der Seite des Vorschlags können Sie die Unterstützung und damit diese Nachrichten beenden.".into(),
+    );
+    render(
+        municipality,
+        &format!("Ihr Vorschlag „{title}“: {status}"),
+        &paragraphs,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,7 @@ pub fn Header() -> impl IntoView {
                 <nav aria-label="Hauptnavigation">
                     <ul class="nav">
                         <li><A href="/" exact=true>"Start"</A></li>
+                        <li><A href="/proposals">"Vorschläge"</A></li>
                         <li><A href="/petitions">"Bürgerbegehren"</A></li>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
@@ -44,6 +45,7 @@ pub fn Header() -> impl IntoView {
                                         {me.is_staff().then(|| view! {
                                             <li><A href="/staff/municipality">"Verwaltung"</A></li>
                                             <li><A href="/staff/residents">"Melderegister"</A></li>
+                                            <li><A href="/staff/reports">"Berichte"</A></li>
                                         })}
                                         <li><A href="/account">"Konto"</A></li>
                                         <li>

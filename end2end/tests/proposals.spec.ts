@@ -1,0 +1,92 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PlaywrightWorkerArgs, expect, test } from '@playwright/test';
+import { BASE_URL } from '../playwright.config';
+import { expectAccessible, expectAccessibleWithoutScripts } from './support/a11y';
+import { waitForMail } from './support/mail';
+
+type PlaywrightApi = PlaywrightWorkerArgs['playwright'];
+
+// A resident submits a proposal without JavaScript, another supports it with JavaScript,
+// staff answer publicly, the history shows it and the author hears of it by email.
+
+const STATES = {
+  anna: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-anna-${process.pid}.json`),
+  peter: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-peter-${process.pid}.json`),
+  staff: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-staff-${process.pid}.json`),
+};
+
+async function signIn(playwright: PlaywrightApi, email: string, file: string): Promise<void> {
+  const api = await playwright.request.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
+  const res = await api.post('/api/login', {
+    form: { email, password: 'dorfplatz-demo' },
+    headers: { origin: BASE_URL, accept: 'application/json' },
+  });
+  expect(res.status()).toBe(200);
+  await api.storageState({ path: file });
+  await api.dispose();
+}
+
+test.beforeAll(async ({ playwright }) => {
+  await signIn(playwright, 'anna.schmidt@kalletal.example', STATES.anna);
+  await signIn(playwright, 'peter.mueller@kalletal.example', STATES.peter);
+  await signIn(playwright, 'verwaltung@kalletal.example', STATES.staff);
+});
+
+test('a proposal goes from submission through support to an official answer', async ({ browser, request }) => {
+  const title = `Mitfahrbank in Talle ${Date.now()}`;
+
+  // Anna, without JavaScript: a mistake is named at its field, then the proposal is in.
+  const anna = await browser.newContext({ storageState: STATES.anna, javaScriptEnabled: false, locale: 'de-DE' });
+  const a = await anna.newPage();
+  await a.goto('/proposals');
+  await a.getByRole('link', { name: 'Vorschlag einreichen' }).click();
+  await expect(a.getByRole('heading', { level: 1, name: 'Vorschlag einreichen' })).toBeVisible();
+  await a.getByLabel('Titel').fill('Bank');
+  await a.getByRole('button', { name: 'Vorschlag einreichen' }).click();
+  await expect(a.locator('#f-title-error')).toContainText('mindestens 8 Zeichen');
+  await expect(a.locator('#f-topic-error')).toContainText('Bitte wählen Sie ein Thema.');
+  await a.getByLabel('Titel').fill(title);
+  await a.getByLabel('Beschreibung').fill('Eine Bank am Ortsausgang, auf der man signalisiert, dass man mitgenommen werden möchte.');
+  await a.getByLabel('Thema').selectOption({ label: 'Mobilität' });
+  await a.getByLabel('Ortsteil (freiwillig)').selectOption({ label: 'Talle' });
+  await a.getByRole('button', { name: 'Vorschlag einreichen' }).click();
+  await expect(a.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(a.getByRole('status')).toContainText('Ihr Vorschlag ist eingereicht');
+  const url = a.url();
+  await expectAccessibleWithoutScripts(browser, url, STATES.anna);
+  await anna.close();
+
+  // Peter, with JavaScript, finds it by searching and supports it.
+  const peter = await browser.newContext({ storageState: STATES.peter, locale: 'de-DE' });
+  const p = await peter.newPage();
+  await p.goto('/proposals');
+  await p.getByLabel('Suche in Titel und Text').fill('Mitfahrbank');
+  await p.getByRole('button', { name: 'Anzeigen' }).click();
+  await p.getByRole('link', { name: title }).click();
+  await expect(p.locator('#support-count')).toHaveText('0');
+  await p.getByLabel('Per E-Mail über Antworten informieren').check();
+  await p.getByRole('button', { name: 'Vorschlag unterstützen' }).click();
+  await expect(p.locator('#support-count')).toHaveText('1');
+  await expect(p.getByText('Sie unterstützen diesen Vorschlag.', { exact: true })).toBeVisible();
+  await expectAccessible(p);
+  await peter.close();
+
+  // Staff answer; the history shows it, author and supporter get the answer.
+  const staff = await browser.newContext({ storageState: STATES.staff, locale: 'de-DE' });
+  const s = await staff.newPage();
+  await s.goto(url);
+  await s.getByLabel('Neuer Stand').selectOption({ label: 'in Prüfung' });
+  await s.getByLabel('Öffentliche Antwort').fill('Die Verwaltung prüft einen Standort am Dorfgemeinschaftshaus.');
+  await s.getByRole('button', { name: 'Speichern' }).click();
+  const history = s.locator('#history');
+  await expect(history).toContainText('in Prüfung');
+  await expect(history).toContainText('Die Verwaltung prüft einen Standort am Dorfgemeinschaftshaus.');
+  await expectAccessible(s);
+  await staff.close();
+
+  const mail = await waitForMail(request, 'anna.schmidt@kalletal.example', title);
+  expect(mail.text).toContain('in Prüfung');
+  expect(mail.text).toContain('Die Verwaltung prüft einen Standort');
+  await waitForMail(request, 'peter.mueller@kalletal.example', title);
+});
