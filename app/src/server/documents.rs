@@ -113,6 +113,49 @@ pub async fn personal_sheet(
     }
 }
 
+/// A CSV download streamed page by page (memory stays flat): `page(after)` gives the bytes
+/// of the page after that id and the last id in it, `i64::MAX` for an empty first page.
+fn csv_download<F, Fut>(file_name: &str, page: F) -> Response
+where
+    F: Fn(i64) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<Option<(Vec<u8>, i64)>, AppError>> + Send + 'static,
+{
+    use futures::StreamExt;
+    let body = futures::stream::unfold(Some(0i64), move |after| {
+        let next = after.map(&page);
+        async move {
+            match next?.await {
+                Ok(Some((bytes, last))) => Some((
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from(bytes)),
+                    (last != i64::MAX).then_some(last),
+                )),
+                Ok(None) => None,
+                Err(e) => Some((Err(std::io::Error::other(e.message())), None)),
+            }
+        }
+    })
+    // The compression layer may poll once more after the end; a fused stream answers
+    // `None` again instead of panicking.
+    .fuse();
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response()
+}
+
 /// `GET /petitions/{slug}/signatures.csv`: every signature with its status (staff only),
 /// streamed page by page; the download is logged.
 pub async fn signatures_csv(
@@ -132,41 +175,10 @@ pub async fn signatures_csv(
     }
     let db = state.db.clone();
     let petition_id = p.id;
-    use futures::StreamExt;
-    let body = futures::stream::unfold(Some(0i64), move |after| {
+    csv_download(&format!("unterschriften-{slug}.csv"), move |after| {
         let db = db.clone();
-        async move {
-            let after = after?;
-            match exports::signatures_page(&db, petition_id, after).await {
-                Ok(Some((bytes, last))) => Some((
-                    Ok::<_, std::io::Error>(axum::body::Bytes::from(bytes)),
-                    (last != i64::MAX).then_some(last),
-                )),
-                Ok(None) => None,
-                Err(e) => Some((Err(std::io::Error::other(e.message())), None)),
-            }
-        }
+        async move { exports::signatures_page(&db, petition_id, after).await }
     })
-    // The compression layer may poll once more after the end; a fused stream answers
-    // `None` again instead of panicking.
-    .fuse();
-    let disposition = format!("attachment; filename=\"unterschriften-{slug}.csv\"");
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&disposition)
-                    .unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        axum::body::Body::from_stream(body),
-    )
-        .into_response()
 }
 
 /// `GET /petitions/{slug}/report.{csv,xlsx,pdf}`: the tally of any petition as a file
@@ -252,37 +264,10 @@ pub async fn audit_csv(
         return error(e);
     }
     let db = state.db.clone();
-    use futures::StreamExt;
-    let body = futures::stream::unfold(Some(0i64), move |after| {
+    csv_download("protokoll.csv", move |after| {
         let (db, parsed) = (db.clone(), parsed.clone());
-        async move {
-            let after = after?;
-            match audit::csv_page(&db, &parsed, after).await {
-                Ok(Some((bytes, last))) => Some((
-                    Ok::<_, std::io::Error>(axum::body::Bytes::from(bytes)),
-                    (last != i64::MAX).then_some(last),
-                )),
-                Ok(None) => None,
-                Err(e) => Some((Err(std::io::Error::other(e.message())), None)),
-            }
-        }
+        async move { audit::csv_page(&db, &parsed, after).await }
     })
-    .fuse();
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"protokoll.csv\""),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        axum::body::Body::from_stream(body),
-    )
-        .into_response()
 }
 
 /// `GET /proposals/feed.atom`: the newest proposals as an Atom feed.

@@ -474,20 +474,14 @@ fn teaser(body: &str) -> String {
     out
 }
 
+/// List entries for `rows`, naming topics and villages from `choices` (loaded once by the
+/// caller, who usually sends them along to the page too).
 async fn cards(
     db: &DatabaseConnection,
+    choices: &FormChoices,
     rows: Vec<proposal::Model>,
 ) -> Result<Vec<ProposalCard>, AppError> {
-    let topics: HashMap<i64, String> = choices_of::<_, topic::Entity>(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let districts: HashMap<i64, String> = choices_of::<_, district::Entity>(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let name = |list: &[Choice], id: i64| list.iter().find(|c| c.id == id).map(|c| c.name.clone());
     let author_ids: Vec<i64> = rows.iter().filter_map(|p| p.author_id).collect();
     let authors: HashMap<i64, String> = if author_ids.is_empty() {
         HashMap::new()
@@ -511,8 +505,8 @@ async fn cards(
                 teaser(&p.body)
             },
             title: p.title,
-            topic: topics.get(&p.topic_id).cloned().unwrap_or_default(),
-            district: p.district_id.and_then(|d| districts.get(&d).cloned()),
+            topic: name(&choices.topics, p.topic_id).unwrap_or_default(),
+            district: p.district_id.and_then(|d| name(&choices.districts, d)),
             supports: u64::try_from(p.supports).unwrap_or(0),
             comments: u64::try_from(p.comments).unwrap_or(0),
             author: p
@@ -570,14 +564,15 @@ pub async fn list(db: &DatabaseConnection, q: &ListQuery) -> Result<ProposalList
         .limit(PER_PAGE)
         .all(db)
         .await?;
+    let choices = form_choices(db).await?;
     Ok(ProposalList {
-        items: cards(db, rows).await?,
+        items: cards(db, &choices, rows).await?,
         total,
         page,
         pages,
         sort,
-        topics: choices_of::<_, topic::Entity>(db).await?,
-        districts: choices_of::<_, district::Entity>(db).await?,
+        topics: choices.topics,
+        districts: choices.districts,
     })
 }
 
@@ -654,8 +649,11 @@ pub async fn detail(
         markdown::to_safe_html(&p.body)
     };
     let (topic_id, district_id) = (p.topic_id, p.district_id);
-    let card = cards(db, vec![p]).await?.pop().ok_or(AppError::Internal)?;
     let choices = form_choices(db).await?;
+    let card = cards(db, &choices, vec![p])
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
     Ok(ProposalDetail {
         card,
         body,
@@ -692,7 +690,7 @@ pub async fn feed(db: &DatabaseConnection, base_url: &str) -> Result<String, App
         .map(|p| p.updated_at)
         .max()
         .unwrap_or_else(Utc::now);
-    let cards = cards(db, rows.clone()).await?;
+    let cards = cards(db, &form_choices(db).await?, rows.clone()).await?;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"de\">\n");
     out.push_str(&format!(
