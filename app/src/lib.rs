@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod comments;
 pub mod components;
 pub mod error;
 pub mod petitions;
@@ -123,6 +124,8 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/lists") view=ProposalListsPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/reports") view=ParticipationReportPage ssr=SsrMode::Async />
                 <Route path=path!("/staff/residents") view=ResidentsPage ssr=SsrMode::Async />
+                <Route path=path!("/moderation") view=comments::moderation::ModerationPage ssr=SsrMode::Async />
+                <Route path=path!("/unsubscribe") view=comments::moderation::UnsubscribePage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
             </Routes>

@@ -9,6 +9,7 @@ mod m20261130_000002_register;
 mod m20261130_000003_validation;
 mod m20261130_000004_reports;
 mod m20261130_000005_proposals;
+mod m20261130_000006_comments;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000003_validation::Migration),
             Box::new(m20261130_000004_reports::Migration),
             Box::new(m20261130_000005_proposals::Migration),
+            Box::new(m20261130_000006_comments::Migration),
         ]
     }
 }

@@ -91,7 +91,7 @@ async fn bench_check(name: &str, db: &DatabaseConnection) {
 async fn bench(name: &str, url: &str, file: &std::path::Path) {
     let db = server::startup::connect_and_migrate(url).await.unwrap();
     // The demo brings a petition in collection (and a small register the import replaces).
-    demo::seed(&db, "http://127.0.0.1:3000").await.unwrap();
+    demo::seed(&db, &support::config()).await.unwrap();
     let size = std::fs::metadata(file).unwrap().len();
     let started = Instant::now();
     let input = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(file).unwrap());

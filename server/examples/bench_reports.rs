@@ -98,7 +98,7 @@ where
 
 async fn bench(name: &str, url: &str) {
     let db = server::startup::connect_and_migrate(url).await.unwrap();
-    demo::seed(&db, "http://127.0.0.1:3000").await.unwrap();
+    demo::seed(&db, &support::config()).await.unwrap();
     let p = petitions::find_by_slug(&db, "mvz-kalletal").await.unwrap();
     let started = Instant::now();
     fill(&db, p.id).await;

@@ -210,7 +210,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 println!("Die Datenbank enthält bereits Konten; keine Demo-Daten geschrieben.");
                 return Ok(());
             }
-            demo::seed(&db, settings.public_url.as_str())
+            demo::seed(&db, &startup::app_config(&settings))
                 .await
                 .map_err(explain)?;
             println!(

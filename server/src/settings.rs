@@ -32,6 +32,10 @@ pub struct Settings {
     /// until its signatures' personal data are deleted automatically; 0 keeps them until
     /// `dorfplatz signatures purge`.
     pub signature_retention_days: u32,
+    /// `DORFPLATZ_DIGEST_CHECK_SECONDS` (default 60): how often each instance looks for
+    /// notification digests that are due. The hour between two digests to one person is
+    /// fixed; this only decides how soon after a first reply its email leaves.
+    pub digest_check_seconds: u64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -89,7 +93,15 @@ impl Settings {
                 .map_err(|_| "DORFPLATZ_SIGNATURE_RETENTION_DAYS muss eine ganze Zahl sein (Tage, 0 = nie automatisch)")?,
             None => 180,
         };
+        let digest_check_seconds =
+            match var("DORFPLATZ_DIGEST_CHECK_SECONDS") {
+                Some(v) => v.parse().ok().filter(|n| *n > 0).ok_or(
+                    "DORFPLATZ_DIGEST_CHECK_SECONDS muss eine positive Zahl sein (Sekunden)",
+                )?,
+                None => 60,
+            };
         Ok(Self {
+            digest_check_seconds,
             rate_limit_per_ip,
             signature_retention_days,
             site_root: PathBuf::from(

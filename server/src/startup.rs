@@ -48,16 +48,20 @@ pub fn mailer(settings: &Settings) -> Result<Mailer, String> {
     }
 }
 
+pub fn app_config(settings: &Settings) -> AppConfig {
+    AppConfig {
+        public_url: settings.public_url.clone(),
+        secret_key: settings.secret_key.clone(),
+        mail_from: settings.mail_from.clone(),
+        trust_forwarded_for: settings.trust_forwarded_for,
+    }
+}
+
 pub fn state(settings: &Settings, db: DatabaseConnection, mailer: Mailer) -> AppState {
     AppState {
         leptos_options: leptos_options(settings),
         db,
-        config: Arc::new(AppConfig {
-            public_url: settings.public_url.clone(),
-            secret_key: settings.secret_key.clone(),
-            mail_from: settings.mail_from.clone(),
-            trust_forwarded_for: settings.trust_forwarded_for,
-        }),
+        config: Arc::new(app_config(settings)),
         limits: Arc::new(RateLimits::new(settings.rate_limit_per_ip)),
         mailer,
     }
@@ -106,6 +110,12 @@ pub fn router(state: AppState) -> Router {
             get(app::server::documents::tally_pdf),
         )
         .route("/admin/audit.csv", get(app::server::documents::audit_csv))
+        // RFC 8058: mail programs POST here when someone presses their "unsubscribe" button.
+        .route(
+            app::server::http::ONE_CLICK_UNSUBSCRIBE,
+            get(app::server::documents::one_click_unsubscribe)
+                .post(app::server::documents::one_click_unsubscribe),
+        )
         .route(
             "/proposals/feed.atom",
             get(app::server::documents::proposals_feed),
@@ -157,7 +167,7 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Starts the background work of one instance: mail delivery, deadlines, deleting personal
 /// data that is due, and rate-limit housekeeping.
-pub fn spawn_workers(state: &AppState, retention_days: u32) {
+pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds: u64) {
     let worker_id = format!(
         "{}-{}",
         std::process::id(),
@@ -218,6 +228,21 @@ pub fn spawn_workers(state: &AppState, retention_days: u32) {
             }
         }
     });
+    // Notification digests: at most one per person and hour, claimed per person in the
+    // database so that several instances never send the same one.
+    let digests = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(digest_check_seconds.max(1)));
+        loop {
+            tick.tick().await;
+            if let Err(e) =
+                app::server::notify::send_digests(&digests.db, &digests.config, chrono::Utc::now())
+                    .await
+            {
+                tracing::warn!(error = ?e, "sending notification digests");
+            }
+        }
+    });
     let limits = state.limits.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -233,7 +258,11 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     use axum::serve::ListenerExt;
     let db = connect_and_migrate(&settings.database_url).await?;
     let state = state(&settings, db, mailer(&settings)?);
-    spawn_workers(&state, settings.signature_retention_days);
+    spawn_workers(
+        &state,
+        settings.signature_retention_days,
+        settings.digest_check_seconds,
+    );
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("{}: {e}", settings.site_addr))?

@@ -131,6 +131,21 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "support_withdrawn" => "Sie unterstützen diesen Vorschlag nicht mehr.",
         "proposal_answered" => "Der neue Stand und die Antwort sind gespeichert.",
         "lists_saved" => "Die Liste ist gespeichert.",
+        "comment_posted" => "Ihr Kommentar ist veröffentlicht.",
+        "comment_edited" => {
+            "Ihre Änderung ist gespeichert; der Kommentar ist als „bearbeitet“ gekennzeichnet."
+        }
+        "comment_deleted" => "Ihr Kommentar ist gelöscht.",
+        "reported" => "Danke für Ihre Meldung. Die Moderation sieht sich den Beitrag an.",
+        "followed" => {
+            "Sie folgen jetzt diesem Beitrag: Neues kommt per E-Mail, höchstens eine pro Stunde."
+        }
+        "unfollowed" => "Sie folgen diesem Beitrag nicht mehr.",
+        "moderated_hide" => "Der Beitrag ist ausgeblendet; der Grund steht an seiner Stelle.",
+        "moderated_restore" => "Der Beitrag ist wieder sichtbar.",
+        "moderated_dismiss" => "Die Meldungen sind zurückgewiesen; der Beitrag bleibt sichtbar.",
+        "account_blocked" => "Das Konto ist gesperrt und kann nichts mehr beitragen.",
+        "account_unblocked" => "Die Sperre ist aufgehoben.",
         "signature_pending" => {
             "Fast geschafft: Wir haben Ihnen eine E-Mail geschickt. Bitte bestätigen Sie Ihre Unterschrift über den Link darin (7 Tage gültig); erst dann wird sie gezählt."
         }
@@ -326,6 +341,7 @@ pub fn Checkbox(
     #[prop(into)] label: String,
     #[prop(into, default = "f".into())] form: String,
     #[prop(optional)] required: bool,
+    #[prop(optional)] checked: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
@@ -344,6 +360,7 @@ pub fn Checkbox(
                 id=id.clone()
                 type="checkbox"
                 name=name
+                checked=checked
                 required=required
                 aria-invalid=move || message.get().is_some().then_some("true")
                 aria-describedby=described_by

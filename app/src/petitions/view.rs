@@ -100,6 +100,9 @@ pub struct Permissions {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PetitionDetail {
+    pub id: i64,
+    /// Published once: then it has a public discussion.
+    pub published: bool,
     pub summary: PetitionSummary,
     pub municipality: String,
     pub justification: String,

@@ -126,8 +126,7 @@ pub async fn answer_proposal(
         async {
             let app = app_state()?;
             let user = require_user()?;
-            proposals::change_status(&app.db, &app.config.link(""), &user, id, &status, &answer)
-                .await?;
+            proposals::change_status(&app.db, &app.config, &user, id, &status, &answer).await?;
             leptos_axum::redirect(&format!("/proposals/{id}?notice=proposal_answered#history"));
             Ok(())
         }

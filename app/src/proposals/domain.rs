@@ -104,7 +104,7 @@ impl Status {
     }
 }
 
-fn text_between(
+pub(crate) fn text_between(
     input: &str,
     min: usize,
     max: usize,

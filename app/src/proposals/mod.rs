@@ -81,6 +81,10 @@ pub struct ProposalPermissions {
     /// Statuses the viewer may move the proposal to (staff: the official steps; the author:
     /// withdrawing).
     pub steps: Vec<Status>,
+    /// May report the proposal to the moderation.
+    pub can_report: bool,
+    /// May hide or restore it.
+    pub can_moderate: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,9 +11,12 @@ use super::api::{
     get_proposal_choices, list_proposals,
 };
 use super::domain::{BODY_MAX_CHARS, Sort, Status, TITLE_MAX_CHARS};
-use super::{Choice, ListQuery, ProposalCard, ProposalDetail};
+use super::{Choice, ListQuery, ProposalCard, ProposalDetail, ProposalPermissions};
 use crate::accounts::Me;
 use crate::admin::encode_query;
+use crate::comments::api::{ModerateContent, ReportContent};
+use crate::comments::domain::SubjectKind;
+use crate::comments::thread::CommentThread;
 use crate::components::{
     Checkbox, ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea,
 };
@@ -298,6 +301,7 @@ fn Proposal(
                 {perms.can_edit.then(|| view! {
                     <p><A href=format!("/proposals/{id}/edit")>"Vorschlag bearbeiten"</A></p>
                 })}
+                <ProposalModeration id hidden=c.hidden_reason.is_some() perms=perms.clone() />
                 <section id="history" aria-labelledby="history-heading">
                     <h2 id="history-heading">"Verlauf und Antworten"</h2>
                     <ol class="timeline">
@@ -311,6 +315,7 @@ fn Proposal(
                         }).collect_view()}
                     </ol>
                 </section>
+                <CommentThread kind=SubjectKind::Proposal id />
             </div>
             <aside class="column-side">
                 <section class="card" id="support" aria-labelledby="support-heading">
@@ -354,6 +359,61 @@ fn Proposal(
                     </section>
                 })}
             </aside>
+        </div>
+    }
+}
+
+/// Reporting a proposal (residents) and hiding or restoring it (moderators), in `<details>`
+/// so that they stay out of the way.
+#[component]
+fn ProposalModeration(id: i64, hidden: bool, perms: ProposalPermissions) -> impl IntoView {
+    let report = ServerAction::<ReportContent>::new();
+    let moderate = ServerAction::<ModerateContent>::new();
+    let report_error = Signal::derive(move || report.value().get().and_then(|r| r.err()));
+    let moderate_error = Signal::derive(move || moderate.value().get().and_then(|r| r.err()));
+    let back = format!("/proposals/{id}");
+    view! {
+        <div class="comment-actions">
+            {perms.can_report.then(|| view! {
+                <details open=move || report_error.get().is_some()>
+                    <summary>"Vorschlag melden"</summary>
+                    <ActionForm action=report attr:class="form" attr:novalidate=true>
+                        <ErrorSummary error=report_error form="report" />
+                        <input type="hidden" name="target" value="proposal" />
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <TextArea name="reason" form="report" label="Was ist an diesem Vorschlag nicht in Ordnung?" rows=2 required=true error=report_error />
+                        <Submit label="Meldung senden" pending=report.pending() />
+                    </ActionForm>
+                </details>
+            })}
+            {perms.can_moderate.then(|| if hidden {
+                view! {
+                    <ActionForm action=moderate attr:class="inline-form">
+                        <input type="hidden" name="target" value="proposal" />
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <input type="hidden" name="decision" value="restore" />
+                        <input type="hidden" name="back" value=back.clone() />
+                        <button type="submit" class="link-button">"Vorschlag wieder einblenden"</button>
+                    </ActionForm>
+                    <ErrorSummary error=moderate_error form="restore" />
+                }.into_any()
+            } else {
+                view! {
+                    <details open=move || moderate_error.get().is_some()>
+                        <summary>"Vorschlag ausblenden"</summary>
+                        <ActionForm action=moderate attr:class="form" attr:novalidate=true>
+                            <ErrorSummary error=moderate_error form="hide" />
+                            <input type="hidden" name="target" value="proposal" />
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="decision" value="hide" />
+                            <input type="hidden" name="back" value=back.clone() />
+                            <TextArea name="reason" form="hide" label="Öffentlicher Grund" rows=2 required=true
+                                hint="Erscheint anstelle des Textes: „ausgeblendet: …“" error=moderate_error />
+                            <Submit label="Ausblenden" pending=moderate.pending() />
+                        </ActionForm>
+                    </details>
+                }.into_any()
+            })}
         </div>
     }
 }

@@ -15,7 +15,7 @@ use serde_json::json;
 use super::audit::{self, Entry};
 use super::auth::{SessionUser, create_session};
 use super::db::{begin_write, is_unique_violation};
-use super::entities::{account_token, session, user, user_role};
+use super::entities::{account_token, follow, notification, session, user, user_role};
 use super::mail::{enqueue, templates};
 use super::passwords;
 use super::site;
@@ -486,6 +486,15 @@ pub async fn delete_account(
         .await?;
     user_role::Entity::delete_many()
         .filter(user_role::Column::UserId.eq(user.id))
+        .exec(&tx)
+        .await?;
+    // Contributions stay under "gelöschtes Konto"; nothing more is sent to this person.
+    follow::Entity::delete_many()
+        .filter(follow::Column::UserId.eq(user.id))
+        .exec(&tx)
+        .await?;
+    notification::Entity::delete_many()
+        .filter(notification::Column::UserId.eq(user.id))
         .exec(&tx)
         .await?;
     enqueue(&tx, &user.email, templates::account_deleted(&municipality)).await?;

@@ -3,12 +3,15 @@
 //! add their own content here.
 
 use chrono::{TimeDelta, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 use super::accounts::create_confirmed;
 use super::auth::SessionUser;
 use super::db::begin_write;
-use super::entities::user;
+use super::entities::{petition, proposal, user};
+use super::state::AppConfig;
 use super::{municipality, petitions, register, signatures, site, synthetic};
 use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::error::AppError;
@@ -81,9 +84,10 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
     Ok(user::Entity::find().count(db).await? == 0)
 }
 
-/// Seeds the demo; refuses a database that already has accounts. `base_url` starts the links
-/// in the emails the demo's procedure steps send.
-pub async fn seed(db: &DatabaseConnection, base_url: &str) -> Result<(), AppError> {
+/// Seeds the demo; refuses a database that already has accounts. `config` makes the links in
+/// the emails the demo's procedure steps send.
+pub async fn seed(db: &DatabaseConnection, config: &AppConfig) -> Result<(), AppError> {
+    let base_url = &config.link("");
     if !is_empty(db).await? {
         return Err(AppError::field(
             "database",
@@ -152,7 +156,125 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> Result<(), AppErro
         &user("peter.mueller@kalletal.example")?,
     )
     .await?;
-    seed_proposals(db, base_url, &users).await
+    seed_proposals(db, config, &users).await?;
+    seed_comments(db, &users).await
+}
+
+/// Threaded comments on the first proposals and on the collecting petition: replies on all
+/// three levels, likes, an edited comment, a deleted one, a hidden one with an open report.
+async fn seed_comments(db: &DatabaseConnection, users: &[SessionUser]) -> Result<(), AppError> {
+    use super::comments;
+    use crate::comments::domain::{Decision, SubjectKind, Target};
+    let user = |email: &str| {
+        users
+            .iter()
+            .find(|u| u.email == email)
+            .cloned()
+            .ok_or(AppError::Internal)
+    };
+    let anna = user("anna.schmidt@kalletal.example")?;
+    let peter = user("peter.mueller@kalletal.example")?;
+    let sabine = user("sabine.krueger@kalletal.example")?;
+    let mehmet = user("beirat.mitglied@kalletal.example")?;
+    let lea = user("beirat.jugend@kalletal.example")?;
+    let staff = user("verwaltung@kalletal.example")?;
+    let first = proposal::Entity::find()
+        .order_by_asc(proposal::Column::Id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let kind = SubjectKind::Proposal;
+    let post = |who: &SessionUser, parent: Option<i64>, text: &'static str| {
+        let who = who.clone();
+        async move {
+            comments::post(db, &who, kind, first.id, parent, text, true)
+                .await
+                .map(|(id, _)| id)
+        }
+    };
+    let a = post(&peter, None, "Sehr gute Idee. Mit zwei kleinen Kindern fahren wir für jede Vorsorgeuntersuchung nach Lemgo, das kostet jedes Mal einen halben Tag.").await?;
+    let b = post(
+        &sabine,
+        Some(a),
+        "Geht uns genauso. Gibt es schon Zahlen, wie viele Menschen das betrifft?",
+    )
+    .await?;
+    let c = post(
+        &mehmet,
+        Some(b),
+        "Die Verwaltung stellt die Zahlen für die nächste Beiratssitzung zusammen.",
+    )
+    .await?;
+    // A reply to the third level sits beside it.
+    post(&sabine, Some(c), "Danke, dann warte ich die Sitzung ab.").await?;
+    let d = post(
+        &lea,
+        None,
+        "Für Schulkinder wäre eine feste Sprechstunde am Nachmittag wichtig.",
+    )
+    .await?;
+    comments::like(db, &anna, a, true).await?;
+    comments::like(db, &sabine, a, true).await?;
+    comments::like(db, &peter, d, true).await?;
+    comments::edit(db, &lea, d, "Für Schulkinder wäre eine feste Sprechstunde am Nachmittag wichtig, nach der Schule (ab 15 Uhr).").await?;
+    let gone = post(&peter, Some(d), "Das kann ich nur unterstützen.").await?;
+    comments::delete(db, &peter, gone).await?;
+    let rude = post(
+        &sabine,
+        None,
+        "Das bringt doch alles nichts, die da oben machen eh, was sie wollen!!!",
+    )
+    .await?;
+    comments::report(
+        db,
+        &anna,
+        Target::Comment,
+        rude,
+        "Pauschale Herabwürdigung, trägt nichts zur Sache bei.",
+    )
+    .await?;
+    comments::moderate(
+        db,
+        &staff,
+        Target::Comment,
+        rude,
+        Decision::Hide,
+        "Verstoß gegen die Diskussionsregeln (pauschale Herabwürdigung)",
+    )
+    .await?;
+    let open = post(
+        &mehmet,
+        None,
+        "Wer Lust hat, mitzudenken: Der Beirat sucht Leute für eine Arbeitsgruppe Gesundheit.",
+    )
+    .await?;
+    comments::report(
+        db,
+        &peter,
+        Target::Comment,
+        open,
+        "Werbung für eine Arbeitsgruppe gehört nicht hierher.",
+    )
+    .await?;
+    if let Some(mvz) = petition::Entity::find()
+        .filter(petition::Column::Slug.eq("mvz-kalletal"))
+        .one(db)
+        .await?
+    {
+        let k = SubjectKind::Petition;
+        let (q, _) = comments::post(
+            db,
+            &peter,
+            k,
+            mvz.id,
+            None,
+            "Kann ich auch unterschreiben, wenn ich erst seit einem halben Jahr in Kalletal wohne?",
+            true,
+        )
+        .await?;
+        comments::post(db, &anna, k, mvz.id, Some(q), "Ja: Unterschreiben darf, wer am Tag der Unterschrift in Kalletal wahlberechtigt ist; dafür reichen drei Monate Wohnsitz.", true).await?;
+    }
+    Ok(())
 }
 
 /// The topics of the issue and Kalletal's villages.
@@ -198,7 +320,7 @@ type DemoProposal = (
 /// Proposals in every status, with supports and official answers.
 async fn seed_proposals(
     db: &DatabaseConnection,
-    base_url: &str,
+    config: &AppConfig,
     users: &[SessionUser],
 ) -> Result<(), AppError> {
     use super::proposals::{self, Input, ListKind};
@@ -347,13 +469,13 @@ async fn seed_proposals(
             proposals::support(db, supporter, id, true).await?;
         }
         for (status, answer) in steps {
-            proposals::change_status(db, base_url, &staff, id, status, answer).await?;
+            proposals::change_status(db, config, &staff, id, status, answer).await?;
         }
         // The last one its author takes back.
         if n == 6 {
             proposals::change_status(
                 db,
-                base_url,
+                config,
                 &author,
                 id,
                 "withdrawn",

@@ -291,6 +291,33 @@ pub async fn proposals_feed(State(state): State<AppState>) -> Response {
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub struct UnsubscribeQuery {
+    u: i64,
+    s: String,
+    t: String,
+}
+
+/// `POST /unsubscribe/one-click?u=…&s=…&t=…` (RFC 8058, the address in `List-Unsubscribe`);
+/// GET does the same for mail programs that open it. The body link of each email goes to
+/// the `/unsubscribe` page instead, which says what ended.
+pub async fn one_click_unsubscribe(
+    State(state): State<AppState>,
+    Query(q): Query<UnsubscribeQuery>,
+) -> Response {
+    match super::notify::unsubscribe(&state.db, &state.config, q.u, &q.s, &q.t).await {
+        Ok(_) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            )],
+            "Abgemeldet: Sie erhalten dazu keine E-Mails mehr.\n",
+        )
+            .into_response(),
+        Err(e) => error(e),
+    }
+}
+
 /// `GET /staff/reports/proposals.csv`: proposals per topic and status (staff only).
 pub async fn proposals_report_csv(
     State(state): State<AppState>,

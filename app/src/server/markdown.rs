@@ -1,5 +1,6 @@
 //! Markdown to safe HTML: pulldown-cmark renders, ammonia removes everything that could run
-//! script or load foreign content, and links are marked as user content.
+//! script or load foreign content (images too: a remote image tells its server who reads),
+//! and links are marked as user content.
 
 use pulldown_cmark::{Options, Parser, html};
 
@@ -13,6 +14,7 @@ pub fn to_safe_html(markdown: &str) -> String {
         ),
     );
     ammonia::Builder::default()
+        .rm_tags(["img"])
         .link_rel(Some("nofollow ugc noopener noreferrer"))
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
         .clean(&raw)

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod comments;
 pub mod db;
 pub mod demo;
 pub mod documents;
@@ -13,6 +14,7 @@ pub mod http;
 pub mod mail;
 pub mod markdown;
 pub mod municipality;
+pub mod notify;
 pub mod paper_import;
 pub mod passwords;
 pub mod pdf;

@@ -560,6 +560,8 @@ pub async fn detail(
     let end = collection_end(&p);
     let municipality = site::municipality_name(db).await?;
     Ok(PetitionDetail {
+        id: p.id,
+        published: visible_to_public(&p),
         summary: summary(db, &p).await?,
         municipality,
         justification: p.justification.clone(),

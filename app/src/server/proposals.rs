@@ -20,7 +20,10 @@ use super::entities::{
     district, proposal, proposal_status_change, proposal_support, proposal_version, topic, user,
 };
 use super::mail::{enqueue, templates};
+use super::notify;
+use super::state::AppConfig;
 use super::{markdown, site};
+use crate::comments::domain::SubjectKind;
 use crate::error::{AppError, FieldErrors};
 use crate::proposals::domain::{self, Actor, Body, Sort, Status, Title};
 use crate::proposals::{
@@ -141,6 +144,7 @@ pub async fn create(
     let p = parse(db, input).await?;
     let now = Utc::now();
     let tx = begin_write(db).await?;
+    super::comments::check_posting_limit(&tx, author.id, "body").await?;
     let inserted = proposal::Entity::insert(proposal::ActiveModel {
         author_id: Set(Some(author.id)),
         title: Set(p.title.as_str().to_owned()),
@@ -173,6 +177,8 @@ pub async fn create(
     })
     .exec_without_returning(&tx)
     .await?;
+    // Authors follow their proposal: answers and comments reach them by email.
+    notify::follow(&tx, author.id, SubjectKind::Proposal, id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -281,6 +287,9 @@ pub async fn support(
         }
         Err(e) => return Err(e.into()),
     }
+    if notify {
+        notify::follow(&tx, user.id, SubjectKind::Proposal, id).await?;
+    }
     proposal::Entity::update_many()
         .col_expr(
             proposal::Column::Supports,
@@ -328,7 +337,7 @@ pub async fn unsupport(
 /// and the supporters who asked for it get an email in the same transaction.
 pub async fn change_status(
     db: &DatabaseConnection,
-    base_url: &str,
+    config: &AppConfig,
     actor: &SessionUser,
     id: i64,
     to: &str,
@@ -408,37 +417,33 @@ pub async fn change_status(
         )
         .await?;
     }
-    // The author and the supporters who asked, except whoever made the change.
-    let mut recipients: Vec<i64> = proposal_support::Entity::find()
-        .select_only()
-        .column(proposal_support::Column::UserId)
-        .filter(proposal_support::Column::ProposalId.eq(id))
-        .filter(proposal_support::Column::Notify.eq(true))
-        .into_tuple()
-        .all(&tx)
-        .await?;
-    recipients.extend(p.author_id);
+    // Everyone following (the author unless they unsubscribed, supporters who asked, and
+    // whoever pressed "Folgen"), except whoever made the change. Sent at once, not in the
+    // hourly digest: an official answer is what people wait for.
+    let mut recipients = notify::followers(&tx, SubjectKind::Proposal, id).await?;
     recipients.sort_unstable();
     recipients.dedup();
     recipients.retain(|r| *r != actor.id);
     if !recipients.is_empty() {
-        let addresses: Vec<String> = user::Entity::find()
+        let accounts = user::Entity::find()
             .filter(user::Column::Id.is_in(recipients))
             .filter(user::Column::DeletedAt.is_null())
             .all(&tx)
-            .await?
-            .into_iter()
-            .filter_map(|u| u.email)
-            .collect();
+            .await?;
         let municipality = site::municipality_name(&tx).await?;
-        let link = format!("{base_url}/proposals/{id}");
-        for address in addresses {
+        let link = config.link(&format!("/proposals/{id}"));
+        let scope = notify::scope(SubjectKind::Proposal, id);
+        for account in accounts {
+            let Some(address) = account.email else {
+                continue;
+            };
             let mail = templates::proposal_news(
                 &municipality,
                 &p.title,
                 to.label(),
                 answer.as_deref(),
                 &link,
+                &notify::unsubscribe_link(config, account.id, &scope),
             );
             enqueue(&tx, &address, mail).await?;
         }
@@ -635,6 +640,8 @@ pub async fn detail(
             } else {
                 Vec::new()
             },
+            can_report: !author && p.hidden_at.is_none() && !v.blocked,
+            can_moderate: super::comments::may_moderate(v),
         };
     }
     let hidden = p.hidden_at.is_some();

@@ -43,3 +43,13 @@ where
         .await
         .unwrap();
 }
+
+/// Settings for seeding the demo in a benchmark (links point at the default address).
+pub fn config() -> app::server::AppConfig {
+    app::server::AppConfig {
+        public_url: url::Url::parse("http://127.0.0.1:3000").unwrap(),
+        secret_key: secrecy::SecretSlice::from(vec![7u8; 32]),
+        mail_from: "Dorfplatz <dorfplatz@localhost>".into(),
+        trust_forwarded_for: false,
+    }
+}

@@ -8,6 +8,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod comments;
 mod municipality;
 mod outbox;
 mod petitions;

@@ -9,6 +9,7 @@ fn message(n: usize) -> Rendered {
         text: "Text".into(),
         html: "<p>Text</p>".into(),
         attachments: Vec::new(),
+        list_unsubscribe: None,
     }
 }
 

@@ -4,7 +4,7 @@
 use app::accounts::domain::Role;
 use app::petitions::signer::{OnlineSignature, SignerInput};
 use app::server::signatures;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
 use crate::helpers::{TestApp, db_test, error_code, new_client};
 
@@ -1061,9 +1061,51 @@ db_test!(
     the_demo_has_petitions_at_three_stages,
     |backend| async move {
         let app = TestApp::spawn(backend).await;
-        app::server::demo::seed(&app.db, "http://127.0.0.1:3000")
+        app::server::demo::seed(&app.db, &app.state.config)
             .await
             .unwrap();
+        // Threads on the first proposal (all three levels, a deleted and a hidden comment) and
+        // on the collecting petition.
+        let thread = |kind: &'static str, id: i64| {
+            let app = &app;
+            async move {
+                let res = app
+                    .call("get_thread", &[("kind", kind), ("id", &id.to_string())])
+                    .await;
+                assert_eq!(res.status(), 200);
+                res.json::<serde_json::Value>().await.unwrap()
+            }
+        };
+        let first = app::server::entities::proposal::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .min()
+            .unwrap();
+        let t = thread("proposal", first).await;
+        let all: Vec<&serde_json::Value> = t["roots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| {
+                std::iter::once(&r["comment"]).chain(r["replies"].as_array().unwrap().iter())
+            })
+            .collect();
+        assert_eq!(all.len(), 8);
+        assert!(
+            all.iter()
+                .any(|c| c["depth"] == 2 && c["reply_to"].is_string())
+        );
+        assert!(all.iter().any(|c| c["deleted"] == true));
+        assert!(all.iter().any(|c| c["hidden_reason"].is_string()));
+        assert!(all.iter().any(|c| c["edited"] == true && c["likes"] == 1));
+        let mvz_id = app::server::petitions::find_by_slug(&app.db, "mvz-kalletal")
+            .await
+            .unwrap()
+            .id;
+        assert_eq!(thread("petition", mvz_id).await["total"], 2);
         let mvz = tally(&app, "mvz-kalletal").await;
         assert_eq!(
             (

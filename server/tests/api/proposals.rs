@@ -427,11 +427,13 @@ db_test!(
         let by_status = list(&app, &[("status", "recommended")]).await;
         assert_eq!(by_status["total"], 0);
 
-        // Pages of twenty.
+        // Pages of twenty (from three accounts: each may post ten times in ten minutes).
+        let cara = app.client_for("cara@kalletal.example", &[]).await;
+        let dora = app.client_for("dora@kalletal.example", &[]).await;
         for i in 0..20 {
             submit(
                 &app,
-                &p.ben,
+                [&p.ben, &cara, &dora][i % 3],
                 &format!("Vorschlag Nummer {i:02}"),
                 "Ein weiterer Vorschlag für die Gemeinde, mit genug Text.",
                 &health,

@@ -1,3 +1,4 @@
+use crate::comments::thread::CommentThread;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -127,6 +128,9 @@ fn Detail(d: PetitionDetail) -> impl IntoView {
                 }.into_any()
             }}
         </section>
+        {d.published.then(|| view! {
+            <CommentThread kind=crate::comments::domain::SubjectKind::Petition id=d.id />
+        })}
     }
 }
 

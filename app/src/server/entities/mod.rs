@@ -3,7 +3,13 @@
 
 pub mod account_token;
 pub mod audit_log;
+pub mod comment;
+pub mod comment_like;
+pub mod comment_version;
+pub mod content_report;
 pub mod district;
+pub mod follow;
+pub mod notification;
 pub mod outbox;
 pub mod petition;
 pub mod petition_count;

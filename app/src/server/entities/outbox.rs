@@ -23,6 +23,9 @@ pub struct Model {
     pub failed_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
+    /// The one-click unsubscribe address (`List-Unsubscribe`, RFC 8058), if the message has one.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

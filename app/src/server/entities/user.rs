@@ -11,6 +11,8 @@ pub struct Model {
     pub email_confirmed_at: Option<DateTimeUtc>,
     pub blocked_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
+    /// When the last notification digest went out (at most one per hour).
+    pub notified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

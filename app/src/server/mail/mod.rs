@@ -24,6 +24,8 @@ pub struct Rendered {
     pub text: String,
     pub html: String,
     pub attachments: Vec<MailAttachment>,
+    /// The one-click unsubscribe address of notification emails (RFC 8058).
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +50,7 @@ pub async fn enqueue<C: ConnectionTrait>(tx: &C, to: &str, mail: Rendered) -> Re
         body_text: Set(mail.text),
         body_html: Set(mail.html),
         attachments: Set(attachments),
+        list_unsubscribe: Set(mail.list_unsubscribe),
         created_at: Set(now),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -66,6 +69,7 @@ pub struct SentMail {
     pub text: String,
     pub html: String,
     pub attachments: Vec<String>,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Where mail goes: a real SMTP server, `.eml` files (the default without `SMTP_URL`), or
@@ -117,6 +121,7 @@ impl Mailer {
                     text: row.body_text.clone(),
                     html: row.body_html.clone(),
                     attachments: attachments.iter().map(|a| a.filename.clone()).collect(),
+                    list_unsubscribe: row.list_unsubscribe.clone(),
                 });
                 Ok(())
             }
@@ -192,10 +197,61 @@ fn build_message(
         }
         mixed
     };
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(row.subject.clone())
-        .multipart(body)
-        .map_err(|e| e.to_string())
+        .subject(row.subject.clone());
+    if let Some(url) = &row.list_unsubscribe {
+        // Mail programs offer their own "unsubscribe" button and POST to the address.
+        builder = builder
+            .header(ListUnsubscribe(url.clone()))
+            .header(ListUnsubscribePost);
+    }
+    builder.multipart(body).map_err(|e| e.to_string())
+}
+
+type HeaderError = Box<dyn std::error::Error + Send + Sync>;
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, HeaderError> {
+        Ok(Self(
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
+        ))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, HeaderError> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(
+            Self::name(),
+            "List-Unsubscribe=One-Click".to_owned(),
+        )
+    }
 }

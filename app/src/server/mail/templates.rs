@@ -48,6 +48,7 @@ fn render(municipality: &str, subject: &str, paragraphs: &[String]) -> Rendered 
         text,
         html,
         attachments: Vec::new(),
+        list_unsubscribe: None,
     }
 }
 
@@ -229,6 +230,7 @@ pub fn proposal_news(
     status: &str,
     answer: Option<&str>,
     link: &str,
+    unsubscribe: &str,
 ) -> Rendered {
     let mut paragraphs = vec![
         "Guten Tag,".into(),
@@ -240,13 +242,65 @@ pub fn proposal_news(
     paragraphs.push("Den Vorschlag und seinen Verlauf finden Sie hier:".into());
     paragraphs.push(link.into());
     paragraphs.push(
-        "Sie erhalten diese E-Mail, weil Sie den Vorschlag eingereicht haben oder ihn unterstützen und um Nachricht gebeten haben. Auf der Seite des Vorschlags können Sie die Unterstützung und damit diese Nachrichten beenden.".into(),
+        "Sie erhalten diese E-Mail, weil Sie dem Vorschlag folgen (als Einreichende, als Unterstützende mit Benachrichtigung oder über „Folgen“). Keine E-Mails mehr zu diesem Vorschlag, mit einem Klick:".into(),
     );
-    render(
+    paragraphs.push(unsubscribe.into());
+    let mut mail = render(
         municipality,
-        &format!("Ihr Vorschlag „{title}“: {status}"),
+        &format!("Vorschlag „{title}“: {status}"),
         &paragraphs,
-    )
+    );
+    mail.list_unsubscribe = Some(one_click(unsubscribe));
+    mail
+}
+
+/// The RFC 8058 address for the `List-Unsubscribe` header: the same signed query, at the
+/// route that accepts the mail program's POST.
+fn one_click(page_link: &str) -> String {
+    page_link.replacen("/unsubscribe?", "/unsubscribe/one-click?", 1)
+}
+
+/// One subject of a notification digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestGroup {
+    /// "Vorschlag „Bürgerbus nach Lemgo“"
+    pub heading: String,
+    pub link: String,
+    pub lines: Vec<String>,
+    pub unsubscribe: String,
+}
+
+/// What happened on the subjects someone follows since the last digest (at most one per hour).
+pub fn digest(
+    municipality: &str,
+    name: &str,
+    groups: &[DigestGroup],
+    unsubscribe_all: &str,
+) -> Rendered {
+    let subject = match groups {
+        [one] => format!("Neues zu {}", one.heading),
+        _ => format!("Neues zu {} Beiträgen, denen Sie folgen", groups.len()),
+    };
+    let mut paragraphs = vec![format!("Hallo {name},")];
+    for g in groups {
+        paragraphs.push(format!("{}:\n{}", g.heading, g.lines.join("\n")));
+        paragraphs.push(g.link.clone());
+    }
+    paragraphs.push(
+        "Sie erhalten diese E-Mail, weil Sie diesen Beiträgen folgen. Wir schicken höchstens eine solche E-Mail pro Stunde.".into(),
+    );
+    for g in groups {
+        paragraphs.push(format!("Keine E-Mails mehr zu {}:", g.heading));
+        paragraphs.push(g.unsubscribe.clone());
+    }
+    paragraphs.push("Keine dieser E-Mails mehr, zu gar nichts:".into());
+    paragraphs.push(unsubscribe_all.into());
+    let mut mail = render(municipality, &subject, &paragraphs);
+    mail.list_unsubscribe = Some(one_click(match groups {
+        [one] => &one.unsubscribe,
+        _ => unsubscribe_all,
+    }));
+    mail
 }
 
 #[cfg(test)]

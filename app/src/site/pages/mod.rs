@@ -46,6 +46,7 @@ pub fn Header() -> impl IntoView {
                                             <li><A href="/staff/municipality">"Verwaltung"</A></li>
                                             <li><A href="/staff/residents">"Melderegister"</A></li>
                                             <li><A href="/staff/reports">"Berichte"</A></li>
+                                            <li><A href="/moderation">"Moderation"</A></li>
                                         })}
                                         <li><A href="/account">"Konto"</A></li>
                                         <li>

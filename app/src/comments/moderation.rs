@@ -1,0 +1,216 @@
+//! `/moderation`: reported comments and proposals with their reports and earlier versions,
+//! hidden content to restore, and blocked accounts. `/unsubscribe`: the page behind the
+//! unsubscribe link of every notification email.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::QueueItem;
+use super::api::{BlockAccount, ModerateContent, get_moderation_queue, unsubscribe};
+use crate::accounts::Me;
+use crate::components::{ErrorSummary, Notice, Restricted, Submit, TextArea};
+use crate::error::AppError;
+use crate::petitions::rules::german_datetime_text;
+
+/// `/moderation`
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    view! {
+        <Title text="Moderation – Dorfplatz" />
+        <div class="wrap">
+            <Restricted next="/moderation" allow=Me::is_staff denial="Die Moderation ist der Verwaltung vorbehalten.">
+                <Queue />
+            </Restricted>
+        </div>
+    }
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    let moderate = ServerAction::<ModerateContent>::new();
+    let block = ServerAction::<BlockAccount>::new();
+    let error = Signal::derive(move || {
+        moderate
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| block.value().get().and_then(|r| r.err()))
+    });
+    let queue = Resource::new(
+        move || (moderate.version().get(), block.version().get()),
+        |_| get_moderation_queue(),
+    );
+    view! {
+        <h1>"Moderation"</h1>
+        <p class="lead">"Gemeldete Kommentare und Vorschläge. Ausgeblendete Beiträge bleiben an ihrem Platz und zeigen öffentlich den Grund; jede Entscheidung steht im Prüfprotokoll."</p>
+        <Notice />
+        <ErrorSummary error form="moderation" />
+        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(q) => view! {
+                        <section aria-labelledby="open-heading">
+                            <h2 id="open-heading">{format!("Gemeldet ({})", q.open.len())}</h2>
+                            {q.open.is_empty().then(|| view! { <p>"Keine offenen Meldungen."</p> })}
+                            {q.open.into_iter().map(|item| view! { <Item item moderate block error /> }).collect_view()}
+                        </section>
+                        <section aria-labelledby="hidden-heading">
+                            <h2 id="hidden-heading">{format!("Ausgeblendet ({})", q.hidden.len())}</h2>
+                            {q.hidden.is_empty().then(|| view! { <p>"Nichts ausgeblendet."</p> })}
+                            {q.hidden.into_iter().map(|item| view! { <Item item moderate block error /> }).collect_view()}
+                        </section>
+                        <section aria-labelledby="blocked-heading">
+                            <h2 id="blocked-heading">{format!("Gesperrte Konten ({})", q.blocked.len())}</h2>
+                            {q.blocked.is_empty().then(|| view! { <p>"Kein Konto gesperrt."</p> })}
+                            <ul class="plain-list">
+                                {q.blocked.into_iter().map(|b| view! {
+                                    <li>
+                                        {format!("{} – gesperrt seit {} ", b.name, german_datetime_text(b.since))}
+                                        <ActionForm action=block attr:class="inline-form">
+                                            <input type="hidden" name="user" value=b.id.to_string() />
+                                            <input type="hidden" name="block" value="0" />
+                                            <button type="submit" class="button button-secondary">{format!("Sperre von {} aufheben", b.name)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Item(
+    item: QueueItem,
+    moderate: ServerAction<ModerateContent>,
+    block: ServerAction<BlockAccount>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let key = format!("{}-{}", item.target.code(), item.id);
+    let heading_id = format!("item-{key}");
+    let labelled_by = heading_id.clone();
+    let hide_form = format!("hide-{key}");
+    let block_form = format!("block-{key}");
+    let hidden = item.hidden_reason.is_some();
+    view! {
+        <article class="card moderation-item" aria-labelledby=labelled_by>
+            <h3 id=heading_id><A href=item.link.clone()>{item.context.clone()}</A></h3>
+            <p class="meta">
+                {format!("von {} am {}", item.author, german_datetime_text(item.created_at))}
+                {item.author_blocked.then_some(" · Konto gesperrt")}
+            </p>
+            {item.hidden_reason.clone().map(|r| view! { <p class="hidden-note">{format!("ausgeblendet: {r}")}</p> })}
+            <blockquote class="moderation-text">{item.text.clone()}</blockquote>
+            {(!item.versions.is_empty()).then(|| view! {
+                <details>
+                    <summary>{format!("Frühere Fassungen ({})", item.versions.len())}</summary>
+                    <ol>
+                        {item.versions.iter().map(|v| view! {
+                            <li><p class="meta">{format!("ersetzt am {}", german_datetime_text(v.replaced_at))}</p><blockquote>{v.body.clone()}</blockquote></li>
+                        }).collect_view()}
+                    </ol>
+                </details>
+            })}
+            {(!item.reports.is_empty()).then(|| view! {
+                <h4>{format!("Meldungen ({})", item.reports.len())}</h4>
+                <ul>
+                    {item.reports.iter().map(|r| view! {
+                        <li>{format!("„{}“ – {}, {}", r.reason, r.by, german_datetime_text(r.at))}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <div class="moderation-actions">
+                {if hidden {
+                    view! {
+                        <ActionForm action=moderate attr:class="inline-form">
+                            <input type="hidden" name="target" value=item.target.code() />
+                            <input type="hidden" name="id" value=item.id.to_string() />
+                            <input type="hidden" name="decision" value="restore" />
+                            <input type="hidden" name="back" value="/moderation" />
+                            <button type="submit" class="button button-secondary">"Wieder einblenden"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! {
+                        <ActionForm action=moderate attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="target" value=item.target.code() />
+                            <input type="hidden" name="id" value=item.id.to_string() />
+                            <input type="hidden" name="decision" value="hide" />
+                            <input type="hidden" name="back" value="/moderation" />
+                            <TextArea name="reason" form=hide_form.clone() label="Öffentlicher Grund für das Ausblenden" rows=2 required=true error />
+                            <Submit label="Ausblenden" pending=moderate.pending() />
+                        </ActionForm>
+                        <ActionForm action=moderate attr:class="inline-form">
+                            <input type="hidden" name="target" value=item.target.code() />
+                            <input type="hidden" name="id" value=item.id.to_string() />
+                            <input type="hidden" name="decision" value="dismiss" />
+                            <input type="hidden" name="back" value="/moderation" />
+                            <button type="submit" class="button button-secondary">"Meldungen zurückweisen"</button>
+                        </ActionForm>
+                    }.into_any()
+                }}
+                {item.author_id.filter(|_| !item.author_blocked).map(|author| view! {
+                    <details>
+                        <summary>{format!("Konto von {} sperren", item.author)}</summary>
+                        <ActionForm action=block attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="user" value=author.to_string() />
+                            <input type="hidden" name="block" value="1" />
+                            <TextArea name="reason" form=block_form.clone() label="Grund der Sperre (nur für die Verwaltung)" rows=2 required=true error />
+                            <Submit label="Konto sperren" pending=block.pending() />
+                        </ActionForm>
+                    </details>
+                })}
+            </div>
+        </article>
+    }
+}
+
+/// `/unsubscribe?u=…&s=…&t=…`: the link in every notification email. One click ends the
+/// emails; the page says about what, and how to follow again.
+#[component]
+pub fn UnsubscribePage() -> impl IntoView {
+    let query = use_query_map();
+    let result = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                q.get("u").and_then(|u| u.parse::<i64>().ok()).unwrap_or(0),
+                q.get("s").unwrap_or_default(),
+                q.get("t").unwrap_or_default(),
+            )
+        },
+        |(u, s, t)| unsubscribe(u, s, t),
+    );
+    view! {
+        <Title text="E-Mails abbestellen – Dorfplatz" />
+        <div class="wrap narrow">
+            <h1>"E-Mails abbestellen"</h1>
+            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match result.await {
+                        Err(e) => {
+                            crate::site::pages::set_status(e.status());
+                            view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any()
+                        }
+                        Ok(done) => match (done.title, done.link) {
+                            (Some(title), Some(link)) => view! {
+                                <p class="notice" role="status">{format!("Erledigt: Sie erhalten keine E-Mails mehr zu {title}.")}</p>
+                                <p>"Wenn Sie es sich anders überlegen, können Sie auf der Seite wieder „Folgen“ wählen: "<A href=link>{title}</A></p>
+                            }.into_any(),
+                            _ => view! {
+                                <p class="notice" role="status">"Erledigt: Sie erhalten keine Benachrichtigungen mehr über Beiträge, denen Sie gefolgt sind."</p>
+                                <p>"E-Mails zu Ihrem Konto (etwa zum Zurücksetzen des Passworts) und zu Ihren Unterschriften erhalten Sie weiterhin."</p>
+                            }.into_any(),
+                        },
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}

@@ -1,0 +1,343 @@
+//! The comment thread, one component for proposals and petitions. Every action is a plain
+//! form (it works without JavaScript); reply, edit, report and hide forms sit in `<details>`,
+//! which browsers open and close without script. With JavaScript each form has its own
+//! action, so a message appears at the form that caused it, and the thread reloads in place.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{
+    DeleteComment, EditComment, FollowSubject, LikeComment, ModerateContent, PostComment,
+    ReplyComment, ReportContent, get_thread,
+};
+use super::domain::{BODY_MAX_CHARS, Order, SubjectKind};
+use super::{CommentView, Thread};
+use crate::components::{Checkbox, ErrorSummary, Submit, TextArea};
+use crate::error::AppError;
+use crate::petitions::rules::{german_datetime_text, thousands};
+
+/// Reloads the thread after any action of one of its comments succeeded.
+fn reload_on_success<S>(action: ServerAction<S>, reload: RwSignal<u32>)
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if action.version().get() > 0 && matches!(action.value().get(), Some(Ok(_))) {
+            reload.update(|n| *n += 1);
+        }
+    });
+}
+
+/// The error of an action dispatched from this very form (with JavaScript); without
+/// JavaScript the thread-level summary shows it.
+fn own_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        if action.version().get() > 0 {
+            action.value().get().and_then(|r| r.err())
+        } else {
+            None
+        }
+    })
+}
+
+fn thread_link(path: &str, order: Order, page: u64) -> String {
+    format!("{path}?order={}&cpage={page}#comments", order.code())
+}
+
+#[component]
+pub fn CommentThread(kind: SubjectKind, id: i64) -> impl IntoView {
+    let query = use_query_map();
+    let reload = RwSignal::new(0u32);
+    let post = ServerAction::<PostComment>::new();
+    let follow = ServerAction::<FollowSubject>::new();
+    reload_on_success(post, reload);
+    reload_on_success(follow, reload);
+    let post_error = Signal::derive(move || post.value().get().and_then(|r| r.err()));
+    let follow_error = Signal::derive(move || follow.value().get().and_then(|r| r.err()));
+    // Without JavaScript a failed reply, edit, report … comes back in the address; these
+    // never-dispatched actions pick it up so that the thread can say what went wrong.
+    let fallback: [Signal<Option<AppError>>; 6] = {
+        let reply = ServerAction::<ReplyComment>::new();
+        let edit = ServerAction::<EditComment>::new();
+        let delete = ServerAction::<DeleteComment>::new();
+        let like = ServerAction::<LikeComment>::new();
+        let report = ServerAction::<ReportContent>::new();
+        let moderate = ServerAction::<ModerateContent>::new();
+        [
+            Signal::derive(move || reply.value().get().and_then(|r| r.err())),
+            Signal::derive(move || edit.value().get().and_then(|r| r.err())),
+            Signal::derive(move || delete.value().get().and_then(|r| r.err())),
+            Signal::derive(move || like.value().get().and_then(|r| r.err())),
+            Signal::derive(move || report.value().get().and_then(|r| r.err())),
+            Signal::derive(move || moderate.value().get().and_then(|r| r.err())),
+        ]
+    };
+    let thread = Resource::new(
+        move || {
+            let q = query.read();
+            (
+                Order::parse(&q.get("order").unwrap_or_default()),
+                q.get("cpage")
+                    .and_then(|p| p.parse::<u64>().ok())
+                    .unwrap_or(1),
+                q.get("notice"),
+                reload.get(),
+            )
+        },
+        move |(order, page, _, _)| {
+            get_thread(kind.code().to_owned(), id, order.code().to_owned(), page)
+        },
+    );
+    view! {
+        <section id="comments" class="comments" aria-labelledby="comments-heading">
+            <Suspense fallback=|| view! { <p>"Diskussion lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match thread.await {
+                        Err(e) => view! {
+                            <h2 id="comments-heading">"Diskussion"</h2>
+                            <p class="error-summary" role="alert">{e.message()}</p>
+                        }.into_any(),
+                        Ok(t) => view! {
+                            <ThreadView t post post_error follow follow_error fallback reload />
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ThreadView(
+    t: Thread,
+    post: ServerAction<PostComment>,
+    post_error: Signal<Option<AppError>>,
+    follow: ServerAction<FollowSubject>,
+    follow_error: Signal<Option<AppError>>,
+    fallback: [Signal<Option<AppError>>; 6],
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let heading = match t.total {
+        0 => "Diskussion".to_owned(),
+        1 => "Diskussion (1 Kommentar)".to_owned(),
+        n => format!("Diskussion ({} Kommentare)", thousands(n)),
+    };
+    let path = t.path.clone();
+    let kind = t.kind;
+    let subject = t.subject_id;
+    let fallback_error = Signal::derive(move || fallback.iter().find_map(|s| s.get()));
+    let prev = (t.page > 1).then(|| thread_link(&path, t.order, t.page - 1));
+    let next = (t.page < t.pages).then(|| thread_link(&path, t.order, t.page + 1));
+    let order_options = Order::ALL.map(|o| {
+        let selected = o == t.order;
+        view! { <option value=o.code() selected=selected>{o.label()}</option> }
+    });
+    let login = format!("/login?next={}", crate::admin::encode_query(&path));
+    let viewer = t.viewer.clone();
+    view! {
+        <h2 id="comments-heading">{heading}</h2>
+        <ErrorSummary error=fallback_error form="thread" />
+        <div class="thread-tools">
+            <form method="get" action=path.clone() class="inline-form">
+                <label for="comment-order">"Reihenfolge"</label>
+                <select id="comment-order" name="order">{order_options}</select>
+                <button type="submit" class="button button-secondary">"Anzeigen"</button>
+            </form>
+            {viewer.signed_in.then(|| view! {
+                <ActionForm action=follow attr:class="inline-form">
+                    <input type="hidden" name="kind" value=kind.code() />
+                    <input type="hidden" name="subject" value=subject.to_string() />
+                    <input type="hidden" name="follow" value=if viewer.following { "0" } else { "1" } />
+                    <button type="submit" class="button button-secondary" aria-pressed=if viewer.following { "true" } else { "false" }>
+                        {if viewer.following { "Nicht mehr folgen" } else { "Folgen (E-Mail bei neuen Beiträgen)" }}
+                    </button>
+                </ActionForm>
+                <ErrorSummary error=follow_error form="follow" />
+            })}
+        </div>
+        {match (&t.closed, viewer.signed_in, viewer.blocked) {
+            (Some(reason), _, _) => view! { <p class="hidden-note">{reason.clone()}</p> }.into_any(),
+            (None, false, _) => view! {
+                <p><a href=login>"Melden Sie sich an"</a>", um mitzudiskutieren."</p>
+            }.into_any(),
+            (None, true, true) => view! {
+                <p class="hidden-note">"Ihr Konto ist gesperrt; Sie können nicht kommentieren."</p>
+            }.into_any(),
+            (None, true, false) => view! {
+                <ActionForm action=post attr:class="form comment-form" attr:novalidate=true>
+                    <ErrorSummary error=post_error form="comment" />
+                    <input type="hidden" name="kind" value=kind.code() />
+                    <input type="hidden" name="subject" value=subject.to_string() />
+                    <TextArea name="body" form="comment" label="Ihr Kommentar" rows=4 required=true maxlength=BODY_MAX_CHARS
+                        hint="Sachlich und freundlich, bitte. **fett**, *kursiv*, Listen und Links sind möglich." error=post_error />
+                    <Checkbox name="follow" form="comment" label="Bei neuen Beiträgen per E-Mail benachrichtigen (höchstens eine E-Mail pro Stunde)" checked=!viewer.following error=post_error />
+                    <Submit label="Kommentar veröffentlichen" pending=post.pending() />
+                </ActionForm>
+            }.into_any(),
+        }}
+        {(t.total == 0).then(|| view! { <p>"Noch keine Kommentare. Schreiben Sie den ersten."</p> })}
+        <ol class="comment-list">
+            {t.roots.into_iter().map(|r| {
+                let back = path.clone();
+                view! {
+                    <li>
+                        <Comment c=r.comment back=back.clone() reload />
+                        {(!r.replies.is_empty()).then(|| view! {
+                            <ol class="comment-replies">
+                                {r.replies.into_iter().map(|c| view! { <li><Comment c back=back.clone() reload /></li> }).collect_view()}
+                            </ol>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        {(t.pages > 1).then(|| view! {
+            <nav aria-label="Seiten der Diskussion" class="pager">
+                {prev.map(|href| view! { <a href=href rel="prev">"Vorherige Kommentare"</a> })}
+                <span>{format!(" Seite {} von {} ", t.page, t.pages)}</span>
+                {next.map(|href| view! { <a href=href rel="next">"Weitere Kommentare"</a> })}
+            </nav>
+        })}
+    }
+}
+
+#[component]
+fn Comment(c: CommentView, back: String, reload: RwSignal<u32>) -> impl IntoView {
+    let reply = ServerAction::<ReplyComment>::new();
+    let edit = ServerAction::<EditComment>::new();
+    let delete = ServerAction::<DeleteComment>::new();
+    let like = ServerAction::<LikeComment>::new();
+    let report = ServerAction::<ReportContent>::new();
+    let moderate = ServerAction::<ModerateContent>::new();
+    reload_on_success(reply, reload);
+    reload_on_success(edit, reload);
+    reload_on_success(delete, reload);
+    reload_on_success(like, reload);
+    reload_on_success(report, reload);
+    reload_on_success(moderate, reload);
+    let (reply_error, edit_error, delete_error, like_error, report_error, moderate_error) = (
+        own_error(reply),
+        own_error(edit),
+        own_error(delete),
+        own_error(like),
+        own_error(report),
+        own_error(moderate),
+    );
+    let id = c.id;
+    let anchor = format!("comment-{id}");
+    let by_id = format!("comment-{id}-by");
+    let labelled_by = by_id.clone();
+    let f = move |what: &str| format!("{what}-{id}");
+    let like_label = if c.liked {
+        format!("Gefällt mir nicht mehr ({})", thousands(c.likes))
+    } else {
+        format!("Gefällt mir ({})", thousands(c.likes))
+    };
+    view! {
+        <article id=anchor class=format!("comment depth-{}", c.depth) aria-labelledby=labelled_by>
+            <header class="meta">
+                <strong id=by_id>{c.author.clone()}</strong>
+                {c.reply_to.clone().map(|to| format!(" antwortet {to}"))}
+                " · "<time datetime=c.created_at.to_rfc3339()>{german_datetime_text(c.created_at)}</time>
+                {c.edited.then_some(" · bearbeitet")}
+            </header>
+            {if c.deleted {
+                view! { <p class="comment-gone">"Kommentar gelöscht"</p> }.into_any()
+            } else if let Some(reason) = c.hidden_reason.clone() {
+                view! { <p class="hidden-note">{format!("ausgeblendet: {reason}")}</p> }.into_any()
+            } else {
+                view! { <div class="prose comment-body" inner_html=c.body_html.clone()></div> }.into_any()
+            }}
+            <div class="comment-actions">
+                {if c.can_like {
+                    view! {
+                        <ActionForm action=like attr:class="inline-form">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="like" value=if c.liked { "0" } else { "1" } />
+                            <button type="submit" class="link-button" aria-pressed=if c.liked { "true" } else { "false" }>{like_label}</button>
+                        </ActionForm>
+                        <ErrorSummary error=like_error form=f("like") />
+                    }.into_any()
+                } else if c.likes > 0 {
+                    view! { <span class="likes">{format!("{} × „Gefällt mir“", thousands(c.likes))}</span> }.into_any()
+                } else {
+                    ().into_any()
+                }}
+                {c.can_reply.then(|| view! {
+                    <details open=move || reply_error.get().is_some()>
+                        <summary>"Antworten"</summary>
+                        <ActionForm action=reply attr:class="form" attr:novalidate=true>
+                            <ErrorSummary error=reply_error form=f("reply") />
+                            <input type="hidden" name="parent" value=id.to_string() />
+                            <TextArea name="body" form=f("reply") label=format!("Antwort an {}", c.author) rows=3 required=true maxlength=BODY_MAX_CHARS error=reply_error />
+                            <Checkbox name="follow" form=f("reply") label="Bei neuen Beiträgen per E-Mail benachrichtigen" checked=true error=reply_error />
+                            <Submit label="Antwort veröffentlichen" pending=reply.pending() />
+                        </ActionForm>
+                    </details>
+                })}
+                {c.can_edit.then(|| view! {
+                    <details open=move || edit_error.get().is_some()>
+                        <summary>"Bearbeiten"</summary>
+                        <ActionForm action=edit attr:class="form" attr:novalidate=true>
+                            <ErrorSummary error=edit_error form=f("edit") />
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <TextArea name="body" form=f("edit") label="Ihr Kommentar" rows=4 required=true maxlength=BODY_MAX_CHARS value=c.body.clone().unwrap_or_default()
+                                hint="Der Kommentar wird als „bearbeitet“ gekennzeichnet." error=edit_error />
+                            <Submit label="Änderung speichern" pending=edit.pending() />
+                        </ActionForm>
+                    </details>
+                    <ActionForm action=delete attr:class="inline-form">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <button type="submit" class="link-button">"Löschen"</button>
+                    </ActionForm>
+                    <ErrorSummary error=delete_error form=f("delete") />
+                })}
+                {c.can_report.then(|| view! {
+                    <details open=move || report_error.get().is_some()>
+                        <summary>"Melden"</summary>
+                        <ActionForm action=report attr:class="form" attr:novalidate=true>
+                            <ErrorSummary error=report_error form=f("report") />
+                            <input type="hidden" name="target" value="comment" />
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <TextArea name="reason" form=f("report") label="Was ist an diesem Kommentar nicht in Ordnung?" rows=2 required=true
+                                hint="Die Moderation der Gemeinde sieht sich den Kommentar an. Ihr Name wird nicht öffentlich." error=report_error />
+                            <Submit label="Meldung senden" pending=report.pending() />
+                        </ActionForm>
+                    </details>
+                })}
+                {c.can_moderate.then(|| match c.hidden_reason.is_some() {
+                    false => view! {
+                        <details open=move || moderate_error.get().is_some()>
+                            <summary>"Ausblenden"</summary>
+                            <ActionForm action=moderate attr:class="form" attr:novalidate=true>
+                                <ErrorSummary error=moderate_error form=f("hide") />
+                                <input type="hidden" name="target" value="comment" />
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <input type="hidden" name="decision" value="hide" />
+                                <input type="hidden" name="back" value=format!("{back}#comment-{id}") />
+                                <TextArea name="reason" form=f("hide") label="Öffentlicher Grund" rows=2 required=true
+                                    hint="Erscheint anstelle des Kommentars: „ausgeblendet: …“" error=moderate_error />
+                                <Submit label="Kommentar ausblenden" pending=moderate.pending() />
+                            </ActionForm>
+                        </details>
+                    }.into_any(),
+                    true => view! {
+                        <ActionForm action=moderate attr:class="inline-form">
+                            <input type="hidden" name="target" value="comment" />
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <input type="hidden" name="decision" value="restore" />
+                            <input type="hidden" name="back" value=format!("{back}#comment-{id}") />
+                            <button type="submit" class="link-button">"Wieder einblenden"</button>
+                        </ActionForm>
+                        <ErrorSummary error=moderate_error form=f("restore") />
+                    }.into_any(),
+                })}
+            </div>
+        </article>
+    }
+}
