@@ -69,6 +69,7 @@ bench: build postgres
 	cargo run --quiet --profile server-release -p server --example bench_signatures
 	cargo run --quiet --profile server-release -p server --example bench_register
 	cargo run --quiet --profile server-release -p server --example bench_reports
+	cargo run --quiet --profile server-release -p server --example bench_comments
 
 clean:
 	cargo clean

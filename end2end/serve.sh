@@ -14,5 +14,7 @@ export PUBLIC_URL="http://127.0.0.1:3100"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-../target/site}"
 # Every browser test comes from 127.0.0.1; the per-address limit is tested in Rust.
 export DORFPLATZ_RATE_LIMIT_PER_IP=1000
+# Digests are due once an hour per person; look for due ones every 2 s instead of every minute.
+export DORFPLATZ_DIGEST_CHECK_SECONDS=2
 "$BIN" demo
 exec "$BIN" serve

@@ -7,8 +7,10 @@ import { waitForMail } from './support/mail';
 
 type PlaywrightApi = PlaywrightWorkerArgs['playwright'];
 
-// A resident submits a proposal without JavaScript, another supports it with JavaScript,
-// staff answer publicly, the history shows it and the author hears of it by email.
+// A resident submits a proposal without JavaScript, another supports and comments on it with
+// JavaScript, the author replies without, the reply reaches the commenter in the hourly
+// digest (with a one-click unsubscribe that works), staff answer publicly, the history shows
+// it and the author hears of it by email.
 
 const STATES = {
   anna: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-anna-${process.pid}.json`),
@@ -70,7 +72,43 @@ test('a proposal goes from submission through support to an official answer', as
   await expect(p.locator('#support-count')).toHaveText('1');
   await expect(p.getByText('Sie unterstützen diesen Vorschlag.', { exact: true })).toBeVisible();
   await expectAccessible(p);
+
+  // Peter comments (with JavaScript): an empty comment is named at its field first.
+  const thread = p.locator('#comments');
+  await thread.getByRole('button', { name: 'Kommentar veröffentlichen' }).click();
+  await expect(p.locator('#comment-body-error')).toHaveText('Bitte schreiben Sie einen Kommentar.');
+  await thread.getByLabel('Ihr Kommentar').fill('Gute Idee! Wo genau soll die Bank *stehen*?');
+  await thread.getByRole('button', { name: 'Kommentar veröffentlichen' }).click();
+  await expect(thread.getByRole('heading', { level: 2 })).toHaveText('Diskussion (1 Kommentar)');
+  await expect(thread.locator('article.comment em')).toHaveText('stehen');
   await peter.close();
+
+  // Anna replies without JavaScript: the reply form opens natively (<details>).
+  const anna2 = await browser.newContext({ storageState: STATES.anna, javaScriptEnabled: false, locale: 'de-DE' });
+  const a2 = await anna2.newPage();
+  await a2.goto(url);
+  const comment = a2.locator('#comments article.comment').first();
+  await comment.getByText('Antworten', { exact: true }).click();
+  await comment.getByLabel('Antwort an Peter Müller').fill('Am Ortsausgang Richtung Lemgo, beim Wartehäuschen.');
+  await comment.getByRole('button', { name: 'Antwort veröffentlichen' }).click();
+  await expect(a2.getByRole('status')).toContainText('Ihr Kommentar ist veröffentlicht.');
+  const reply = a2.locator('#comments article.comment.depth-1');
+  await expect(reply).toContainText('Am Ortsausgang Richtung Lemgo');
+  await expectAccessibleWithoutScripts(browser, url, STATES.anna);
+  await anna2.close();
+
+  // The reply reaches Peter in his digest, with a one-click unsubscribe.
+  const digest = await waitForMail(request, 'peter.mueller@kalletal.example', `Neues zu Vorschlag „${title}“`);
+  expect(digest.text).toContain('Anna Schmidt hat auf Ihren Kommentar geantwortet');
+  expect(digest.headers?.['list-unsubscribe']).toContain('/unsubscribe/one-click?');
+  const unsubscribe = digest.text.match(/https?:\/\/\S+\/unsubscribe\?u=\S+&s=proposal:\S+/);
+  expect(unsubscribe, digest.text).not.toBeNull();
+  const guest = await browser.newContext({ locale: 'de-DE' });
+  const g = await guest.newPage();
+  await g.goto((unsubscribe as RegExpMatchArray)[0]);
+  await expect(g.getByRole('status')).toContainText(`keine E-Mails mehr zu Vorschlag „${title}“`);
+  await expectAccessible(g);
+  await guest.close();
 
   // Staff answer; the history shows it, author and supporter get the answer.
   const staff = await browser.newContext({ storageState: STATES.staff, locale: 'de-DE' });
@@ -85,8 +123,7 @@ test('a proposal goes from submission through support to an official answer', as
   await expectAccessible(s);
   await staff.close();
 
-  const mail = await waitForMail(request, 'anna.schmidt@kalletal.example', title);
+  const mail = await waitForMail(request, 'anna.schmidt@kalletal.example', `„${title}“: in Prüfung`);
   expect(mail.text).toContain('in Prüfung');
   expect(mail.text).toContain('Die Verwaltung prüft einen Standort');
-  await waitForMail(request, 'peter.mueller@kalletal.example', title);
 });

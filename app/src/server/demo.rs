@@ -5,12 +5,13 @@
 use chrono::{TimeDelta, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    sea_query::Expr,
 };
 
 use super::accounts::create_confirmed;
 use super::auth::SessionUser;
 use super::db::begin_write;
-use super::entities::{petition, proposal, user};
+use super::entities::{notification, petition, proposal, user};
 use super::state::AppConfig;
 use super::{municipality, petitions, register, signatures, site, synthetic};
 use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
@@ -157,7 +158,14 @@ pub async fn seed(db: &DatabaseConnection, config: &AppConfig) -> Result<(), App
     )
     .await?;
     seed_proposals(db, config, &users).await?;
-    seed_comments(db, &users).await
+    seed_comments(db, &users).await?;
+    // The seeded discussions are history: nobody is emailed about them.
+    notification::Entity::update_many()
+        .col_expr(notification::Column::SentAt, Expr::value(Utc::now()))
+        .filter(notification::Column::SentAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Threaded comments on the first proposals and on the collecting petition: replies on all

@@ -7,6 +7,7 @@ export interface Mail {
   html: string;
   to: { address: string }[];
   attachments?: { fileName: string; contentType: string }[];
+  headers?: Record<string, string>;
 }
 
 /** Waits until maildev has received a message to `to` whose subject contains `subject`. */
