@@ -262,6 +262,21 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
+        // Who already waits for news of a proposal follows it: its author, and supporters who
+        // asked for email (until now the only recipients of answers).
+        let db = m.get_connection();
+        db.execute_unprepared(
+            "INSERT INTO follows (user_id, subject_type, subject_id, created_at) \
+             SELECT user_id, 'proposal', proposal_id, created_at FROM proposal_supports WHERE notify",
+        )
+        .await?;
+        db.execute_unprepared(
+            "INSERT INTO follows (user_id, subject_type, subject_id, created_at) \
+             SELECT p.author_id, 'proposal', p.id, p.created_at FROM proposals p \
+             WHERE p.author_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM follows f \
+             WHERE f.user_id = p.author_id AND f.subject_type = 'proposal' AND f.subject_id = p.id)",
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table("users")

@@ -49,10 +49,39 @@ fn thread_link(path: &str, order: Order, page: u64) -> String {
     format!("{path}?order={}&cpage={page}#comments", order.code())
 }
 
-#[component]
-pub fn CommentThread(kind: SubjectKind, id: i64) -> impl IntoView {
+/// The thread's place in the page address (`?order=…&cpage=…`) and the notice a finished
+/// action redirected with: a page that shows a thread loads it with these, in the same
+/// resource as the page itself.
+///
+/// One resource and one `<Suspense>` per page on purpose: a thread with a resource and a
+/// boundary of its own, nested in the page's, deadlocked the server under parallel
+/// rendering (leptos issue 4673, a lock-order inversion in reactive_graph 0.2).
+pub fn use_thread_query() -> Signal<(Order, u64, Option<String>)> {
     let query = use_query_map();
-    let reload = RwSignal::new(0u32);
+    Signal::derive(move || {
+        let q = query.read();
+        (
+            Order::parse(&q.get("order").unwrap_or_default()),
+            q.get("cpage")
+                .and_then(|p| p.parse::<u64>().ok())
+                .unwrap_or(1),
+            q.get("notice"),
+        )
+    })
+}
+
+/// Loads a page of a thread for the page's resource; a thread that cannot be loaded leaves
+/// the rest of the page standing.
+pub async fn load_thread(kind: SubjectKind, id: i64, order: Order, page: u64) -> Option<Thread> {
+    get_thread(kind.code().to_owned(), id, order.code().to_owned(), page)
+        .await
+        .ok()
+}
+
+/// The thread below a proposal or petition. `reload` is part of the page resource's source:
+/// every successful action in the thread bumps it.
+#[component]
+pub fn CommentThread(t: Thread, reload: RwSignal<u32>) -> impl IntoView {
     let post = ServerAction::<PostComment>::new();
     let follow = ServerAction::<FollowSubject>::new();
     reload_on_success(post, reload);
@@ -77,39 +106,13 @@ pub fn CommentThread(kind: SubjectKind, id: i64) -> impl IntoView {
             Signal::derive(move || moderate.value().get().and_then(|r| r.err())),
         ]
     };
-    let thread = Resource::new(
-        move || {
-            let q = query.read();
-            (
-                Order::parse(&q.get("order").unwrap_or_default()),
-                q.get("cpage")
-                    .and_then(|p| p.parse::<u64>().ok())
-                    .unwrap_or(1),
-                q.get("notice"),
-                reload.get(),
-            )
-        },
-        move |(order, page, _, _)| {
-            get_thread(kind.code().to_owned(), id, order.code().to_owned(), page)
-        },
-    );
+    // Erased: the full type of a thread nested in a page overflows the compiler's limits.
     view! {
         <section id="comments" class="comments" aria-labelledby="comments-heading">
-            <Suspense fallback=|| view! { <p>"Diskussion lädt …"</p> }>
-                {move || Suspend::new(async move {
-                    match thread.await {
-                        Err(e) => view! {
-                            <h2 id="comments-heading">"Diskussion"</h2>
-                            <p class="error-summary" role="alert">{e.message()}</p>
-                        }.into_any(),
-                        Ok(t) => view! {
-                            <ThreadView t post post_error follow follow_error fallback reload />
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <ThreadView t post post_error follow follow_error fallback reload />
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -204,6 +207,7 @@ fn ThreadView(
             </nav>
         })}
     }
+    .into_any()
 }
 
 #[component]
@@ -340,4 +344,5 @@ fn Comment(c: CommentView, back: String, reload: RwSignal<u32>) -> impl IntoView
             </div>
         </article>
     }
+    .into_any()
 }

@@ -14,9 +14,10 @@ use super::domain::{BODY_MAX_CHARS, Sort, Status, TITLE_MAX_CHARS};
 use super::{Choice, ListQuery, ProposalCard, ProposalDetail, ProposalPermissions};
 use crate::accounts::Me;
 use crate::admin::encode_query;
+use crate::comments::Thread;
 use crate::comments::api::{ModerateContent, ReportContent};
 use crate::comments::domain::SubjectKind;
-use crate::comments::thread::CommentThread;
+use crate::comments::thread::{CommentThread, load_thread, use_thread_query};
 use crate::components::{
     Checkbox, ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea,
 };
@@ -220,13 +221,25 @@ pub fn ProposalPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|i| i.parse::<i64>().ok());
     let support = ServerAction::<SupportProposal>::new();
     let answer = ServerAction::<AnswerProposal>::new();
+    let reload = RwSignal::new(0u32);
+    let thread_query = use_thread_query();
     let proposal = Resource::new(
-        move || (id(), support.version().get(), answer.version().get()),
-        |(id, _, _)| async move {
-            match id {
-                Some(id) => get_proposal(id).await,
-                None => Err(crate::error::AppError::NotFound),
-            }
+        move || {
+            (
+                id(),
+                support.version().get(),
+                answer.version().get(),
+                thread_query.get(),
+                reload.get(),
+            )
+        },
+        |(id, _, _, (order, page, _), _)| async move {
+            let Some(id) = id else {
+                return Err(crate::error::AppError::NotFound);
+            };
+            let d = get_proposal(id).await?;
+            let thread = load_thread(SubjectKind::Proposal, id, order, page).await;
+            Ok((d, thread))
         },
     );
     view! {
@@ -243,7 +256,7 @@ pub fn ProposalPage() -> impl IntoView {
                                 <p><A href="/proposals">"Zu allen Vorschlägen"</A></p>
                             }.into_any()
                         }
-                        Ok(d) => view! { <Proposal d support answer /> }.into_any(),
+                        Ok((d, thread)) => view! { <Proposal d thread support answer reload /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -254,8 +267,10 @@ pub fn ProposalPage() -> impl IntoView {
 #[component]
 fn Proposal(
     d: ProposalDetail,
+    thread: Option<Thread>,
     support: ServerAction<SupportProposal>,
     answer: ServerAction<AnswerProposal>,
+    reload: RwSignal<u32>,
 ) -> impl IntoView {
     let support_error = Signal::derive(move || support.value().get().and_then(|r| r.err()));
     let answer_error = Signal::derive(move || answer.value().get().and_then(|r| r.err()));
@@ -315,7 +330,7 @@ fn Proposal(
                         }).collect_view()}
                     </ol>
                 </section>
-                <CommentThread kind=SubjectKind::Proposal id />
+                {thread.map(|t| view! { <CommentThread t reload /> }.into_any())}
             </div>
             <aside class="column-side">
                 <section class="card" id="support" aria-labelledby="support-heading">

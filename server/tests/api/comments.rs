@@ -951,3 +951,42 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    upgrading_keeps_answer_emails_for_earlier_authors_and_supporters,
+    |backend| async move {
+        use migrations::{Migrator, MigratorTrait};
+        use sea_orm::ConnectionTrait;
+        // A database as the proposals release left it (six migrations), with a proposal,
+        // a supporter who asked for email and one who did not.
+        let test_db = crate::helpers::TestDb::new(backend).await;
+        let db = app::server::db::connect(&test_db.url).await.unwrap();
+        Migrator::up(&db, Some(6)).await.unwrap();
+        for sql in [
+            "INSERT INTO users (id, email, display_name, created_at, updated_at) VALUES \
+             (1, 'anna@x.example', 'Anna', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), \
+             (2, 'ben@x.example', 'Ben', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP), \
+             (3, 'cara@x.example', 'Cara', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            "INSERT INTO topics (id, name, position, active) VALUES (1, 'Mobilität', 0, TRUE)",
+            "INSERT INTO proposals (id, author_id, title, body, topic_id, status, search_text, \
+             supports, comments, created_at, updated_at) VALUES (1, 1, 'Bürgerbus', 'Text', 1, \
+             'submitted', 'x', 2, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            "INSERT INTO proposal_supports (proposal_id, user_id, notify, created_at) VALUES \
+             (1, 2, TRUE, CURRENT_TIMESTAMP), (1, 3, FALSE, CURRENT_TIMESTAMP)",
+        ] {
+            db.execute_unprepared(sql).await.unwrap();
+        }
+        Migrator::up(&db, None).await.unwrap();
+        let follows: Vec<i64> =
+            app::server::notify::followers(&db, app::comments::domain::SubjectKind::Proposal, 1)
+                .await
+                .unwrap();
+        let mut follows = follows;
+        follows.sort_unstable();
+        assert_eq!(
+            follows,
+            vec![1, 2],
+            "the author and the supporter who asked"
+        );
+    }
+);

@@ -1,4 +1,6 @@
-use crate::comments::thread::CommentThread;
+use crate::comments::Thread;
+use crate::comments::domain::SubjectKind;
+use crate::comments::thread::{CommentThread, load_thread, use_thread_query};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -21,7 +23,20 @@ pub(super) fn use_slug() -> Memo<String> {
 #[component]
 pub fn PetitionPage() -> impl IntoView {
     let slug = use_slug();
-    let petition = Resource::new(move || slug.get(), get_petition);
+    let reload = RwSignal::new(0u32);
+    let thread_query = use_thread_query();
+    let petition = Resource::new(
+        move || (slug.get(), thread_query.get(), reload.get()),
+        |(slug, (order, page, _), _)| async move {
+            let d = get_petition(slug).await?;
+            let thread = if d.published {
+                load_thread(SubjectKind::Petition, d.id, order, page).await
+            } else {
+                None
+            };
+            Ok::<_, crate::error::AppError>((d, thread))
+        },
+    );
     view! {
         <div class="wrap">
             <Notice />
@@ -38,7 +53,7 @@ pub fn PetitionPage() -> impl IntoView {
                                 <p class="error-summary" role="alert">{e.message()}</p>
                             }.into_any()
                         }
-                        Ok(d) => view! { <Detail d /> }.into_any(),
+                        Ok((d, thread)) => view! { <Detail d thread reload /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -47,7 +62,7 @@ pub fn PetitionPage() -> impl IntoView {
 }
 
 #[component]
-fn Detail(d: PetitionDetail) -> impl IntoView {
+fn Detail(d: PetitionDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> impl IntoView {
     let s = d.summary.clone();
     let slug = s.slug.clone();
     let collecting = s.stage == Stage::Collecting;
@@ -128,9 +143,7 @@ fn Detail(d: PetitionDetail) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        {d.published.then(|| view! {
-            <CommentThread kind=crate::comments::domain::SubjectKind::Petition id=d.id />
-        })}
+        {thread.map(|t| view! { <CommentThread t reload /> }.into_any())}
     }
 }
 
