@@ -81,6 +81,7 @@ async fn measure(
     db: &DatabaseConnection,
     viewer: Option<&SessionUser>,
     proposal: i64,
+    focus: Option<(i64, u64)>,
 ) -> (Duration, usize) {
     let mut times = Vec::new();
     let mut shown = 0;
@@ -91,8 +92,11 @@ async fn measure(
             viewer,
             SubjectKind::Proposal,
             proposal,
-            Order::Newest,
-            1,
+            comments::ThreadPage {
+                order: Order::Newest,
+                page: 1,
+                focus,
+            },
         )
         .await
         .unwrap();
@@ -135,13 +139,30 @@ async fn bench(name: &str, url: &str) {
             roles: Vec::new(),
             blocked: false,
         };
-        let (guest, shown) = measure(&db, None, proposal).await;
-        let (signed_in, _) = measure(&db, Some(&reader), proposal).await;
+        let (guest, shown) = measure(&db, None, proposal, None).await;
+        let (signed_in, _) = measure(&db, Some(&reader), proposal, None).await;
         println!(
-            "{name:<10} {shape:<26} first page ({shown:>5} comments shown): guest {:>7.2} ms, signed in {:>7.2} ms",
+            "{name:<10} {shape:<26} first page ({shown:>4} comments shown): guest {:>6.2} ms, signed in {:>6.2} ms",
             guest.as_secs_f64() * 1000.0,
             signed_in.as_secs_f64() * 1000.0
         );
+        if roots == 1 {
+            // The discussion on its own, at its last page of replies.
+            let root = app::server::entities::comment::Entity::find()
+                .order_by_asc(app::server::entities::comment::Column::Id)
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .id;
+            let last = (COMMENTS as u64 - 1).div_ceil(app::comments::domain::REPLIES_PER_PAGE);
+            let (alone, shown) = measure(&db, Some(&reader), proposal, Some((root, last))).await;
+            println!(
+                "{name:<10} {:<26} its last page of replies ({shown:>4} shown): signed in {:>6.2} ms",
+                "  the discussion alone",
+                alone.as_secs_f64() * 1000.0
+            );
+        }
     }
 }
 

@@ -35,6 +35,12 @@ pub async fn get_thread(
     id: i64,
     #[server(default)] order: String,
     #[server(default)] page: u64,
+    /// One discussion only: its top-level comment (0: the whole thread) …
+    #[server(default)]
+    focus: i64,
+    /// … and the page of its replies.
+    #[server(default)]
+    rpage: u64,
 ) -> Result<Thread, AppError> {
     use crate::server::{auth::current_user, comments, http::finish, state::app_state};
     finish(
@@ -46,8 +52,11 @@ pub async fn get_thread(
                 viewer.as_ref(),
                 kind,
                 id,
-                super::domain::Order::parse(&order),
-                page.max(1),
+                comments::ThreadPage {
+                    order: super::domain::Order::parse(&order),
+                    page: page.max(1),
+                    focus: (focus > 0).then_some((focus, rpage.max(1))),
+                },
             )
             .await
         }

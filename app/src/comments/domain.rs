@@ -14,6 +14,8 @@ pub const REASON_MAX_CHARS: usize = 500;
 pub const MAX_DEPTH: i16 = 2;
 /// Top-level comments per page; their replies come along.
 pub const ROOTS_PER_PAGE: u64 = 20;
+/// Replies shown with a top-level comment; more are a page of their own ("alle Antworten").
+pub const REPLIES_PER_PAGE: u64 = 50;
 /// Posting limit per account: this many comments and proposals …
 pub const POSTS_PER_WINDOW: u64 = 10;
 /// … within this many minutes.

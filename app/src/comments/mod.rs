@@ -43,7 +43,12 @@ pub struct CommentView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadRoot {
     pub comment: CommentView,
+    /// The replies on this page (`REPLIES_PER_PAGE` at most).
     pub replies: Vec<CommentView>,
+    pub replies_total: u64,
+    /// 1-based page of the replies shown.
+    pub replies_page: u64,
+    pub replies_pages: u64,
 }
 
 /// What the viewer may do with the thread as a whole.
@@ -66,6 +71,8 @@ pub struct Thread {
     pub order: Order,
     pub page: u64,
     pub pages: u64,
+    /// Showing one discussion (this top-level comment) with its replies paged.
+    pub focus: Option<i64>,
     pub roots: Vec<ThreadRoot>,
     pub viewer: ThreadViewer,
     /// New comments are closed (e.g. the subject is hidden).

@@ -56,26 +56,49 @@ fn thread_link(path: &str, order: Order, page: u64) -> String {
 /// One resource and one `<Suspense>` per page on purpose: a thread with a resource and a
 /// boundary of its own, nested in the page's, deadlocked the server under parallel
 /// rendering (leptos issue 4673, a lock-order inversion in reactive_graph 0.2).
-pub fn use_thread_query() -> Signal<(Order, u64, Option<String>)> {
+pub fn use_thread_query() -> Signal<ThreadAt> {
     let query = use_query_map();
     Signal::derive(move || {
         let q = query.read();
-        (
-            Order::parse(&q.get("order").unwrap_or_default()),
-            q.get("cpage")
-                .and_then(|p| p.parse::<u64>().ok())
-                .unwrap_or(1),
-            q.get("notice"),
-        )
+        let number = |key: &str| q.get(key).and_then(|p| p.parse::<u64>().ok());
+        ThreadAt {
+            order: Order::parse(&q.get("order").unwrap_or_default()),
+            page: number("cpage").unwrap_or(1),
+            focus: q
+                .get("focus")
+                .and_then(|f| f.parse::<i64>().ok())
+                .unwrap_or(0),
+            rpage: number("rpage").unwrap_or(1),
+            notice: q.get("notice"),
+        }
     })
+}
+
+/// Where in a thread the address points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadAt {
+    pub order: Order,
+    pub page: u64,
+    /// One discussion (its top-level comment), 0 for the whole thread.
+    pub focus: i64,
+    pub rpage: u64,
+    /// Part of the source only so that a finished action reloads the thread.
+    pub notice: Option<String>,
 }
 
 /// Loads a page of a thread for the page's resource; a thread that cannot be loaded leaves
 /// the rest of the page standing.
-pub async fn load_thread(kind: SubjectKind, id: i64, order: Order, page: u64) -> Option<Thread> {
-    get_thread(kind.code().to_owned(), id, order.code().to_owned(), page)
-        .await
-        .ok()
+pub async fn load_thread(kind: SubjectKind, id: i64, at: ThreadAt) -> Option<Thread> {
+    get_thread(
+        kind.code().to_owned(),
+        id,
+        at.order.code().to_owned(),
+        at.page,
+        at.focus,
+        at.rpage,
+    )
+    .await
+    .ok()
 }
 
 /// The thread below a proposal or petition. `reload` is part of the page resource's source:
@@ -131,6 +154,7 @@ fn ThreadView(
         n => format!("Diskussion ({} Kommentare)", thousands(n)),
     };
     let path = t.path.clone();
+    let focus = t.focus;
     let kind = t.kind;
     let subject = t.subject_id;
     let fallback_error = Signal::derive(move || fallback.iter().find_map(|s| s.get()));
@@ -184,9 +208,14 @@ fn ThreadView(
             }.into_any(),
         }}
         {(t.total == 0).then(|| view! { <p>"Noch keine Kommentare. Schreiben Sie den ersten."</p> })}
+        {focus.is_some().then(|| view! {
+            <p><a href=format!("{path}#comments")>"Zurück zur ganzen Diskussion"</a></p>
+        })}
         <ol class="comment-list">
             {t.roots.into_iter().map(|r| {
                 let back = path.clone();
+                let root = r.comment.id;
+                let more = replies_nav(&path, focus, root, r.replies_total, r.replies_page, r.replies_pages);
                 view! {
                     <li>
                         <Comment c=r.comment back=back.clone() reload />
@@ -195,6 +224,7 @@ fn ThreadView(
                                 {r.replies.into_iter().map(|c| view! { <li><Comment c back=back.clone() reload /></li> }).collect_view()}
                             </ol>
                         })}
+                        {more}
                     </li>
                 }
             }).collect_view()}
@@ -208,6 +238,36 @@ fn ThreadView(
         })}
     }
     .into_any()
+}
+
+/// Below a discussion with more replies than one page holds: in the whole thread a link to
+/// the discussion alone; there, its pages.
+fn replies_nav(
+    path: &str,
+    focus: Option<i64>,
+    root: i64,
+    total: u64,
+    page: u64,
+    pages: u64,
+) -> Option<AnyView> {
+    if pages <= 1 {
+        return None;
+    }
+    let link = |p: u64| format!("{path}?focus={root}&rpage={p}#comment-{root}");
+    Some(match focus {
+        None => view! {
+            <p class="more-replies"><a href=link(1)>{format!("Alle {} Antworten lesen", thousands(total))}</a></p>
+        }
+        .into_any(),
+        Some(_) => view! {
+            <nav aria-label="Seiten der Antworten" class="pager">
+                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"Frühere Antworten"</a> })}
+                <span>{format!(" Antworten, Seite {page} von {pages} ")}</span>
+                {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"Weitere Antworten"</a> })}
+            </nav>
+        }
+        .into_any(),
+    })
 }
 
 #[component]

@@ -233,12 +233,12 @@ pub fn ProposalPage() -> impl IntoView {
                 reload.get(),
             )
         },
-        |(id, _, _, (order, page, _), _)| async move {
+        |(id, _, _, at, _)| async move {
             let Some(id) = id else {
                 return Err(crate::error::AppError::NotFound);
             };
             let d = get_proposal(id).await?;
-            let thread = load_thread(SubjectKind::Proposal, id, order, page).await;
+            let thread = load_thread(SubjectKind::Proposal, id, at).await;
             Ok((d, thread))
         },
     );

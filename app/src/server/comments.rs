@@ -21,7 +21,8 @@ use super::entities::{comment, comment_like, comment_version, content_report, pr
 use super::markdown;
 use super::notify::{self, SubjectInfo};
 use crate::comments::domain::{
-    self, CommentBody, Decision, MAX_DEPTH, Order, ROOTS_PER_PAGE, SubjectKind, Target,
+    self, CommentBody, Decision, MAX_DEPTH, Order, REPLIES_PER_PAGE, ROOTS_PER_PAGE, SubjectKind,
+    Target,
 };
 use crate::comments::{
     BlockedAccount, CommentView, ModerationQueue, QueueItem, ReportLine, Thread, ThreadRoot,
@@ -60,15 +61,26 @@ fn name_of(names: &HashMap<i64, String>, id: Option<i64>) -> String {
         .unwrap_or_else(|| "gelöschtes Konto".to_owned())
 }
 
+/// Which part of a thread to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThreadPage {
+    pub order: Order,
+    /// Page of top-level comments, 1-based.
+    pub page: u64,
+    /// One discussion only: a top-level comment with its replies paged (`rpage`, 1-based).
+    pub focus: Option<(i64, u64)>,
+}
+
 /// One page of a thread: `ROOTS_PER_PAGE` top-level comments in the chosen order, each with
-/// all its replies in reading order.
+/// its first `REPLIES_PER_PAGE` replies in reading order; or one discussion with a page of
+/// its replies. The reply tree is ordered from ids alone; only the comments shown are loaded
+/// whole (and rendered), so one discussion of thousands of replies stays as fast as any.
 pub async fn thread(
     db: &DatabaseConnection,
     viewer: Option<&SessionUser>,
     kind: SubjectKind,
     subject_id: i64,
-    order: Order,
-    page: u64,
+    at: ThreadPage,
 ) -> Result<Thread, AppError> {
     let subject = notify::subject(db, kind, subject_id).await?;
     let of_subject = comment::Entity::find()
@@ -76,45 +88,119 @@ pub async fn thread(
         .filter(comment::Column::SubjectId.eq(subject_id));
     let total = of_subject.clone().count(db).await?;
     let roots_query = of_subject.filter(comment::Column::RootId.is_null());
-    let root_count = roots_query.clone().count(db).await?;
-    let pages = std::cmp::max(root_count.div_ceil(ROOTS_PER_PAGE), 1);
-    let page = page.clamp(1, pages);
-    // Ids grow with time, so they order by age through the subject index.
-    let roots_query = match order {
-        Order::Newest => roots_query.order_by_desc(comment::Column::Id),
-        Order::Oldest => roots_query.order_by_asc(comment::Column::Id),
-        Order::MostLiked => roots_query
-            .order_by_desc(comment::Column::Likes)
-            .order_by_desc(comment::Column::Id),
+    let (roots, page, pages, rpage) = match at.focus {
+        Some((root, rpage)) => {
+            let root = roots_query
+                .filter(comment::Column::Id.eq(root))
+                .one(db)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (vec![root], 1, 1, std::cmp::max(rpage, 1))
+        }
+        None => {
+            let root_count = roots_query.clone().count(db).await?;
+            let pages = std::cmp::max(root_count.div_ceil(ROOTS_PER_PAGE), 1);
+            let page = at.page.clamp(1, pages);
+            // Ids grow with time, so they order by age through the subject index.
+            let ordered = match at.order {
+                Order::Newest => roots_query.order_by_desc(comment::Column::Id),
+                Order::Oldest => roots_query.order_by_asc(comment::Column::Id),
+                Order::MostLiked => roots_query
+                    .order_by_desc(comment::Column::Likes)
+                    .order_by_desc(comment::Column::Id),
+            };
+            let roots = ordered
+                .offset((page - 1) * ROOTS_PER_PAGE)
+                .limit(ROOTS_PER_PAGE)
+                .all(db)
+                .await?;
+            (roots, page, pages, 1)
+        }
     };
-    let roots = roots_query
-        .offset((page - 1) * ROOTS_PER_PAGE)
-        .limit(ROOTS_PER_PAGE)
-        .all(db)
-        .await?;
     let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
-    let replies = if root_ids.is_empty() {
+    // The shape of the reply trees: (id, root, parent, answers, author).
+    type Shape = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let shape: Vec<Shape> = if root_ids.is_empty() {
         Vec::new()
     } else {
         comment::Entity::find()
+            .select_only()
+            .column(comment::Column::Id)
+            .column(comment::Column::RootId)
+            .column(comment::Column::ParentId)
+            .column(comment::Column::ReplyToId)
+            .column(comment::Column::AuthorId)
             .filter(comment::Column::RootId.is_in(root_ids.clone()))
             .order_by_asc(comment::Column::Id)
+            .into_tuple()
             .all(db)
             .await?
     };
-    let names = names(
-        db,
-        roots
-            .iter()
-            .chain(replies.iter())
-            .filter_map(|c| c.author_id),
-    )
-    .await?;
+    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (id, _, parent, _, _) in &shape {
+        if let Some(parent) = parent {
+            children.entry(*parent).or_default().push(*id);
+        }
+    }
+    // Per root: its replies depth first, oldest first among siblings (a conversation reads
+    // top to bottom), and the slice of them this page shows.
+    let mut shown_replies: Vec<(i64, Vec<i64>, u64)> = Vec::new();
+    for root in &root_ids {
+        let mut ordered = Vec::new();
+        let mut stack: Vec<i64> = children
+            .get(root)
+            .map(|c| c.iter().rev().copied().collect())
+            .unwrap_or_default();
+        while let Some(c) = stack.pop() {
+            ordered.push(c);
+            if let Some(kids) = children.get(&c) {
+                stack.extend(kids.iter().rev().copied());
+            }
+        }
+        let count = ordered.len() as u64;
+        let from = usize::try_from((rpage - 1) * REPLIES_PER_PAGE).unwrap_or(usize::MAX);
+        let slice: Vec<i64> = ordered
+            .into_iter()
+            .skip(from)
+            .take(REPLIES_PER_PAGE as usize)
+            .collect();
+        shown_replies.push((*root, slice, count));
+    }
+    let wanted: Vec<i64> = shown_replies
+        .iter()
+        .flat_map(|(_, ids, _)| ids.iter().copied())
+        .collect();
+    let mut loaded: HashMap<i64, comment::Model> = HashMap::new();
+    for chunk in wanted.chunks(500) {
+        for c in comment::Entity::find()
+            .filter(comment::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            loaded.insert(c.id, c);
+        }
+    }
+    let authors: HashMap<i64, Option<i64>> = roots
+        .iter()
+        .map(|c| (c.id, c.author_id))
+        .chain(shape.iter().map(|(id, _, _, _, author)| (*id, *author)))
+        .collect();
+    // Names of the authors shown and of those the third level answers.
+    let named = roots
+        .iter()
+        .filter_map(|c| c.author_id)
+        .chain(loaded.values().filter_map(|c| c.author_id))
+        .chain(
+            loaded
+                .values()
+                .filter_map(|c| c.reply_to_id)
+                .filter_map(|to| authors.get(&to).copied().flatten()),
+        );
+    let names = names(db, named).await?;
     let liked: HashSet<i64> = match viewer {
         Some(v) if !root_ids.is_empty() => {
-            let all: Vec<i64> = roots.iter().chain(replies.iter()).map(|c| c.id).collect();
+            let all: Vec<i64> = root_ids.iter().chain(wanted.iter()).copied().collect();
             let mut liked = HashSet::new();
-            // Bounded IN lists: a page may carry thousands of replies.
             for chunk in all.chunks(500) {
                 let rows: Vec<i64> = comment_like::Entity::find()
                     .select_only()
@@ -131,11 +217,6 @@ pub async fn thread(
         _ => HashSet::new(),
     };
     let can_post = viewer.is_some_and(|v| !v.blocked) && subject.closed.is_none();
-    let authors: HashMap<i64, Option<i64>> = roots
-        .iter()
-        .chain(replies.iter())
-        .map(|c| (c.id, c.author_id))
-        .collect();
     let view = |c: &comment::Model| -> CommentView {
         let own = viewer.is_some_and(|v| c.author_id == Some(v.id));
         let active = viewer.is_some_and(|v| !v.blocked);
@@ -175,31 +256,19 @@ pub async fn thread(
             can_moderate: viewer.is_some_and(may_moderate) && c.deleted_at.is_none(),
         }
     };
-    let mut children: HashMap<i64, Vec<&comment::Model>> = HashMap::new();
-    for r in &replies {
-        if let Some(parent) = r.parent_id {
-            children.entry(parent).or_default().push(r);
-        }
-    }
     let roots = roots
         .iter()
-        .map(|root| {
-            // Depth first, oldest first among siblings: a conversation reads top to bottom.
-            let mut ordered = Vec::new();
-            let mut stack: Vec<&comment::Model> = children
-                .get(&root.id)
-                .map(|c| c.iter().rev().copied().collect())
-                .unwrap_or_default();
-            while let Some(c) = stack.pop() {
-                ordered.push(view(c));
-                if let Some(kids) = children.get(&c.id) {
-                    stack.extend(kids.iter().rev().copied());
-                }
-            }
-            ThreadRoot {
-                comment: view(root),
-                replies: ordered,
-            }
+        .zip(shown_replies)
+        .map(|(root, (_, ids, count))| ThreadRoot {
+            comment: view(root),
+            replies: ids
+                .iter()
+                .filter_map(|id| loaded.get(id))
+                .map(view)
+                .collect(),
+            replies_total: count,
+            replies_page: rpage,
+            replies_pages: std::cmp::max(count.div_ceil(REPLIES_PER_PAGE), 1),
         })
         .collect();
     let following = match viewer {
@@ -211,9 +280,10 @@ pub async fn thread(
         subject_id,
         path: subject.path,
         total,
-        order,
+        order: at.order,
         page,
         pages,
+        focus: at.focus.map(|(root, _)| root),
         roots,
         viewer: ThreadViewer {
             signed_in: viewer.is_some(),

@@ -452,6 +452,69 @@ db_test!(
             "<p>Kommentar 41</p>",
             "6 likes, newest of those"
         );
+
+        // One discussion with 120 replies: the thread shows the first 50 and a way to the
+        // rest; the discussion alone is paged by 50.
+        let newest = thread(&app, &p.anna, proposal, "newest", 1).await;
+        let root = newest["roots"][0]["comment"]["id"].as_i64().unwrap();
+        let replies = (0..120).map(|n| comment::ActiveModel {
+            subject_type: Set("proposal".into()),
+            subject_id: Set(proposal),
+            root_id: Set(Some(root)),
+            parent_id: Set(Some(root)),
+            reply_to_id: Set(Some(root)),
+            depth: Set(1),
+            author_id: Set(None),
+            body: Set(format!("Antwort {n}")),
+            likes: Set(0),
+            created_at: Set(now + TimeDelta::seconds(100 + n)),
+            edited_at: Set(None),
+            deleted_at: Set(None),
+            hidden_at: Set(None),
+            hidden_reason: Set(None),
+            hidden_by: Set(None),
+            ..Default::default()
+        });
+        comment::Entity::insert_many(replies)
+            .exec_without_returning(&app.db)
+            .await
+            .unwrap();
+        let t = thread(&app, &p.anna, proposal, "newest", 1).await;
+        let r = &t["roots"][0];
+        assert_eq!(
+            (
+                r["replies"].as_array().unwrap().len(),
+                r["replies_total"].as_u64(),
+                r["replies_pages"].as_u64()
+            ),
+            (50, Some(120), Some(3))
+        );
+        assert_eq!(t["total"], 165);
+        let focus = |rpage: &'static str, id: i64| {
+            let (app, client) = (&app, p.anna.clone());
+            async move {
+                app.call_with(
+                    &client,
+                    "get_thread",
+                    &[
+                        ("kind", "proposal"),
+                        ("id", &proposal.to_string()),
+                        ("focus", &id.to_string()),
+                        ("rpage", rpage),
+                    ],
+                )
+                .await
+            }
+        };
+        let alone: serde_json::Value = focus("3", root).await.json().await.unwrap();
+        assert_eq!(alone["focus"], root);
+        assert_eq!(alone["roots"].as_array().unwrap().len(), 1);
+        let last = alone["roots"][0]["replies"].as_array().unwrap();
+        assert_eq!(last.len(), 20);
+        assert_eq!(last[0]["body_html"], "<p>Antwort 100</p>\n");
+        // Only a top-level comment of this thread can be focused.
+        let reply = last[0]["id"].as_i64().unwrap();
+        assert_eq!(focus("1", reply).await.status(), 404);
     }
 );
 

@@ -27,10 +27,10 @@ pub fn PetitionPage() -> impl IntoView {
     let thread_query = use_thread_query();
     let petition = Resource::new(
         move || (slug.get(), thread_query.get(), reload.get()),
-        |(slug, (order, page, _), _)| async move {
+        |(slug, at, _)| async move {
             let d = get_petition(slug).await?;
             let thread = if d.published {
-                load_thread(SubjectKind::Petition, d.id, order, page).await
+                load_thread(SubjectKind::Petition, d.id, at).await
             } else {
                 None
             };
