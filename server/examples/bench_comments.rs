@@ -3,7 +3,8 @@
 //! comments with all their replies, names, likes), in two shapes: 1,000 top-level comments
 //! with four replies each, and one discussion with 4,999 replies under a single comment
 //! (the worst case: one page carries them all). Median of 50 runs each, for a guest and for
-//! a signed-in reader (whose likes are looked up too).
+//! a signed-in reader (whose likes are looked up too). Then the whole proposal page, as the
+//! release server (`dorfplatz serve`, next to this example) renders it for a guest over HTTP.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -107,6 +108,68 @@ async fn measure(
     (median(times), shown)
 }
 
+/// The proposal page served by the release binary on this database: median of 20 requests.
+async fn page_render(url: &str, proposal: i64) -> Option<(Duration, usize)> {
+    let bin = std::env::var("DORFPLATZ_BIN")
+        .map(std::path::PathBuf::from)
+        .ok()
+        .or_else(|| {
+            // target/server-release/examples/bench_comments -> target/server-release/dorfplatz
+            std::env::current_exe()
+                .ok()
+                .and_then(|e| e.parent()?.parent().map(|d| d.join("dorfplatz")))
+        })?;
+    if !bin.exists() {
+        println!(
+            "(no release server at {}: page timing skipped)",
+            bin.display()
+        );
+        return None;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(&bin)
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("DORFPLATZ_DATA_DIR", data.path())
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:3300")
+        .env("PUBLIC_URL", "http://127.0.0.1:3300")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client
+            .get("http://127.0.0.1:3300/healthz")
+            .send()
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let page = format!("http://127.0.0.1:3300/proposals/{proposal}");
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..20 {
+        let started = Instant::now();
+        let body = client
+            .get(&page)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        times.push(started.elapsed());
+        size = body.len();
+    }
+    child.kill().ok();
+    child.wait().ok();
+    Some((median(times), size))
+}
+
 async fn bench(name: &str, url: &str) {
     use app::server::entities::{proposal, user};
     for (shape, roots) in [
@@ -146,6 +209,14 @@ async fn bench(name: &str, url: &str) {
             guest.as_secs_f64() * 1000.0,
             signed_in.as_secs_f64() * 1000.0
         );
+        if let Some((took, size)) = page_render(url, proposal).await {
+            println!(
+                "{name:<10} {:<26} whole page over HTTP ({} KB): {:>6.2} ms",
+                "",
+                size / 1024,
+                took.as_secs_f64() * 1000.0
+            );
+        }
         if roots == 1 {
             // The discussion on its own, at its last page of replies.
             let root = app::server::entities::comment::Entity::find()
