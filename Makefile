@@ -21,7 +21,7 @@ help:
 	@echo "make test   – format and lint checks, Rust tests (SQLite + PostgreSQL), browser tests"
 	@echo "make build  – release binary ($(BIN)) and site (target/site)"
 	@echo "make bench  – requests per second (start page vs. static file); signatures per second and"
-	@echo "              the tally of 1,000,000 signatures on SQLite and PostgreSQL"
+	@echo "              the tally of 1,000,000 signatures on SQLite and PostgreSQL; a thread of 5,000 comments"
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
