@@ -16,6 +16,7 @@ const STATES = {
   anna: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-anna-${process.pid}.json`),
   peter: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-peter-${process.pid}.json`),
   staff: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-staff-${process.pid}.json`),
+  sabine: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-sabine-${process.pid}.json`),
 };
 
 async function signIn(playwright: PlaywrightApi, email: string, file: string): Promise<void> {
@@ -35,6 +36,7 @@ test.beforeAll(async ({ playwright }) => {
   // The administration's second account: logging in is limited to five per account and
   // minute, and the other spec files sign the staff account in already.
   await signIn(playwright, 'admin@kalletal.example', STATES.staff);
+  await signIn(playwright, 'sabine.krueger@kalletal.example', STATES.sabine);
 });
 
 test('a proposal goes from submission through support to an official answer', async ({ browser, request }) => {
@@ -128,4 +130,61 @@ test('a proposal goes from submission through support to an official answer', as
   const mail = await waitForMail(request, 'anna.schmidt@kalletal.example', `„${title}“: in Prüfung`);
   expect(mail.text).toContain('in Prüfung');
   expect(mail.text).toContain('Die Verwaltung prüft einen Standort');
+});
+
+test('submitting works with JavaScript; supporting and commenting without', async ({ browser }) => {
+  // With JavaScript: the form answers in place, then the new proposal opens.
+  const title = `Bücherschrank in Varenholz ${Date.now()}`;
+  const js = await browser.newContext({ storageState: STATES.sabine, locale: 'de-DE' });
+  const j = await js.newPage();
+  await j.goto('/proposals/new');
+  await j.getByLabel('Titel').fill(title);
+  await j.getByRole('button', { name: 'Vorschlag einreichen' }).click();
+  await expect(j.locator('#f-body-error')).toHaveText('Bitte beschreiben Sie Ihren Vorschlag.');
+  await j.getByLabel('Beschreibung').fill('Ein offener Bücherschrank an der Bushaltestelle, zum Tauschen und Mitnehmen.');
+  await j.getByLabel('Thema').selectOption({ label: 'Ortsentwicklung' });
+  await j.getByRole('button', { name: 'Vorschlag einreichen' }).click();
+  await expect(j.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await js.close();
+
+  // Without JavaScript: support someone else's proposal, then discuss it.
+  const plain = await browser.newContext({ storageState: STATES.sabine, javaScriptEnabled: false, locale: 'de-DE' });
+  const p = await plain.newPage();
+  await p.goto('/proposals?q=Dorfladen');
+  await p.getByRole('link', { name: 'Dorfladen mit Café in Varenholz' }).click();
+  const before = Number(await p.locator('#support-count').textContent());
+  await p.getByRole('button', { name: 'Vorschlag unterstützen' }).click();
+  await expect(p.getByText('Sie unterstützen diesen Vorschlag.', { exact: true })).toBeVisible();
+  await expect(p.locator('#support-count')).toHaveText(String(before + 1));
+  const thread = p.locator('#comments');
+  await thread.getByRole('button', { name: 'Kommentar veröffentlichen' }).click();
+  await expect(p.locator('#comment-body-error')).toHaveText('Bitte schreiben Sie einen Kommentar.');
+  await thread.getByLabel('Ihr Kommentar').fill('Ich würde dort auch ehrenamtlich an der Kasse helfen.');
+  await thread.getByRole('button', { name: 'Kommentar veröffentlichen' }).click();
+  await expect(p.getByRole('status')).toContainText('Ihr Kommentar ist veröffentlicht.');
+  await expect(p.locator('#comments')).toContainText('Ich würde dort auch ehrenamtlich an der Kasse helfen.');
+  await plain.close();
+});
+
+test('moderators hide a reported comment from the queue; the thread shows the reason', async ({ browser }) => {
+  const staff = await browser.newContext({ storageState: STATES.staff, locale: 'de-DE' });
+  const s = await staff.newPage();
+  await s.goto('/moderation');
+  await expect(s.getByRole('heading', { level: 1, name: 'Moderation' })).toBeVisible();
+  await expectAccessible(s);
+  // The demo's open report: the queue shows the comment, the report and its reason.
+  const item = s.locator('article.moderation-item', { hasText: 'Arbeitsgruppe Gesundheit' });
+  await expect(item).toContainText('Werbung für eine Arbeitsgruppe gehört nicht hierher.');
+  await item.getByRole('button', { name: 'Ausblenden', exact: true }).click();
+  await expect(item.locator('.field-error')).toContainText('Bitte geben Sie den Grund an');
+  await item.getByLabel('Öffentlicher Grund für das Ausblenden').fill('Aufrufe gehören in die Ankündigungen, nicht in die Diskussion');
+  await item.getByRole('button', { name: 'Ausblenden', exact: true }).click();
+  await expect(s.getByRole('status')).toContainText('Der Beitrag ist ausgeblendet');
+  const hidden = s.locator('article.moderation-item', { hasText: 'Arbeitsgruppe Gesundheit' });
+  await expect(hidden).toContainText('ausgeblendet: Aufrufe gehören in die Ankündigungen');
+  await hidden.getByRole('link', { name: 'Kommentar zu Vorschlag „Kinderarzt im MVZ“' }).click();
+  await expect(s.locator('#comments')).toContainText('ausgeblendet: Aufrufe gehören in die Ankündigungen, nicht in die Diskussion');
+  await expect(s.locator('#comments')).not.toContainText('Der Beirat sucht Leute');
+  await staff.close();
+  await expectAccessibleWithoutScripts(browser, '/moderation', STATES.staff);
 });

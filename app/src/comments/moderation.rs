@@ -9,9 +9,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::QueueItem;
 use super::api::{BlockAccount, ModerateContent, get_moderation_queue, unsubscribe};
+use super::thread::{own_error, reload_on_success};
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Notice, Restricted, Submit, TextArea};
-use crate::error::AppError;
 use crate::petitions::rules::german_datetime_text;
 
 /// `/moderation`
@@ -29,6 +29,9 @@ pub fn ModerationPage() -> impl IntoView {
 
 #[component]
 fn Queue() -> impl IntoView {
+    // Each item has its own actions (so a message appears at the item it is about); these
+    // page-level ones are never dispatched and only show what a form sent without
+    // JavaScript brought back in the address.
     let moderate = ServerAction::<ModerateContent>::new();
     let block = ServerAction::<BlockAccount>::new();
     let error = Signal::derive(move || {
@@ -38,8 +41,11 @@ fn Queue() -> impl IntoView {
             .and_then(|r| r.err())
             .or_else(|| block.value().get().and_then(|r| r.err()))
     });
+    let reload = RwSignal::new(0u32);
+    let unblock = ServerAction::<BlockAccount>::new();
+    reload_on_success(unblock, reload);
     let queue = Resource::new(
-        move || (moderate.version().get(), block.version().get()),
+        move || (reload.get(), unblock.version().get()),
         |_| get_moderation_queue(),
     );
     view! {
@@ -55,12 +61,12 @@ fn Queue() -> impl IntoView {
                         <section aria-labelledby="open-heading">
                             <h2 id="open-heading">{format!("Gemeldet ({})", q.open.len())}</h2>
                             {q.open.is_empty().then(|| view! { <p>"Keine offenen Meldungen."</p> })}
-                            {q.open.into_iter().map(|item| view! { <Item item moderate block error /> }).collect_view()}
+                            {q.open.into_iter().map(|item| view! { <Item item reload /> }).collect_view()}
                         </section>
                         <section aria-labelledby="hidden-heading">
                             <h2 id="hidden-heading">{format!("Ausgeblendet ({})", q.hidden.len())}</h2>
                             {q.hidden.is_empty().then(|| view! { <p>"Nichts ausgeblendet."</p> })}
-                            {q.hidden.into_iter().map(|item| view! { <Item item moderate block error /> }).collect_view()}
+                            {q.hidden.into_iter().map(|item| view! { <Item item reload /> }).collect_view()}
                         </section>
                         <section aria-labelledby="blocked-heading">
                             <h2 id="blocked-heading">{format!("Gesperrte Konten ({})", q.blocked.len())}</h2>
@@ -69,7 +75,7 @@ fn Queue() -> impl IntoView {
                                 {q.blocked.into_iter().map(|b| view! {
                                     <li>
                                         {format!("{} – gesperrt seit {} ", b.name, german_datetime_text(b.since))}
-                                        <ActionForm action=block attr:class="inline-form">
+                                        <ActionForm action=unblock attr:class="inline-form">
                                             <input type="hidden" name="user" value=b.id.to_string() />
                                             <input type="hidden" name="block" value="0" />
                                             <button type="submit" class="button button-secondary">{format!("Sperre von {} aufheben", b.name)}</button>
@@ -86,12 +92,13 @@ fn Queue() -> impl IntoView {
 }
 
 #[component]
-fn Item(
-    item: QueueItem,
-    moderate: ServerAction<ModerateContent>,
-    block: ServerAction<BlockAccount>,
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
+fn Item(item: QueueItem, reload: RwSignal<u32>) -> impl IntoView {
+    let moderate = ServerAction::<ModerateContent>::new();
+    let block = ServerAction::<BlockAccount>::new();
+    reload_on_success(moderate, reload);
+    reload_on_success(block, reload);
+    let error = own_error(moderate);
+    let block_error = own_error(block);
     let key = format!("{}-{}", item.target.code(), item.id);
     let heading_id = format!("item-{key}");
     let labelled_by = heading_id.clone();
@@ -161,7 +168,7 @@ fn Item(
                         <ActionForm action=block attr:class="form" attr:novalidate=true>
                             <input type="hidden" name="user" value=author.to_string() />
                             <input type="hidden" name="block" value="1" />
-                            <TextArea name="reason" form=block_form.clone() label="Grund der Sperre (nur für die Verwaltung)" rows=2 required=true error />
+                            <TextArea name="reason" form=block_form.clone() label="Grund der Sperre (nur für die Verwaltung)" rows=2 required=true error=block_error />
                             <Submit label="Konto sperren" pending=block.pending() />
                         </ActionForm>
                     </details>

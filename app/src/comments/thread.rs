@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::petitions::rules::{german_datetime_text, thousands};
 
 /// Reloads the thread after any action of one of its comments succeeded.
-fn reload_on_success<S>(action: ServerAction<S>, reload: RwSignal<u32>)
+pub(crate) fn reload_on_success<S>(action: ServerAction<S>, reload: RwSignal<u32>)
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
@@ -31,7 +31,7 @@ where
 
 /// The error of an action dispatched from this very form (with JavaScript); without
 /// JavaScript the thread-level summary shows it.
-fn own_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+pub(crate) fn own_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,

@@ -61,22 +61,30 @@ pub async fn deliver_due(
     Ok(attempted)
 }
 
+/// The columns the claim returns, named rather than `RETURNING *`: once, right after the
+/// migration that added `list_unsubscribe`, the SQLite driver's worker thread panicked
+/// reading a 15th value against 14 columns it had for the statement. Named columns keep the
+/// statement's shape whatever the table gains later.
+const COLUMNS: &str = "id, recipient, subject, body_text, body_html, attachments, created_at, \
+    attempts, next_attempt_at, locked_until, locked_by, sent_at, failed_at, last_error, \
+    list_unsubscribe";
+
 async fn claim(db: &DatabaseConnection, worker_id: &str) -> Result<Option<outbox::Model>, DbErr> {
     let now = Utc::now();
     let backend = db.get_database_backend();
     let sql = match backend {
-        DbBackend::Postgres => {
+        DbBackend::Postgres => format!(
             "UPDATE outbox SET locked_until = $1, locked_by = $2, attempts = attempts + 1 \
              WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
              AND next_attempt_at <= $3 AND (locked_until IS NULL OR locked_until < $3) \
-             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *"
-        }
-        _ => {
+             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {COLUMNS}"
+        ),
+        _ => format!(
             "UPDATE outbox SET locked_until = ?1, locked_by = ?2, attempts = attempts + 1 \
              WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
              AND next_attempt_at <= ?3 AND (locked_until IS NULL OR locked_until < ?3) \
-             ORDER BY id LIMIT 1) RETURNING *"
-        }
+             ORDER BY id LIMIT 1) RETURNING {COLUMNS}"
+        ),
     };
     let values: Vec<Value> = vec![(now + LEASE).into(), worker_id.into(), now.into()];
     outbox::Entity::find()
