@@ -335,19 +335,7 @@ async fn bump_counter<C: ConnectionTrait>(
 }
 
 fn excerpt(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let mut out = String::new();
-    for w in words {
-        if out.chars().count() + w.chars().count() > 120 {
-            out.push_str(" …");
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
+    super::proposals::first_words(text, 120)
 }
 
 /// A new comment, or a reply to `parent`. Returns its id and the subject's path.
@@ -950,6 +938,24 @@ pub async fn set_blocked(
     Ok(())
 }
 
+/// The accounts behind `ids`, for the queue (names and whether they are blocked).
+async fn accounts_of<C: ConnectionTrait>(
+    db: &C,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, user::Model>, AppError> {
+    let ids: Vec<i64> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect())
+}
+
 async fn comment_items<C: ConnectionTrait>(
     db: &C,
     comments: Vec<comment::Model>,
@@ -970,18 +976,7 @@ async fn comment_items<C: ConnectionTrait>(
             });
         }
     }
-    let authors: Vec<i64> = comments.iter().filter_map(|c| c.author_id).collect();
-    let accounts: HashMap<i64, user::Model> = if authors.is_empty() {
-        HashMap::new()
-    } else {
-        user::Entity::find()
-            .filter(user::Column::Id.is_in(authors))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect()
-    };
+    let accounts = accounts_of(db, comments.iter().filter_map(|c| c.author_id)).await?;
     let mut items = Vec::new();
     for c in comments {
         let Some(kind) = SubjectKind::parse(&c.subject_type) else {
@@ -1020,18 +1015,7 @@ async fn proposal_items<C: ConnectionTrait>(
     proposals: Vec<proposal::Model>,
     reports: &HashMap<(String, i64), Vec<ReportLine>>,
 ) -> Result<Vec<QueueItem>, AppError> {
-    let authors: Vec<i64> = proposals.iter().filter_map(|p| p.author_id).collect();
-    let accounts: HashMap<i64, user::Model> = if authors.is_empty() {
-        HashMap::new()
-    } else {
-        user::Entity::find()
-            .filter(user::Column::Id.is_in(authors))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect()
-    };
+    let accounts = accounts_of(db, proposals.iter().filter_map(|p| p.author_id)).await?;
     Ok(proposals
         .into_iter()
         .map(|p| {

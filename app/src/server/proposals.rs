@@ -464,10 +464,15 @@ fn teaser(body: &str) -> String {
             }
         })
         .collect();
-    let words: Vec<&str> = plain.split_whitespace().collect();
+    first_words(&plain, 180)
+}
+
+/// The first whole words of `text` up to about `max` characters, whitespace collapsed, with
+/// " …" when something was left out (teasers, email excerpts).
+pub(crate) fn first_words(text: &str, max: usize) -> String {
     let mut out = String::new();
-    for w in words {
-        if out.chars().count() + w.chars().count() > 180 {
+    for w in text.split_whitespace() {
+        if out.chars().count() + w.chars().count() > max {
             out.push_str(" …");
             break;
         }
