@@ -174,6 +174,11 @@ impl Target {
             Target::Proposal => "Vorschlag",
         }
     }
+
+    /// "Der Kommentar", "Der Vorschlag": the start of a message about it.
+    pub fn with_article(self) -> String {
+        format!("Der {}", self.label())
+    }
 }
 
 /// What a moderator does with reported or hidden content.

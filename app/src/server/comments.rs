@@ -316,18 +316,21 @@ pub async fn check_posting_limit<C: ConnectionTrait>(
     domain::may_post(comments + proposals).map_err(|m| AppError::field(field, m))
 }
 
+/// Keeps `proposals.comments` (the "most discussed" order) at the number of visible
+/// comments; other subjects keep no counter.
 async fn bump_counter<C: ConnectionTrait>(
     db: &C,
-    c: &comment::Model,
+    subject_type: &str,
+    subject_id: i64,
     delta: i64,
 ) -> Result<(), AppError> {
-    if c.subject_type == SubjectKind::Proposal.code() {
+    if subject_type == SubjectKind::Proposal.code() {
         proposal::Entity::update_many()
             .col_expr(
                 proposal::Column::Comments,
                 Expr::col(proposal::Column::Comments).add(delta),
             )
-            .filter(proposal::Column::Id.eq(c.subject_id))
+            .filter(proposal::Column::Id.eq(subject_id))
             .exec(db)
             .await?;
     }
@@ -405,29 +408,7 @@ pub async fn post(
     .exec(&tx)
     .await?
     .last_insert_id;
-    bump_counter(
-        &tx,
-        &comment::Model {
-            id,
-            subject_type: kind.code().to_owned(),
-            subject_id,
-            root_id,
-            parent_id,
-            reply_to_id: None,
-            depth,
-            author_id: Some(author.id),
-            body: String::new(),
-            likes: 0,
-            created_at: now,
-            edited_at: None,
-            deleted_at: None,
-            hidden_at: None,
-            hidden_reason: None,
-            hidden_by: None,
-        },
-        1,
-    )
-    .await?;
+    bump_counter(&tx, kind.code(), subject_id, 1).await?;
     if follow {
         notify::follow(&tx, author.id, kind, subject_id).await?;
     }
@@ -563,7 +544,7 @@ pub async fn delete(
             .exec(&tx)
             .await?;
         if c.hidden_at.is_none() {
-            bump_counter(&tx, &c, -1).await?;
+            bump_counter(&tx, &c.subject_type, c.subject_id, -1).await?;
         }
     }
     tx.commit().await?;
@@ -737,7 +718,8 @@ pub async fn moderate(
     };
     let now = Utc::now();
     let tx = begin_write(db).await?;
-    let path = match target {
+    // What the item is: whether it is hidden now, and where it lives.
+    let (hidden, path, counted) = match target {
         Target::Comment => {
             let c = find(&tx, id).await?;
             if c.deleted_at.is_some() {
@@ -746,90 +728,69 @@ pub async fn moderate(
                     "Dieser Kommentar wurde von seinem Autor gelöscht.",
                 ));
             }
-            match decision {
-                Decision::Hide if c.hidden_at.is_none() => {
-                    comment::Entity::update_many()
-                        .col_expr(comment::Column::HiddenAt, Expr::value(now))
-                        .col_expr(comment::Column::HiddenReason, Expr::value(reason.clone()))
-                        .col_expr(comment::Column::HiddenBy, Expr::value(moderator.id))
-                        .filter(comment::Column::Id.eq(id))
-                        .exec(&tx)
-                        .await?;
-                    bump_counter(&tx, &c, -1).await?;
-                }
-                Decision::Restore if c.hidden_at.is_some() => {
-                    comment::Entity::update_many()
-                        .col_expr(
-                            comment::Column::HiddenAt,
-                            Expr::value(None::<chrono::DateTime<Utc>>),
-                        )
-                        .col_expr(comment::Column::HiddenReason, Expr::value(None::<String>))
-                        .col_expr(comment::Column::HiddenBy, Expr::value(None::<i64>))
-                        .filter(comment::Column::Id.eq(id))
-                        .exec(&tx)
-                        .await?;
-                    bump_counter(&tx, &c, 1).await?;
-                }
-                Decision::Hide => {
-                    return Err(AppError::field(
-                        "reason",
-                        "Der Kommentar ist bereits ausgeblendet.",
-                    ));
-                }
-                Decision::Restore => {
-                    return Err(AppError::field(
-                        "reason",
-                        "Der Kommentar ist nicht ausgeblendet.",
-                    ));
-                }
-                Decision::Dismiss => {}
-            }
-            format!("{}#comment-{id}", path_of(&tx, &c).await?)
+            let path = format!("{}#comment-{id}", path_of(&tx, &c).await?);
+            (
+                c.hidden_at.is_some(),
+                path,
+                Some((c.subject_type, c.subject_id)),
+            )
         }
         Target::Proposal => {
             let p = proposal::Entity::find_by_id(id)
                 .one(&tx)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            match decision {
-                Decision::Hide if p.hidden_at.is_none() => {
-                    proposal::Entity::update_many()
-                        .col_expr(proposal::Column::HiddenAt, Expr::value(now))
-                        .col_expr(proposal::Column::HiddenReason, Expr::value(reason.clone()))
-                        .col_expr(proposal::Column::HiddenBy, Expr::value(moderator.id))
-                        .filter(proposal::Column::Id.eq(id))
-                        .exec(&tx)
-                        .await?;
-                }
-                Decision::Restore if p.hidden_at.is_some() => {
-                    proposal::Entity::update_many()
-                        .col_expr(
-                            proposal::Column::HiddenAt,
-                            Expr::value(None::<chrono::DateTime<Utc>>),
-                        )
-                        .col_expr(proposal::Column::HiddenReason, Expr::value(None::<String>))
-                        .col_expr(proposal::Column::HiddenBy, Expr::value(None::<i64>))
-                        .filter(proposal::Column::Id.eq(id))
-                        .exec(&tx)
-                        .await?;
-                }
-                Decision::Hide => {
-                    return Err(AppError::field(
-                        "reason",
-                        "Der Vorschlag ist bereits ausgeblendet.",
-                    ));
-                }
-                Decision::Restore => {
-                    return Err(AppError::field(
-                        "reason",
-                        "Der Vorschlag ist nicht ausgeblendet.",
-                    ));
-                }
-                Decision::Dismiss => {}
-            }
-            format!("/proposals/{id}")
+            (p.hidden_at.is_some(), format!("/proposals/{id}"), None)
         }
     };
+    let hide = match (decision, hidden) {
+        (Decision::Hide, false) => Some(true),
+        (Decision::Restore, true) => Some(false),
+        (Decision::Dismiss, _) => None,
+        (Decision::Hide, true) => {
+            return Err(AppError::field(
+                "reason",
+                format!("{} ist bereits ausgeblendet.", target.with_article()),
+            ));
+        }
+        (Decision::Restore, false) => {
+            return Err(AppError::field(
+                "reason",
+                format!("{} ist nicht ausgeblendet.", target.with_article()),
+            ));
+        }
+    };
+    if let Some(hide) = hide {
+        // Both tables carry the same three moderation columns.
+        let (at, why, by) = if hide {
+            (Some(now), reason.clone(), Some(moderator.id))
+        } else {
+            (None, None, None)
+        };
+        match target {
+            Target::Comment => {
+                comment::Entity::update_many()
+                    .col_expr(comment::Column::HiddenAt, Expr::value(at))
+                    .col_expr(comment::Column::HiddenReason, Expr::value(why))
+                    .col_expr(comment::Column::HiddenBy, Expr::value(by))
+                    .filter(comment::Column::Id.eq(id))
+                    .exec(&tx)
+                    .await?;
+            }
+            Target::Proposal => {
+                proposal::Entity::update_many()
+                    .col_expr(proposal::Column::HiddenAt, Expr::value(at))
+                    .col_expr(proposal::Column::HiddenReason, Expr::value(why))
+                    .col_expr(proposal::Column::HiddenBy, Expr::value(by))
+                    .filter(proposal::Column::Id.eq(id))
+                    .exec(&tx)
+                    .await?;
+            }
+        }
+        if let Some((subject_type, subject_id)) = &counted {
+            bump_counter(&tx, subject_type, *subject_id, if hide { -1 } else { 1 }).await?;
+        }
+    }
     // Hiding or dismissing settles the open reports; restoring leaves none open.
     if decision != Decision::Restore {
         content_report::Entity::update_many()

@@ -1012,6 +1012,46 @@ db_test!(
             thread(&app, &p.cara, proposal, "", 1).await["viewer"]["following"],
             false
         );
+
+        // The "nothing at all" link of a digest ends every follow at once.
+        assert_eq!(follow(&p.cara, "1").await, 200);
+        post(
+            &app,
+            &p.ben,
+            proposal,
+            "Noch eine Frage zum Fahrplan.",
+            false,
+        )
+        .await;
+        assert_eq!(
+            send_digests(&app.db, &app.state.config, now + TimeDelta::hours(3))
+                .await
+                .unwrap(),
+            1
+        );
+        let cara = app.mail_to("cara@kalletal.example").await;
+        let all = cara
+            .last()
+            .unwrap()
+            .text
+            .split_whitespace()
+            .find(|w| w.contains("/unsubscribe?u=") && w.contains("&s=all&"))
+            .unwrap()
+            .to_owned();
+        let query = all.split_once('?').unwrap().1.to_owned();
+        let params: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let form: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (code, body) = call(&app, &new_client(), "unsubscribe", &form).await;
+        assert_eq!((code, body["title"].is_null()), (200, true), "{body}");
+        assert_eq!(
+            thread(&app, &p.cara, proposal, "", 1).await["viewer"]["following"],
+            false
+        );
     }
 );
 
