@@ -44,10 +44,7 @@ fn Queue() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let unblock = ServerAction::<BlockAccount>::new();
     reload_on_success(unblock, reload);
-    let queue = Resource::new(
-        move || (reload.get(), unblock.version().get()),
-        |_| get_moderation_queue(),
-    );
+    let queue = Resource::new(move || reload.get(), |_| get_moderation_queue());
     view! {
         <h1>"Moderation"</h1>
         <p class="lead">"Gemeldete Kommentare und Vorschläge. Ausgeblendete Beiträge bleiben an ihrem Platz und zeigen öffentlich den Grund; jede Entscheidung steht im Prüfprotokoll."</p>

@@ -302,6 +302,12 @@ pub async fn send_digests(
         .all(db)
         .await?;
     let cutoff = now - DIGEST_EVERY;
+    // Once per run, not once per person (and not at all on the usual idle minute).
+    let municipality = if waiting.is_empty() {
+        String::new()
+    } else {
+        site::municipality_name(db).await?
+    };
     let mut sent = 0;
     for user_id in waiting {
         let tx = begin_write(db).await?;
@@ -361,7 +367,6 @@ pub async fn send_digests(
                     .push(format!("– {} {}", n.text, config.link(&n.link)));
             }
             if !groups.is_empty() {
-                let municipality = site::municipality_name(&tx).await?;
                 let mail = templates::digest(
                     &municipality,
                     &u.public_name(),

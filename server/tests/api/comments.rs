@@ -1048,6 +1048,12 @@ db_test!(
             .collect();
         let (code, body) = call(&app, &new_client(), "unsubscribe", &form).await;
         assert_eq!((code, body["title"].is_null()), (200, true), "{body}");
+        // Sent notifications are kept a week, then the digest job deletes them.
+        assert!(app.count("notifications").await > 0);
+        send_digests(&app.db, &app.state.config, now + TimeDelta::days(8))
+            .await
+            .unwrap();
+        assert_eq!(app.count("notifications").await, 0);
         assert_eq!(
             thread(&app, &p.cara, proposal, "", 1).await["viewer"]["following"],
             false
