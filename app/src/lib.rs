@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod boards;
 pub mod comments;
 pub mod components;
 pub mod error;
@@ -126,6 +127,11 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/residents") view=ResidentsPage ssr=SsrMode::Async />
                 <Route path=path!("/moderation") view=comments::moderation::ModerationPage ssr=SsrMode::Async />
                 <Route path=path!("/unsubscribe") view=comments::moderation::UnsubscribePage ssr=SsrMode::Async />
+                <Route path=path!("/boards") view=boards::pages::BoardsPage ssr=SsrMode::Async />
+                <Route path=path!("/boards/:id") view=boards::pages::BoardPage ssr=SsrMode::Async />
+                <Route path=path!("/sessions") view=boards::pages::SessionsPage ssr=SsrMode::Async />
+                <Route path=path!("/sessions/:id") view=boards::pages::SessionPage ssr=SsrMode::Async />
+                <Route path=path!("/sessions/:id/manage") view=boards::manage::SessionManagePage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
             </Routes>

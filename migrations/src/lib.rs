@@ -10,6 +10,7 @@ mod m20261130_000003_validation;
 mod m20261130_000004_reports;
 mod m20261130_000005_proposals;
 mod m20261130_000006_comments;
+mod m20261130_000007_boards;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_reports::Migration),
             Box::new(m20261130_000005_proposals::Migration),
             Box::new(m20261130_000006_comments::Migration),
+            Box::new(m20261130_000007_boards::Migration),
         ]
     }
 }

@@ -38,6 +38,7 @@ async fn state(db: DatabaseConnection) -> AppState {
             secret_key: SecretSlice::from(vec![7u8; 32]),
             mail_from: "Dorfplatz <bench@dorfplatz.example>".into(),
             trust_forwarded_for: false,
+            files_dir: std::env::temp_dir().join("dorfplatz-bench-files"),
         }),
         limits: Default::default(),
         mailer: Mailer::memory(),

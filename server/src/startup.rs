@@ -54,6 +54,7 @@ pub fn app_config(settings: &Settings) -> AppConfig {
         secret_key: settings.secret_key.clone(),
         mail_from: settings.mail_from.clone(),
         trust_forwarded_for: settings.trust_forwarded_for,
+        files_dir: settings.data_dir.join("files"),
     }
 }
 
@@ -132,10 +133,37 @@ pub fn router(state: AppState) -> Router {
                 ),
             ),
         )
+        .route(
+            "/staff/reports/boards.csv",
+            get(app::server::documents::boards_report_csv),
+        )
+        .route(
+            "/sessions.ics",
+            get(app::server::session_documents::sessions_ics),
+        )
+        .route(
+            "/sessions/{id}/minutes.pdf",
+            get(app::server::session_documents::minutes_pdf),
+        )
+        .route("/files/{id}", get(app::server::session_documents::file))
+        .route(
+            "/sessions/items/{id}/files",
+            axum::routing::post(app::server::session_documents::upload).layer(
+                axum::extract::DefaultBodyLimit::max(
+                    app::boards::domain::MAX_FILE_BYTES + 64 * 1024,
+                ),
+            ),
+        )
+        .merge(app::server::oparl::routes())
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Inside the session layer, so that a member's calendar may show a closed session.
+        .layer(from_fn_with_state(
+            state.clone(),
+            app::server::session_documents::session_ics,
+        ))
         .layer(from_fn_with_state(
             state.clone(),
             app::server::auth::load_session,

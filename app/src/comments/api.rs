@@ -11,6 +11,14 @@ fn subject_kind(kind: &str) -> Result<super::domain::SubjectKind, AppError> {
     super::domain::SubjectKind::parse(kind).ok_or(AppError::NotFound)
 }
 
+/// A subject that carries a thread (a board is only followed).
+#[cfg(feature = "ssr")]
+fn thread_kind(kind: &str) -> Result<super::domain::SubjectKind, AppError> {
+    Some(subject_kind(kind)?)
+        .filter(|k| k.has_thread())
+        .ok_or(AppError::NotFound)
+}
+
 /// Where to go back after an action: a path inside the site, or the fallback.
 #[cfg(feature = "ssr")]
 fn local_path(back: &str, fallback: &str) -> String {
@@ -45,7 +53,7 @@ pub async fn get_thread(
     use crate::server::{auth::current_user, comments, http::finish, state::app_state};
     finish(
         async {
-            let kind = subject_kind(&kind)?;
+            let kind = thread_kind(&kind)?;
             let viewer = current_user();
             comments::thread(
                 &app_state()?.db,
@@ -76,7 +84,7 @@ pub async fn post_comment(
     finish(
         async {
             let user = require_user()?;
-            let kind = subject_kind(&kind)?;
+            let kind = thread_kind(&kind)?;
             let (id, path) = comments::post(
                 &app_state()?.db,
                 &user,
@@ -220,7 +228,14 @@ pub async fn follow_subject(
                 notify::follow(db, user.id, kind, subject).await?;
                 "followed"
             };
-            leptos_axum::redirect(&with_notice(&info.path, notice, "#comments"));
+            let (anchor, notice) = if kind.has_thread() {
+                ("#comments", notice)
+            } else if notice == "followed" {
+                ("#follow", "board_followed")
+            } else {
+                ("#follow", "board_unfollowed")
+            };
+            leptos_axum::redirect(&with_notice(&info.path, notice, anchor));
             Ok(())
         }
         .await,

@@ -21,22 +21,37 @@ pub const POSTS_PER_WINDOW: u64 = 10;
 /// … within this many minutes.
 pub const POST_WINDOW_MINUTES: i64 = 10;
 
-/// What a thread hangs off. Board sessions join with the boards (issue 7).
+/// What a thread hangs off, or what someone follows: proposals, petitions and board sessions
+/// carry threads; a board is only followed (news of its sessions and minutes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     Proposal,
     Petition,
+    Board,
+    Session,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 2] = [SubjectKind::Proposal, SubjectKind::Petition];
+    pub const ALL: [SubjectKind; 4] = [
+        SubjectKind::Proposal,
+        SubjectKind::Petition,
+        SubjectKind::Board,
+        SubjectKind::Session,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             SubjectKind::Proposal => "proposal",
             SubjectKind::Petition => "petition",
+            SubjectKind::Board => "board",
+            SubjectKind::Session => "session",
         }
+    }
+
+    /// Whether comments can hang off it.
+    pub fn has_thread(self) -> bool {
+        self != SubjectKind::Board
     }
 
     pub fn parse(code: &str) -> Option<SubjectKind> {
@@ -48,6 +63,8 @@ impl SubjectKind {
         match self {
             SubjectKind::Proposal => "Vorschlag",
             SubjectKind::Petition => "Bürgerbegehren/Petition",
+            SubjectKind::Board => "Beirat",
+            SubjectKind::Session => "Sitzung",
         }
     }
 }

@@ -115,6 +115,31 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         }
         "account_deleted" => "Ihr Konto wurde gelöscht.",
         "settings_saved" => "Die Einstellungen wurden gespeichert.",
+        "board_created" => "Das Gremium ist angelegt. Tragen Sie jetzt die Mitglieder ein.",
+        "board_saved" => "Die Angaben zum Gremium sind gespeichert.",
+        "member_added" => "Das Mitglied ist eingetragen.",
+        "member_saved" => "Die Mitgliedschaft ist geändert.",
+        "member_removed" => "Der Eintrag ist entfernt.",
+        "consent_saved" => "Ihre Entscheidung zur Nennung Ihres Namens ist gespeichert.",
+        "session_created" => "Die Sitzung ist angelegt. Stellen Sie jetzt die Tagesordnung auf.",
+        "session_saved" => "Die Sitzung ist gespeichert.",
+        "session_deleted" => "Die Sitzung ist gelöscht.",
+        "invited" => "Die Einladung ist an alle Mitglieder verschickt, mit Kalendereintrag.",
+        "cancelled" => "Die Sitzung ist abgesagt. Eingeladene Mitglieder werden benachrichtigt.",
+        "answered" => "Ihre Antwort auf die Einladung ist gespeichert.",
+        "item_added" => "Der Tagesordnungspunkt ist angelegt.",
+        "item_saved" => "Der Tagesordnungspunkt ist gespeichert.",
+        "item_moved" => "Die Reihenfolge der Tagesordnung ist geändert.",
+        "item_deleted" => "Der Tagesordnungspunkt ist entfernt.",
+        "outcome_saved" => "Das Ergebnis ist gespeichert.",
+        "attendance_saved" => "Die Anwesenheit ist erfasst; die Sitzung gilt als durchgeführt.",
+        "minutes_saved" => "Das Protokoll ist gespeichert. Es muss noch genehmigt werden.",
+        "minutes_approved" => "Das Protokoll ist genehmigt und kann veröffentlicht werden.",
+        "minutes_published" => {
+            "Das Protokoll ist veröffentlicht. Mitglieder und Folgende werden benachrichtigt."
+        }
+        "file_added" => "Die Anlage ist hochgeladen.",
+        "file_removed" => "Die Anlage ist entfernt.",
         "role_changed" => "Die Rolle wurde geändert.",
         "login_required" => "Bitte melden Sie sich an, um diese Seite zu sehen.",
         "petition_created" => {
@@ -141,6 +166,10 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
             "Sie folgen jetzt diesem Beitrag: Neues kommt per E-Mail, höchstens eine pro Stunde."
         }
         "unfollowed" => "Sie folgen diesem Beitrag nicht mehr.",
+        "board_followed" => {
+            "Sie folgen jetzt diesem Gremium: Neue Sitzungen und veröffentlichte Protokolle kommen per E-Mail."
+        }
+        "board_unfollowed" => "Sie folgen diesem Gremium nicht mehr.",
         "moderated_hide" => "Der Beitrag ist ausgeblendet; der Grund steht an seiner Stelle.",
         "moderated_restore" => "Der Beitrag ist wieder sichtbar.",
         "moderated_dismiss" => "Die Meldungen sind zurückgewiesen; der Beitrag bleibt sichtbar.",

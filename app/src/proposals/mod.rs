@@ -98,6 +98,8 @@ pub struct ProposalDetail {
     pub district_id: Option<i64>,
     pub edited: bool,
     pub history: Vec<HistoryEntry>,
+    /// Where the proposal stood on a board's public agenda.
+    pub agenda: Vec<crate::boards::AgendaMention>,
     pub permissions: ProposalPermissions,
     pub topics: Vec<Choice>,
     pub districts: Vec<Choice>,

@@ -330,6 +330,24 @@ fn Proposal(
                         }).collect_view()}
                     </ol>
                 </section>
+                {(!d.agenda.is_empty()).then(|| view! {
+                    <section id="agenda" aria-labelledby="agenda-heading">
+                        <h2 id="agenda-heading">"Im Beirat beraten"</h2>
+                        <ul>
+                            {d.agenda.iter().map(|a| view! {
+                                <li>
+                                    <A href=format!("/sessions/{}#agenda", a.session_id)>{format!("{}, {}", a.board, a.session_title)}</A>
+                                    {format!(
+                                        " am {}, TOP {}{}",
+                                        crate::boards::domain::day_text(a.starts),
+                                        a.number,
+                                        a.result.map(|r| format!(": {}", r.label())).unwrap_or_default()
+                                    )}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                }.into_any())}
                 {thread.map(|t| view! { <CommentThread t reload /> }.into_any())}
             </div>
             <aside class="column-side">

@@ -60,8 +60,57 @@ pub fn ParticipationReportPage() -> impl IntoView {
         <div class="wrap">
             <Restricted next="/staff/reports" allow=Me::is_staff denial="Die Berichte sieht nur die Gemeindeverwaltung.">
                 <TopicReport />
+                <BoardReport />
             </Restricted>
         </div>
+    }
+}
+
+#[component]
+fn BoardReport() -> impl IntoView {
+    let report = Resource::new(|| (), |_| crate::boards::api::get_board_report());
+    view! {
+        <h2 id="by-board">"Beiräte: Sitzungen, Anwesenheit und Empfehlungen"</h2>
+        <p><a href="/staff/reports/boards.csv" download="">"Als CSV herunterladen"</a></p>
+        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(rows) => view! {
+                        <div class="table-scroll">
+                            <table class="data" id="board-report">
+                                <caption class="visually-hidden">"Beiräte: Sitzungen, Anwesenheit und Empfehlungen"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Gremium"</th>
+                                        <th scope="col" class="number">"Sitzungen durchgeführt"</th>
+                                        <th scope="col" class="number">"abgesagt"</th>
+                                        <th scope="col" class="number">"Anwesenheit"</th>
+                                        <th scope="col" class="number">"Empfehlungen beschlossen"</th>
+                                        <th scope="col" class="number">"abgelehnt"</th>
+                                        <th scope="col" class="number">"vertagt"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows.into_iter().map(|r| view! {
+                                        <tr>
+                                            <th scope="row">{r.board.clone()}</th>
+                                            <td class="number">{thousands(r.held)}</td>
+                                            <td class="number">{thousands(r.cancelled)}</td>
+                                            <td class="number">{r.attendance_percent.map(|p| format!("{p} %")).unwrap_or_else(|| "–".into())}</td>
+                                            <td class="number">{thousands(r.adopted)}</td>
+                                            <td class="number">{thousands(r.rejected)}</td>
+                                            <td class="number">{thousands(r.postponed)}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <p class="hint">"Anwesenheit: anwesende stimmberechtigte Mitglieder im Verhältnis zu allen stimmberechtigten Mitgliedern, über die durchgeführten Sitzungen mit erfasster Anwesenheit."</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -159,6 +159,7 @@ pub async fn seed(db: &DatabaseConnection, config: &AppConfig) -> Result<(), App
     .await?;
     seed_proposals(db, config, &users).await?;
     seed_comments(db, &users).await?;
+    super::demo_boards::seed(db, &users).await?;
     // The seeded discussions are history: nobody is emailed about them.
     notification::Entity::update_many()
         .col_expr(notification::Column::SentAt, Expr::value(Utc::now()))

@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::register::record::Encoding;
 use crate::reports::Format;
 
-fn error(e: AppError) -> Response {
+pub(crate) fn error(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,
@@ -69,7 +69,7 @@ pub async fn tally_json(State(state): State<AppState>, Path(slug): Path<String>)
     }
 }
 
-fn pdf_response(filename: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn pdf_response(filename: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!("inline; filename=\"{filename}\"");
     (
         [
@@ -331,19 +331,28 @@ pub async fn proposals_report_csv(
         Ok(rows) => rows,
         Err(e) => return error(e),
     };
+    let mut header = vec!["thema".to_owned()];
+    header.extend(Status::ALL.iter().map(|s| s.code().to_owned()));
+    header.push("zusammen".to_owned());
+    let records = std::iter::once(header).chain(rows.into_iter().map(|(topic, counts)| {
+        let mut record = vec![exports::text(&topic).into_owned()];
+        record.extend(counts.iter().map(|(_, n)| n.to_string()));
+        record.push(counts.iter().map(|(_, n)| n).sum::<u64>().to_string());
+        record
+    }));
+    report_csv("vorschlaege-nach-thema.csv", records)
+}
+
+/// A small report as a CSV download: semicolons and a byte-order mark, as German
+/// spreadsheet programs expect.
+fn report_csv(filename: &str, records: impl Iterator<Item = Vec<String>>) -> Response {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::WriterBuilder::new()
             .delimiter(b';')
             .from_writer(&mut out);
-        let mut header = vec!["thema".to_owned()];
-        header.extend(Status::ALL.iter().map(|s| s.code().to_owned()));
-        header.push("zusammen".to_owned());
-        let mut ok = w.write_record(&header).is_ok();
-        for (topic, counts) in rows {
-            let mut record = vec![exports::text(&topic).into_owned()];
-            record.extend(counts.iter().map(|(_, n)| n.to_string()));
-            record.push(counts.iter().map(|(_, n)| n).sum::<u64>().to_string());
+        let mut ok = true;
+        for record in records {
             ok &= w.write_record(&record).is_ok();
         }
         if !ok || w.flush().is_err() {
@@ -358,7 +367,8 @@ pub async fn proposals_report_csv(
             ),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"vorschlaege-nach-thema.csv\""),
+                HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         ],
@@ -367,7 +377,38 @@ pub async fn proposals_report_csv(
         .into_response()
 }
 
-fn see_other(location: &str) -> Response {
+/// `GET /staff/reports/boards.csv`: sessions, attendance and recommendations per board
+/// (staff only).
+pub async fn boards_report_csv(
+    State(state): State<AppState>,
+    axum::Extension(session): axum::Extension<CurrentSession>,
+) -> Response {
+    use crate::boards::BoardReportRow;
+    if !session.0.as_ref().is_some_and(SessionUser::is_staff) {
+        return error(AppError::Forbidden);
+    }
+    let rows = match super::meetings::report(&state.db).await {
+        Ok(rows) => rows,
+        Err(e) => return error(e),
+    };
+    let header = BoardReportRow::CSV_HEADER.map(str::to_owned).to_vec();
+    let records = std::iter::once(header).chain(rows.into_iter().map(|r| {
+        vec![
+            exports::text(&r.board).into_owned(),
+            r.held.to_string(),
+            r.cancelled.to_string(),
+            r.attendance_percent
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            r.adopted.to_string(),
+            r.rejected.to_string(),
+            r.postponed.to_string(),
+        ]
+    }));
+    report_csv("beiraete.csv", records)
+}
+
+pub(crate) fn see_other(location: &str) -> Response {
     (
         StatusCode::SEE_OTHER,
         [(

@@ -193,6 +193,7 @@ mod tests {
             secret_key: SecretSlice::from(vec![1u8; 32]),
             mail_from: "Dorfplatz <noreply@kalletal.de>".into(),
             trust_forwarded_for: false,
+            files_dir: std::path::PathBuf::from("/nonexistent"),
         }
     }
 

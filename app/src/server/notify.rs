@@ -14,7 +14,9 @@ use sea_orm::{
 };
 
 use super::db::begin_write;
-use super::entities::{follow, notification, petition, proposal, proposal_support, user};
+use super::entities::{
+    board, follow, meeting, notification, petition, proposal, proposal_support, user,
+};
 use super::mail::{enqueue, templates};
 use super::state::AppConfig;
 use super::{site, tokens};
@@ -88,6 +90,39 @@ pub async fn subject<C: ConnectionTrait>(
                 closed: None,
                 title: p.title,
                 author_id: p.created_by,
+            })
+        }
+        SubjectKind::Board => {
+            let b = board::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|b| b.deleted_at.is_none())
+                .ok_or(AppError::NotFound)?;
+            Ok(SubjectInfo {
+                kind,
+                id,
+                path: format!("/boards/{id}"),
+                closed: None,
+                title: b.name,
+                author_id: None,
+            })
+        }
+        SubjectKind::Session => {
+            // Closed sessions are the board's own business: no public thread.
+            let m = meeting::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|m| m.public && m.deleted_at.is_none())
+                .ok_or(AppError::NotFound)?;
+            Ok(SubjectInfo {
+                kind,
+                id,
+                path: format!("/sessions/{id}"),
+                closed: (m.status == "cancelled").then(|| {
+                    "Die Sitzung wurde abgesagt; neue Kommentare sind nicht möglich.".to_owned()
+                }),
+                title: m.title,
+                author_id: None,
             })
         }
     }

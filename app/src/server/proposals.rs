@@ -674,6 +674,7 @@ pub async fn detail(
         district_id,
         edited,
         history,
+        agenda: super::meetings::mentions(db, SubjectKind::Proposal, id).await?,
         permissions,
         topics: choices.topics,
         districts: choices.districts,

@@ -22,6 +22,9 @@ pub struct AppConfig {
     pub mail_from: String,
     /// Take the client address from the last `X-Forwarded-For` entry (behind a reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Where attachments of agenda items are stored (`<data>/files`). Several instances need
+    /// it on a shared volume.
+    pub files_dir: std::path::PathBuf,
 }
 
 impl AppConfig {

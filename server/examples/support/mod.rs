@@ -51,5 +51,6 @@ pub fn config() -> app::server::AppConfig {
         secret_key: secrecy::SecretSlice::from(vec![7u8; 32]),
         mail_from: "Dorfplatz <dorfplatz@localhost>".into(),
         trust_forwarded_for: false,
+        files_dir: std::env::temp_dir().join("dorfplatz-bench-files"),
     }
 }

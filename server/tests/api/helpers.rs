@@ -149,6 +149,8 @@ impl TestApp {
                 secret_key: SecretSlice::from(vec![7u8; 32]),
                 mail_from: "Dorfplatz Test <test@dorfplatz.example>".into(),
                 trust_forwarded_for: false,
+                files_dir: std::env::temp_dir()
+                    .join(format!("dorfplatz-test-files-{}", std::process::id())),
             }),
             limits: Default::default(),
             mailer: Mailer::memory(),

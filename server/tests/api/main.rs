@@ -8,8 +8,10 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod boards;
 mod comments;
 mod municipality;
+mod oparl;
 mod outbox;
 mod petitions;
 mod platform;

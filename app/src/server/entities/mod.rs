@@ -2,13 +2,19 @@
 //! wasm build never sees.
 
 pub mod account_token;
+pub mod agenda_file;
+pub mod agenda_item;
 pub mod audit_log;
+pub mod board;
+pub mod board_member;
 pub mod comment;
 pub mod comment_like;
 pub mod comment_version;
 pub mod content_report;
 pub mod district;
 pub mod follow;
+pub mod meeting;
+pub mod meeting_attendance;
 pub mod notification;
 pub mod outbox;
 pub mod petition;

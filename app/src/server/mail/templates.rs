@@ -254,6 +254,118 @@ pub fn proposal_news(
     mail
 }
 
+/// What a session email says about the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionText {
+    pub board: String,
+    pub title: String,
+    /// "Donnerstag, 3. Dezember 2026, 19:00–21:00 Uhr"
+    pub when: String,
+    pub place: String,
+    /// "TOP 1: …" lines.
+    pub agenda: Vec<String>,
+    pub link: String,
+}
+
+fn session_paragraphs(s: &SessionText) -> Vec<String> {
+    let mut p = vec![format!("{}\n{}\n{}", s.title, s.when, s.place)];
+    if !s.agenda.is_empty() {
+        p.push(format!("Tagesordnung:\n{}", s.agenda.join("\n")));
+    }
+    p
+}
+
+/// The invitation to a member, with the session as an `.ics` attachment.
+pub fn session_invitation(municipality: &str, name: &str, s: &SessionText) -> Rendered {
+    let mut paragraphs = vec![
+        format!("Hallo {name},"),
+        format!(
+            "hiermit lädt der Vorsitz Sie zur Sitzung des Gremiums „{}“ ein:",
+            s.board
+        ),
+    ];
+    paragraphs.extend(session_paragraphs(s));
+    paragraphs.push(
+        "Bitte sagen Sie auf der Seite der Sitzung zu oder ab. Dort finden Sie auch die Unterlagen. Den Termin für Ihren Kalender finden Sie im Anhang.".into(),
+    );
+    paragraphs.push(s.link.clone());
+    render(
+        municipality,
+        &format!("Einladung: {} ({})", s.title, s.board),
+        &paragraphs,
+    )
+}
+
+/// A member's notice that the time or place of a session changed.
+pub fn session_changed(municipality: &str, name: &str, s: &SessionText) -> Rendered {
+    let mut paragraphs = vec![
+        format!("Hallo {name},"),
+        format!(
+            "die Sitzung des Gremiums „{}“ wurde geändert. Es gilt jetzt:",
+            s.board
+        ),
+    ];
+    paragraphs.extend(session_paragraphs(s));
+    paragraphs.push("Der geänderte Termin für Ihren Kalender ist angehängt.".into());
+    paragraphs.push(s.link.clone());
+    render(
+        municipality,
+        &format!("Geändert: {} ({})", s.title, s.board),
+        &paragraphs,
+    )
+}
+
+/// A member's notice that a session was cancelled.
+pub fn session_cancelled(
+    municipality: &str,
+    name: &str,
+    s: &SessionText,
+    reason: &str,
+) -> Rendered {
+    let paragraphs = vec![
+        format!("Hallo {name},"),
+        format!(
+            "die Sitzung „{}“ des Gremiums „{}“ am {} wurde abgesagt.",
+            s.title, s.board, s.when
+        ),
+        format!("Grund: {reason}"),
+        "Der angehängte Kalendereintrag entfernt den Termin aus Ihrem Kalender.".into(),
+        s.link.clone(),
+    ];
+    render(
+        municipality,
+        &format!("Abgesagt: {} ({})", s.title, s.board),
+        &paragraphs,
+    )
+}
+
+/// News of a board for a member or a follower: a new session, a cancellation, published
+/// minutes. Followers get an unsubscribe link (members are told as members).
+pub fn board_news(
+    municipality: &str,
+    headline: &str,
+    s: &SessionText,
+    unsubscribe: Option<&str>,
+) -> Rendered {
+    let mut paragraphs = vec!["Guten Tag,".into(), headline.to_owned()];
+    paragraphs.extend(session_paragraphs(s));
+    paragraphs.push(s.link.clone());
+    if let Some(link) = unsubscribe {
+        paragraphs.push(format!(
+            "Sie erhalten diese E-Mail, weil Sie dem Gremium „{}“ folgen. Keine E-Mails mehr zu diesem Gremium, mit einem Klick:",
+            s.board
+        ));
+        paragraphs.push(link.to_owned());
+    }
+    let mut mail = render(
+        municipality,
+        &format!("{}: {}", s.board, headline),
+        &paragraphs,
+    );
+    mail.list_unsubscribe = unsubscribe.map(one_click);
+    mail
+}
+
 /// The RFC 8058 address for the `List-Unsubscribe` header: the same signed query, at the
 /// route that accepts the mail program's POST.
 fn one_click(page_link: &str) -> String {

@@ -34,6 +34,7 @@ pub fn Header() -> impl IntoView {
                         <li><A href="/" exact=true>"Start"</A></li>
                         <li><A href="/proposals">"Vorschläge"</A></li>
                         <li><A href="/petitions">"Bürgerbegehren"</A></li>
+                        <li><A href="/boards">"Beiräte"</A></li>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 let me = layout.await.ok().and_then(|l| l.me);

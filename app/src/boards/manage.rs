@@ -1,0 +1,513 @@
+//! `/sessions/:id/manage`: the chair runs a session — details, invitation, agenda with
+//! attachments, attendance and quorum, each item's outcome, and the minutes from draft to
+//! publication. Every form works without JavaScript; the server checks the chair's role on
+//! each action.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    AddAgendaItem, ApproveMinutes, DeleteAgendaFile, DeleteAgendaItem, DeleteSession,
+    InviteSession, MoveAgendaItem, PublishMinutes, RecordAttendance, RecordOutcome, SaveMinutes,
+    UpdateAgendaItem, UpdateSession, get_session_manage,
+};
+use super::domain::{Majority, MeetingStatus, UploadProblem, when_text};
+use super::pages::{SessionFields, size_text};
+use super::{ItemEdit, LinkChoice, SessionManage};
+use crate::comments::thread::{own_error, reload_on_success};
+use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
+use crate::error::AppError;
+
+fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// `/sessions/:id/manage`
+#[component]
+pub fn SessionManagePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let reload = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse::<i64>().ok()),
+                query.read().get("notice"),
+                reload.get(),
+            )
+        },
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => get_session_manage(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <div class="wrap">
+            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(AppError::Unauthenticated) => {
+                            let next = params.read_untracked().get("id").unwrap_or_default();
+                            view! {
+                                <leptos_router::components::Redirect path=format!("/login?notice=login_required&next=/sessions/{next}/manage") />
+                            }.into_any()
+                        }
+                        Err(e) => {
+                            crate::site::pages::set_status(e.status());
+                            view! {
+                                <Title text="Sitzung leiten – Dorfplatz" />
+                                <h1>"Sitzung leiten"</h1>
+                                <p>{match e {
+                                    AppError::Forbidden => "Sitzungen leiten der Vorsitz des Gremiums, seine Stellvertretung und die Verwaltung.".to_owned(),
+                                    other => other.message(),
+                                }}</p>
+                                <p><A href="/sessions">"Zu allen Sitzungen"</A></p>
+                            }.into_any()
+                        }
+                        Ok(m) => view! { <Manage m reload /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Manage(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+    let c = m.card.clone();
+    let id = c.id;
+    let status = c.status;
+    let query = use_query_map();
+    let upload_problem = Signal::derive(move || {
+        let q = query.read();
+        Some((
+            q.get("item")?.parse::<i64>().ok()?,
+            UploadProblem::parse(&q.get("problem")?)?,
+        ))
+    });
+    let top_choices: Vec<(String, String)> =
+        std::iter::once((String::new(), "– Hauptpunkt –".to_owned()))
+            .chain(m.items.iter().filter(|i| i.parent_id.is_none()).map(|i| {
+                (
+                    i.id.to_string(),
+                    format!("Unterpunkt von TOP {}: {}", i.number, i.title),
+                )
+            }))
+            .collect();
+    let links = Links {
+        proposals: m.proposals.clone(),
+        petitions: m.petitions.clone(),
+    };
+    view! {
+        <Title text=format!("Leiten: {} – Dorfplatz", c.title) />
+        <p class="breadcrumb">
+            <A href=format!("/boards/{}", c.board_id)>{c.board.clone()}</A>" · "
+            <A href=format!("/sessions/{id}")>"Öffentliche Seite der Sitzung"</A>
+        </p>
+        <h1>{format!("Sitzung leiten: {}", c.title)}</h1>
+        <p class="meta"><span class=format!("badge session-{}", status.code())>{status.label()}</span>{when_text(c.starts, c.ends)}</p>
+        <Notice />
+        <StatusActions m=m.clone() reload />
+        {status.editable().then(|| view! { <Details m=m.clone() reload /> })}
+        <section id="agenda" aria-labelledby="agenda-heading">
+            <h2 id="agenda-heading">"Tagesordnung"</h2>
+            {if m.items.is_empty() {
+                view! { <p>"Noch keine Tagesordnungspunkte."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="agenda">
+                        {m.items.clone().into_iter().map(|item| view! {
+                            <ItemManager item status top=top_choices.clone() links=links.clone() reload upload_problem />
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {status.editable().then(|| view! { <NewItem id top=top_choices.clone() links=links.clone() reload /> })}
+        </section>
+        {status.records_outcomes().then(|| view! { <Attendance m=m.clone() reload /> })}
+        {matches!(status, MeetingStatus::Held).then(|| view! { <Minutes m=m.clone() reload /> })}
+    }
+}
+
+#[component]
+fn StatusActions(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+    let invite = ServerAction::<InviteSession>::new();
+    let delete = ServerAction::<DeleteSession>::new();
+    reload_on_success(invite, reload);
+    let (invite_error, delete_error) = (error_of(invite), error_of(delete));
+    let id = m.card.id;
+    let status = m.card.status;
+    view! {
+        <section id="status" class="card" aria-labelledby="status-heading">
+            <h2 id="status-heading">"Stand"</h2>
+            <p>{match status {
+                MeetingStatus::Planned => "Die Sitzung ist in Vorbereitung. Wenn die Tagesordnung steht, laden Sie die Mitglieder ein: Jedes Mitglied erhält eine E-Mail mit der Tagesordnung und einem Kalendereintrag; wer dem Gremium folgt, erfährt von der Sitzung.",
+                MeetingStatus::Invited => "Die Mitglieder sind eingeladen. Zu Beginn der Sitzung erfassen Sie die Anwesenheit, danach die Ergebnisse.",
+                MeetingStatus::Held => "Die Sitzung hat stattgefunden. Erfassen Sie die Ergebnisse und stellen Sie das Protokoll fertig.",
+                MeetingStatus::Published => "Das Protokoll ist veröffentlicht. Die Sitzung ist abgeschlossen.",
+                MeetingStatus::Cancelled => "Die Sitzung ist abgesagt.",
+            }}</p>
+            <ErrorSummary error=invite_error form="invite" />
+            {matches!(status, MeetingStatus::Planned | MeetingStatus::Invited).then(|| view! {
+                <ActionForm action=invite attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <p class="field-error" id="invite-invite">{move || invite_error.get().and_then(|e| e.field_message("invite"))}</p>
+                    <Submit label=if status == MeetingStatus::Planned { "Einladung verschicken" } else { "Einladung erneut verschicken" } pending=invite.pending() />
+                </ActionForm>
+            })}
+            {(status == MeetingStatus::Planned).then(|| view! {
+                <ErrorSummary error=delete_error form="delete" />
+                <ActionForm action=delete attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="link-button">"Sitzung löschen (nur vor der Einladung)"</button>
+                </ActionForm>
+            })}
+            {status.cancellable().then(|| view! {
+                <p><A href=format!("/sessions/{id}#cancel")>"Sitzung absagen …"</A></p>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Details(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateSession>::new();
+    reload_on_success(update, reload);
+    let error = error_of(update);
+    view! {
+        <details id="details" open=move || error.get().is_some()>
+            <summary>"Titel, Zeit und Ort ändern"</summary>
+            <ErrorSummary error form="session" />
+            <ActionForm action=update attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=m.card.id.to_string() />
+                <SessionFields error title=m.card.title.clone() starts=m.starts_input.clone() ends=m.ends_input.clone()
+                    address=m.address.clone() room=m.room.clone() online_url=m.online_url.clone() public=m.card.public />
+                <Submit label="Speichern" pending=update.pending() />
+            </ActionForm>
+        </details>
+    }
+}
+
+#[derive(Clone)]
+struct Links {
+    proposals: Vec<LinkChoice>,
+    petitions: Vec<LinkChoice>,
+}
+
+fn link_options(choices: &[LinkChoice]) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "– keiner –".to_owned()))
+        .chain(choices.iter().map(|c| (c.id.to_string(), c.title.clone())))
+        .collect()
+}
+
+/// The fields of an agenda item.
+#[component]
+fn ItemFields(
+    form: String,
+    error: Signal<Option<AppError>>,
+    top: Vec<(String, String)>,
+    links: Links,
+    #[prop(optional)] item: Option<ItemEdit>,
+) -> impl IntoView {
+    let i = item.as_ref();
+    let top: Vec<(String, String)> = top
+        .into_iter()
+        .filter(|(v, _)| i.is_none_or(|i| *v != i.id.to_string()))
+        .collect();
+    view! {
+        <Field name="title" form=form.clone() label="Titel" required=true maxlength=super::domain::ITEM_TITLE_MAX_CHARS value=i.map(|i| i.title.clone()).unwrap_or_default() error />
+        <TextArea name="description" form=form.clone() label="Beschreibung (Markdown)" rows=3 value=i.map(|i| i.description.clone()).unwrap_or_default() error />
+        <Select name="parent" form=form.clone() label="Einordnung" options=top selected=i.and_then(|i| i.parent_id).map(|p| p.to_string()).unwrap_or_default() error />
+        <Select name="proposal" form=form.clone() label="Bezieht sich auf den Vorschlag" options=link_options(&links.proposals) selected=i.and_then(|i| i.proposal_id).map(|p| p.to_string()).unwrap_or_default() error />
+        <Select name="petition" form=form.clone() label="Bezieht sich auf das Bürgerbegehren" options=link_options(&links.petitions) selected=i.and_then(|i| i.petition_id).map(|p| p.to_string()).unwrap_or_default() error />
+        <Checkbox name="public" form=form.clone() label="Öffentlich (sonst sieht die Öffentlichkeit nur den Titel)" checked=i.is_none_or(|i| i.public) error />
+    }
+}
+
+#[component]
+fn NewItem(
+    id: i64,
+    top: Vec<(String, String)>,
+    links: Links,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let add = ServerAction::<AddAgendaItem>::new();
+    reload_on_success(add, reload);
+    let error = error_of(add);
+    view! {
+        <section class="card" aria-labelledby="new-item-heading">
+            <h3 id="new-item-heading">"Tagesordnungspunkt hinzufügen"</h3>
+            <ErrorSummary error form="item" />
+            <ActionForm action=add attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="session" value=id.to_string() />
+                <ItemFields form="item".into() error top links />
+                <Submit label="Hinzufügen" pending=add.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ItemManager(
+    item: ItemEdit,
+    status: MeetingStatus,
+    top: Vec<(String, String)>,
+    links: Links,
+    reload: RwSignal<u32>,
+    upload_problem: Signal<Option<(i64, UploadProblem)>>,
+) -> impl IntoView {
+    let update = ServerAction::<UpdateAgendaItem>::new();
+    let moving = ServerAction::<MoveAgendaItem>::new();
+    let delete = ServerAction::<DeleteAgendaItem>::new();
+    let outcome = ServerAction::<RecordOutcome>::new();
+    let delete_file = ServerAction::<DeleteAgendaFile>::new();
+    reload_on_success(update, reload);
+    reload_on_success(moving, reload);
+    reload_on_success(delete, reload);
+    reload_on_success(outcome, reload);
+    reload_on_success(delete_file, reload);
+    let (update_error, outcome_error) = (own_error(update), own_error(outcome));
+    let item_id = item.id;
+    let form = format!("item-{item_id}");
+    let outcome_form = format!("outcome-{item_id}");
+    let file_form = format!("file-{item_id}");
+    let problem = Signal::derive(move || {
+        upload_problem
+            .get()
+            .filter(|(i, _)| *i == item_id)
+            .map(|(_, p)| p.message())
+    });
+    let majorities: Vec<(String, String)> =
+        std::iter::once((String::new(), "– bitte wählen –".to_owned()))
+            .chain(Majority::ALL.into_iter().map(|m| {
+                (
+                    m.code().to_owned(),
+                    format!("{} ({})", m.label(), m.explanation()),
+                )
+            }))
+            .collect();
+    let votes = item.votes;
+    let editable = status.editable();
+    let n = item.number.clone();
+    let (n1, n2, n3, n4, n5) = (n.clone(), n.clone(), n.clone(), n.clone(), n.clone());
+    let sub = item.parent_id.is_some();
+    let files = item.files.clone();
+    let edit_item = item.clone();
+    let notes = item.notes.clone();
+    let recommendation = item.recommendation.clone();
+    let majority_now = item
+        .majority
+        .map(|m| m.code().to_owned())
+        .unwrap_or_default();
+    let postponed = item.result == Some(super::domain::ItemResult::Postponed) && votes.is_none();
+    view! {
+        <li class="agenda-item card" class:agenda-sub=sub id=format!("item-{item_id}")>
+            <h3><span class="top-number">{format!("TOP {n}")}</span>" "{item.title.clone()}
+                {(!item.public).then_some(view! { " "<span class="badge">"nichtöffentlich"</span> })}
+            </h3>
+            {item.result.map(|r| view! { <p class=format!("result result-{}", r.code())><strong>{format!("Ergebnis: {}", r.label())}</strong>
+                {votes.map(|v| format!(" ({} Ja, {} Nein, {} Enthaltungen)", v.yes, v.no, v.abstain))}</p> })}
+            {editable.then(move || view! {
+                <div class="item-tools">
+                    <ActionForm action=moving attr:class="inline-form">
+                        <input type="hidden" name="item" value=item_id.to_string() />
+                        <input type="hidden" name="direction" value="up" />
+                        <button type="submit" class="link-button">{format!("TOP {n1} nach oben")}</button>
+                    </ActionForm>
+                    <ActionForm action=moving attr:class="inline-form">
+                        <input type="hidden" name="item" value=item_id.to_string() />
+                        <input type="hidden" name="direction" value="down" />
+                        <button type="submit" class="link-button">{format!("TOP {n2} nach unten")}</button>
+                    </ActionForm>
+                    <ActionForm action=delete attr:class="inline-form">
+                        <input type="hidden" name="item" value=item_id.to_string() />
+                        <button type="submit" class="link-button">{format!("TOP {n3} entfernen")}</button>
+                    </ActionForm>
+                </div>
+                <details open=move || update_error.get().is_some()>
+                    <summary>{format!("TOP {n4} bearbeiten")}</summary>
+                    <ErrorSummary error=update_error form=form.clone() />
+                    <ActionForm action=update attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="item" value=item_id.to_string() />
+                        <ItemFields form=form.clone() error=update_error top=top.clone() links=links.clone() item=edit_item />
+                        <Submit label="Speichern" pending=update.pending() />
+                    </ActionForm>
+                </details>
+            }.into_any())}
+            <div class="files">
+                <h4>"Anlagen"</h4>
+                {if files.is_empty() {
+                    view! { <p>"Keine Anlagen."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul>
+                            {files.into_iter().map(|f| {
+                                let fid = f.id;
+                                let remove_label = format!("{} entfernen", f.name);
+                                view! {
+                                    <li>
+                                        <a href=f.href.clone()>{f.name.clone()}</a>{format!(" ({}) ", size_text(f.size))}
+                                        {editable.then(move || view! {
+                                            <ActionForm action=delete_file attr:class="inline-form">
+                                                <input type="hidden" name="file" value=fid.to_string() />
+                                                <button type="submit" class="link-button">{remove_label}</button>
+                                            </ActionForm>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                {editable.then(|| view! {
+                    // A plain form: files go straight to the upload route, with or without JavaScript.
+                    <form method="post" enctype="multipart/form-data" action=format!("/sessions/items/{item_id}/files") class="form">
+                        <div class="field" class:field-invalid=move || problem.get().is_some()>
+                            <label for=format!("{file_form}-file")>"Anlage hochladen (PDF oder Bild, höchstens 10 MB)"</label>
+                            {move || problem.get().map(|p| view! { <p class="field-error" id=format!("file-{item_id}-error") role="alert">{p}</p> })}
+                            <input id=format!("{file_form}-file") type="file" name="file" accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
+                                aria-invalid=move || problem.get().is_some().then_some("true")
+                                aria-describedby=move || problem.get().is_some().then(|| format!("file-{item_id}-error")) />
+                        </div>
+                        <button type="submit" class="button button-secondary">"Hochladen"</button>
+                    </form>
+                })}
+            </div>
+            {status.records_outcomes().then(move || view! {
+                <details open=move || outcome_error.get().is_some()>
+                    <summary>{format!("Ergebnis zu TOP {n5} erfassen")}</summary>
+                    <ErrorSummary error=outcome_error form=outcome_form.clone() />
+                    <ActionForm action=outcome attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="item" value=item_id.to_string() />
+                        <TextArea name="notes" form=outcome_form.clone() label="Notizen zur Beratung (Markdown, fürs Protokoll)" rows=3 value=notes error=outcome_error />
+                        <TextArea name="recommendation" form=outcome_form.clone() label="Text der Empfehlung" rows=3 value=recommendation error=outcome_error />
+                        <fieldset class="votes">
+                            <legend>"Abstimmung"</legend>
+                            <Field name="votes_yes" form=outcome_form.clone() kind="number" label="Ja" value=votes.map(|v| v.yes.to_string()).unwrap_or_default() error=outcome_error />
+                            <Field name="votes_no" form=outcome_form.clone() kind="number" label="Nein" value=votes.map(|v| v.no.to_string()).unwrap_or_default() error=outcome_error />
+                            <Field name="votes_abstain" form=outcome_form.clone() kind="number" label="Enthaltungen" value=votes.map(|v| v.abstain.to_string()).unwrap_or_default() error=outcome_error />
+                        </fieldset>
+                        <Select name="majority" form=outcome_form.clone() label="Erforderliche Mehrheit" options=majorities selected=majority_now error=outcome_error />
+                        <Checkbox name="postpone" form=outcome_form.clone() label="Ohne Abstimmung vertagt" checked=postponed error=outcome_error />
+                        <Submit label="Ergebnis speichern" pending=outcome.pending() />
+                    </ActionForm>
+                </details>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn Attendance(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+    let record = ServerAction::<RecordAttendance>::new();
+    reload_on_success(record, reload);
+    let error = error_of(record);
+    let quorum_options = vec![
+        (
+            String::new(),
+            format!(
+                "nach der Zahl der Anwesenden (mehr als die Hälfte von {})",
+                m.voting_members
+            ),
+        ),
+        ("yes".to_owned(), "beschlussfähig".to_owned()),
+        ("no".to_owned(), "nicht beschlussfähig".to_owned()),
+    ];
+    let selected = match m.quorum {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    };
+    view! {
+        <section id="attendance" aria-labelledby="attendance-heading">
+            <h2 id="attendance-heading">"Anwesenheit und Beschlussfähigkeit"</h2>
+            {m.quorum.map(|q| view! {
+                <p>{format!(
+                    "Erfasst: {} von {} stimmberechtigten Mitgliedern anwesend, {}.",
+                    m.present_voting,
+                    m.voting_members,
+                    if q { "beschlussfähig" } else { "nicht beschlussfähig" }
+                )}</p>
+            })}
+            <ErrorSummary error form="attendance" />
+            <ActionForm action=record attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=m.card.id.to_string() />
+                <fieldset id="attendance-present">
+                    <legend>"Anwesend"</legend>
+                    {m.attendance.iter().enumerate().map(|(n, a)| {
+                        let checked = a.present.unwrap_or(a.response.as_deref() == Some("attending"));
+                        let input_id = format!("present-{}", a.member_id);
+                        view! {
+                            <div class="field field-check">
+                                <input type="checkbox" id=input_id.clone() name=format!("present[{n}]") value=a.member_id.to_string() checked=checked />
+                                <label for=input_id>
+                                    {format!("{} ({})", a.name, a.role.label())}
+                                    <span class="meta">{match a.response.as_deref() {
+                                        Some("attending") => " – hat zugesagt",
+                                        Some("absent") => " – hat abgesagt",
+                                        _ => "",
+                                    }}</span>
+                                </label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <Select name="quorum" form="attendance" label="Beschlussfähigkeit" options=quorum_options selected=selected error />
+                <Submit label="Anwesenheit speichern" pending=record.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Minutes(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+    let save = ServerAction::<SaveMinutes>::new();
+    let approve = ServerAction::<ApproveMinutes>::new();
+    let publish = ServerAction::<PublishMinutes>::new();
+    reload_on_success(save, reload);
+    reload_on_success(approve, reload);
+    let (save_error, approve_error, publish_error) =
+        (error_of(save), error_of(approve), error_of(publish));
+    let id = m.card.id;
+    view! {
+        <section id="minutes" aria-labelledby="minutes-heading">
+            <h2 id="minutes-heading">"Protokoll"</h2>
+            <p>{match (m.minutes_saved, m.minutes_approved) {
+                (false, _) => "Ein Entwurf aus Anwesenheit, Notizen, Empfehlungen und Abstimmungen steht unten. Ergänzen Sie ihn und speichern Sie.",
+                (true, false) => "Das Protokoll ist gespeichert, aber noch nicht genehmigt.",
+                (true, true) => "Das Protokoll ist genehmigt. Mit der Veröffentlichung erscheint es auf der Seite der Sitzung und als PDF; Mitglieder und Folgende werden benachrichtigt.",
+            }}</p>
+            <ErrorSummary error=save_error form="minutes" />
+            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="id" value=id.to_string() />
+                <TextArea name="minutes" form="minutes" label="Text des Protokolls (Markdown)" rows=18 value=m.minutes.clone() error=save_error />
+                <Submit label="Protokoll speichern" pending=save.pending() />
+            </ActionForm>
+            {(m.minutes_saved && !m.minutes_approved).then(|| view! {
+                <ErrorSummary error=approve_error form="approve" />
+                <ActionForm action=approve attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <Submit label="Protokoll genehmigen" pending=approve.pending() />
+                </ActionForm>
+            })}
+            {m.minutes_approved.then(|| view! {
+                <ErrorSummary error=publish_error form="publish" />
+                <ActionForm action=publish attr:class="inline-form">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <Submit label="Protokoll veröffentlichen" pending=publish.pending() />
+                </ActionForm>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,627 @@
+//! Board and session pages: the boards, one board with its members and sessions (and, for
+//! its chair and staff, the forms to run it), all sessions, one session with its agenda,
+//! outcomes and minutes.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    AddBoardMember, AnswerInvitation, CancelSession, CreateBoard, CreateSession, RemoveBoardMember,
+    SetNameConsent, UpdateBoard, UpdateBoardMember, get_board, get_session, list_boards,
+    list_sessions,
+};
+use super::domain::{MeetingStatus, Role, day_text, when_text};
+use super::{BoardDetail, ItemView, MemberView, SessionCard, SessionDetail};
+use crate::comments::Thread;
+use crate::comments::api::FollowSubject;
+use crate::comments::domain::SubjectKind;
+use crate::comments::thread::{CommentThread, load_thread, reload_on_success, use_thread_query};
+use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
+use crate::error::AppError;
+
+fn status_badge(status: MeetingStatus) -> impl IntoView {
+    view! { <span class=format!("badge session-{}", status.code())>{status.label()}</span> }
+}
+
+fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+fn not_found(
+    e: &AppError,
+    what: &'static str,
+    back: &'static str,
+    back_label: &'static str,
+) -> AnyView {
+    crate::site::pages::set_status(e.status());
+    view! {
+        <Title text=format!("{what} – Dorfplatz") />
+        <h1>{format!("{what}: nicht gefunden")}</h1>
+        <p>{e.message()}</p>
+        <p><A href=back>{back_label}</A></p>
+    }
+    .into_any()
+}
+
+/// One session in a list.
+#[component]
+pub fn SessionItem(s: SessionCard, #[prop(optional)] with_board: bool) -> impl IntoView {
+    view! {
+        <li class="card session-card">
+            <h3><A href=format!("/sessions/{}", s.id)>{s.title.clone()}</A></h3>
+            <p class="meta">
+                {status_badge(s.status)}
+                {with_board.then(|| format!("{} · ", s.board))}
+                <time datetime=s.starts.format("%Y-%m-%dT%H:%M").to_string()>{when_text(s.starts, s.ends)}</time>
+                {(!s.place.is_empty()).then(|| format!(" · {}", s.place))}
+                {(!s.public).then_some(" · nichtöffentlich")}
+            </p>
+            {s.cancel_reason.clone().map(|r| view! { <p class="hidden-note">{format!("Abgesagt: {r}")}</p> })}
+        </li>
+    }
+}
+
+fn session_list(items: Vec<SessionCard>, empty: &'static str, with_board: bool) -> AnyView {
+    if items.is_empty() {
+        view! { <p>{empty}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="session-list">
+                {items.into_iter().map(|s| view! { <SessionItem s with_board /> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    }
+}
+
+/// `/boards`
+#[component]
+pub fn BoardsPage() -> impl IntoView {
+    let create = ServerAction::<CreateBoard>::new();
+    let list = Resource::new(move || create.version().get(), |_| list_boards());
+    let create_error = error_of(create);
+    view! {
+        <Title text="Beiräte – Dorfplatz" />
+        <div class="wrap">
+            <h1>"Beiräte"</h1>
+            <p class="lead">"Beiräte beraten die Gemeinde: Bürgerinnen und Bürger, Rat und örtliche Akteure erarbeiten Empfehlungen. Hier finden Sie ihre Mitglieder, Sitzungen, Tagesordnungen und Protokolle."</p>
+            <Notice />
+            <p><A href="/sessions">"Alle Sitzungen"</A>" · "<a href="/sessions.ics">"Sitzungskalender abonnieren (iCalendar)"</a></p>
+            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(l) => view! {
+                            {if l.boards.is_empty() {
+                                view! { <p>"Noch gibt es keine Beiräte."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="board-list">
+                                        {l.boards.into_iter().map(|b| view! {
+                                            <li class="card">
+                                                <h2><A href=format!("/boards/{}", b.id)>{b.name.clone()}</A></h2>
+                                                <p>{b.teaser.clone()}</p>
+                                                <p class="meta">{format!("{} Mitglieder", b.members)}
+                                                    {b.next_session.clone().map(|s| view! {
+                                                        " · nächste Sitzung: "<A href=format!("/sessions/{}", s.id)>{day_text(s.starts)}</A>
+                                                    })}
+                                                </p>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            {l.can_create.then(|| view! {
+                                <section class="card" aria-labelledby="new-board-heading">
+                                    <h2 id="new-board-heading">"Neues Gremium anlegen"</h2>
+                                    <ErrorSummary error=create_error form="board" />
+                                    <ActionForm action=create attr:class="form" attr:novalidate=true>
+                                        <BoardFields error=create_error />
+                                        <Submit label="Gremium anlegen" pending=create.pending() />
+                                    </ActionForm>
+                                </section>
+                            })}
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// The fields of the board form, empty or filled from a board.
+#[component]
+fn BoardFields(
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] board: Option<BoardDetail>,
+) -> impl IntoView {
+    let b = board.as_ref();
+    view! {
+        <Field name="name" form="board" label="Name" required=true maxlength=super::domain::NAME_MAX_CHARS value=b.map(|b| b.name.clone()).unwrap_or_default() error />
+        <TextArea name="description" form="board" label="Beschreibung" hint="Aufgaben und Arbeitsweise des Gremiums (Markdown)." rows=5 value=b.map(|b| b.description.clone()).unwrap_or_default() error />
+        <TextArea name="contact" form="board" label="Öffentlicher Kontakt" hint="Wer ist ansprechbar, wie erreicht man das Gremium (Markdown)." rows=3 value=b.map(|b| b.contact.clone()).unwrap_or_default() error />
+        <Field name="term_start" form="board" kind="date" label="Amtsperiode von" value=b.and_then(|b| b.term_start).map(|d| d.to_string()).unwrap_or_default() error />
+        <Field name="term_end" form="board" kind="date" label="Amtsperiode bis" value=b.and_then(|b| b.term_end).map(|d| d.to_string()).unwrap_or_default() error />
+    }
+}
+
+/// `/boards/:id`
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let reload = RwSignal::new(0u32);
+    let board = Resource::new(
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse::<i64>().ok()),
+                query.read().get("notice"),
+                reload.get(),
+            )
+        },
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => get_board(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <div class="wrap">
+            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match board.await {
+                        Err(e) => not_found(&e, "Gremium", "/boards", "Zu allen Beiräten"),
+                        Ok(b) => view! { <Board b reload /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Board(b: BoardDetail, reload: RwSignal<u32>) -> impl IntoView {
+    let follow = ServerAction::<FollowSubject>::new();
+    let consent = ServerAction::<SetNameConsent>::new();
+    reload_on_success(follow, reload);
+    reload_on_success(consent, reload);
+    let id = b.id;
+    view! {
+        <Title text=format!("{} – Beiräte – Dorfplatz", b.name) />
+        <p class="breadcrumb"><A href="/boards">"Beiräte"</A></p>
+        <h1>{b.name.clone()}</h1>
+        <Notice />
+        <div class="columns">
+            <div class="column-main">
+                <div class="prose" inner_html=b.description_html.clone()></div>
+                {(b.term_start.is_some()).then(|| view! {
+                    <p class="meta">{format!(
+                        "Amtsperiode: {} bis {}",
+                        b.term_start.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default(),
+                        b.term_end.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|| "offen".into()),
+                    )}</p>
+                })}
+                <section id="sessions" aria-labelledby="upcoming-heading">
+                    <h2 id="upcoming-heading">"Nächste Sitzungen"</h2>
+                    {session_list(b.upcoming.clone(), "Zurzeit ist keine Sitzung geplant.", false)}
+                    <h2>"Vergangene Sitzungen"</h2>
+                    {session_list(b.past.clone(), "Bisher hat keine Sitzung stattgefunden.", false)}
+                </section>
+                <Members b=b.clone() consent />
+                {b.can_manage.then(|| view! { <BoardManagement b=b.clone() reload /> })}
+            </div>
+            <aside class="column-side">
+                {(!b.contact_html.is_empty()).then(|| view! {
+                    <section class="card" aria-labelledby="contact-heading">
+                        <h2 id="contact-heading">"Kontakt"</h2>
+                        <div class="prose" inner_html=b.contact_html.clone()></div>
+                    </section>
+                })}
+                <section class="card" id="follow" aria-labelledby="follow-heading">
+                    <h2 id="follow-heading">"Auf dem Laufenden bleiben"</h2>
+                    <p><a href="/sessions.ics">"Sitzungskalender abonnieren"</a></p>
+                    {if !b.signed_in {
+                        view! { <p><A href=format!("/login?next=/boards/{id}")>"Melden Sie sich an"</A>", um per E-Mail von neuen Sitzungen und Protokollen zu erfahren."</p> }.into_any()
+                    } else {
+                        let following = b.following;
+                        view! {
+                            <ActionForm action=follow attr:class="form">
+                                <input type="hidden" name="kind" value="board" />
+                                <input type="hidden" name="subject" value=id.to_string() />
+                                <input type="hidden" name="follow" value=if following { "0" } else { "1" } />
+                                {following.then_some(view! { <p>"Sie folgen diesem Gremium."</p> })}
+                                <button type="submit" class=if following { "button button-secondary" } else { "button" }>
+                                    {if following { "Nicht mehr folgen" } else { "Gremium folgen" }}
+                                </button>
+                            </ActionForm>
+                        }.into_any()
+                    }}
+                </section>
+            </aside>
+        </div>
+    }
+}
+
+#[component]
+fn Members(b: BoardDetail, consent: ServerAction<SetNameConsent>) -> impl IntoView {
+    let consent_error = error_of(consent);
+    view! {
+        <section id="members" aria-labelledby="members-heading">
+            <h2 id="members-heading">"Mitglieder"</h2>
+            <p>{format!("{} stimmberechtigte Mitglieder.", b.voting_members)}</p>
+            <ErrorSummary error=consent_error form="consent" />
+            <ul class="member-list">
+                {b.members.iter().map(|m| view! {
+                    <li>
+                        <strong>{m.name.clone()}</strong>" – "{m.role.label()}
+                        {(!m.current).then_some(" (nicht in der laufenden Amtszeit)")}
+                        {m.email.clone().map(|e| view! { <span class="meta">{format!(" · {e}")}</span> })}
+                        {(!m.public_name && b.can_manage).then_some(view! { <span class="meta">" · nicht öffentlich genannt"</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(b.unnamed_members > 0).then(|| view! {
+                <p>{match b.unnamed_members {
+                    1 => "Ein weiteres Mitglied möchte nicht öffentlich genannt werden.".to_owned(),
+                    n => format!("{n} weitere Mitglieder möchten nicht öffentlich genannt werden."),
+                }}</p>
+            })}
+            {b.own_memberships().into_iter().map(|m| {
+                let public = m.public_name;
+                view! {
+                    <ActionForm action=consent attr:class="inline-form">
+                        <input type="hidden" name="member" value=m.id.to_string() />
+                        <input type="hidden" name="consent" value=if public { "0" } else { "1" } />
+                        <p>{if public {
+                            "Ihr Name wird öffentlich genannt (Seite des Gremiums, Sitzungen, OParl-Schnittstelle)."
+                        } else {
+                            "Ihr Name wird bisher nicht öffentlich genannt."
+                        }}</p>
+                        <button type="submit" class="button button-secondary">
+                            {if public { "Meinen Namen nicht mehr öffentlich nennen" } else { "Meinen Namen öffentlich nennen" }}
+                        </button>
+                    </ActionForm>
+                }
+            }).collect_view()}
+        </section>
+    }
+}
+
+/// Board description, members and new sessions, for the chair and staff.
+#[component]
+fn BoardManagement(b: BoardDetail, reload: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateBoard>::new();
+    let add = ServerAction::<AddBoardMember>::new();
+    let create = ServerAction::<CreateSession>::new();
+    reload_on_success(update, reload);
+    reload_on_success(add, reload);
+    let (update_error, add_error, create_error) =
+        (error_of(update), error_of(add), error_of(create));
+    let id = b.id;
+    let roles: Vec<(String, String)> = Role::ALL
+        .into_iter()
+        .map(|r| (r.code().to_owned(), r.label().to_owned()))
+        .collect();
+    let members = b.members.clone();
+    let roles_for_new = roles.clone();
+    view! {
+        <section id="manage" class="manage" aria-labelledby="manage-heading">
+            <h2 id="manage-heading">"Gremium verwalten"</h2>
+            <details open=move || create_error.get().is_some()>
+                <summary>"Neue Sitzung anlegen"</summary>
+                <ErrorSummary error=create_error form="session" />
+                <ActionForm action=create attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="board" value=id.to_string() />
+                    <SessionFields error=create_error />
+                    <Submit label="Sitzung anlegen" pending=create.pending() />
+                </ActionForm>
+            </details>
+            <details open=move || add_error.get().is_some()>
+                <summary>"Mitglied eintragen"</summary>
+                <ErrorSummary error=add_error form="member" />
+                <ActionForm action=add attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="board" value=id.to_string() />
+                    <Field name="email" form="member" kind="email" label="E-Mail-Adresse des Kontos" hint="Die Person braucht ein Konto auf dieser Plattform. Ob ihr Name öffentlich erscheint, entscheidet sie selbst." required=true error=add_error />
+                    <Select name="role" form="member" label="Rolle" options=roles_for_new selected="member" error=add_error />
+                    <Field name="term_from" form="member" kind="date" label="Amtszeit von" required=true error=add_error />
+                    <Field name="term_to" form="member" kind="date" label="Amtszeit bis (leer: offen)" error=add_error />
+                    <Submit label="Eintragen" pending=add.pending() />
+                </ActionForm>
+            </details>
+            {members.into_iter().map(|m| view! { <MemberEditor m roles=roles.clone() reload /> }).collect_view()}
+            <details open=move || update_error.get().is_some()>
+                <summary>"Beschreibung und Kontakt ändern"</summary>
+                <ErrorSummary error=update_error form="board" />
+                <ActionForm action=update attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <BoardFields error=update_error board=b.clone() />
+                    <Submit label="Speichern" pending=update.pending() />
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn MemberEditor(
+    m: MemberView,
+    roles: Vec<(String, String)>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let update = ServerAction::<UpdateBoardMember>::new();
+    let remove = ServerAction::<RemoveBoardMember>::new();
+    reload_on_success(update, reload);
+    reload_on_success(remove, reload);
+    let own = crate::comments::thread::own_error(update);
+    let form = format!("member-{}", m.id);
+    view! {
+        <details open=move || own.get().is_some()>
+            <summary>{format!("{} ({}) ändern", m.name, m.role.label())}</summary>
+            <ErrorSummary error=own form=form.clone() />
+            <ActionForm action=update attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="member" value=m.id.to_string() />
+                <Select name="role" form=form.clone() label="Rolle" options=roles selected=m.role.code() error=own />
+                <Field name="term_from" form=form.clone() kind="date" label="Amtszeit von" value=m.term_from.to_string() error=own />
+                <Field name="term_to" form=form.clone() kind="date" label="Amtszeit bis (leer: offen)" value=m.term_to.map(|d| d.to_string()).unwrap_or_default() error=own />
+                <Submit label="Speichern" pending=update.pending() />
+            </ActionForm>
+            <ActionForm action=remove attr:class="inline-form">
+                <input type="hidden" name="member" value=m.id.to_string() />
+                <button type="submit" class="link-button">"Eintrag entfernen (nur bei Irrtum; ein Ausscheiden ist das Ende der Amtszeit)"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The fields of the session form.
+#[component]
+pub fn SessionFields(
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] title: String,
+    #[prop(optional, into)] starts: String,
+    #[prop(optional, into)] ends: String,
+    #[prop(optional, into)] address: String,
+    #[prop(optional, into)] room: String,
+    #[prop(optional, into)] online_url: String,
+    #[prop(default = true)] public: bool,
+) -> impl IntoView {
+    view! {
+        <Field name="title" form="session" label="Titel" hint="z. B. „5. Sitzung des Entwicklungsbeirats“" required=true value=title maxlength=super::domain::TITLE_MAX_CHARS error />
+        <Field name="starts_at" form="session" kind="datetime-local" label="Beginn" required=true value=starts error />
+        <Field name="ends_at" form="session" kind="datetime-local" label="Ende" required=true value=ends error />
+        <Field name="address" form="session" label="Adresse" hint="Leer lassen, wenn die Sitzung nur online stattfindet." value=address error />
+        <Field name="room" form="session" label="Raum" value=room error />
+        <Field name="online_url" form="session" kind="url" label="Link zur Online-Sitzung (optional)" value=online_url error />
+        <Checkbox name="public" form="session" label="Öffentliche Sitzung" checked=public error />
+    }
+}
+
+/// `/sessions`
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| list_sessions());
+    view! {
+        <Title text="Sitzungen – Dorfplatz" />
+        <div class="wrap">
+            <h1>"Sitzungen"</h1>
+            <p><A href="/boards">"Alle Beiräte"</A>" · "<a href="/sessions.ics">"Sitzungskalender abonnieren (iCalendar)"</a></p>
+            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(l) => view! {
+                            <h2>"Kommende Sitzungen"</h2>
+                            {session_list(l.upcoming, "Zurzeit ist keine Sitzung geplant.", true)}
+                            <h2>"Vergangene Sitzungen"</h2>
+                            {session_list(l.past, "Bisher hat keine Sitzung stattgefunden.", true)}
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+/// `/sessions/:id`
+#[component]
+pub fn SessionPage() -> impl IntoView {
+    let params = use_params_map();
+    let thread_query = use_thread_query();
+    let reload = RwSignal::new(0u32);
+    // The session and its comment thread in one resource (see `use_thread_query`).
+    let session = Resource::new(
+        move || {
+            (
+                params
+                    .read()
+                    .get("id")
+                    .and_then(|id| id.parse::<i64>().ok()),
+                thread_query.get(),
+                reload.get(),
+            )
+        },
+        |(id, at, _)| async move {
+            let Some(id) = id else {
+                return Err(AppError::NotFound);
+            };
+            let s = get_session(id).await?;
+            let thread = if s.card.public {
+                load_thread(SubjectKind::Session, id, at).await
+            } else {
+                None
+            };
+            Ok((s, thread))
+        },
+    );
+    view! {
+        <div class="wrap">
+            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+                {move || Suspend::new(async move {
+                    match session.await {
+                        Err(e) => not_found(&e, "Sitzung", "/sessions", "Zu allen Sitzungen"),
+                        Ok((s, thread)) => view! { <Session s thread reload /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Session(s: SessionDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> impl IntoView {
+    let answer = ServerAction::<AnswerInvitation>::new();
+    let cancel = ServerAction::<CancelSession>::new();
+    reload_on_success(answer, reload);
+    reload_on_success(cancel, reload);
+    let (answer_error, cancel_error) = (error_of(answer), error_of(cancel));
+    let c = s.card.clone();
+    let id = c.id;
+    let status = c.status;
+    let answerable = s.viewer.member_id.is_some()
+        && matches!(status, MeetingStatus::Planned | MeetingStatus::Invited);
+    view! {
+        <Title text=format!("{} – {} – Dorfplatz", c.title, c.board) />
+        <p class="breadcrumb"><A href="/sessions">"Sitzungen"</A>" · "<A href=format!("/boards/{}", c.board_id)>{c.board.clone()}</A></p>
+        <h1>{c.title.clone()}</h1>
+        <p class="meta">{status_badge(status)}{(!c.public).then_some("nichtöffentliche Sitzung")}</p>
+        <Notice />
+        {c.cancel_reason.clone().map(|r| view! { <p class="hidden-note" role="note">{format!("Diese Sitzung wurde abgesagt: {r}")}</p> })}
+        <dl class="facts">
+            <dt>"Wann"</dt>
+            <dd><time datetime=c.starts.format("%Y-%m-%dT%H:%M").to_string()>{when_text(c.starts, c.ends)}</time></dd>
+            <dt>"Wo"</dt>
+            <dd>
+                {[s.address.clone(), s.room.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ")}
+                {s.online_url.clone().map(|u| view! { " "<a href=u.clone() rel="noopener noreferrer">"Online teilnehmen"</a> })}
+            </dd>
+            {s.quorum.map(|q| view! {
+                <dt>"Beschlussfähigkeit"</dt>
+                <dd>{if q { "beschlussfähig" } else { "nicht beschlussfähig" }}
+                    {s.present_voting.map(|p| format!(" ({p} von {} stimmberechtigten Mitgliedern anwesend)", s.voting_members))}
+                </dd>
+            })}
+        </dl>
+        <p>
+            <a href=format!("/sessions/{id}.ics")>"Termin in den Kalender (iCalendar)"</a>
+            {(status == MeetingStatus::Published).then(|| view! { " · "<a href=format!("/sessions/{id}/minutes.pdf")>"Protokoll als PDF"</a> })}
+            {s.viewer.can_manage.then(|| view! { " · "<A href=format!("/sessions/{id}/manage")>"Sitzung leiten und bearbeiten"</A> })}
+        </p>
+        {answerable.then(|| {
+            let response = s.viewer.response.clone();
+            view! {
+                <section class="card" id="invitation" aria-labelledby="invitation-heading">
+                    <h2 id="invitation-heading">"Ihre Teilnahme"</h2>
+                    <p>{match response.as_deref() {
+                        Some("attending") => "Sie haben zugesagt.",
+                        Some("absent") => "Sie haben abgesagt.",
+                        _ => "Sie haben noch nicht geantwortet.",
+                    }}</p>
+                    <ErrorSummary error=answer_error form="answer" />
+                    <ActionForm action=answer attr:class="inline-form">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <input type="hidden" name="response" value="attending" />
+                        <button type="submit" class="button">"Ich komme"</button>
+                    </ActionForm>
+                    <ActionForm action=answer attr:class="inline-form">
+                        <input type="hidden" name="id" value=id.to_string() />
+                        <input type="hidden" name="response" value="absent" />
+                        <button type="submit" class="button button-secondary">"Ich komme nicht"</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
+        <section id="agenda" aria-labelledby="agenda-heading">
+            <h2 id="agenda-heading">"Tagesordnung"</h2>
+            {if s.items.is_empty() {
+                view! { <p>"Die Tagesordnung steht noch nicht fest."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="agenda">
+                        {s.items.clone().into_iter().map(|i| view! { <AgendaItem i /> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+        {s.minutes_html.clone().map(|html| view! {
+            <section id="minutes" aria-labelledby="minutes-heading">
+                <h2 id="minutes-heading">"Protokoll"</h2>
+                <div class="prose minutes" inner_html=html></div>
+            </section>
+        })}
+        {thread.map(|t| view! { <CommentThread t reload /> }.into_any())}
+        {(s.viewer.can_manage && status.cancellable()).then(|| view! {
+            <details class="manage" id="cancel" open=move || cancel_error.get().is_some()>
+                <summary>"Sitzung absagen"</summary>
+                <ErrorSummary error=cancel_error form="cancel" />
+                <ActionForm action=cancel attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <TextArea name="reason" form="cancel" label="Grund der Absage (öffentlich)" rows=2 required=true error=cancel_error />
+                    <Submit label="Sitzung absagen" pending=cancel.pending() class="button button-danger" />
+                </ActionForm>
+            </details>
+        })}
+    }
+}
+
+#[component]
+fn AgendaItem(i: ItemView) -> impl IntoView {
+    let sub = i.parent_id.is_some();
+    view! {
+        <li class="agenda-item" class:agenda-sub=sub id=format!("item-{}", i.id)>
+            <h3><span class="top-number">{format!("TOP {}", i.number)}</span>" "{i.title.clone()}
+                {(!i.public).then_some(view! { " "<span class="badge">"nichtöffentlich"</span> })}
+            </h3>
+            {i.visible.then(|| view! {
+                <div class="prose" inner_html=i.description_html.clone()></div>
+                {i.link.clone().map(|l| view! { <p>{format!("{}: ", l.kind)}<A href=l.href.clone()>{l.title.clone()}</A></p> })}
+                {(!i.files.is_empty()).then(|| view! {
+                    <ul class="files">
+                        {i.files.iter().map(|f| view! {
+                            <li><a href=f.href.clone() type=f.content_type.clone()>{f.name.clone()}</a>{format!(" ({})", size_text(f.size))}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
+                {(!i.notes_html.is_empty()).then(|| view! { <div class="prose" inner_html=i.notes_html.clone()></div> })}
+                {(!i.recommendation_html.is_empty()).then(|| view! {
+                    <div class="recommendation"><strong>"Empfehlung: "</strong><div class="prose" inner_html=i.recommendation_html.clone()></div></div>
+                })}
+                {i.votes.map(|v| view! {
+                    <p class="votes">{format!("Abstimmung: {} Ja, {} Nein, {} Enthaltungen", v.yes, v.no, v.abstain)}
+                        {i.majority.map(|m| format!(" ({})", m.label()))}
+                    </p>
+                })}
+                {i.result.map(|r| view! { <p class=format!("result result-{}", r.code())><strong>{format!("Ergebnis: {}", r.label())}</strong></p> })}
+            }.into_any())}
+        </li>
+    }
+}
+
+/// "1,2 MB", "340 kB"
+pub fn size_text(bytes: i64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} kB", (bytes + 1023) / 1024)
+    }
+}
+
+impl BoardDetail {
+    /// The viewer's own memberships: each member decides about being named.
+    fn own_memberships(&self) -> Vec<MemberView> {
+        self.members
+            .iter()
+            .filter(|m| self.own_member_ids.contains(&m.id))
+            .cloned()
+            .collect()
+    }
+}
