@@ -3,6 +3,9 @@
 //! staff) before anything is read or written. A successful form action redirects with a
 //! notice, so it works without JavaScript.
 
+// A server function takes one argument per form field; the macro's client side repeats them.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::{BoardDetail, BoardList, SessionDetail, SessionList, SessionManage};
@@ -193,7 +196,6 @@ pub async fn get_session_manage(id: i64) -> Result<SessionManage, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "create_session")]
-#[allow(clippy::too_many_arguments)]
 pub async fn create_session(
     board: i64,
     #[server(default)] title: String,
@@ -230,7 +232,6 @@ pub async fn create_session(
 }
 
 #[server(prefix = "/api", endpoint = "update_session")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_session(
     id: i64,
     #[server(default)] title: String,
@@ -444,7 +445,6 @@ pub async fn delete_agenda_file(file: i64) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "add_agenda_item")]
-#[allow(clippy::too_many_arguments)]
 pub async fn add_agenda_item(
     session: i64,
     #[server(default)] title: String,
@@ -479,7 +479,6 @@ pub async fn add_agenda_item(
 }
 
 #[server(prefix = "/api", endpoint = "update_agenda_item")]
-#[allow(clippy::too_many_arguments)]
 pub async fn update_agenda_item(
     item: i64,
     #[server(default)] title: String,
@@ -515,7 +514,6 @@ pub async fn update_agenda_item(
 
 /// Records an item's notes, recommendation and vote (or that it was postponed).
 #[server(prefix = "/api", endpoint = "record_outcome")]
-#[allow(clippy::too_many_arguments)]
 pub async fn record_outcome(
     item: i64,
     #[server(default)] notes: String,

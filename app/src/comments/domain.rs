@@ -313,7 +313,10 @@ mod tests {
             assert_eq!(Order::parse(o.code()), o);
         }
         assert_eq!(Order::parse("bogus"), Order::Newest);
-        assert_eq!(SubjectKind::parse("session"), None);
+        assert_eq!(SubjectKind::parse("meeting"), None);
+        // A board is followed, but carries no thread.
+        assert!(!SubjectKind::Board.has_thread());
+        assert!(SubjectKind::Session.has_thread());
         for t in [Target::Comment, Target::Proposal] {
             assert_eq!(Target::parse(t.code()), Some(t));
         }
