@@ -55,6 +55,16 @@ impl Role {
         }
     }
 
+    /// For lists of names ("Renate Vogt (Vorsitz)").
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Role::Chair => "Vorsitz",
+            Role::Deputy => "stellv. Vorsitz",
+            Role::Member => "Mitglied",
+            Role::Advisory => "beratend",
+        }
+    }
+
     pub fn votes(self) -> bool {
         self != Role::Advisory
     }
@@ -234,8 +244,24 @@ pub struct Votes {
 }
 
 impl Votes {
-    pub fn total(self) -> u32 {
-        self.yes + self.no + self.abstain
+    /// "2 Ja, 0 Nein, 1 Enthaltung"
+    pub fn text(self) -> String {
+        format!(
+            "{} Ja, {} Nein, {} {}",
+            self.yes,
+            self.no,
+            self.abstain,
+            if self.abstain == 1 {
+                "Enthaltung"
+            } else {
+                "Enthaltungen"
+            }
+        )
+    }
+
+    /// In 64 bits: three counts near `u32::MAX` must not wrap round to a small total.
+    pub fn total(self) -> u64 {
+        u64::from(self.yes) + u64::from(self.no) + u64::from(self.abstain)
     }
 }
 
@@ -247,8 +273,11 @@ pub fn decide(votes: Votes, majority: Majority, voting_members: u32, quorum: boo
     }
     let adopted = match majority {
         Majority::Simple => votes.yes > votes.no,
-        Majority::Absolute => 2 * votes.yes > voting_members,
-        Majority::TwoThirds => votes.yes > 0 && 3 * votes.yes >= 2 * (votes.yes + votes.no),
+        Majority::Absolute => 2 * u64::from(votes.yes) > u64::from(voting_members),
+        Majority::TwoThirds => {
+            votes.yes > 0
+                && 3 * u64::from(votes.yes) >= 2 * (u64::from(votes.yes) + u64::from(votes.no))
+        }
     };
     if adopted {
         ItemResult::Adopted
@@ -262,7 +291,8 @@ pub fn has_quorum(present_voting: u32, voting_members: u32) -> bool {
     voting_members > 0 && 2 * present_voting > voting_members
 }
 
-/// Vote counts from the form: whole numbers, together at most the voting members present.
+/// Vote counts from the form: whole numbers, together at most the voting members present, and
+/// at least one vote cast.
 pub fn parse_votes(
     yes: &str,
     no: &str,
@@ -287,7 +317,13 @@ pub fn parse_votes(
         no: count("votes_no", no),
         abstain: count("votes_abstain", abstain),
     };
-    if errors.is_empty() && votes.total() > present_voting {
+    if errors.is_empty() && votes.total() == 0 {
+        errors.push((
+            "votes_yes",
+            "Bitte tragen Sie die Stimmen ein – oder vermerken Sie, dass der Punkt ohne Abstimmung vertagt wurde.".to_owned(),
+        ));
+    }
+    if errors.is_empty() && votes.total() > u64::from(present_voting) {
         errors.push((
             "votes_yes",
             format!(
@@ -395,7 +431,8 @@ pub fn parse_online_url(input: &str) -> Result<Option<String>, String> {
         || t.len() > 500
     {
         return Err(
-            "Bitte geben Sie eine vollständige Adresse an, die mit https:// beginnt.".into(),
+            "Bitte geben Sie eine vollständige Adresse an, die mit https:// (oder http://) beginnt."
+                .into(),
         );
     }
     Ok(Some(t.to_owned()))
@@ -630,7 +667,7 @@ pub struct MinutesItem {
 /// approving; closed items appear with their title only, as in the public record.
 pub fn draft_minutes(s: &MinutesSource) -> String {
     let mut md = format!(
-        "# Protokoll: {}\n\n**{}**  \n{}  \n{}\n\n## Anwesenheit\n\n",
+        "**Protokoll: {}**  \n{}  \n{}  \n{}\n\n### Anwesenheit\n\n",
         s.title, s.board, s.when, s.place
     );
     if s.present.is_empty() {
@@ -646,9 +683,9 @@ pub fn draft_minutes(s: &MinutesSource) -> String {
         Some(false) => "Der Beirat war nicht beschlussfähig.\n\n",
         None => "Die Beschlussfähigkeit wurde nicht festgestellt.\n\n",
     });
-    md.push_str("## Tagesordnung\n\n");
+    md.push_str("### Tagesordnung\n\n");
     for item in &s.items {
-        md.push_str(&format!("### TOP {}: {}\n\n", item.number, item.title));
+        md.push_str(&format!("#### TOP {}: {}\n\n", item.number, item.title));
         if !item.public {
             md.push_str("Nichtöffentlich beraten.\n\n");
             continue;
@@ -665,10 +702,7 @@ pub fn draft_minutes(s: &MinutesSource) -> String {
             md.push('\n');
         }
         if let Some(v) = item.votes {
-            md.push_str(&format!(
-                "Abstimmung: {} Ja, {} Nein, {} Enthaltungen",
-                v.yes, v.no, v.abstain
-            ));
+            md.push_str(&format!("Abstimmung: {}", v.text()));
             if let Some(m) = item.majority {
                 md.push_str(&format!(" ({})", m.label()));
             }
@@ -789,9 +823,23 @@ mod tests {
                 abstain: 1
             })
         );
+        assert_eq!(
+            Votes {
+                yes: 2,
+                no: 0,
+                abstain: 1
+            }
+            .text(),
+            "2 Ja, 0 Nein, 1 Enthaltung"
+        );
         let err = parse_votes("4", "2", "0", 5).unwrap_err();
         assert_eq!(err[0].0, "votes_yes");
         assert!(err[0].1.contains("nur 5 stimmberechtigte"), "{}", err[0].1);
+        // Counts near the integer limit are refused, not wrapped round.
+        let err = parse_votes("4294967295", "1", "0", 5).unwrap_err();
+        assert!(err[0].1.contains("nur 5 stimmberechtigte"), "{}", err[0].1);
+        let err = parse_votes("", "0", "", 5).unwrap_err();
+        assert!(err[0].1.contains("Stimmen ein"), "{}", err[0].1);
         let err = parse_votes("3", "-1", "x", 9).unwrap_err();
         assert_eq!(
             err.iter().map(|e| e.0).collect::<Vec<_>>(),
@@ -942,11 +990,16 @@ mod tests {
         });
         assert!(md.contains("Anwesend: Anna Schmidt (Vorsitz), Peter Meier"));
         assert!(md.contains("Entschuldigt: Jana Kluge"));
-        assert!(md.contains("beschlussfähig"));
+        assert!(md.contains("Der Beirat war beschlussfähig."));
         assert!(md.contains("> Der Beirat empfiehlt ein MVZ."));
         assert!(md.contains("2 Ja, 0 Nein, 0 Enthaltungen (Einfache Mehrheit)"));
         assert!(md.contains("Ergebnis: **Empfehlung beschlossen**"));
-        assert!(md.contains("### TOP 2: Personalien\n\nNichtöffentlich beraten."));
+        assert!(md.contains("#### TOP 2: Personalien\n\nNichtöffentlich beraten."));
+        // Below the page's own headings (h1 title, h2 "Protokoll"): no h1 or h2 of its own.
+        assert!(
+            !md.lines()
+                .any(|l| l.starts_with("# ") || l.starts_with("## "))
+        );
         assert!(!md.contains("geheim"));
     }
 }

@@ -168,6 +168,7 @@ fn StatusActions(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
             })}
             {(status == MeetingStatus::Planned).then(|| view! {
                 <ErrorSummary error=delete_error form="delete" />
+                <p class="field-error" id="delete-delete">{move || delete_error.get().and_then(|e| e.field_message("delete"))}</p>
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
                     <button type="submit" class="link-button">"Sitzung löschen (nur vor der Einladung)"</button>
@@ -278,6 +279,22 @@ fn ItemManager(
     reload_on_success(outcome, reload);
     reload_on_success(delete_file, reload);
     let (update_error, outcome_error) = (own_error(update), own_error(outcome));
+    // Moving, removing and removing files say why they did not happen, at the item.
+    let (move_error, delete_error, file_error) =
+        (own_error(moving), own_error(delete), own_error(delete_file));
+    let tool_error = Signal::derive(move || {
+        move_error
+            .get()
+            .or_else(|| delete_error.get())
+            .or_else(|| file_error.get())
+            .map(|e| match &e {
+                AppError::Validation { fields } => fields
+                    .first()
+                    .map(|f| f.message.clone())
+                    .unwrap_or_else(|| e.message()),
+                _ => e.message(),
+            })
+    });
     let item_id = item.id;
     let form = format!("item-{item_id}");
     let outcome_form = format!("outcome-{item_id}");
@@ -317,7 +334,8 @@ fn ItemManager(
                 {(!item.public).then_some(view! { " "<span class="badge">"nichtöffentlich"</span> })}
             </h3>
             {item.result.map(|r| view! { <p class=format!("result result-{}", r.code())><strong>{format!("Ergebnis: {}", r.label())}</strong>
-                {votes.map(|v| format!(" ({} Ja, {} Nein, {} Enthaltungen)", v.yes, v.no, v.abstain))}</p> })}
+                {votes.map(|v| format!(" ({})", v.text()))}</p> })}
+            {move || tool_error.get().map(|m| view! { <p class="error-summary" role="alert">{m}</p> })}
             {editable.then(move || view! {
                 <div class="item-tools">
                     <ActionForm action=moving attr:class="inline-form">
@@ -486,7 +504,7 @@ fn Minutes(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
             <p>{match (m.minutes_saved, m.minutes_approved) {
                 (false, _) => "Ein Entwurf aus Anwesenheit, Notizen, Empfehlungen und Abstimmungen steht unten. Ergänzen Sie ihn und speichern Sie.",
                 (true, false) => "Das Protokoll ist gespeichert, aber noch nicht genehmigt.",
-                (true, true) => "Das Protokoll ist genehmigt. Mit der Veröffentlichung erscheint es auf der Seite der Sitzung und als PDF; Mitglieder und Folgende werden benachrichtigt.",
+                (true, true) => "Das Protokoll ist genehmigt. Mit der Veröffentlichung erscheint es auf der Seite der Sitzung und als PDF; die Mitglieder und alle, die dem Gremium folgen, werden benachrichtigt.",
             }}</p>
             <ErrorSummary error=save_error form="minutes" />
             <ActionForm action=save attr:class="form" attr:novalidate=true>
@@ -496,6 +514,7 @@ fn Minutes(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
             </ActionForm>
             {(m.minutes_saved && !m.minutes_approved).then(|| view! {
                 <ErrorSummary error=approve_error form="approve" />
+                <p class="field-error" id="approve-approve">{move || approve_error.get().and_then(|e| e.field_message("approve"))}</p>
                 <ActionForm action=approve attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
                     <Submit label="Protokoll genehmigen" pending=approve.pending() />
@@ -503,6 +522,7 @@ fn Minutes(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
             })}
             {m.minutes_approved.then(|| view! {
                 <ErrorSummary error=publish_error form="publish" />
+                <p class="field-error" id="publish-publish">{move || publish_error.get().and_then(|e| e.field_message("publish"))}</p>
                 <ActionForm action=publish attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
                     <Submit label="Protokoll veröffentlichen" pending=publish.pending() />

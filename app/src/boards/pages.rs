@@ -527,6 +527,7 @@ fn Session(s: SessionDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> i
                         _ => "Sie haben noch nicht geantwortet.",
                     }}</p>
                     <ErrorSummary error=answer_error form="answer" />
+                    <p class="field-error" id="answer-response">{move || answer_error.get().and_then(|e| e.field_message("response"))}</p>
                     <ActionForm action=answer attr:class="inline-form">
                         <input type="hidden" name="id" value=id.to_string() />
                         <input type="hidden" name="response" value="attending" />
@@ -596,7 +597,7 @@ fn AgendaItem(i: ItemView) -> impl IntoView {
                     <div class="recommendation"><strong>"Empfehlung: "</strong><div class="prose" inner_html=i.recommendation_html.clone()></div></div>
                 })}
                 {i.votes.map(|v| view! {
-                    <p class="votes">{format!("Abstimmung: {} Ja, {} Nein, {} Enthaltungen", v.yes, v.no, v.abstain)}
+                    <p class="votes">{format!("Abstimmung: {}", v.text())}
                         {i.majority.map(|m| format!(" ({})", m.label()))}
                     </p>
                 })}

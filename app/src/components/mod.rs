@@ -136,7 +136,7 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "minutes_saved" => "Das Protokoll ist gespeichert. Es muss noch genehmigt werden.",
         "minutes_approved" => "Das Protokoll ist genehmigt und kann veröffentlicht werden.",
         "minutes_published" => {
-            "Das Protokoll ist veröffentlicht. Mitglieder und Folgende werden benachrichtigt."
+            "Das Protokoll ist veröffentlicht. Die Mitglieder und alle, die dem Gremium folgen, werden benachrichtigt."
         }
         "file_added" => "Die Anlage ist hochgeladen.",
         "file_removed" => "Die Anlage ist entfernt.",

@@ -27,8 +27,13 @@ pub struct CalEvent {
     pub url: String,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
-    /// STATUS:CANCELLED, else STATUS:CONFIRMED
+    /// STATUS:CANCELLED, else STATUS:CONFIRMED (or TENTATIVE, see below)
     pub cancelled: bool,
+    /// STATUS:TENTATIVE: planned, the members not yet invited.
+    pub tentative: bool,
+    /// The organizer's email address (`ORGANIZER:mailto:…`): calendar programs need one to
+    /// apply a cancellation sent by email. Empty: none.
+    pub organizer: String,
     /// CREATED
     pub created: DateTime<Utc>,
     /// LAST-MODIFIED and DTSTAMP
@@ -108,8 +113,18 @@ pub fn calendar(name: &str, events: &[CalEvent], method: Method) -> String {
             let url: String = event.url.chars().filter(|c| !c.is_control()).collect();
             out.raw(&format!("URL:{url}"));
         }
+        let organizer: String = event
+            .organizer
+            .chars()
+            .filter(|c| !c.is_control() && !c.is_whitespace())
+            .collect();
+        if !organizer.is_empty() {
+            out.raw(&format!("ORGANIZER:mailto:{organizer}"));
+        }
         out.raw(if event.cancelled || method == Method::Cancel {
             "STATUS:CANCELLED"
+        } else if event.tentative {
+            "STATUS:TENTATIVE"
         } else {
             "STATUS:CONFIRMED"
         });
@@ -209,6 +224,8 @@ mod tests {
             starts_at: at("2026-07-02T17:00:00Z"),
             ends_at: at("2026-07-02T19:30:00Z"),
             cancelled: false,
+            tentative: false,
+            organizer: "beirat@kalletal.example".into(),
             created: at("2026-05-01T08:00:00Z"),
             modified: at("2026-06-20T09:15:30Z"),
         }
@@ -335,6 +352,19 @@ mod tests {
             local("DTSTART", at("2026-10-25T01:30:00Z")),
             "DTSTART:20261025T013000Z"
         );
+    }
+
+    #[test]
+    fn planned_sessions_are_tentative_and_carry_their_organizer() {
+        let mut planned = event(3);
+        planned.tentative = true;
+        let ics = calendar("Sitzungen", &[planned.clone()], Method::Publish);
+        assert!(ics.contains("\r\nSTATUS:TENTATIVE\r\n"), "{ics}");
+        assert!(ics.contains("\r\nORGANIZER:mailto:beirat@kalletal.example\r\n"));
+        // Cancelling wins over planning.
+        planned.cancelled = true;
+        let ics = calendar("Sitzungen", &[planned], Method::Publish);
+        assert!(ics.contains("\r\nSTATUS:CANCELLED\r\n") && !ics.contains("TENTATIVE"));
     }
 
     #[test]

@@ -9,8 +9,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, sea_query::OnConflict,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+    sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -381,7 +384,8 @@ pub async fn detail(
             } else {
                 String::new()
             },
-            notes_html: if visible {
+            // Notes are material for the minutes: public once the minutes are.
+            notes_html: if sees_closed || (visible && status_of(&m) == MeetingStatus::Published) {
                 markdown::to_safe_html(&i.notes)
             } else {
                 String::new()
@@ -535,25 +539,37 @@ fn minutes_source(
         Option<meeting_attendance::Model>,
     )],
 ) -> MinutesSource {
-    let named = |mem: &board_member::Model, u: &user::Model| match domain::Role::parse(&mem.role) {
-        Some(r) if r != domain::Role::Member => format!("{} ({})", u.public_name(), r.label()),
-        _ => u.public_name(),
+    // Published minutes are public: members appear by name only with their consent, the
+    // others as a number.
+    let names = |present: bool| {
+        let rows: Vec<_> = attendance
+            .iter()
+            .filter(|(_, _, a)| a.as_ref().and_then(|a| a.present) == Some(present))
+            .collect();
+        let mut out: Vec<String> = rows
+            .iter()
+            .filter(|(mem, _, _)| mem.public_name)
+            .map(|(mem, u, _)| match role_of(mem) {
+                domain::Role::Member => u.public_name(),
+                r => format!("{} ({})", u.public_name(), r.short_label()),
+            })
+            .collect();
+        match rows.iter().filter(|(mem, _, _)| !mem.public_name).count() {
+            0 => {}
+            1 if out.is_empty() => out.push("ein Mitglied".into()),
+            1 => out.push("ein weiteres Mitglied".into()),
+            n if out.is_empty() => out.push(format!("{n} Mitglieder")),
+            n => out.push(format!("{n} weitere Mitglieder")),
+        }
+        out
     };
     MinutesSource {
         board: b.name.clone(),
         title: m.title.clone(),
         when: when(m),
         place: place_of(m),
-        present: attendance
-            .iter()
-            .filter(|(_, _, a)| a.as_ref().and_then(|a| a.present) == Some(true))
-            .map(|(mem, u, _)| named(mem, u))
-            .collect(),
-        absent: attendance
-            .iter()
-            .filter(|(_, _, a)| a.as_ref().and_then(|a| a.present) == Some(false))
-            .map(|(mem, u, _)| named(mem, u))
-            .collect(),
+        present: names(true),
+        absent: names(false),
         quorum: m.quorum,
         items: items
             .iter()
@@ -751,11 +767,12 @@ pub async fn update(
     row.room = Set(p.room);
     row.online_url = Set(p.online_url);
     row.public = Set(p.public);
-    if calendar_changed {
-        row.sequence = Set(m.sequence + 1);
-    }
     row.updated_at = Set(Utc::now());
-    let updated = row.update(&tx).await?;
+    row.update(&tx).await?;
+    if calendar_changed {
+        bump_sequence(&tx, id).await?;
+    }
+    let updated = find(&tx, id).await?;
     audit::append(
         &tx,
         log(
@@ -772,6 +789,41 @@ pub async fn update(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// One more `SEQUENCE` for calendars, counted in the database (two edits at once both count).
+async fn bump_sequence<C: ConnectionTrait>(tx: &C, id: i64) -> Result<(), AppError> {
+    // In here only: its `max`/`min` would shadow the integers' own elsewhere in this file.
+    use sea_orm::sea_query::ExprTrait;
+    meeting::Entity::update_many()
+        .col_expr(
+            meeting::Column::Sequence,
+            Expr::col(meeting::Column::Sequence).add(1),
+        )
+        .filter(meeting::Column::Id.eq(id))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+/// Minutes approved before a change of what they record need approving again.
+async fn unapprove<C: ConnectionTrait>(tx: &C, id: i64) -> Result<(), AppError> {
+    meeting::Entity::update_many()
+        .col_expr(
+            meeting::Column::MinutesApprovedAt,
+            Option::<DateTime<Utc>>::None.into(),
+        )
+        .filter(meeting::Column::Id.eq(id))
+        .exec(tx)
+        .await?;
+    Ok(())
+}
+
+fn changed_meanwhile(field: &str) -> AppError {
+    AppError::field(
+        field,
+        "Die Sitzung wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
+    )
 }
 
 fn not_editable(status: MeetingStatus) -> String {
@@ -859,8 +911,18 @@ fn calendar_event(config: &AppConfig, m: &meeting::Model, board: &str) -> CalEve
         starts_at: m.starts_at,
         ends_at: m.ends_at,
         cancelled: status_of(m) == MeetingStatus::Cancelled,
+        tentative: status_of(m) == MeetingStatus::Planned,
+        organizer: mail_address(&config.mail_from).to_owned(),
         created: m.created_at,
         modified: m.updated_at,
+    }
+}
+
+/// `user@host` of `Name <user@host>`.
+fn mail_address(from: &str) -> &str {
+    match (from.rfind('<'), from.rfind('>')) {
+        (Some(a), Some(b)) if a < b => &from[a + 1..b],
+        _ => from.trim(),
     }
 }
 
@@ -988,11 +1050,22 @@ pub async fn invite(
     let first = status == MeetingStatus::Planned;
     let now = Utc::now();
     let tx = begin_write(db).await?;
-    let mut row: meeting::ActiveModel = m.into();
-    row.status = Set(MeetingStatus::Invited.code().to_owned());
-    row.invited_at = Set(Some(now));
-    row.updated_at = Set(now);
-    let m = row.update(&tx).await?;
+    // Conditional on the status read above: of two clicks at once, one invites first.
+    let claimed = meeting::Entity::update_many()
+        .col_expr(
+            meeting::Column::Status,
+            MeetingStatus::Invited.code().into(),
+        )
+        .col_expr(meeting::Column::InvitedAt, Some(now).into())
+        .col_expr(meeting::Column::UpdatedAt, now.into())
+        .filter(meeting::Column::Id.eq(id))
+        .filter(meeting::Column::Status.eq(status.code()))
+        .exec(&tx)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(changed_meanwhile("invite"));
+    }
+    let m = find(&tx, id).await?;
     mail_members(&tx, config, &m, Letter::Invitation).await?;
     if first {
         mail_followers(&tx, config, &m, &format!("Neue Sitzung: {}", m.title)).await?;
@@ -1028,13 +1101,22 @@ pub async fn cancel(
     .map_err(|e| AppError::field("reason", e))?;
     let now = Utc::now();
     let tx = begin_write(db).await?;
-    let sequence = m.sequence;
-    let mut row: meeting::ActiveModel = m.into();
-    row.status = Set(MeetingStatus::Cancelled.code().to_owned());
-    row.cancel_reason = Set(Some(reason.clone()));
-    row.sequence = Set(sequence + 1);
-    row.updated_at = Set(now);
-    let m = row.update(&tx).await?;
+    let claimed = meeting::Entity::update_many()
+        .col_expr(
+            meeting::Column::Status,
+            MeetingStatus::Cancelled.code().into(),
+        )
+        .col_expr(meeting::Column::CancelReason, Some(reason.clone()).into())
+        .col_expr(meeting::Column::UpdatedAt, now.into())
+        .filter(meeting::Column::Id.eq(id))
+        .filter(meeting::Column::Status.eq(status.code()))
+        .exec(&tx)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(changed_meanwhile("reason"));
+    }
+    bump_sequence(&tx, id).await?;
+    let m = find(&tx, id).await?;
     if status == MeetingStatus::Invited {
         mail_members(&tx, config, &m, Letter::Cancelled(&reason)).await?;
         mail_followers(&tx, config, &m, &format!("Sitzung abgesagt: {}", m.title)).await?;
@@ -1161,9 +1243,12 @@ async fn parse_item<C: ConnectionTrait>(
                     "Bitte wählen Sie einen Hauptpunkt dieser Tagesordnung (oder keinen).",
                 );
             }
-            found.map(|p| p.id)
+            found
         }
     };
+    // What is discussed under a closed point is closed too.
+    let parent_closed = parent.as_ref().is_some_and(|p| !p.public);
+    let parent = parent.map(|p| p.id);
     if parent.is_some()
         && let Some(id) = item_id
         && agenda_item::Entity::find()
@@ -1221,7 +1306,7 @@ async fn parse_item<C: ConnectionTrait>(
         (Some(title), Some(description)) => Ok(ParsedItem {
             title,
             description,
-            public: input.public,
+            public: input.public && !parent_closed,
             parent,
             proposal,
             petition,
@@ -1318,14 +1403,16 @@ async fn siblings<C: ConnectionTrait>(
         .collect())
 }
 
-/// The session an agenda item belongs to (for the way back after an upload).
-pub async fn session_of_item<C: ConnectionTrait>(db: &C, item_id: i64) -> Result<i64, AppError> {
-    agenda_item::Entity::find_by_id(item_id)
-        .one(db)
-        .await?
-        .filter(|i| i.deleted_at.is_none())
-        .map(|i| i.meeting_id)
-        .ok_or(AppError::NotFound)
+/// Whether the user may attach files to the item now; its session for the way back. Checked
+/// before an upload is read, so that nobody else can make the server take in megabytes.
+pub async fn upload_target<C: ConnectionTrait>(
+    db: &C,
+    user: &SessionUser,
+    item_id: i64,
+) -> Result<i64, AppError> {
+    let (_, m) = find_item_managed(db, user, item_id).await?;
+    editable_or(&m, "file")?;
+    Ok(m.id)
 }
 
 /// An item with its session, for a manager.
@@ -1376,6 +1463,16 @@ pub async fn update_item(
     row.petition_id = Set(p.petition);
     row.updated_at = Set(Utc::now());
     row.update(&tx).await?;
+    if !p.public {
+        // Its sub-points close with it.
+        agenda_item::Entity::update_many()
+            .col_expr(agenda_item::Column::Public, false.into())
+            .col_expr(agenda_item::Column::UpdatedAt, Utc::now().into())
+            .filter(agenda_item::Column::ParentId.eq(item_id))
+            .filter(agenda_item::Column::Public.eq(true))
+            .exec(&tx)
+            .await?;
+    }
     audit::append(
         &tx,
         log(
@@ -1561,6 +1658,7 @@ pub async fn record_outcome(
     row.result = Set(result.map(|r| r.code().to_owned()));
     row.updated_at = Set(Utc::now());
     row.update(&tx).await?;
+    unapprove(&tx, m.id).await?;
     audit::append(
         &tx,
         log(
@@ -1650,6 +1748,21 @@ pub async fn record_attendance(
         .exec_without_returning(&tx)
         .await?;
     }
+    // Results recorded before a correction follow the corrected quorum.
+    for (item, _) in items_of(&tx, id).await? {
+        if let (Some(votes), Some(majority)) = (
+            votes_of(&item),
+            item.majority.as_deref().and_then(Majority::parse),
+        ) {
+            let result = domain::decide(votes, majority, voting, quorum);
+            agenda_item::Entity::update_many()
+                .col_expr(agenda_item::Column::Result, result.code().into())
+                .filter(agenda_item::Column::Id.eq(item.id))
+                .exec(&tx)
+                .await?;
+        }
+    }
+    unapprove(&tx, id).await?;
     let mut row: meeting::ActiveModel = m.into();
     row.quorum = Set(Some(quorum));
     row.status = Set(MeetingStatus::Held.code().to_owned());

@@ -23,14 +23,16 @@
 //! ends inclusive) and carry them into their `links`.
 //!
 //! Privacy, which every object passes through before it is built:
-//! - closed sessions are never loaded (`public = true` is part of the query), so neither they
-//!   nor their items, files or locations can appear; closed agenda items are dropped right
-//!   after they served the numbering (TOP 3 stays TOP 3 as on the session page);
+//! - what is closed (a closed session with its items, files and place; a closed agenda item
+//!   with its files) loses its text the moment it is loaded, so that no later path can show
+//!   it; only ids, links and timestamps remain, for tombstones and for the `modified` of the
+//!   public session. Closed items still count for the numbering (TOP 3 stays TOP 3 as on the
+//!   session page);
 //! - a person appears only through a membership whose member agreed to be named
 //!   (`public_name`), and carries only the display name; other memberships only count in
 //!   `memberCount`/`votingMemberCount`, as on the board's page;
 //! - papers are resident proposals (not hidden by moderation) and published petitions, and
-//!   only those a visible agenda item deals with.
+//!   only those an open agenda item (public, in a public session) deals with.
 //!
 //! Deleted rows answer as tombstones (`deleted: true`, `modified` = the time of deletion) and
 //! stay in their lists, as OParl requires, so that clients syncing with `modified_since`
@@ -40,11 +42,29 @@
 //! consultations in a paper, terms of office in the body) raise their parent's `modified`,
 //! as OParl 1.1 requires for clients of OParl 1.0.
 //!
+//! What was public and no longer is answers as a tombstone too, or clients that sync would
+//! keep the names and titles forever: a membership whose member withdrew their consent (and
+//! the person, once no named membership is left), an agenda item or a session switched to
+//! closed (with their files, consultations, place and minutes), each as of the row's last
+//! change (`updated_at`). What never was public must stay unseen (404, in no list), and the
+//! rows keep no history of their own; the append-only audit trail does. Consent is only ever
+//! given or withdrawn through `boards::set_name_consent` (`board.name_public`,
+//! `board.name_withdrawn`; a membership starts unnamed), and a session or an item is only
+//! closed after its creation through `meetings::update` (`session.updated`) or
+//! `meetings::update_item` (`agenda.item_updated`, which closes the sub-points along with
+//! their item). A closed row without such an entry never was public. `updated_at >
+//! created_at` would be a far weaker sign: recording the notes of a closed item, inviting to
+//! or holding a closed session change the row as well. An entry is not proof (a session
+//! edited while closed all along also has one), but such a tombstone shows nothing beyond an
+//! id and two timestamps. A paper, on the other hand, is not kept as a tombstone when the
+//! item that dealt with it closes: that would tell which proposal a closed item is about,
+//! while the paper itself stays public on its own page.
+//!
 //! Vendor extension: an AgendaItem whose vote was recorded carries
 //! `"dorfplatz:votes": {"yes": 5, "no": 1, "abstain": 0, "majority": "simple"}` (majority:
 //! `simple`, `absolute` or `two_thirds`). The OParl schemas allow additional properties.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use axum::Router;
 use axum::body::Body;
@@ -62,7 +82,8 @@ use serde_json::{Map, Value, json};
 
 use super::boards::{berlin, role_of, serves_on, today};
 use super::entities::{
-    agenda_file, agenda_item, board, board_member, meeting, petition, proposal, site_setting, user,
+    agenda_file, agenda_item, audit_log, board, board_member, meeting, petition, proposal,
+    site_setting, user,
 };
 use super::petitions::visible_to_public;
 use super::site;
@@ -78,6 +99,14 @@ pub const PER_PAGE: usize = 100;
 /// `IN (…)` lists are cut into pieces of this size, well below the bind-parameter limits of
 /// SQLite and PostgreSQL.
 const CHUNK: usize = 500;
+
+/// The audit actions of a member's decision to be named or not (`boards::set_name_consent`):
+/// a membership with one of them may have been public.
+const CONSENT_ACTIONS: [&str; 2] = ["board.name_public", "board.name_withdrawn"];
+/// The audit actions of the only edits that can close a session or an agenda item after it
+/// was created (`meetings::update`, `meetings::update_item`).
+const SESSION_EDITED: &str = "session.updated";
+const ITEM_EDITED: &str = "agenda.item_updated";
 
 /// The OParl routes; merged into the site's router.
 pub fn routes() -> Router<AppState> {
@@ -402,6 +431,7 @@ fn first_of(a: Option<Stamp>, b: Option<Stamp>) -> Option<Stamp> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Vis {
     Live,
+    /// A tombstone: deleted, or no longer public, since then.
     Deleted(Stamp),
 }
 
@@ -466,7 +496,9 @@ impl Obj {
     /// time of deletion.
     fn tombstone(id: String, kind: &str, created: Stamp, deleted: Stamp) -> Obj {
         let created = stamp(created);
-        let modified = stamp(deleted);
+        // A file added to an item after the item was closed goes with the item's closing,
+        // which is earlier; `modified` never precedes `created`.
+        let modified = stamp(deleted).max(created);
         Obj {
             created,
             modified,
@@ -881,14 +913,16 @@ impl Data {
         Ok(data)
     }
 
-    /// Loads public sessions (`only`, or all) with their public items, files and papers.
+    /// Loads sessions (`only`, or all) with their items, files and papers; what is closed
+    /// loses its text right here.
     async fn load_meetings(
         &mut self,
         db: &DatabaseConnection,
         only: Option<Vec<i64>>,
     ) -> Result<(), ApiError> {
-        // Privacy: a closed session is never read, so nothing of it can reach an answer.
-        let mut query = meeting::Entity::find().filter(meeting::Column::Public.eq(true));
+        // Closed sessions are read too: one that was public answers as a tombstone, and the
+        // items of a public one count for its `modified` whether they are public or not.
+        let mut query = meeting::Entity::find();
         if let Some(ids) = &only {
             if ids.is_empty() {
                 return Ok(());
@@ -899,7 +933,12 @@ impl Data {
             .all(db)
             .await?
             .into_iter()
-            .map(|m| (m.id, m))
+            .map(|mut m| {
+                if !m.public {
+                    redact_meeting(&mut m);
+                }
+                (m.id, m)
+            })
             .collect();
         let meeting_ids: BTreeSet<i64> = self.meetings.keys().copied().collect();
         let items = match only {
@@ -924,11 +963,21 @@ impl Data {
                 self.numbers.insert(id, (number, order as i64 + 1));
             }
         }
-        // Privacy: closed items end here.
+        let open_sessions: BTreeSet<i64> = self
+            .meetings
+            .values()
+            .filter(|m| m.public)
+            .map(|m| m.id)
+            .collect();
         self.items = items
             .into_iter()
-            .filter(|i| i.public && meeting_ids.contains(&i.meeting_id))
-            .map(|i| (i.id, i))
+            .filter(|i| meeting_ids.contains(&i.meeting_id))
+            .map(|mut i| {
+                if !(i.public && open_sessions.contains(&i.meeting_id)) {
+                    redact_item(&mut i);
+                }
+                (i.id, i)
+            })
             .collect();
         for i in self.items.values() {
             self.items_of.entry(i.meeting_id).or_default().push(i.id);
@@ -942,12 +991,18 @@ impl Data {
         };
         self.files = files
             .into_iter()
-            .filter(|f| item_ids.contains(&f.item_id))
-            .map(|f| (f.id, f))
+            .filter_map(|mut f| {
+                let open = self.items.get(&f.item_id).map(|i| self.open(i))?;
+                if !open {
+                    redact_file(&mut f);
+                }
+                Some((f.id, f))
+            })
             .collect();
         for f in self.files.values() {
             self.files_of.entry(f.item_id).or_default().push(f.id);
         }
+        // The papers of closed items too: their consultations may answer as tombstones.
         let proposal_ids: BTreeSet<i64> =
             self.items.values().filter_map(|i| i.proposal_id).collect();
         let petition_ids: BTreeSet<i64> =
@@ -962,14 +1017,42 @@ impl Data {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
+        // A paper exists to OParl through the open items only (see the header).
         let mut papers: BTreeMap<Key, Vec<i64>> = BTreeMap::new();
-        for i in self.items.values() {
+        for i in self.items.values().filter(|i| self.open(i)) {
             if let Some(key) = self.paper_of(i) {
                 papers.entry(key).or_default().push(i.id);
             }
         }
         self.papers = papers;
+        // Which closed rows may have been public before: only their history tells.
+        let anything_closed = self.meetings.values().any(|m| !m.public)
+            || self.items.values().any(|i| !i.public);
+        if anything_closed {
+            let about = only.is_some().then_some(&meeting_ids);
+            for e in history(db, &[SESSION_EDITED, ITEM_EDITED], about).await? {
+                if e.target_type != "session" {
+                    continue;
+                }
+                if e.action == SESSION_EDITED {
+                    if let Some(id) = e.target_id.as_deref().and_then(|t| t.parse().ok()) {
+                        self.edited_sessions.insert(id);
+                    }
+                } else if let Some(id) = detail_id(&e, "item") {
+                    self.edited_items.insert(id);
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Whether the public may read an item: it is public, and so is its session.
+    fn open(&self, i: &agenda_item::Model) -> bool {
+        i.public
+            && self
+                .meetings
+                .get(&i.meeting_id)
+                .is_some_and(|m| m.public)
     }
 
     fn url(&self, kind: Kind, key: Key) -> String {

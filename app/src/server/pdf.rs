@@ -40,33 +40,61 @@ pub struct SignerLine {
 const REGULAR: Name<'static> = Name(b"F1");
 const BOLD: Name<'static> = Name(b"F2");
 
-/// Text to WinAnsi bytes; characters outside it become '?'.
+/// Text to WinAnsi bytes. Letters outside it lose their accent rather than become '?' (a
+/// name such as "Yılmaz" or "Dvořák" in minutes stays readable as "Yilmaz", "Dvorak");
+/// whatever is left becomes '?'.
 fn win_ansi(text: &str) -> Vec<u8> {
+    use unicode_normalization::UnicodeNormalization;
     text.chars()
-        .map(|c| match c {
-            ' '..='~' | '\u{a0}'..='ÿ' => c as u32 as u8,
-            '€' => 0x80,
-            '‚' => 0x82,
-            '„' => 0x84,
-            '…' => 0x85,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            'Š' => 0x8a,
-            'Œ' => 0x8c,
-            'Ž' => 0x8e,
-            'š' => 0x9a,
-            'œ' => 0x9c,
-            'ž' => 0x9e,
-            'Ÿ' => 0x9f,
-            '\t' => b' ',
-            _ => b'?',
+        .flat_map(|c| {
+            if win_ansi_byte(c).is_some() {
+                return vec![c];
+            }
+            let plain: Vec<char> = match c {
+                'ı' => vec!['i'],
+                'ł' => vec!['l'],
+                'Ł' => vec!['L'],
+                'đ' => vec!['d'],
+                'Đ' => vec!['D'],
+                _ => c
+                    .nfd()
+                    .filter(|d| !unicode_normalization::char::is_combining_mark(*d))
+                    .collect(),
+            };
+            if plain.iter().all(|p| win_ansi_byte(*p).is_some()) && !plain.is_empty() {
+                plain
+            } else {
+                vec!['?']
+            }
         })
+        .map(|c| win_ansi_byte(c).unwrap_or(b'?'))
         .collect()
+}
+
+fn win_ansi_byte(c: char) -> Option<u8> {
+    Some(match c {
+        ' '..='~' | '\u{a0}'..='ÿ' => c as u32 as u8,
+        '€' => 0x80,
+        '‚' => 0x82,
+        '„' => 0x84,
+        '…' => 0x85,
+        '‘' => 0x91,
+        '’' => 0x92,
+        '“' => 0x93,
+        '”' => 0x94,
+        '•' => 0x95,
+        '–' => 0x96,
+        '—' => 0x97,
+        'Š' => 0x8a,
+        'Œ' => 0x8c,
+        'Ž' => 0x8e,
+        'š' => 0x9a,
+        'œ' => 0x9c,
+        'ž' => 0x9e,
+        'Ÿ' => 0x9f,
+        '\t' => b' ',
+        _ => return None,
+    })
 }
 
 /// Approximate advance width of a character in Helvetica, in thousandths of the font size;
@@ -1090,6 +1118,14 @@ pub fn minutes(doc: &MinutesPdf) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letters_outside_win_ansi_lose_their_accent_not_their_place() {
+        assert_eq!(win_ansi("Yılmaz"), b"Yilmaz");
+        assert_eq!(win_ansi("Dvořák, Łódź"), b"Dvor\xe1k, Lodz");
+        assert_eq!(win_ansi("Grüße 5 €"), b"Gr\xfc\xdfe 5 \x80");
+        assert_eq!(win_ansi("日本"), b"??");
+    }
 
     pub(super) fn doc() -> PetitionText {
         PetitionText {

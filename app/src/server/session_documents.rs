@@ -15,18 +15,16 @@ use super::state::AppState;
 use crate::boards::domain::{self, UploadProblem};
 use crate::error::AppError;
 
-fn calendar(body: String) -> Response {
+/// `cache`: calendar programs poll; five minutes keeps them current without load. A calendar
+/// that may show a closed session to a member is `private`.
+fn calendar(body: String, cache: &'static str) -> Response {
     (
         [
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("text/calendar; charset=utf-8"),
             ),
-            // Calendar programs poll; five minutes keeps them current without load.
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("max-age=300"),
-            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
         ],
         body,
     )
@@ -36,7 +34,7 @@ fn calendar(body: String) -> Response {
 /// `GET /sessions.ics`: every public session, to subscribe to.
 pub async fn sessions_ics(State(state): State<AppState>) -> Response {
     match meetings::calendar_all(&state.db, &state.config).await {
-        Ok(body) => calendar(body),
+        Ok(body) => calendar(body, "public, max-age=300"),
         Err(e) => error(e),
     }
 }
@@ -66,7 +64,7 @@ pub async fn session_ics(
         .get::<CurrentSession>()
         .and_then(|s| s.0.clone());
     match meetings::calendar_one(&state.db, &state.config, viewer.as_ref(), id).await {
-        Ok(body) => calendar(body),
+        Ok(body) => calendar(body, "private, max-age=300"),
         Err(e) => error(e),
     }
 }
@@ -189,9 +187,9 @@ pub async fn upload(
             "/sessions/{session}/manage?notice=file_added#item-{item}"
         )),
     };
-    // The session of the item, for the way back; the rights are checked when storing.
-    let Ok(session_id) = meetings::session_of_item(&state.db, item).await else {
-        return error(AppError::NotFound);
+    let session_id = match meetings::upload_target(&state.db, &user, item).await {
+        Ok(id) => id,
+        Err(e) => return error(e),
     };
     let mut upload: Option<(String, Vec<u8>)> = None;
     loop {
@@ -236,6 +234,8 @@ pub async fn upload(
     .await
     {
         Ok(_) => back(session_id, None),
+        // The session was closed for changes meanwhile: said at the item, like the others.
+        Err(AppError::Validation { .. }) => back(session_id, Some(UploadProblem::Failed)),
         Err(e) => error(e),
     }
 }

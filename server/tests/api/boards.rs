@@ -64,6 +64,24 @@ async fn board(app: &TestApp) -> Board {
     .await
     .as_i64()
     .unwrap();
+    // Names of their own, so that a test can tell who is named where.
+    for (email, name) in [
+        ("renate@kalletal.example", "Renate Vogt"),
+        ("mehmet@kalletal.example", "Mehmet Yılmaz"),
+        ("lea@kalletal.example", "Lea Hoffmann"),
+        ("berater@kalletal.example", "Bernd Berater"),
+    ] {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        app::server::entities::user::Entity::update_many()
+            .col_expr(
+                app::server::entities::user::Column::DisplayName,
+                Expr::value(name),
+            )
+            .filter(app::server::entities::user::Column::Email.eq(email))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
     let board = id.to_string();
     let mut ids = Vec::new();
     for (email, role) in [
@@ -298,7 +316,8 @@ db_test!(
             .iter()
             .map(|m| m["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["Test Person", "Test Person"], "{public}");
+        assert_eq!(names, ["Renate Vogt", "Mehmet Yılmaz"], "{public}");
+        assert!(!public.to_string().contains("Lea Hoffmann"));
         assert_eq!(public["unnamed_members"], 2);
         assert_eq!(public["voting_members"], 3);
         assert!(!public.to_string().contains("@kalletal.example"));
@@ -488,6 +507,24 @@ db_test!(
             ]
         );
         let sub = manage["items"][2]["id"].as_i64().unwrap();
+        let closed_item = manage["items"][0]["id"].as_i64().unwrap().to_string();
+        // What is discussed under a closed point is closed too, whatever the box said.
+        ok(
+            &app,
+            &b.chair,
+            "add_agenda_item",
+            &[
+                ("session", &sid),
+                ("title", "Bewerbung Geschäftsstelle"),
+                ("description", "Unterlagen der Bewerberin"),
+                ("public", "on"),
+                ("parent", &closed_item),
+            ],
+        )
+        .await;
+        let manage = ok(&app, &b.chair, "get_session_manage", &[("id", &sid)]).await;
+        assert_eq!(manage["items"][1]["number"], "1.1");
+        assert_eq!(manage["items"][1]["public"], false);
 
         // The invitation: each member gets the agenda and a calendar entry; the follower hears of it.
         app.deliver_mail().await;
@@ -535,8 +572,9 @@ db_test!(
             (Some("Personalien"), Some(false))
         );
         assert!(!public.to_string().contains("Vertrauliche Angelegenheit"));
+        assert!(!public.to_string().contains("Unterlagen der Bewerberin"));
         assert!(
-            public["items"][1]["description_html"]
+            public["items"][2]["description_html"]
                 .as_str()
                 .unwrap()
                 .contains("<strong>der Verwaltung</strong>")
@@ -689,14 +727,33 @@ db_test!(
             .iter()
             .map(|i| i["result"].as_str().unwrap_or("-"))
             .collect();
-        assert_eq!(results, ["-", "adopted", "rejected"]);
+        assert_eq!(results, ["-", "-", "adopted", "rejected"]);
+        ok(
+            &app,
+            &b.chair,
+            "record_outcome",
+            &[
+                ("item", &closed_item),
+                ("notes", "Vertrauliche Aussprache über Frau Muster."),
+            ],
+        )
+        .await;
+        let manage = ok(&app, &b.chair, "get_session_manage", &[("id", &sid)]).await;
 
         // Minutes: a draft from the session, saved, approved, published.
         let draft = manage["minutes"].as_str().unwrap().to_owned();
         assert!(draft.contains("Der Beirat war beschlussfähig."), "{draft}");
         assert!(draft.contains("> Der Beirat empfiehlt ein MVZ."));
         assert!(draft.contains("Ergebnis: **Empfehlung abgelehnt**"));
-        assert!(!draft.contains("Vertrauliche"));
+        assert!(!draft.contains("Vertrauliche") && !draft.contains("Muster"));
+        // Named with consent, the others as a number: Lea Hoffmann was excused, the advisory
+        // member did not agree to be named.
+        assert!(
+            draft.contains("Anwesend: Renate Vogt (Vorsitz), Mehmet Yılmaz, ein weiteres Mitglied"),
+            "{draft}"
+        );
+        assert!(draft.contains("Entschuldigt: ein Mitglied"), "{draft}");
+        assert!(!draft.contains("Lea Hoffmann") && !draft.contains("Bernd Berater"));
         let (code, body) = error_code(
             app.call_with(&b.chair, "approve_minutes", &[("id", &sid)])
                 .await,
@@ -758,7 +815,7 @@ db_test!(
                 .unwrap()
                 .contains("Sitzungsende 21:00 Uhr.")
         );
-        assert_eq!(public["items"][1]["result"], "adopted");
+        assert_eq!(public["items"][2]["result"], "adopted");
         let pdf = new_client()
             .get(app.url(&format!("/sessions/{id}/minutes.pdf")))
             .send()
@@ -1348,6 +1405,9 @@ db_test!(the_demo_board_has_its_history, |backend| async move {
     assert!(html.contains("Personalangelegenheiten der Geschäftsstelle"));
     assert!(!html.contains("Vertraulich."));
     assert!(html.contains("Empfehlung beschlossen"));
+    // The published minutes name only who agreed to it.
+    assert!(!html.contains("Lea Hoffmann"), "{html}");
+    assert!(html.contains("ein weiteres Mitglied"));
     let board_html = reqwest::get(app.url(&format!("/boards/{id}")))
         .await
         .unwrap()
