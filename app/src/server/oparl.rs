@@ -770,7 +770,7 @@ async fn body(
 enum Scope {
     /// Boards, members and their accounts only.
     Boards,
-    /// And these (public) sessions with their agendas.
+    /// And these sessions with their agendas.
     Meetings(Vec<i64>),
     AllMeetings,
 }
@@ -840,8 +840,73 @@ where
     Ok(out)
 }
 
-/// The rows one request needs, already cut down to what the public may see: closed
-/// sessions are never loaded, closed agenda items are dropped after numbering.
+/// The audit entries with one of `actions`; with `sessions`, only those about these sessions.
+async fn history(
+    db: &DatabaseConnection,
+    actions: &[&str],
+    sessions: Option<&BTreeSet<i64>>,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    let query = || {
+        audit_log::Entity::find().filter(audit_log::Column::Action.is_in(actions.iter().copied()))
+    };
+    let Some(ids) = sessions else {
+        return query().all(db).await;
+    };
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        out.extend(
+            query()
+                .filter(audit_log::Column::TargetType.eq("session"))
+                .filter(audit_log::Column::TargetId.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The id an audit entry's details name under `key` (`{"member": 12}`).
+fn detail_id(entry: &audit_log::Model, key: &str) -> Option<i64> {
+    serde_json::from_str::<Value>(&entry.details)
+        .ok()?
+        .get(key)?
+        .as_i64()
+}
+
+// Privacy: the text of what is closed is dropped as soon as it is read, so that no object
+// built later can carry it, whichever path it takes. Ids, links and timestamps stay.
+
+fn redact_meeting(m: &mut meeting::Model) {
+    m.title.clear();
+    m.address.clear();
+    m.room.clear();
+    m.online_url = None;
+    m.cancel_reason = None;
+    m.minutes = None;
+}
+
+fn redact_item(i: &mut agenda_item::Model) {
+    i.title.clear();
+    i.description.clear();
+    i.notes.clear();
+    i.recommendation.clear();
+    i.votes_yes = None;
+    i.votes_no = None;
+    i.votes_abstain = None;
+    i.majority = None;
+    i.result = None;
+}
+
+fn redact_file(f: &mut agenda_file::Model) {
+    f.filename.clear();
+    f.content_type.clear();
+    f.sha256.clear();
+    f.size = 0;
+}
+
+/// The rows one request needs. What is closed is read, but without its text (see
+/// `load_meetings`), and each object passes its visibility below before it is built.
 struct Data {
     base: String,
     site: String,
@@ -849,8 +914,10 @@ struct Data {
     boards: BTreeMap<i64, board::Model>,
     members: BTreeMap<i64, board_member::Model>,
     users: HashMap<i64, user::Model>,
+    /// The loaded sessions, closed ones without their text.
     meetings: BTreeMap<i64, meeting::Model>,
-    /// Public agenda items of the loaded sessions (deleted ones too, for their tombstones).
+    /// All agenda items of the loaded sessions (deleted ones too, for their tombstones;
+    /// closed ones without their text).
     items: BTreeMap<i64, agenda_item::Model>,
     /// The agenda number ("2.1") and position (1, 2, …) of every current item.
     numbers: HashMap<i64, (String, i64)>,
@@ -859,8 +926,15 @@ struct Data {
     items_of: HashMap<i64, Vec<i64>>,
     proposals: HashMap<i64, proposal::Model>,
     petitions: HashMap<i64, petition::Model>,
-    /// The items that deal with each paper.
+    /// The open items that deal with each paper.
     papers: BTreeMap<Key, Vec<i64>>,
+    /// Memberships whose member decided on being named at some point (audit trail): only
+    /// these can have been public while unnamed now.
+    consent_recorded: HashSet<i64>,
+    /// Sessions and items edited after their creation (audit trail): only these can have
+    /// been public while closed now.
+    edited_sessions: HashSet<i64>,
+    edited_items: HashSet<i64>,
 }
 
 impl Data {
@@ -888,6 +962,16 @@ impl Data {
                 .into_iter()
                 .map(|u| (u.id, u))
                 .collect();
+        let consent_recorded = if members.values().any(|m| !m.public_name) {
+            history(db, &CONSENT_ACTIONS, None)
+                .await?
+                .iter()
+                .filter(|e| e.target_type == "board")
+                .filter_map(|e| detail_id(e, "member"))
+                .collect()
+        } else {
+            HashSet::new()
+        };
         let mut data = Data {
             base: link(config, ""),
             site: config.link(""),
@@ -904,6 +988,9 @@ impl Data {
             proposals: HashMap::new(),
             petitions: HashMap::new(),
             papers: BTreeMap::new(),
+            consent_recorded,
+            edited_sessions: HashSet::new(),
+            edited_items: HashSet::new(),
         };
         match scope {
             Scope::Boards => {}
@@ -1074,16 +1161,19 @@ impl Data {
     }
 
     fn membership_vis(&self, m: &board_member::Model) -> Option<Vis> {
-        // Privacy: a member who did not agree to be named is not a membership to the public.
-        if !m.public_name {
-            return None;
-        }
         let b = self.boards.get(&m.board_id)?;
         let u = self.users.get(&m.user_id)?;
-        Some(Vis::of(first_of(
-            first_of(m.deleted_at, b.deleted_at),
-            u.deleted_at,
-        )))
+        let mut gone = first_of(first_of(m.deleted_at, b.deleted_at), u.deleted_at);
+        if !m.public_name {
+            // Privacy: a member who never agreed to be named is no membership to the public.
+            // One who withdrew their consent may have been named: the tombstone tells clients
+            // to drop the name.
+            if !self.consent_recorded.contains(&m.id) {
+                return None;
+            }
+            gone = first_of(gone, Some(m.updated_at));
+        }
+        Some(Vis::of(gone))
     }
 
     fn named_memberships_of(&self, user_id: i64) -> Vec<(&board_member::Model, Vis)> {
@@ -1094,9 +1184,9 @@ impl Data {
             .collect()
     }
 
-    /// A person exists to the public through a membership they agreed to be named in. When
-    /// all of these are gone the person answers as deleted: the id was public already, and
-    /// the tombstone tells clients to drop the name.
+    /// A person exists to the public through a membership they agreed to be named in (now
+    /// or before). When all of these are gone or withdrawn the person answers as deleted: the
+    /// id was public already, and the tombstone tells clients to drop the name.
     fn person_vis(&self, user_id: i64) -> Option<Vis> {
         let u = self.users.get(&user_id)?;
         let named = self.named_memberships_of(user_id);
@@ -1119,13 +1209,32 @@ impl Data {
     fn meeting_vis(&self, id: i64) -> Option<Vis> {
         let m = self.meetings.get(&id)?;
         let b = self.boards.get(&m.board_id)?;
-        Some(Vis::of(first_of(m.deleted_at, b.deleted_at)))
+        let mut gone = first_of(m.deleted_at, b.deleted_at);
+        if !m.public {
+            // Privacy: a session closed from the start never shows; one closed later is gone
+            // for the public, with everything of it.
+            if !self.edited_sessions.contains(&id) {
+                return None;
+            }
+            gone = first_of(gone, Some(m.updated_at));
+        }
+        Some(Vis::of(gone))
     }
 
     fn item_vis(&self, id: i64) -> Option<Vis> {
         let i = self.items.get(&id)?;
         let m = self.meeting_vis(i.meeting_id)?;
-        Some(Vis::of(first_of(i.deleted_at, m.deleted())))
+        let mut gone = first_of(i.deleted_at, m.deleted());
+        if !i.public {
+            // Likewise for an item: closed by an edit of its own, or of the main point it is
+            // a sub-point of (sub-points are one level deep and close with their main point).
+            let edited = |id: Option<i64>| id.is_some_and(|id| self.edited_items.contains(&id));
+            if !edited(Some(i.id)) && !edited(i.parent_id) {
+                return None;
+            }
+            gone = first_of(gone, Some(i.updated_at));
+        }
+        Some(Vis::of(gone))
     }
 
     fn file_vis(&self, id: i64) -> Option<Vis> {
@@ -1175,7 +1284,7 @@ impl Data {
         )))
     }
 
-    /// A paper exists to OParl through the visible items that deal with it.
+    /// A paper exists to OParl through the open items that deal with it (`papers`).
     fn paper_vis(&self, key: Key) -> Option<Vis> {
         let consultations: Vec<Vis> = self
             .papers
@@ -1410,7 +1519,8 @@ impl Data {
             .filter_map(|(_, i)| self.agenda_item(*i))
             .map(|o| o.json)
             .collect();
-        // Embedded items and their files count, deleted ones too.
+        // Embedded items and their files count, deleted ones too, and so do closed ones: an
+        // item that closes leaves the meeting, which clients then have to fetch anew.
         let modified = latest(
             latest(m.updated_at, m.minutes_published_at),
             item_ids

@@ -1122,7 +1122,7 @@ mod tests {
     #[test]
     fn letters_outside_win_ansi_lose_their_accent_not_their_place() {
         assert_eq!(win_ansi("Yılmaz"), b"Yilmaz");
-        assert_eq!(win_ansi("Dvořák, Łódź"), b"Dvor\xe1k, Lodz");
+        assert_eq!(win_ansi("Dvořák, Łódź"), b"Dvor\xe1k, L\xf3dz");
         assert_eq!(win_ansi("Grüße 5 €"), b"Gr\xfc\xdfe 5 \x80");
         assert_eq!(win_ansi("日本"), b"??");
     }
@@ -1150,7 +1150,7 @@ mod tests {
             win_ansi("Straße „Ü“ – 5 €"),
             b"Stra\xdfe \x84\xdc\x93 \x96 5 \x80".to_vec()
         );
-        assert_eq!(win_ansi("Łódź"), b"?\xf3d?".to_vec());
+        assert_eq!(win_ansi("Łódź"), b"L\xf3dz".to_vec());
     }
 
     #[test]
