@@ -1113,8 +1113,8 @@ impl Data {
         }
         self.papers = papers;
         // Which closed rows may have been public before: only their history tells.
-        let anything_closed = self.meetings.values().any(|m| !m.public)
-            || self.items.values().any(|i| !i.public);
+        let anything_closed =
+            self.meetings.values().any(|m| !m.public) || self.items.values().any(|i| !i.public);
         if anything_closed {
             let about = only.is_some().then_some(&meeting_ids);
             for e in history(db, &[SESSION_EDITED, ITEM_EDITED], about).await? {
@@ -1135,11 +1135,7 @@ impl Data {
 
     /// Whether the public may read an item: it is public, and so is its session.
     fn open(&self, i: &agenda_item::Model) -> bool {
-        i.public
-            && self
-                .meetings
-                .get(&i.meeting_id)
-                .is_some_and(|m| m.public)
+        i.public && self.meetings.get(&i.meeting_id).is_some_and(|m| m.public)
     }
 
     fn url(&self, kind: Kind, key: Key) -> String {

@@ -1,7 +1,8 @@
 //! The OParl 1.1 API: a crawler starts at `/oparl/v1.1/system`, follows every URL the API
 //! hands out and checks every object (top level, in lists, embedded) against the official
 //! JSON schemas; closed sessions and items, unnamed members and e-mail addresses never show;
-//! lists page and filter; deleted rows answer as tombstones; CORS is open.
+//! lists page and filter; deleted rows, and what stopped being public, answer as tombstones;
+//! CORS is open.
 //!
 //! The schemas come from `OPARL_SCHEMA_DIR`, else `<repo>/../shared/oparl-1.1-schema`, else
 //! `/work/shared/oparl-1.1-schema`; without them the tests fail (a skipped check would pass
@@ -10,11 +11,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
+use app::accounts::domain::Role;
+use app::server::auth::SessionUser;
+use app::server::boards;
 use app::server::entities::{
     agenda_file, agenda_item, board, board_member, meeting, petition, proposal, topic, user,
 };
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use app::server::meetings::{self, ItemInput, SessionInput};
+use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, db_test};
@@ -609,6 +614,8 @@ struct Fixture {
     board_without_term: i64,
     unnamed_user: i64,
     unnamed_membership: i64,
+    named_user: i64,
+    named_membership: i64,
     removed_user: i64,
     removed_membership: i64,
     published: i64,
@@ -645,7 +652,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let board = new_board(app, "Entwicklungsbeirat", true).await;
     let board_without_term = new_board(app, "Seniorenbeirat", false).await;
     member(app, board, anna, "chair", true, None, false).await;
-    member(app, board, bernd, "member", true, None, false).await;
+    let named_membership = member(app, board, bernd, "member", true, None, false).await;
     member(app, board, clara, "advisory", true, None, false).await;
     let unnamed_membership = member(app, board, dieter, "member", false, None, false).await;
     let removed_membership = member(app, board, erika, "member", true, None, true).await;
@@ -780,6 +787,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         board_without_term,
         unnamed_user: dieter,
         unnamed_membership,
+        named_user: bernd,
+        named_membership,
         removed_user: erika,
         removed_membership,
         published,
@@ -1059,6 +1068,358 @@ db_test!(
                 .unwrap()
                 .contains("GET")
         );
+    }
+);
+
+const SWITCHED_ITEM: &str = "Grundstücksfrage Okapi";
+const SWITCHED_MEETING: &str = "Sondersitzung Narwal";
+
+/// The signed-in user the services expect, for changes made the way the pages make them.
+fn session_user(id: i64, roles: &[Role]) -> SessionUser {
+    SessionUser {
+        id,
+        session_id: 0,
+        email: format!("user{id}@kalletal.example"),
+        display_name: format!("Person {id}"),
+        roles: roles.to_vec(),
+        blocked: false,
+    }
+}
+
+/// Moves sessions with their items and files back to `at`, so that a change made now moves
+/// `modified` visibly (the API shows seconds).
+async fn backdate(app: &TestApp, meeting_ids: &[i64], at: DateTime<Utc>) {
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::CreatedAt, at.into())
+        .col_expr(meeting::Column::UpdatedAt, at.into())
+        .filter(meeting::Column::Id.is_in(meeting_ids.to_vec()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let items: Vec<i64> = agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.is_in(meeting_ids.to_vec()))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    agenda_item::Entity::update_many()
+        .col_expr(agenda_item::Column::CreatedAt, at.into())
+        .col_expr(agenda_item::Column::UpdatedAt, at.into())
+        .filter(agenda_item::Column::Id.is_in(items.clone()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    agenda_file::Entity::update_many()
+        .col_expr(agenda_file::Column::CreatedAt, at.into())
+        .col_expr(agenda_file::Column::UpdatedAt, at.into())
+        .filter(agenda_file::Column::ItemId.is_in(items))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+/// The ids a client syncing with `modified_since` gets from a list of the body.
+async fn modified_since(app: &TestApp, list: &str, since: DateTime<Utc>) -> BTreeSet<String> {
+    let since: String =
+        url::form_urlencoded::byte_serialize(since.to_rfc3339().as_bytes()).collect();
+    let (status, page) = get(app, &format!("/body/1/{list}?modified_since={since}")).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(page["pagination"]["totalPages"], 1, "{list}: {page}");
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn time(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+db_test!(
+    what_stops_being_public_answers_as_a_tombstone,
+    |backend| async move {
+        let schemas = Schemas::load();
+        let app = TestApp::spawn(backend).await;
+        let f = fixture(&app).await;
+        let staff_id = person(&app, "Sabine Verwaltung", "verwaltung@kalletal.example").await;
+        let staff = session_user(staff_id, &[Role::Staff]);
+        // Two sessions in preparation (only then can they or their items change).
+        let planned = new_meeting(&app, f.board, "5. Sitzung", true, "planned").await;
+        let switched_item = item(
+            &app,
+            planned,
+            ItemSpec {
+                title: SWITCHED_ITEM,
+                position: 1,
+                proposal: Some(f.proposal),
+                ..Default::default()
+            },
+        )
+        .await;
+        let switched_file = attachment(&app, switched_item, "Grundstücksliste.pdf").await;
+        let kept_item = item(
+            &app,
+            planned,
+            ItemSpec {
+                title: "Spielplatz",
+                position: 2,
+                ..Default::default()
+            },
+        )
+        .await;
+        let switched_meeting = new_meeting(&app, f.board, SWITCHED_MEETING, true, "planned").await;
+        let switched_meeting_item = item(
+            &app,
+            switched_meeting,
+            ItemSpec {
+                title: "Haushalt Tapir",
+                position: 1,
+                ..Default::default()
+            },
+        )
+        .await;
+        let switched_meeting_file =
+            attachment(&app, switched_meeting_item, "Haushaltsplan.pdf").await;
+        let hour_ago = Utc::now() - TimeDelta::hours(1);
+        backdate(&app, &[planned, switched_meeting], hour_ago).await;
+
+        let before = crawl(&app, &schemas).await;
+        let base = before.base.clone();
+        let url = |path: &str| format!("{base}{path}");
+        let person_path = format!("/person/{}", f.named_user);
+        let item_path = format!("/agenda-item/{switched_item}");
+        let meeting_path = format!("/meeting/{planned}");
+        let paper_path = format!("/paper/proposal-{}", f.proposal);
+        assert_eq!(before.get(&person_path)["name"], "Bernd Mitglied");
+        assert_eq!(before.get(&item_path)["name"], SWITCHED_ITEM);
+        assert_eq!(
+            before.get(&format!("/meeting/{switched_meeting}"))["name"],
+            SWITCHED_MEETING
+        );
+        assert_eq!(
+            before.get(&paper_path)["consultation"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+        let meeting_modified = time(&before.get(&meeting_path)["modified"]);
+
+        // Bernd withdraws his consent; the staff closes an item, and a whole session.
+        let since = Utc::now().trunc_subsecs(0);
+        boards::set_name_consent(
+            &app.db,
+            &session_user(f.named_user, &[]),
+            f.named_membership,
+            false,
+        )
+        .await
+        .unwrap();
+        meetings::update_item(
+            &app.db,
+            &staff,
+            switched_item,
+            &ItemInput {
+                title: SWITCHED_ITEM.into(),
+                description: String::new(),
+                public: false,
+                parent: String::new(),
+                proposal: f.proposal.to_string(),
+                petition: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+        meetings::update(
+            &app.db,
+            &app.state.config,
+            &staff,
+            switched_meeting,
+            &SessionInput {
+                title: SWITCHED_MEETING.into(),
+                starts_at: "2026-12-03T19:00".into(),
+                ends_at: "2026-12-03T21:00".into(),
+                address: "Rathaus, Hauptstraße 1, 32689 Kalletal".into(),
+                room: "Sitzungssaal".into(),
+                online_url: String::new(),
+                public: false,
+            },
+        )
+        .await
+        .unwrap();
+        // What never was public changes too (notes of a closed item, a role): no matter.
+        agenda_item::Entity::update_many()
+            .col_expr(agenda_item::Column::CreatedAt, hour_ago.into())
+            .filter(agenda_item::Column::Id.is_in([f.closed_item, f.closed_meeting_item]))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        meeting::Entity::update_many()
+            .col_expr(meeting::Column::CreatedAt, hour_ago.into())
+            .filter(meeting::Column::Id.eq(f.closed_meeting))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        board_member::Entity::update_many()
+            .col_expr(board_member::Column::CreatedAt, hour_ago.into())
+            .filter(board_member::Column::Id.eq(f.unnamed_membership))
+            .exec(&app.db)
+            .await
+            .unwrap();
+
+        // The crawl checks the schemas again, tombstones included, and that every object
+        // stands in its list: reaching a tombstone proves it is listed.
+        let after = crawl(&app, &schemas).await;
+        let text = after.text();
+        for path in [
+            format!("/membership/{}", f.named_membership),
+            person_path.clone(),
+            item_path.clone(),
+            format!("/consultation/{switched_item}"),
+            format!("/file/{switched_file}"),
+            format!("/meeting/{switched_meeting}"),
+            format!("/location/{switched_meeting}"),
+            format!("/agenda-item/{switched_meeting_item}"),
+            format!("/file/{switched_meeting_file}"),
+        ] {
+            let v = after.get(&path);
+            assert_eq!(v["deleted"], true, "{path}: {v}");
+            assert!(time(&v["modified"]) >= since, "{path}: {v}");
+            let (status, own) = get(&app, &path).await;
+            assert_eq!((status, &own), (200, v), "{path}");
+        }
+        // `modified` is the row's last change.
+        let row = agenda_item::Entity::find_by_id(switched_item)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            time(&after.get(&item_path)["modified"]).timestamp(),
+            row.updated_at.timestamp()
+        );
+        let row = board_member::Entity::find_by_id(f.named_membership)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            time(&after.get(&person_path)["modified"]).timestamp(),
+            row.updated_at.timestamp()
+        );
+        for needle in [
+            "Bernd Mitglied",
+            SWITCHED_ITEM,
+            "Grundstücksliste",
+            SWITCHED_MEETING,
+            "Haushalt Tapir",
+            "Haushaltsplan",
+        ] {
+            assert!(!text.contains(needle), "{needle} is still in the answers");
+        }
+
+        // The session lost the item and says so; numbers stay.
+        let m = after.get(&meeting_path);
+        let items = m["agendaItem"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{m:#}");
+        assert_eq!(items[0]["id"], url(&format!("/agenda-item/{kept_item}")));
+        assert_eq!(items[0]["number"], "2");
+        assert!(time(&m["modified"]) > meeting_modified, "{m:#}");
+        // The board names three members now; the paper keeps its open consultation only.
+        let org = after.get(&format!("/organization/{}", f.board));
+        assert_eq!(org["membership"].as_array().unwrap().len(), 3, "{org:#}");
+        assert_eq!(org["memberCount"], 4, "{org:#}");
+        let consultations = after.get(&paper_path)["consultation"].as_array().unwrap();
+        assert_eq!(consultations.len(), 1);
+        assert_eq!(
+            consultations[0]["agendaItem"],
+            url(&format!("/agenda-item/{}", f.bus))
+        );
+
+        // A client syncing since before the changes learns of each.
+        for (list, paths) in [
+            (
+                "agenda-items",
+                vec![
+                    item_path.clone(),
+                    format!("/agenda-item/{switched_meeting_item}"),
+                ],
+            ),
+            (
+                "memberships",
+                vec![format!("/membership/{}", f.named_membership)],
+            ),
+            ("people", vec![person_path.clone()]),
+            (
+                "meetings",
+                vec![meeting_path.clone(), format!("/meeting/{switched_meeting}")],
+            ),
+            (
+                "files",
+                vec![
+                    format!("/file/{switched_file}"),
+                    format!("/file/{switched_meeting_file}"),
+                ],
+            ),
+            (
+                "consultations",
+                vec![format!("/consultation/{switched_item}")],
+            ),
+            ("locations", vec![format!("/location/{switched_meeting}")]),
+        ] {
+            let ids = modified_since(&app, list, since).await;
+            for path in paths {
+                assert!(
+                    ids.contains(&url(&path)),
+                    "{path} missing from {list}: {ids:#?}"
+                );
+            }
+        }
+
+        // What never was public stays unseen, however often it changed.
+        for path in [
+            format!("/agenda-item/{}", f.closed_item),
+            format!("/consultation/{}", f.closed_item),
+            format!("/file/{}", f.closed_file),
+            format!("/meeting/{}", f.closed_meeting),
+            format!("/location/{}", f.closed_meeting),
+            format!("/agenda-item/{}", f.closed_meeting_item),
+            format!("/file/{}", f.closed_meeting_file),
+            format!("/membership/{}", f.unnamed_membership),
+            format!("/person/{}", f.unnamed_user),
+        ] {
+            let (status, v) = get(&app, &path).await;
+            assert_eq!(status, 404, "{path}: {v}");
+            assert!(!text.contains(&format!("{path}\"")), "{path} is listed");
+        }
+        for needle in [
+            CLOSED_MEETING,
+            CLOSED_ITEM,
+            UNNAMED,
+            "Personalakte",
+            "Intern.pdf",
+        ] {
+            assert!(!text.contains(needle), "{needle} leaked");
+        }
+
+        // Consent given again: named again.
+        boards::set_name_consent(
+            &app.db,
+            &session_user(f.named_user, &[]),
+            f.named_membership,
+            true,
+        )
+        .await
+        .unwrap();
+        let (status, v) = get(&app, &person_path).await;
+        assert_eq!(status, 200);
+        assert_eq!(v["name"], "Bernd Mitglied", "{v}");
     }
 );
 
