@@ -1462,3 +1462,85 @@ db_test!(the_demo_board_has_its_history, |backend| async move {
         403
     );
 });
+
+db_test!(public_sessions_carry_a_discussion, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let b = board(&app).await;
+    let open = new_session(&app, &b, "Bürgerversammlung", 60 * 24, true)
+        .await
+        .to_string();
+    let closed = new_session(&app, &b, "Klausur", 60 * 24, false)
+        .await
+        .to_string();
+    let body = "Bitte auch über den Radweg nach Talle sprechen.";
+    let id = ok(
+        &app,
+        &b.resident,
+        "post_comment",
+        &[("kind", "session"), ("subject", &open), ("body", body)],
+    )
+    .await;
+    assert!(id.as_i64().is_some());
+    let thread = ok(
+        &app,
+        &new_client(),
+        "get_thread",
+        &[("kind", "session"), ("id", &open)],
+    )
+    .await;
+    assert!(thread.to_string().contains(body), "{thread}");
+    // A closed session has no public thread, not even for its members; a board is followed,
+    // not discussed.
+    for client in [&b.resident, &b.member] {
+        let (code, _) = error_code(
+            app.call_with(
+                client,
+                "post_comment",
+                &[("kind", "session"), ("subject", &closed), ("body", body)],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(code, 404);
+    }
+    let (code, _) = error_code(
+        app.call_with(
+            &b.resident,
+            "post_comment",
+            &[
+                ("kind", "board"),
+                ("subject", &b.id.to_string()),
+                ("body", body),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 404);
+    // A cancelled session takes no new comments; the reason is said at the field.
+    ok(
+        &app,
+        &b.chair,
+        "add_agenda_item",
+        &[("session", &open), ("title", "Radwege"), ("public", "on")],
+    )
+    .await;
+    ok(
+        &app,
+        &b.chair,
+        "cancel_session",
+        &[("id", &open), ("reason", "Der Saal ist belegt.")],
+    )
+    .await;
+    let (code, res) = error_code(
+        app.call_with(
+            &b.resident,
+            "post_comment",
+            &[("kind", "session"), ("subject", &open), ("body", body)],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(code, 422);
+    assert!(field(&res, "body").contains("abgesagt"), "{res}");
+});
