@@ -14,19 +14,11 @@ use super::api::{
     UpdateAgendaItem, UpdateSession, get_session_manage,
 };
 use super::domain::{Majority, MeetingStatus, UploadProblem, when_text};
-use super::pages::{SessionFields, size_text};
+use super::pages::{SessionFields, error_of, size_text};
 use super::{ItemEdit, LinkChoice, SessionManage};
 use crate::comments::thread::{own_error, reload_on_success};
 use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
 use crate::error::AppError;
-
-fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(|r| r.err()))
-}
 
 /// `/sessions/:id/manage`
 #[component]

@@ -25,7 +25,8 @@ fn status_badge(status: MeetingStatus) -> impl IntoView {
     view! { <span class=format!("badge session-{}", status.code())>{status.label()}</span> }
 }
 
-fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+/// The last error of an action, for the form that dispatched it (also without JavaScript).
+pub(crate) fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
