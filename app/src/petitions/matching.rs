@@ -91,18 +91,54 @@ pub fn normalize_house_number(input: &str) -> String {
     out
 }
 
-/// The key under which one person may sign a petition only once: family name, all given
-/// names and date of birth, normalized. The address is left out on purpose (someone who moved
-/// within the municipality is still the same person); all given names are in, so that twins
-/// "Anna Maria" and "Anna Lena" can both sign. A person who signs once as "Hans Peter" and
-/// once as "Hans" has two keys: that duplicate is found when both signatures are matched to
-/// the same register entry (the earlier one counts).
+/// Family name, all given names and date of birth, normalized: what namesakes share. All
+/// given names are in, so that twins "Anna Maria" and "Anna Lena" differ. The register's
+/// key for a person without a namesake (see `register::check::person_key`), so that someone
+/// who moved within the municipality keeps it.
 pub fn identity_key(family_name: &str, given_names: &str, birth_date: NaiveDate) -> String {
     format!(
         "{}|{}|{}",
         normalize_name(family_name),
         all_given_names(given_names),
         birth_date.format("%Y-%m-%d")
+    )
+}
+
+/// An address normalized part by part (street, house number, postal code and then any
+/// further parts such as town and village), `|`-separated: "Lange Str. 12 A" and
+/// "Lange Straße 12a" are equal.
+pub fn address_key(street: &str, house_number: &str, postal_code: &str, places: &[&str]) -> String {
+    let mut key = format!(
+        "{}|{}|{}",
+        normalize_street(street),
+        normalize_house_number(house_number),
+        postal_code.trim()
+    );
+    for place in places {
+        key.push('|');
+        key.push_str(&normalize_name(place));
+    }
+    key
+}
+
+/// The key under which a signer may sign a petition only once as the form or the paper line
+/// is recorded: names, date of birth and address as written. The address is in because
+/// namesakes (same names, same birthday – `01.01.` is what registry offices enter for an
+/// unknown day) are different people who may both sign. A person who signs twice with two
+/// spellings or two addresses has two keys: that duplicate is found when both signatures
+/// are matched to the same register entry (the earlier one counts).
+pub fn signer_key(
+    family_name: &str,
+    given_names: &str,
+    birth_date: NaiveDate,
+    street: &str,
+    house_number: &str,
+    postal_code: &str,
+) -> String {
+    format!(
+        "{}|{}",
+        identity_key(family_name, given_names, birth_date),
+        address_key(street, house_number, postal_code, &[])
     )
 }
 
@@ -281,6 +317,42 @@ mod tests {
         );
         assert_ne!(identity_key("Müller", "Hans Peter", d(1980, 5, 18)), online);
         assert_ne!(identity_key("Müller", "Peter Hans", born), online);
+    }
+
+    #[test]
+    fn namesakes_differ_by_their_address() {
+        let born = d(1990, 1, 1);
+        let at_home = signer_key("Ahmadi", "Ali", born, "Lange Straße", "12a", "32689");
+        assert_eq!(at_home, "ahmadi|ali|1990-01-01|langestrasse|12a|32689");
+        // The same person, written another way: one key.
+        for (street, house, postal) in [
+            ("Lange Str.", "12 A", "32689"),
+            ("LANGE STRASSE", "12-a", " 32689 "),
+        ] {
+            assert_eq!(
+                signer_key("AHMADI", " ali ", born, street, house, postal),
+                at_home,
+                "{street} {house}"
+            );
+        }
+        // A namesake at another address, or in another house: another person.
+        assert_ne!(
+            signer_key("Ahmadi", "Ali", born, "Talweg", "3", "32689"),
+            at_home
+        );
+        assert_ne!(
+            signer_key("Ahmadi", "Ali", born, "Lange Straße", "12b", "32689"),
+            at_home
+        );
+        // Further address parts count when given.
+        assert_ne!(
+            address_key("Dorfstraße", "1", "32689", &["Kalletal", "Talle"]),
+            address_key("Dorfstraße", "1", "32689", &["Kalletal", "Erder"])
+        );
+        assert_eq!(
+            address_key("Dorfstr.", "1", "32689", &["Kalletal", "Talle"]),
+            "dorfstrasse|1|32689|kalletal|talle"
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::petitions::matching::{
-    all_given_names, dates_nearly_equal, names_nearly_equal, normalize_house_number,
-    normalize_name, normalize_street,
+    address_key, all_given_names, dates_nearly_equal, identity_key, names_nearly_equal,
+    normalize_house_number, normalize_name, normalize_street,
 };
 use crate::petitions::rules::{Ineligible, PersonFacts, RuleSet};
 
@@ -158,14 +158,41 @@ pub struct RegisterEntry {
 }
 
 impl RegisterEntry {
-    /// The person's key, stable across register imports: two signatures with the same key
-    /// are the same person.
-    pub fn match_key(&self) -> String {
-        crate::petitions::matching::identity_key(
-            &self.family_name,
-            &self.given_names,
-            self.birth_date,
+    /// Names and date of birth, normalized: what namesakes share.
+    pub fn identity_key(&self) -> String {
+        identity_key(&self.family_name, &self.given_names, self.birth_date)
+    }
+
+    /// The address as the register states it, normalized part by part.
+    pub fn address_key(&self) -> String {
+        address_key(
+            &self.street,
+            &self.house_number,
+            &self.postal_code,
+            &[&self.city, &self.district],
         )
+    }
+
+    /// Same names and date of birth, another register entry.
+    pub fn is_namesake_of(&self, other: &RegisterEntry) -> bool {
+        self.id != other.id
+            && self.birth_date == other.birth_date
+            && self.identity_key() == other.identity_key()
+    }
+
+    /// The person's key: two signatures with the same key are the same person, and only
+    /// one of them counts. Names and date of birth, so that the key survives a new register
+    /// import and a move within the municipality; for a person with a namesake in the
+    /// register, the address too, so that namesakes are two people whose signatures both
+    /// count. `register` must hold every entry born on this person's birthday (the
+    /// candidates of a check do).
+    pub fn person_key(&self, register: &[&RegisterEntry]) -> String {
+        let identity = self.identity_key();
+        if register.iter().any(|other| self.is_namesake_of(other)) {
+            format!("{identity}|{}", self.address_key())
+        } else {
+            identity
+        }
     }
 
     pub fn facts(&self) -> PersonFacts {
@@ -381,7 +408,9 @@ impl Verdict {
     }
 }
 
-/// The candidates worth showing a reviewer, best first, at most `limit`.
+/// The candidates worth showing a reviewer, best first: at most `limit`, and beyond it
+/// every namesake of one of those (a reviewer must see all the people a signature may
+/// belong to, or they might give it to the wrong one).
 pub fn plausible_candidates<'a>(
     s: &SignedData,
     candidates: &[&'a RegisterEntry],
@@ -393,7 +422,14 @@ pub fn plausible_candidates<'a>(
         .filter(|(_, cmp)| cmp.is_plausible())
         .collect();
     out.sort_by_key(|(c, cmp)| (cmp.distance(), c.id));
-    out.truncate(limit);
+    if out.len() > limit {
+        let rest = out.split_off(limit);
+        let namesakes: Vec<_> = rest
+            .into_iter()
+            .filter(|(c, _)| out.iter().any(|(kept, _)| c.is_namesake_of(kept)))
+            .collect();
+        out.extend(namesakes);
+    }
     out
 }
 
@@ -418,6 +454,8 @@ pub fn decide(s: &SignedData, candidates: &[&RegisterEntry], ctx: &Context) -> V
     {
         return Verdict::unmatched(Status::AfterDeadline);
     }
+    // Namesakes (same names, same birthday) are told apart by the address: the one who
+    // lives there is the only exact match; without a usable address none is.
     let exact: Vec<&RegisterEntry> = candidates
         .iter()
         .copied()
@@ -434,12 +472,13 @@ pub fn decide(s: &SignedData, candidates: &[&RegisterEntry], ctx: &Context) -> V
         return Verdict {
             status,
             resident: Some(person.id),
-            match_key: Some(person.match_key()),
+            match_key: Some(person.person_key(candidates)),
             district: Some(person.district.clone()),
         };
     }
-    // Two entries equal in every part (the register would have refused identical lines, so
-    // this is two people a person must tell apart), or near and partial matches.
+    // Two entries equal in every part the signature gives (namesakes whose addresses differ
+    // only in what the signature left out: two people a person must tell apart), or near
+    // and partial matches.
     if exact.len() > 1 || !plausible_candidates(s, candidates, 1).is_empty() {
         return Verdict::unmatched(Status::NeedsReview);
     }
@@ -762,6 +801,103 @@ mod tests {
                 &h
             )
             .is_plausible()
+        );
+    }
+
+    /// Two residents with the same names and the registry office's `01.01.` for an unknown
+    /// birthday, living in different places, and a third in the same house as the first but
+    /// in another village with the same street.
+    fn namesakes() -> Vec<RegisterEntry> {
+        let mut first = hans();
+        first.id = 11;
+        first.family_name = "Ahmadi".into();
+        first.given_names = "Ali".into();
+        first.birth_date = d(1990, 1, 1);
+        first.street = "Lange Straße".into();
+        first.house_number = "12a".into();
+        let mut second = first.clone();
+        second.id = 12;
+        second.street = "Talweg".into();
+        second.house_number = "3".into();
+        second.district = "Talle".into();
+        // Not yet 16 days in the municipality: the rules decide for the right one.
+        second.moved_in = d(2026, 11, 25);
+        vec![first, second]
+    }
+
+    fn ali(street: &str, house: &str) -> SignedData {
+        SignedData {
+            street: street.into(),
+            house_number: house.into(),
+            ..signed("Ahmadi", "Ali", Some(d(1990, 1, 1)))
+        }
+    }
+
+    #[test]
+    fn namesakes_are_told_apart_by_their_address() {
+        let reg = namesakes();
+        let reg = refs(&reg);
+        // (what was signed, expected status, matched entry)
+        let cases = [
+            (ali("Lange Str.", "12 A"), Status::Valid, Some(11)),
+            (ali("Talweg", "3"), Status::ResidenceTooShort, Some(12)),
+            // No usable address: either of them may have signed.
+            (ali("", ""), Status::NeedsReview, None),
+            // Neither of their addresses: a person decides, never one of them by chance.
+            (ali("Lindenweg", "7"), Status::NeedsReview, None),
+            // A typing error in one namesake's street: still for a person to decide.
+            (ali("Lange Strase", "12a"), Status::NeedsReview, None),
+        ];
+        for (data, status, resident) in cases {
+            let v = decide(&data, &reg, &ctx());
+            assert_eq!((v.status, v.resident), (status, resident), "{data:?}");
+        }
+        // A reviewer sees both, however small the limit.
+        let shown: Vec<i64> = plausible_candidates(&ali("", ""), &reg, 1)
+            .iter()
+            .map(|(c, _)| c.id)
+            .collect();
+        assert_eq!(shown, vec![11, 12]);
+    }
+
+    #[test]
+    fn namesakes_have_keys_of_their_own() {
+        let reg = namesakes();
+        let reg = refs(&reg);
+        let first = decide(&ali("Lange Straße", "12a"), &reg, &ctx());
+        let mut later = ctx();
+        later.reference_day = d(2026, 12, 31);
+        let second = decide(&ali("Talweg", "3"), &reg, &later);
+        assert_eq!(
+            (first.status, second.status),
+            (Status::Valid, Status::Valid)
+        );
+        assert_eq!(
+            first.match_key.as_deref(),
+            Some("ahmadi|ali|1990-01-01|langestrasse|12a|32689|kalletal|hohenhausen")
+        );
+        assert_eq!(
+            second.match_key.as_deref(),
+            Some("ahmadi|ali|1990-01-01|talweg|3|32689|kalletal|talle")
+        );
+        // Alone in the register, a person keeps the key of names and birthday, whatever
+        // their address: a move does not make them someone else.
+        let alone = [reg[0]];
+        assert_eq!(
+            decide(&ali("Lange Straße", "12a"), &alone, &ctx())
+                .match_key
+                .as_deref(),
+            Some("ahmadi|ali|1990-01-01")
+        );
+        // Someone else born that day is no namesake.
+        let mut other = namesakes()[1].clone();
+        other.given_names = "Ali Reza".into();
+        let pair = [reg[0], &other];
+        assert_eq!(
+            decide(&ali("Lange Straße", "12a"), &pair, &ctx())
+                .match_key
+                .as_deref(),
+            Some("ahmadi|ali|1990-01-01")
         );
     }
 

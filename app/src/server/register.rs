@@ -20,7 +20,7 @@ use super::entities::{register_import, resident};
 use super::municipality;
 use super::validation::{self, CheckSummary};
 use crate::error::AppError;
-use crate::petitions::matching::{first_given_name, identity_key, normalize_name};
+use crate::petitions::matching::{address_key, first_given_name, identity_key, normalize_name};
 use crate::petitions::rules::{self, german_date};
 use crate::register::record::{self, Encoding, ResidentRecord};
 
@@ -327,9 +327,15 @@ pub async fn import<R: BufRead>(
             match record::parse(&fields) {
                 Err(reasons) => bad(&mut outcome, line_no, reasons.join("; ")),
                 Ok(r) => {
+                    // The same person twice is a broken export; namesakes (same names and
+                    // birthday, another address) are two residents.
                     let mut hasher = DefaultHasher::new();
                     identity_key(&r.family_name, &r.given_names, r.birth_date).hash(&mut hasher);
-                    if let Some(first) = seen.insert(hasher.finish(), line_no) {
+                    address_key(&r.street, &r.house_number, &r.postal_code, &[&r.city, &r.district])
+                        .hash(&mut hasher);
+                    // Every later copy names the line the person was first seen on.
+                    let first = *seen.entry(hasher.finish()).or_insert(line_no);
+                    if first != line_no {
                         bad(&mut outcome, line_no, format!("doppelt: dieselbe Person wie in Zeile {first}"));
                         continue;
                     }

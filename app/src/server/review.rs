@@ -272,7 +272,7 @@ pub async fn decide(
                     Ok(()) => Status::Valid,
                     Err(why) => why.into(),
                 };
-            let key = r.match_key();
+            let key = validation::person_key_of(&tx, import_id, &r).await?;
             if status == Status::Valid {
                 // Two people's decisions that the same person counts twice would count twice.
                 let other = signature::Entity::find()

@@ -25,7 +25,7 @@ use super::state::AppState;
 use super::{pdf, site, tokens, validation};
 use crate::error::AppError;
 use crate::petitions::lifecycle::Stage;
-use crate::petitions::matching::identity_key;
+use crate::petitions::matching::signer_key;
 use crate::petitions::rules::{self, german_date, german_date_text};
 use crate::petitions::signer::{OnlineSignature, PaperLine, Signer};
 use crate::petitions::view::{DayCount, EntryResult, ReceiptView, Tally};
@@ -235,10 +235,13 @@ pub async fn sign(state: &AppState, slug: &str, s: &OnlineSignature) -> Result<(
     let today = german_date(Utc::now());
     check_collecting(&p, today)?;
     let municipality = site::municipality_name(&state.db).await?;
-    let key = identity_key(
+    let key = signer_key(
         &s.signer.family_name,
         &s.signer.given_names,
         s.signer.birth_date,
+        &s.signer.street,
+        &s.signer.house_number,
+        &s.signer.postal_code,
     );
     // Two rounds at most: the second after removing an expired, never confirmed signature of
     // the same person, who may sign again.
@@ -721,11 +724,18 @@ pub async fn record_paper_on<C: ConnectionTrait>(
 ) -> Result<PaperOutcome, AppError> {
     let now = Utc::now();
     let d = &line.signer;
-    // Only a line with name and date of birth can be recognized as a second signature now;
-    // the register check finds the others.
+    // Only a line with name and date of birth can be recognized as a second signature now
+    // (with its address: namesakes may both sign); the register check finds the others.
     let complete = !d.family_name.is_empty() && !d.given_names.is_empty();
     let key = match d.birth_date {
-        Some(born) if complete => Some(identity_key(&d.family_name, &d.given_names, born)),
+        Some(born) if complete => Some(signer_key(
+            &d.family_name,
+            &d.given_names,
+            born,
+            &d.street,
+            &d.house_number,
+            &d.postal_code,
+        )),
         _ => None,
     };
     let taken = signature::Entity::find()

@@ -134,6 +134,25 @@ pub async fn candidates_for<C: ConnectionTrait>(
     Ok(found.into_values().collect())
 }
 
+/// A register entry's person key (see `RegisterEntry::person_key`), with its namesakes looked
+/// up: one indexed query for those born the same day with the same family name.
+pub async fn person_key_of<C: ConnectionTrait>(
+    db: &C,
+    import_id: i64,
+    person: &RegisterEntry,
+) -> Result<String, AppError> {
+    let born_that_day: Vec<RegisterEntry> = resident::Entity::find()
+        .filter(resident::Column::ImportId.eq(import_id))
+        .filter(resident::Column::BirthDate.eq(person.birth_date))
+        .filter(resident::Column::FamilyKey.eq(normalize_name(&person.family_name)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(entry_of)
+        .collect();
+    Ok(person.person_key(&born_that_day.iter().collect::<Vec<_>>()))
+}
+
 /// The candidates of a batch, indexed by date of birth and by normalized family and first
 /// given name, so that each signature finds its own in two lookups.
 struct Pool {

@@ -11,6 +11,7 @@ mod admin;
 mod boards;
 mod comments;
 mod municipality;
+mod namesakes;
 mod oparl;
 mod outbox;
 mod petitions;
