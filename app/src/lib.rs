@@ -8,12 +8,12 @@ pub mod boards;
 pub mod comments;
 pub mod components;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod infra;
 pub mod petitions;
 pub mod proposals;
 pub mod register;
 pub mod reports;
-#[cfg(feature = "ssr")]
-pub mod server;
 pub mod site;
 
 use leptos::prelude::*;
@@ -65,7 +65,7 @@ fn set_page_csp() {
     let nonce = leptos::nonce::use_nonce()
         .map(|n| format!(" 'nonce-{}'", n.as_inner()))
         .unwrap_or_default();
-    server::http::add_response_header(
+    infra::http::add_response_header(
         http::header::CONTENT_SECURITY_POLICY,
         &format!(
             "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"

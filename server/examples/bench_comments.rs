@@ -13,15 +13,16 @@ mod support;
 use std::time::{Duration, Instant};
 
 use app::comments::domain::{Order, SubjectKind};
-use app::server::auth::SessionUser;
-use app::server::{comments, demo};
+use app::comments::server as comments;
+use app::infra::auth::SessionUser;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, QueryOrder};
+use server::demo;
 
 const COMMENTS: i64 = 5_000;
 
 /// Writes the thread directly (the posting limit is per person and minute, not the point).
 async fn fill(db: &DatabaseConnection, proposal: i64, authors: &[i64], roots: i64) {
-    use app::server::entities::comment;
+    use app::infra::entities::comment;
     let now = chrono::Utc::now();
     let per_root = COMMENTS / roots;
     let mut rows = Vec::new();
@@ -171,7 +172,7 @@ async fn page_render(url: &str, proposal: i64) -> Option<(Duration, usize)> {
 }
 
 async fn bench(name: &str, url: &str) {
-    use app::server::entities::{proposal, user};
+    use app::infra::entities::{proposal, user};
     for (shape, roots) in [
         ("1,000 × (1 + 4 replies)", 1_000),
         ("1 × (1 + 4,999 replies)", 1),
@@ -180,7 +181,7 @@ async fn bench(name: &str, url: &str) {
         // Fresh start for each shape: the demo's own threads are removed.
         use sea_orm::ConnectionTrait;
         db.execute_unprepared("DELETE FROM comments").await.ok();
-        if app::server::demo::is_empty(&db).await.unwrap() {
+        if server::demo::is_empty(&db).await.unwrap() {
             demo::seed(&db, &support::config()).await.unwrap();
             db.execute_unprepared("DELETE FROM comments").await.unwrap();
         }
@@ -219,8 +220,8 @@ async fn bench(name: &str, url: &str) {
         }
         if roots == 1 {
             // The discussion on its own, at its last page of replies.
-            let root = app::server::entities::comment::Entity::find()
-                .order_by_asc(app::server::entities::comment::Column::Id)
+            let root = app::infra::entities::comment::Entity::find()
+                .order_by_asc(app::infra::entities::comment::Column::Id)
                 .one(&db)
                 .await
                 .unwrap()

@@ -8,10 +8,15 @@ mod support;
 
 use std::time::Instant;
 
+use app::infra::entities::signature;
+use app::petitions::server::procedure as petitions;
 use app::register::check::SignedData;
-use app::server::entities::signature;
-use app::server::{demo, petitions, register, review, synthetic, validation};
+use app::register::server::import as register;
+use app::register::server::review;
+use app::register::server::signature_check as validation;
+use app::register::server::synthetic;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
+use server::demo;
 
 const ROWS: u64 = 1_000_000;
 const SIGNATURES: u64 = 100_000;

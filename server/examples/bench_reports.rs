@@ -11,9 +11,13 @@ mod support;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use app::infra::exports;
+use app::petitions::server::procedure as petitions;
+use app::petitions::server::signatures;
 use app::reports::Format;
-use app::server::{demo, exports, petitions, reports, signatures};
+use app::reports::server as reports;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use server::demo;
 
 const SIGNATURES: i64 = 1_000_000;
 

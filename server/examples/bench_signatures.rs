@@ -13,13 +13,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
+use app::accounts::server as accounts;
+use app::infra::AppConfig;
+use app::infra::AppState;
+use app::infra::auth::SessionUser;
+use app::infra::mail::Mailer;
 use app::petitions::Figures;
 use app::petitions::draft::{Draft, DraftInput, RepresentativeInput, StepAction};
 use app::petitions::rules::{State, german_date, rule_set};
+use app::petitions::server::municipality;
+use app::petitions::server::procedure as petitions;
+use app::petitions::server::signatures;
 use app::petitions::signer::{OnlineSignature, SignerInput};
-use app::server::auth::SessionUser;
-use app::server::mail::Mailer;
-use app::server::{AppConfig, AppState, accounts, municipality, petitions, signatures};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use secrecy::SecretSlice;
 

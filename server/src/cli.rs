@@ -1,10 +1,16 @@
 //! The command line. Every command but `serve` runs and exits.
 
+use crate::demo;
 use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
+use app::accounts::server as accounts;
 use app::error::AppError;
-use app::server::{
-    accounts, audit, demo, exports, paper_import, register, reports, signatures, validation,
-};
+use app::infra::audit;
+use app::infra::exports;
+use app::petitions::server::paper_import;
+use app::petitions::server::signatures;
+use app::register::server::import as register;
+use app::register::server::signature_check as validation;
+use app::reports::server as reports;
 use clap::{Parser, Subcommand};
 
 use crate::settings::Settings;
@@ -456,8 +462,8 @@ fn write_atomically(output: &std::path::Path, bytes: &[u8]) -> Result<(), String
 async fn find_petition(
     db: &sea_orm::DatabaseConnection,
     slug: &str,
-) -> Result<app::server::entities::petition::Model, String> {
-    app::server::petitions::find_by_slug(db, slug)
+) -> Result<app::infra::entities::petition::Model, String> {
+    app::petitions::server::procedure::find_by_slug(db, slug)
         .await
         .map_err(|e| match e {
             AppError::NotFound => format!("Kein Bürgerbegehren mit dem Kurznamen „{slug}“."),
@@ -469,7 +475,7 @@ async fn find_petition(
 /// interrupted export leaves no half file under the name asked for.
 async fn export_signatures(
     db: &sea_orm::DatabaseConnection,
-    p: &app::server::entities::petition::Model,
+    p: &app::infra::entities::petition::Model,
     output: &std::path::Path,
 ) -> Result<(), String> {
     use std::io::Write;

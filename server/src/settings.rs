@@ -67,7 +67,7 @@ impl Settings {
         }
         let mail_from =
             var("MAIL_FROM").unwrap_or_else(|| "Dorfplatz <dorfplatz@localhost>".into());
-        if mail_from.parse::<app::server::mail::Mailbox>().is_err() {
+        if mail_from.parse::<app::infra::mail::Mailbox>().is_err() {
             return Err(format!(
                 "MAIL_FROM ist keine gültige Absenderadresse: {mail_from}"
             ));
@@ -85,7 +85,7 @@ impl Settings {
                 .ok()
                 .filter(|n| *n > 0)
                 .ok_or("DORFPLATZ_RATE_LIMIT_PER_IP muss eine positive Zahl sein")?,
-            None => app::server::rate_limit::DEFAULT_PER_IP_BURST,
+            None => app::infra::rate_limit::DEFAULT_PER_IP_BURST,
         };
         let signature_retention_days = match var("DORFPLATZ_SIGNATURE_RETENTION_DAYS") {
             Some(v) => v
@@ -136,7 +136,7 @@ fn load_or_create_key(path: &Path) -> Result<Vec<u8>, String> {
             path.display()
         ));
     }
-    let key = app::server::tokens::generate();
+    let key = app::infra::tokens::generate();
     write_private(path, &key).map_err(|e| format!("{}: {e}", path.display()))?;
     tracing::info!(path = %path.display(), "new secret key generated");
     Ok(key.into_bytes())

@@ -4,7 +4,11 @@ use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use app::server::{AppConfig, AppState, db, mail::Mailer, rate_limit::RateLimits};
+use app::infra::AppConfig;
+use app::infra::AppState;
+use app::infra::db;
+use app::infra::mail::Mailer;
+use app::infra::rate_limit::RateLimits;
 use app::{App, shell};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -82,79 +86,14 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
-        .route(
-            "/petitions/{slug}/tally.json",
-            get(app::server::documents::tally_json),
-        )
-        .route(
-            "/petitions/{slug}/list.pdf",
-            get(app::server::documents::signature_list),
-        )
-        .route(
-            "/petitions/receipt/sheet.pdf",
-            get(app::server::documents::personal_sheet),
-        )
-        .route(
-            "/petitions/{slug}/signatures.csv",
-            get(app::server::documents::signatures_csv),
-        )
-        .route(
-            "/petitions/{slug}/report.csv",
-            get(app::server::documents::tally_csv),
-        )
-        .route(
-            "/petitions/{slug}/report.xlsx",
-            get(app::server::documents::tally_xlsx),
-        )
-        .route(
-            "/petitions/{slug}/report.pdf",
-            get(app::server::documents::tally_pdf),
-        )
-        .route("/admin/audit.csv", get(app::server::documents::audit_csv))
-        // RFC 8058: mail programs POST here when someone presses their "unsubscribe" button.
-        .route(
-            app::server::http::ONE_CLICK_UNSUBSCRIBE,
-            get(app::server::documents::one_click_unsubscribe)
-                .post(app::server::documents::one_click_unsubscribe),
-        )
-        .route(
-            "/proposals/feed.atom",
-            get(app::server::documents::proposals_feed),
-        )
-        .route(
-            "/staff/reports/proposals.csv",
-            get(app::server::documents::proposals_report_csv),
-        )
-        .route(
-            "/staff/residents/import",
-            axum::routing::post(app::server::documents::register_upload).layer(
-                axum::extract::DefaultBodyLimit::max(
-                    app::server::register::MAX_FILE_BYTES as usize + 64 * 1024,
-                ),
-            ),
-        )
-        .route(
-            "/staff/reports/boards.csv",
-            get(app::server::documents::boards_report_csv),
-        )
-        .route(
-            "/sessions.ics",
-            get(app::server::session_documents::sessions_ics),
-        )
-        .route(
-            "/sessions/{id}/minutes.pdf",
-            get(app::server::session_documents::minutes_pdf),
-        )
-        .route("/files/{id}", get(app::server::session_documents::file))
-        .route(
-            "/sessions/items/{id}/files",
-            axum::routing::post(app::server::session_documents::upload).layer(
-                axum::extract::DefaultBodyLimit::max(
-                    app::boards::domain::MAX_FILE_BYTES + 64 * 1024,
-                ),
-            ),
-        )
-        .merge(app::server::oparl::routes())
+        // Each feature's plain endpoints beside the pages (files, feeds, open data, uploads).
+        .merge(app::petitions::server::routes::routes())
+        .merge(app::reports::server::routes::routes())
+        .merge(app::register::server::routes::routes())
+        .merge(app::proposals::server::routes::routes())
+        .merge(app::comments::server::routes::routes())
+        .merge(app::boards::server::routes())
+        .merge(app::admin::server::routes())
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -162,17 +101,17 @@ pub fn router(state: AppState) -> Router {
         // Inside the session layer, so that a member's calendar may show a closed session.
         .layer(from_fn_with_state(
             state.clone(),
-            app::server::session_documents::session_ics,
+            app::boards::server::documents::session_ics,
         ))
         .layer(from_fn_with_state(
             state.clone(),
-            app::server::auth::load_session,
+            app::infra::auth::load_session,
         ))
         .layer(from_fn_with_state(
             state.clone(),
-            app::server::http::origin_check,
+            app::infra::http::origin_check,
         ))
-        .layer(from_fn(app::server::http::security_headers))
+        .layer(from_fn(app::infra::http::security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -199,12 +138,12 @@ pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds
     let worker_id = format!(
         "{}-{}",
         std::process::id(),
-        app::server::tokens::generate()
+        app::infra::tokens::generate()
             .chars()
             .take(8)
             .collect::<String>()
     );
-    tokio::spawn(app::server::mail::worker::run(
+    tokio::spawn(app::infra::mail::worker::run(
         state.db.clone(),
         state.mailer.clone(),
         state.config.mail_from.clone(),
@@ -217,24 +156,29 @@ pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            if let Err(e) =
-                app::server::petitions::expire_due(&expiring.db, &expiring.config.link("")).await
+            if let Err(e) = app::petitions::server::procedure::expire_due(
+                &expiring.db,
+                &expiring.config.link(""),
+            )
+            .await
             {
                 tracing::warn!(error = ?e, "expiring petitions");
             }
-            if let Err(e) = app::server::signatures::purge_unconfirmed(&expiring.db).await {
+            if let Err(e) =
+                app::petitions::server::signatures::purge_unconfirmed(&expiring.db).await
+            {
                 tracing::warn!(error = ?e, "purging unconfirmed signatures");
             }
-            if let Err(e) = app::server::mail::worker::purge_delivered(
+            if let Err(e) = app::infra::mail::worker::purge_delivered(
                 &expiring.db,
-                app::server::mail::worker::KEEP_DELIVERED,
+                app::infra::mail::worker::KEEP_DELIVERED,
             )
             .await
             {
                 tracing::warn!(error = %e, "deleting delivered mail");
             }
             if retention_days > 0
-                && let Err(e) = app::server::signatures::purge_after_retention(
+                && let Err(e) = app::petitions::server::signatures::purge_after_retention(
                     &expiring.db,
                     chrono::TimeDelta::days(i64::from(retention_days)),
                 )
@@ -251,7 +195,7 @@ pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
-            if let Err(e) = app::server::reports::compact_status_counts(&counts).await {
+            if let Err(e) = app::reports::server::compact_status_counts(&counts).await {
                 tracing::warn!(error = ?e, "folding the status counts");
             }
         }
@@ -263,9 +207,12 @@ pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds
         let mut tick = tokio::time::interval(Duration::from_secs(digest_check_seconds.max(1)));
         loop {
             tick.tick().await;
-            if let Err(e) =
-                app::server::notify::send_digests(&digests.db, &digests.config, chrono::Utc::now())
-                    .await
+            if let Err(e) = app::comments::server::notify::send_digests(
+                &digests.db,
+                &digests.config,
+                chrono::Utc::now(),
+            )
+            .await
             {
                 tracing::warn!(error = ?e, "sending notification digests");
             }

@@ -8,7 +8,7 @@ use crate::error::AppError;
 /// The signed-in user of the current request (server side only).
 #[cfg(feature = "ssr")]
 pub fn me_now() -> Option<Me> {
-    crate::server::auth::current_user().map(|u| Me {
+    crate::infra::auth::current_user().map(|u| Me {
         id: u.id,
         display_name: u.display_name,
         email: u.email,
@@ -28,8 +28,10 @@ pub async fn register(
     password: String,
 ) -> Result<(), AppError> {
     use super::domain::{DisplayName, EmailAddress, NewPassword};
+    use crate::accounts::server as accounts;
     use crate::error::FieldErrors;
-    use crate::server::{accounts, http, state::app_state};
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -53,12 +55,14 @@ pub async fn register(
 
 #[server(prefix = "/api", endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
-    use crate::server::{accounts, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
             let outcome = accounts::confirm(&state, token.trim()).await?;
-            let signed_in = crate::server::auth::current_user().is_some();
+            let signed_in = crate::infra::auth::current_user().is_some();
             leptos_axum::redirect(match (outcome, signed_in) {
                 (accounts::Confirmed::EmailChange, true) => "/account?notice=email_changed",
                 (accounts::Confirmed::EmailChange, false) => "/login?notice=email_changed",
@@ -72,7 +76,10 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::auth;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -96,7 +103,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::server::{accounts, auth, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::auth;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -114,7 +124,9 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::domain::EmailAddress;
-    use crate::server::{accounts, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -131,7 +143,9 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use super::domain::NewPassword;
-    use crate::server::{accounts, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -148,7 +162,10 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 #[server(prefix = "/api", endpoint = "change_password")]
 pub async fn change_password(current_password: String, password: String) -> Result<(), AppError> {
     use super::domain::NewPassword;
-    use crate::server::{accounts, auth, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::auth;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -166,7 +183,10 @@ pub async fn change_password(current_password: String, password: String) -> Resu
 #[server(prefix = "/api", endpoint = "change_email")]
 pub async fn change_email(email: String, current_password: String) -> Result<(), AppError> {
     use super::domain::EmailAddress;
-    use crate::server::{accounts, auth, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::auth;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -182,7 +202,10 @@ pub async fn change_email(email: String, current_password: String) -> Result<(),
 
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(current_password: String) -> Result<(), AppError> {
-    use crate::server::{accounts, auth, http, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::auth;
+    use crate::infra::http;
+    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;

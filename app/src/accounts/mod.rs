@@ -3,6 +3,8 @@
 pub mod api;
 pub mod domain;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use serde::{Deserialize, Serialize};
 

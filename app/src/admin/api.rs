@@ -6,7 +6,10 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "admin_users")]
 pub async fn list_users(query: String, page: u64) -> Result<UserPage, AppError> {
     use crate::accounts::domain::Role;
-    use crate::server::{accounts, auth::require_role, http::finish, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::auth::require_role;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;
@@ -28,7 +31,10 @@ pub async fn list_users(query: String, page: u64) -> Result<UserPage, AppError> 
 #[server(prefix = "/api", endpoint = "admin_set_role")]
 pub async fn set_role(user_id: i64, role: String, grant: String) -> Result<(), AppError> {
     use crate::accounts::domain::Role;
-    use crate::server::{accounts, auth::require_role, http::finish, state::app_state};
+    use crate::accounts::server as accounts;
+    use crate::infra::auth::require_role;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;
@@ -49,7 +55,10 @@ pub async fn get_audit(
     before: Option<i64>,
 ) -> Result<super::AuditPage, AppError> {
     use crate::accounts::domain::Role;
-    use crate::server::{audit, auth::require_role, http::finish, state::app_state};
+    use crate::infra::audit;
+    use crate::infra::auth::require_role;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;
@@ -65,7 +74,10 @@ pub async fn get_audit(
 #[server(prefix = "/api", endpoint = "admin_audit_verify")]
 pub async fn verify_audit() -> Result<super::ChainCheck, AppError> {
     use crate::accounts::domain::Role;
-    use crate::server::{audit, auth::require_role, http::finish, state::app_state};
+    use crate::infra::audit;
+    use crate::infra::auth::require_role;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;

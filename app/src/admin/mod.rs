@@ -2,6 +2,8 @@
 
 pub mod api;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -19,13 +19,19 @@ fn done(path: &str, notice: &str, anchor: &str) {
 
 #[server(prefix = "/api", endpoint = "list_boards")]
 pub async fn list_boards() -> Result<BoardList, AppError> {
-    use crate::server::{auth::current_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(async { boards::list(&app_state()?.db, current_user().as_ref()).await }.await)
 }
 
 #[server(prefix = "/api", endpoint = "get_board")]
 pub async fn get_board(id: i64) -> Result<BoardDetail, AppError> {
-    use crate::server::{auth::current_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(async { boards::detail(&app_state()?.db, current_user().as_ref(), id).await }.await)
 }
 
@@ -38,7 +44,10 @@ pub async fn create_board(
     #[server(default)] term_start: String,
     #[server(default)] term_end: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth::require_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -67,7 +76,10 @@ pub async fn update_board(
     #[server(default)] term_start: String,
     #[server(default)] term_end: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -94,7 +106,10 @@ pub async fn add_board_member(
     #[server(default)] term_from: String,
     #[server(default)] term_to: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -119,7 +134,10 @@ pub async fn update_board_member(
     #[server(default)] term_from: String,
     #[server(default)] term_to: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -139,7 +157,10 @@ pub async fn update_board_member(
 
 #[server(prefix = "/api", endpoint = "remove_board_member")]
 pub async fn remove_board_member(member: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -157,7 +178,10 @@ pub async fn set_name_consent(
     member: i64,
     #[server(default)] consent: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, boards, http::finish, state::app_state};
+    use crate::boards::server::boards;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -172,20 +196,29 @@ pub async fn set_name_consent(
 
 #[server(prefix = "/api", endpoint = "list_sessions")]
 pub async fn list_sessions() -> Result<SessionList, AppError> {
-    use crate::server::{auth::current_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(async { meetings::list(&app_state()?.db, current_user().as_ref()).await }.await)
 }
 
 #[server(prefix = "/api", endpoint = "get_session")]
 pub async fn get_session(id: i64) -> Result<SessionDetail, AppError> {
-    use crate::server::{auth::current_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(async { meetings::detail(&app_state()?.db, current_user().as_ref(), id).await }.await)
 }
 
 /// The chair's view of a session (chairs of the board and staff).
 #[server(prefix = "/api", endpoint = "get_session_manage")]
 pub async fn get_session_manage(id: i64) -> Result<SessionManage, AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -206,7 +239,10 @@ pub async fn create_session(
     #[server(default)] online_url: String,
     #[server(default)] public: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -242,7 +278,10 @@ pub async fn update_session(
     #[server(default)] online_url: String,
     #[server(default)] public: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -271,7 +310,10 @@ pub async fn update_session(
 /// Deletes a session nobody was invited to.
 #[server(prefix = "/api", endpoint = "delete_session")]
 pub async fn delete_session(id: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -287,7 +329,10 @@ pub async fn delete_session(id: i64) -> Result<(), AppError> {
 /// Sends the invitation (again) to every member.
 #[server(prefix = "/api", endpoint = "invite_session")]
 pub async fn invite_session(id: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -303,7 +348,10 @@ pub async fn invite_session(id: i64) -> Result<(), AppError> {
 /// Cancels a session that has not taken place, with a public reason.
 #[server(prefix = "/api", endpoint = "cancel_session")]
 pub async fn cancel_session(id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -322,7 +370,10 @@ pub async fn answer_invitation(
     id: i64,
     #[server(default)] response: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -341,7 +392,10 @@ pub async fn move_agenda_item(
     item: i64,
     #[server(default)] direction: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -359,7 +413,10 @@ pub async fn move_agenda_item(
 /// Removes an agenda item and its sub-points.
 #[server(prefix = "/api", endpoint = "delete_agenda_item")]
 pub async fn delete_agenda_item(item: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -375,7 +432,10 @@ pub async fn delete_agenda_item(item: i64) -> Result<(), AppError> {
 /// Saves the minutes' text.
 #[server(prefix = "/api", endpoint = "save_minutes")]
 pub async fn save_minutes(id: i64, #[server(default)] minutes: String) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -395,7 +455,10 @@ pub async fn save_minutes(id: i64, #[server(default)] minutes: String) -> Result
 /// Approves the saved minutes.
 #[server(prefix = "/api", endpoint = "approve_minutes")]
 pub async fn approve_minutes(id: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -415,7 +478,10 @@ pub async fn approve_minutes(id: i64) -> Result<(), AppError> {
 /// Publishes the approved minutes and tells members and followers.
 #[server(prefix = "/api", endpoint = "publish_minutes")]
 pub async fn publish_minutes(id: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -431,7 +497,10 @@ pub async fn publish_minutes(id: i64) -> Result<(), AppError> {
 /// Removes an attachment.
 #[server(prefix = "/api", endpoint = "delete_agenda_file")]
 pub async fn delete_agenda_file(file: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -454,7 +523,10 @@ pub async fn add_agenda_item(
     #[server(default)] proposal: String,
     #[server(default)] petition: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -488,7 +560,10 @@ pub async fn update_agenda_item(
     #[server(default)] proposal: String,
     #[server(default)] petition: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -524,7 +599,10 @@ pub async fn record_outcome(
     #[server(default)] majority: String,
     #[server(default)] postpone: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -557,7 +635,10 @@ pub async fn record_attendance(
     #[server(default)] present: Vec<i64>,
     #[server(default)] quorum: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -576,7 +657,10 @@ pub async fn record_attendance(
 /// The staff report: sessions, attendance and recommendations per board.
 #[server(prefix = "/api", endpoint = "board_report")]
 pub async fn get_board_report() -> Result<Vec<super::BoardReportRow>, AppError> {
-    use crate::server::{auth::require_staff, http::finish, meetings, state::app_state};
+    use crate::boards::server::meetings;
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;

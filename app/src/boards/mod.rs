@@ -9,6 +9,8 @@ pub mod api;
 pub mod domain;
 pub mod manage;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};

@@ -50,7 +50,10 @@ pub async fn get_thread(
     #[server(default)]
     rpage: u64,
 ) -> Result<Thread, AppError> {
-    use crate::server::{auth::current_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let kind = thread_kind(&kind)?;
@@ -80,7 +83,10 @@ pub async fn post_comment(
     #[server(default)] body: String,
     #[server(default)] follow: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -113,7 +119,10 @@ pub async fn reply_comment(
     #[server(default)] body: String,
     #[server(default)] follow: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -133,7 +142,10 @@ pub async fn reply_comment(
 /// The author edits a comment.
 #[server(prefix = "/api", endpoint = "edit_comment")]
 pub async fn edit_comment(id: i64, #[server(default)] body: String) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -152,7 +164,10 @@ pub async fn edit_comment(id: i64, #[server(default)] body: String) -> Result<()
 /// The author deletes a comment.
 #[server(prefix = "/api", endpoint = "delete_comment")]
 pub async fn delete_comment(id: i64) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -171,7 +186,10 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
 /// Likes a comment (`like = "1"`) or takes the like back (`"0"`).
 #[server(prefix = "/api", endpoint = "like_comment")]
 pub async fn like_comment(id: i64, #[server(default)] like: String) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -190,7 +208,10 @@ pub async fn report_content(
     id: i64,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -214,7 +235,10 @@ pub async fn follow_subject(
     subject: i64,
     #[server(default)] follow: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, notify, state::app_state};
+    use crate::comments::server::notify;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -245,7 +269,10 @@ pub async fn follow_subject(
 /// The moderation queue (staff).
 #[server(prefix = "/api", endpoint = "moderation_queue")]
 pub async fn get_moderation_queue() -> Result<ModerationQueue, AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -265,7 +292,10 @@ pub async fn moderate_content(
     #[server(default)] reason: String,
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -293,7 +323,10 @@ pub async fn block_account(
     #[server(default)] block: String,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, comments, http::finish, state::app_state};
+    use crate::comments::server as comments;
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let moderator = require_user()?;
@@ -317,7 +350,9 @@ pub async fn unsubscribe(
     #[server(default)] s: String,
     #[server(default)] t: String,
 ) -> Result<Unsubscribed, AppError> {
-    use crate::server::{http::finish, notify, state::app_state};
+    use crate::comments::server::notify;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;

@@ -6,6 +6,8 @@
 pub mod api;
 pub mod domain;
 pub mod moderation;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod thread;
 
 use chrono::{DateTime, Utc};

@@ -15,7 +15,9 @@ use crate::error::AppError;
 /// many signatures a petition needs and why.
 #[server(prefix = "/api", endpoint = "legal_frame")]
 pub async fn get_legal_frame() -> Result<LegalFrame, AppError> {
-    use crate::server::{http::finish, municipality, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::municipality;
     finish(
         async {
             let state = app_state()?;
@@ -36,7 +38,10 @@ pub async fn update_municipality(
 ) -> Result<(), AppError> {
     use super::rules::german_date;
     use super::{Figures, FiguresInput};
-    use crate::server::{auth::require_staff, http::finish, municipality, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::municipality;
     finish(
         async {
             let app = app_state()?;
@@ -60,7 +65,10 @@ pub async fn update_municipality(
 /// Public petitions, plus the viewer's own drafts (initiators) or all drafts (staff).
 #[server(prefix = "/api", endpoint = "list_petitions")]
 pub async fn list_petitions() -> Result<Vec<PetitionSummary>, AppError> {
-    use crate::server::{auth::current_user, http::finish, petitions, state::app_state};
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::procedure as petitions;
     finish(
         async {
             let app = app_state()?;
@@ -73,7 +81,10 @@ pub async fn list_petitions() -> Result<Vec<PetitionSummary>, AppError> {
 /// One petition with its figures, timeline and the steps the viewer may take.
 #[server(prefix = "/api", endpoint = "get_petition")]
 pub async fn get_petition(slug: String) -> Result<PetitionDetail, AppError> {
-    use crate::server::{auth::current_user, http::finish, petitions, state::app_state};
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::procedure as petitions;
     finish(
         async {
             let app = app_state()?;
@@ -97,9 +108,11 @@ pub async fn create_petition(
 ) -> Result<(), AppError> {
     use super::draft::{Draft, DraftInput};
     use super::rules::{german_date, rule_set};
-    use crate::server::{
-        auth::require_user, http::finish, municipality, petitions, state::app_state,
-    };
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::municipality;
+    use crate::petitions::server::procedure as petitions;
     finish(
         async {
             let app = app_state()?;
@@ -139,7 +152,10 @@ pub async fn take_step(
     #[server(default)] outcome: String,
 ) -> Result<(), AppError> {
     use super::draft::{StepAction, StepInput};
-    use crate::server::{auth::require_user, http::finish, petitions, state::app_state};
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::procedure as petitions;
     finish(
         async {
             let app = app_state()?;
@@ -180,11 +196,9 @@ pub async fn sign_petition(
 ) -> Result<(), AppError> {
     use super::rules::german_date;
     use super::signer::{OnlineSignature, SignerInput};
-    use crate::server::{
-        http::{client_ip, finish, parts},
-        signatures,
-        state::app_state,
-    };
+    use crate::infra::http::{client_ip, finish, parts};
+    use crate::infra::state::app_state;
+    use crate::petitions::server::signatures;
     finish(
         async {
             let app = app_state()?;
@@ -217,7 +231,9 @@ pub async fn sign_petition(
 /// The petition a confirmation link belongs to: (slug, title).
 #[server(prefix = "/api", endpoint = "get_confirmation")]
 pub async fn get_confirmation(token: String) -> Result<(String, String), AppError> {
-    use crate::server::{http::finish, signatures, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::signatures;
     finish(
         async {
             let app = app_state()?;
@@ -229,7 +245,9 @@ pub async fn get_confirmation(token: String) -> Result<(String, String), AppErro
 
 #[server(prefix = "/api", endpoint = "confirm_signature")]
 pub async fn confirm_signature(token: String) -> Result<(), AppError> {
-    use crate::server::{http::finish, signatures, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::signatures;
     finish(
         async {
             let app = app_state()?;
@@ -243,7 +261,9 @@ pub async fn confirm_signature(token: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "get_receipt")]
 pub async fn get_receipt(token: String) -> Result<ReceiptView, AppError> {
-    use crate::server::{http::finish, signatures, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::signatures;
     finish(
         async {
             let app = app_state()?;
@@ -255,7 +275,9 @@ pub async fn get_receipt(token: String) -> Result<ReceiptView, AppError> {
 
 #[server(prefix = "/api", endpoint = "withdraw_signature")]
 pub async fn withdraw_signature(token: String) -> Result<(), AppError> {
-    use crate::server::{http::finish, signatures, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::signatures;
     finish(
         async {
             let app = app_state()?;
@@ -270,7 +292,10 @@ pub async fn withdraw_signature(token: String) -> Result<(), AppError> {
 /// Staff mark a returned personal sheet by its code.
 #[server(prefix = "/api", endpoint = "receive_sheet")]
 pub async fn receive_sheet(slug: String, code: String) -> Result<EntryResult, AppError> {
-    use crate::server::{auth::require_staff, http::finish, signatures, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::signatures;
     finish(
         async {
             let app = app_state()?;
@@ -302,7 +327,10 @@ pub async fn enter_paper_signature(
 ) -> Result<EntryResult, AppError> {
     use super::rules::german_date;
     use super::signer::{PaperInput, PaperLine, SignerInput};
-    use crate::server::{auth::require_staff, http::finish, signatures, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::signatures;
     finish(
         async {
             let app = app_state()?;

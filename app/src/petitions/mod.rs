@@ -7,6 +7,8 @@ pub mod lifecycle;
 pub mod matching;
 pub mod pages;
 pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod signer;
 pub mod view;
 

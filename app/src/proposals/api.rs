@@ -8,14 +8,19 @@ use crate::error::AppError;
 /// The public list, filtered, searched, sorted and paged.
 #[server(prefix = "/api", endpoint = "list_proposals")]
 pub async fn list_proposals(#[server(default)] query: ListQuery) -> Result<ProposalList, AppError> {
-    use crate::server::{http::finish, proposals, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(async { proposals::list(&app_state()?.db, &query).await }.await)
 }
 
 /// One proposal with its history and what the viewer may do.
 #[server(prefix = "/api", endpoint = "get_proposal")]
 pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
-    use crate::server::{auth::current_user, http::finish, proposals, state::app_state};
+    use crate::infra::auth::current_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(
         async {
             let viewer = current_user();
@@ -28,7 +33,9 @@ pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
 /// The topics and villages the submit form offers.
 #[server(prefix = "/api", endpoint = "proposal_choices")]
 pub async fn get_proposal_choices() -> Result<FormChoices, AppError> {
-    use crate::server::{http::finish, proposals, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(async { proposals::form_choices(&app_state()?.db).await }.await)
 }
 
@@ -40,7 +47,10 @@ pub async fn submit_proposal(
     #[server(default)] topic: String,
     #[server(default)] district: String,
 ) -> Result<i64, AppError> {
-    use crate::server::{auth::require_user, http::finish, proposals, state::app_state};
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(
         async {
             let app = app_state()?;
@@ -68,7 +78,10 @@ pub async fn edit_proposal(
     #[server(default)] topic: String,
     #[server(default)] district: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, proposals, state::app_state};
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(
         async {
             let app = app_state()?;
@@ -95,7 +108,10 @@ pub async fn support_proposal(
     #[server(default)] support: String,
     #[server(default)] notify: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, proposals, state::app_state};
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(
         async {
             let app = app_state()?;
@@ -121,7 +137,10 @@ pub async fn answer_proposal(
     #[server(default)] status: String,
     #[server(default)] answer: String,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::require_user, http::finish, proposals, state::app_state};
+    use crate::infra::auth::require_user;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(
         async {
             let app = app_state()?;
@@ -141,12 +160,10 @@ pub async fn save_proposal_lists(
     #[server(default)] districts: String,
 ) -> Result<(), AppError> {
     use crate::error::FieldErrors;
-    use crate::server::{
-        auth::require_staff,
-        http::finish,
-        proposals::{self, ListKind},
-        state::app_state,
-    };
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server::{self as proposals, ListKind};
     finish(
         async {
             let app = app_state()?;
@@ -173,7 +190,10 @@ pub async fn save_proposal_lists(
 /// Proposals per topic and status (staff).
 #[server(prefix = "/api", endpoint = "proposal_report")]
 pub async fn get_proposal_report() -> Result<Vec<super::TopicRow>, AppError> {
-    use crate::server::{auth::require_staff, http::finish, proposals, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::proposals::server as proposals;
     finish(
         async {
             let app = app_state()?;

@@ -4,6 +4,8 @@
 pub mod api;
 pub mod domain;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod staff;
 
 use chrono::{DateTime, Utc};

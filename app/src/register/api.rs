@@ -9,7 +9,10 @@ use crate::error::AppError;
 /// The register imports (staff).
 #[server(prefix = "/api", endpoint = "register_overview")]
 pub async fn get_register_overview() -> Result<RegisterOverview, AppError> {
-    use crate::server::{auth::require_staff, http::finish, review, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::register::server::review;
     finish(
         async {
             let app = app_state()?;
@@ -23,7 +26,10 @@ pub async fn get_register_overview() -> Result<RegisterOverview, AppError> {
 /// Deletes the register (staff, with the box ticked).
 #[server(prefix = "/api", endpoint = "purge_register")]
 pub async fn purge_register(#[server(default)] confirm: String) -> Result<u64, AppError> {
-    use crate::server::{auth::require_staff, http::finish, register, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::register::server::import as register;
     finish(
         async {
             let app = app_state()?;
@@ -46,7 +52,10 @@ pub async fn purge_register(#[server(default)] confirm: String) -> Result<u64, A
 /// skips to the one after that id.
 #[server(prefix = "/api", endpoint = "review_page")]
 pub async fn get_review(slug: String, after: Option<i64>) -> Result<ReviewPage, AppError> {
-    use crate::server::{auth::require_staff, http::finish, review, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::register::server::review;
     finish(
         async {
             let app = app_state()?;
@@ -64,7 +73,10 @@ pub async fn decide_signature(
     signature_id: i64,
     #[server(default)] decision: String,
 ) -> Result<String, AppError> {
-    use crate::server::{auth::require_staff, http::finish, review, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::register::server::review;
     finish(
         async {
             let app = app_state()?;
@@ -98,7 +110,10 @@ pub async fn void_sheet(
     #[server(default)] sheet: String,
     #[server(default)] reason: String,
 ) -> Result<u64, AppError> {
-    use crate::server::{auth::require_staff, http::finish, review, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::register::server::review;
     finish(
         async {
             let app = app_state()?;
@@ -117,7 +132,10 @@ pub async fn void_sheet(
 /// Takes back a voided sheet (staff).
 #[server(prefix = "/api", endpoint = "restore_sheet")]
 pub async fn restore_sheet(slug: String, #[server(default)] sheet: String) -> Result<(), AppError> {
-    use crate::server::{auth::require_staff, http::finish, review, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::register::server::review;
     finish(
         async {
             let app = app_state()?;

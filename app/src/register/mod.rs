@@ -6,4 +6,6 @@ pub mod api;
 pub mod check;
 pub mod pages;
 pub mod record;
+#[cfg(feature = "ssr")]
+pub mod server;
 pub mod view;

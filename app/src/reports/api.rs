@@ -8,7 +8,11 @@ use crate::error::AppError;
 /// The full tally of a petition (staff).
 #[server(prefix = "/api", endpoint = "tally_report")]
 pub async fn get_tally_report(slug: String) -> Result<TallyReport, AppError> {
-    use crate::server::{auth::require_staff, http::finish, petitions, reports, state::app_state};
+    use crate::infra::auth::require_staff;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::petitions::server::procedure as petitions;
+    use crate::reports::server as reports;
     finish(
         async {
             let app = app_state()?;

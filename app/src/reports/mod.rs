@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

@@ -5,7 +5,9 @@ use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "layout")]
 pub async fn get_layout() -> Result<Layout, AppError> {
-    use crate::server::{http::finish, site, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::site::server as site;
     finish(
         async {
             let state = app_state()?;
@@ -21,7 +23,10 @@ pub async fn get_layout() -> Result<Layout, AppError> {
 /// A legal page's text, rendered from Markdown to safe HTML on the server.
 #[server(prefix = "/api", endpoint = "legal_page")]
 pub async fn get_legal_page(page: LegalPage) -> Result<String, AppError> {
-    use crate::server::{http::finish, markdown, site, state::app_state};
+    use crate::infra::http::finish;
+    use crate::infra::markdown;
+    use crate::infra::state::app_state;
+    use crate::site::server as site;
     finish(
         async {
             let state = app_state()?;
@@ -38,7 +43,10 @@ pub async fn get_legal_page(page: LegalPage) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "site_settings")]
 pub async fn get_site_settings() -> Result<SiteSettings, AppError> {
     use crate::accounts::domain::Role;
-    use crate::server::{auth::require_role, http::finish, site, state::app_state};
+    use crate::infra::auth::require_role;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::site::server as site;
     finish(
         async {
             let state = app_state()?;
@@ -57,7 +65,10 @@ pub async fn update_site_settings(
 ) -> Result<(), AppError> {
     use crate::accounts::domain::Role;
     use crate::error::FieldErrors;
-    use crate::server::{auth::require_role, http::finish, site, state::app_state};
+    use crate::infra::auth::require_role;
+    use crate::infra::http::finish;
+    use crate::infra::state::app_state;
+    use crate::site::server as site;
     finish(
         async {
             let state = app_state()?;

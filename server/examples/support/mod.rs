@@ -45,8 +45,8 @@ where
 }
 
 /// Settings for seeding the demo in a benchmark (links point at the default address).
-pub fn config() -> app::server::AppConfig {
-    app::server::AppConfig {
+pub fn config() -> app::infra::AppConfig {
+    app::infra::AppConfig {
         public_url: url::Url::parse("http://127.0.0.1:3000").unwrap(),
         secret_key: secrecy::SecretSlice::from(vec![7u8; 32]),
         mail_from: "Dorfplatz <dorfplatz@localhost>".into(),

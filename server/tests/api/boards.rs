@@ -72,12 +72,12 @@ async fn board(app: &TestApp) -> Board {
         ("berater@kalletal.example", "Bernd Berater"),
     ] {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        app::server::entities::user::Entity::update_many()
+        app::infra::entities::user::Entity::update_many()
             .col_expr(
-                app::server::entities::user::Column::DisplayName,
+                app::infra::entities::user::Column::DisplayName,
                 Expr::value(name),
             )
-            .filter(app::server::entities::user::Column::Email.eq(email))
+            .filter(app::infra::entities::user::Column::Email.eq(email))
             .exec(&app.db)
             .await
             .unwrap();
@@ -850,9 +850,9 @@ db_test!(
         // Every step is in the audit log, in order.
         let actions: Vec<String> = {
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-            app::server::entities::audit_log::Entity::find()
-                .filter(app::server::entities::audit_log::Column::TargetType.eq("session"))
-                .order_by_asc(app::server::entities::audit_log::Column::Id)
+            app::infra::entities::audit_log::Entity::find()
+                .filter(app::infra::entities::audit_log::Column::TargetType.eq("session"))
+                .order_by_asc(app::infra::entities::audit_log::Column::Id)
                 .all(&app.db)
                 .await
                 .unwrap()
@@ -1344,7 +1344,7 @@ db_test!(
 
 db_test!(the_demo_board_has_its_history, |backend| async move {
     let app = TestApp::spawn(backend).await;
-    app::server::demo::seed(&app.db, &app.state.config)
+    server::demo::seed(&app.db, &app.state.config)
         .await
         .unwrap();
     let boards = ok(&app, &new_client(), "list_boards", &[]).await;

@@ -380,7 +380,7 @@ db_test!(
 db_test!(
     long_threads_are_paged_by_top_level_comment,
     |backend| async move {
-        use app::server::entities::comment;
+        use app::infra::entities::comment;
         let app = TestApp::spawn(backend).await;
         let (p, proposal) = setup(&app).await;
         // Written directly: the posting limit is not what this test is about.
@@ -748,7 +748,7 @@ db_test!(
         assert_eq!(q["open"].as_array().unwrap().len(), 0);
 
         // Blocking: staff only, with a reason; a blocked account contributes nothing.
-        let ben = app::server::entities::user::Entity::find()
+        let ben = app::infra::entities::user::Entity::find()
             .all(&app.db)
             .await
             .unwrap()
@@ -808,7 +808,7 @@ db_test!(
         );
 
         // Every moderation step is in the audit trail, with who and why.
-        let entries = app::server::entities::audit_log::Entity::find()
+        let entries = app::infra::entities::audit_log::Entity::find()
             .all(&app.db)
             .await
             .unwrap();
@@ -849,7 +849,7 @@ db_test!(
 db_test!(
     followers_get_at_most_one_digest_an_hour_and_unsubscribe_with_one_click,
     |backend| async move {
-        use app::server::notify::send_digests;
+        use app::comments::server::notify::send_digests;
         let app = TestApp::spawn(backend).await;
         let (p, proposal) = setup(&app).await;
         // Anna follows her proposal; Ben follows by commenting; Cara does not.
@@ -1069,7 +1069,7 @@ db_test!(
         // A database as the proposals release left it (six migrations), with a proposal,
         // a supporter who asked for email and one who did not.
         let test_db = crate::helpers::TestDb::new(backend).await;
-        let db = app::server::db::connect(&test_db.url).await.unwrap();
+        let db = app::infra::db::connect(&test_db.url).await.unwrap();
         Migrator::up(&db, Some(6)).await.unwrap();
         for sql in [
             "INSERT INTO users (id, email, display_name, created_at, updated_at) VALUES \
@@ -1086,10 +1086,13 @@ db_test!(
             db.execute_unprepared(sql).await.unwrap();
         }
         Migrator::up(&db, None).await.unwrap();
-        let follows: Vec<i64> =
-            app::server::notify::followers(&db, app::comments::domain::SubjectKind::Proposal, 1)
-                .await
-                .unwrap();
+        let follows: Vec<i64> = app::comments::server::notify::followers(
+            &db,
+            app::comments::domain::SubjectKind::Proposal,
+            1,
+        )
+        .await
+        .unwrap();
         let mut follows = follows;
         follows.sort_unstable();
         assert_eq!(

@@ -2,8 +2,9 @@
 
 use std::net::SocketAddr;
 
-use app::server::mail::{Mailer, SentMail, worker};
-use app::server::{AppState, tokens};
+use app::infra::AppState;
+use app::infra::mail::{Mailer, SentMail, worker};
+use app::infra::tokens;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use secrecy::SecretSlice;
 
@@ -144,7 +145,7 @@ impl TestApp {
                 .site_addr(addr)
                 .build(),
             db: db.clone(),
-            config: std::sync::Arc::new(app::server::AppConfig {
+            config: std::sync::Arc::new(app::infra::AppConfig {
                 public_url: url::Url::parse(&format!("http://{addr}")).unwrap(),
                 secret_key: SecretSlice::from(vec![7u8; 32]),
                 mail_from: "Dorfplatz Test <test@dorfplatz.example>".into(),
@@ -287,7 +288,7 @@ impl TestApp {
     /// Creates a confirmed account with roles directly (as the command line does).
     pub async fn account_with_roles(&self, email: &str, roles: &[app::accounts::domain::Role]) {
         use app::accounts::domain::{DisplayName, EmailAddress, NewPassword};
-        app::server::accounts::create_confirmed(
+        app::accounts::server::create_confirmed(
             &self.db,
             &EmailAddress::parse(email).unwrap(),
             &DisplayName::parse("Test Person").unwrap(),

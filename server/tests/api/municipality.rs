@@ -108,7 +108,7 @@ db_test!(
 
 db_test!(the_demo_municipality_has_its_quorum, |backend| async move {
     let app = TestApp::spawn(backend).await;
-    app::server::demo::seed(&app.db, &app.state.config)
+    server::demo::seed(&app.db, &app.state.config)
         .await
         .unwrap();
     let frame: serde_json::Value = app.call("legal_frame", &[]).await.json().await.unwrap();
@@ -126,7 +126,7 @@ db_test!(the_demo_municipality_has_its_quorum, |backend| async move {
     assert!(html.contains("§ 26 Abs. 4 GO NRW: 9 % von 11.387"));
     // Seeding twice is refused.
     assert!(
-        app::server::demo::seed(&app.db, &app.state.config)
+        server::demo::seed(&app.db, &app.state.config)
             .await
             .is_err()
     );

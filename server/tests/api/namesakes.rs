@@ -3,9 +3,10 @@
 //! people — both are imported, both may sign, both count, and a signature that could be
 //! either goes to a person with both as candidates.
 
+use app::infra::entities::signature;
+use app::petitions::server::paper_import;
 use app::register::check::Status;
-use app::server::entities::signature;
-use app::server::{paper_import, register};
+use app::register::server::import as register;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use server::synthetic;
 
@@ -90,7 +91,7 @@ db_test!(namesakes_are_two_residents, |backend| async move {
         ]
     );
     assert_eq!(
-        app::server::validation::current_import(&app.db)
+        app::register::server::signature_check::current_import(&app.db)
             .await
             .unwrap(),
         Some(outcome.import_id),

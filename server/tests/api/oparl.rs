@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 
 use app::accounts::domain::Role;
-use app::server::auth::SessionUser;
-use app::server::boards;
-use app::server::entities::{
+use app::boards::server::boards;
+use app::boards::server::meetings::{self, ItemInput, SessionInput};
+use app::infra::auth::SessionUser;
+use app::infra::entities::{
     agenda_file, agenda_item, board, board_member, meeting, petition, proposal, topic, user,
 };
-use app::server::meetings::{self, ItemInput, SessionInput};
 use chrono::{DateTime, NaiveDate, SubsecRound, TimeDelta, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -397,7 +397,7 @@ async fn person(app: &TestApp, name: &str, email: &str) -> i64 {
 }
 
 fn today() -> NaiveDate {
-    app::server::boards::today()
+    app::boards::server::boards::today()
 }
 
 async fn new_board(app: &TestApp, name: &str, term: bool) -> i64 {
@@ -1573,7 +1573,7 @@ db_test!(
     |backend| async move {
         let schemas = Schemas::load();
         let app = TestApp::spawn(backend).await;
-        app::server::demo::seed(&app.db, &app.state.config)
+        server::demo::seed(&app.db, &app.state.config)
             .await
             .unwrap();
         let crawl = crawl(&app, &schemas).await;

@@ -1,4 +1,4 @@
-use app::server::mail::{Mailer, Rendered, enqueue, worker};
+use app::infra::mail::{Mailer, Rendered, enqueue, worker};
 use sea_orm::ConnectionTrait;
 
 use crate::helpers::{Backend, TestApp, db_test};
@@ -127,7 +127,7 @@ db_test!(
         );
         // One of them was sent 31 days ago.
         {
-            use app::server::entities::outbox;
+            use app::infra::entities::outbox;
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
             outbox::Entity::update_many()
                 .col_expr(

@@ -2,8 +2,8 @@
 //! signatures, the public figures and the printable documents.
 
 use app::accounts::domain::Role;
+use app::petitions::server::signatures;
 use app::petitions::signer::{OnlineSignature, SignerInput};
-use app::server::signatures;
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
 use crate::helpers::{TestApp, db_test, error_code, new_client};
@@ -178,7 +178,7 @@ pub(crate) async fn receive_sheet(
 
 /// Lets every confirmation link expire, as seven days would.
 async fn expire_confirmation_links(app: &TestApp) {
-    use app::server::entities::signature;
+    use app::infra::entities::signature;
     use sea_orm::{EntityTrait, sea_query::Expr};
     signature::Entity::update_many()
         .col_expr(
@@ -880,10 +880,11 @@ db_test!(
             3;1;Klein;Ute;01.01.1970;Talstraße;2;32689;Kalletal;\n\
             \n\
             3;5;Richter;Ole;05.06.1999;Am Kirchplatz;7;32689;Kalletal;28.11.2026\n";
-        let report = app::server::paper_import::import(&app.db, &slug, None, csv.as_bytes())
-            .await
-            .unwrap();
-        use app::server::paper_import::LineResult::*;
+        let report =
+            app::petitions::server::paper_import::import(&app.db, &slug, None, csv.as_bytes())
+                .await
+                .unwrap();
+        use app::petitions::server::paper_import::LineResult::*;
         let kinds: Vec<(u64, &str)> = report
             .lines
             .iter()
@@ -929,7 +930,7 @@ db_test!(
         );
         assert_eq!(tally(&app, &slug).await["paper"], 4);
 
-        let err = app::server::paper_import::import(
+        let err = app::petitions::server::paper_import::import(
             &app.db,
             &slug,
             None,
@@ -942,7 +943,7 @@ db_test!(
                 .unwrap()
                 .contains("Blatt;Zeile;Familienname")
         );
-        let err = app::server::paper_import::import(&app.db, &slug, None, "".as_bytes())
+        let err = app::petitions::server::paper_import::import(&app.db, &slug, None, "".as_bytes())
             .await
             .unwrap_err();
         assert!(err.field_message("file").unwrap().contains("leer"));
@@ -1043,13 +1044,13 @@ db_test!(
             (status, body["code"].as_str()),
             (409, Some("not_collecting"))
         );
-        let n = app::server::petitions::expire_due(&app.db, "http://x")
+        let n = app::petitions::server::procedure::expire_due(&app.db, "http://x")
             .await
             .unwrap();
         assert_eq!(n, 1);
         assert_eq!(tally(&app, &slug).await["stage"], "expired");
         assert_eq!(
-            app::server::petitions::expire_due(&app.db, "http://x")
+            app::petitions::server::procedure::expire_due(&app.db, "http://x")
                 .await
                 .unwrap(),
             0
@@ -1061,7 +1062,7 @@ db_test!(
     the_demo_has_petitions_at_three_stages,
     |backend| async move {
         let app = TestApp::spawn(backend).await;
-        app::server::demo::seed(&app.db, &app.state.config)
+        server::demo::seed(&app.db, &app.state.config)
             .await
             .unwrap();
         // Threads on the first proposal (all three levels, a deleted and a hidden comment) and
@@ -1076,7 +1077,7 @@ db_test!(
                 res.json::<serde_json::Value>().await.unwrap()
             }
         };
-        let first = app::server::entities::proposal::Entity::find()
+        let first = app::infra::entities::proposal::Entity::find()
             .all(&app.db)
             .await
             .unwrap()
@@ -1101,7 +1102,7 @@ db_test!(
         assert!(all.iter().any(|c| c["deleted"] == true));
         assert!(all.iter().any(|c| c["hidden_reason"].is_string()));
         assert!(all.iter().any(|c| c["edited"] == true && c["likes"] == 1));
-        let mvz_id = app::server::petitions::find_by_slug(&app.db, "mvz-kalletal")
+        let mvz_id = app::petitions::server::procedure::find_by_slug(&app.db, "mvz-kalletal")
             .await
             .unwrap()
             .id;
@@ -1119,10 +1120,10 @@ db_test!(
         // some residents may not sign (children, non-EU citizens, second homes), and two
         // lines wait for a person.
         assert_eq!(app.count("residents").await, 13_904);
-        let p = app::server::petitions::find_by_slug(&app.db, "mvz-kalletal")
+        let p = app::petitions::server::procedure::find_by_slug(&app.db, "mvz-kalletal")
             .await
             .unwrap();
-        let counts = app::server::review::status_counts(&app.db, p.id)
+        let counts = app::register::server::review::status_counts(&app.db, p.id)
             .await
             .unwrap();
         let count = |s: app::register::check::Status| {
@@ -1202,7 +1203,7 @@ db_test!(
         );
         // Its personal sheet no longer counts on top.
         let code: String = {
-            use app::server::entities::signature;
+            use app::infra::entities::signature;
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
             signature::Entity::find()
                 .filter(signature::Column::Channel.eq("online"))

@@ -210,7 +210,7 @@ db_test!(
 
         // A blocked account neither posts nor supports.
         {
-            use app::server::entities::user;
+            use app::infra::entities::user;
             use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
             user::Entity::update_many()
                 .col_expr(user::Column::BlockedAt, Expr::value(chrono::Utc::now()))

@@ -1,6 +1,6 @@
 //! Importing the resident register: atomic replacement, every bad line reported, encodings.
 
-use app::server::register;
+use app::register::server::import as register;
 use server::synthetic;
 
 use crate::helpers::{TestApp, db_test};
@@ -74,7 +74,7 @@ db_test!(
             "the previous register stays"
         );
         assert_eq!(
-            app::server::validation::current_import(&app.db)
+            app::register::server::signature_check::current_import(&app.db)
                 .await
                 .unwrap()
                 .unwrap(),
@@ -97,7 +97,7 @@ db_test!(
         assert!(second.succeeded());
         assert_eq!(app.count("residents").await, 10);
         assert_eq!(
-            app::server::validation::current_import(&app.db)
+            app::register::server::signature_check::current_import(&app.db)
                 .await
                 .unwrap()
                 .unwrap(),
@@ -117,7 +117,7 @@ db_test!(
         assert_eq!(register::purge(&app.db, None).await.unwrap(), 10);
         assert_eq!(app.count("residents").await, 0);
         assert!(
-            app::server::validation::current_import(&app.db)
+            app::register::server::signature_check::current_import(&app.db)
                 .await
                 .unwrap()
                 .is_none()
@@ -139,7 +139,7 @@ db_test!(windows_1252_files_are_detected, |backend| async move {
         app::register::record::Encoding::Windows1252
     );
     assert!(outcome.succeeded(), "{:?}", outcome.bad);
-    use app::server::entities::resident;
+    use app::infra::entities::resident;
     use sea_orm::EntityTrait;
     let r = resident::Entity::find()
         .one(&app.db)

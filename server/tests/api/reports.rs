@@ -35,9 +35,10 @@ async fn checked_petition(app: &TestApp, c: &crate::petitions::Cast) -> String {
     end_collection_yesterday(app, &slug).await;
     assert_eq!(void_sheet(app, &c.staff, &slug, "3").await.0, 200);
     import_register(app).await;
-    let report = app::server::paper_import::import(&app.db, &slug, None, paper_csv().as_bytes())
-        .await
-        .unwrap();
+    let report =
+        app::petitions::server::paper_import::import(&app.db, &slug, None, paper_csv().as_bytes())
+            .await
+            .unwrap();
     assert_eq!(report.refused(), 0, "{:?}", report.lines);
     slug
 }
@@ -317,7 +318,7 @@ db_test!(
 
         // Folding the trigger-kept deltas changes no figure.
         let before = app.count("petition_status_counts").await;
-        let folded = app::server::reports::compact_status_counts(&app.db)
+        let folded = app::reports::server::compact_status_counts(&app.db)
             .await
             .unwrap();
         assert_eq!(folded as i64, before);

@@ -2,9 +2,10 @@
 //! queue, re-checking after a new register, the per-signature export, voided sheets, the web
 //! upload and deleting personal data — with the rights checked on every route.
 
+use app::infra::entities::{petition, signature};
+use app::petitions::server::paper_import;
 use app::register::check::Status;
-use app::server::entities::{petition, signature};
-use app::server::{paper_import, register};
+use app::register::server::import as register;
 use chrono::{Days, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use server::synthetic;
@@ -166,7 +167,7 @@ pub(crate) fn paper_csv() -> String {
 }
 
 async fn status_at(app: &TestApp, slug: &str, sheet: i32, line: i32) -> signature::Model {
-    let p = app::server::petitions::find_by_slug(&app.db, slug)
+    let p = app::petitions::server::procedure::find_by_slug(&app.db, slug)
         .await
         .unwrap();
     signature::Entity::find()
@@ -214,7 +215,7 @@ pub(crate) async fn void_sheet(
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
-    use app::server::entities::audit_log;
+    use app::infra::entities::audit_log;
     audit_log::Entity::find()
         .order_by_asc(audit_log::Column::Id)
         .all(&app.db)
@@ -646,10 +647,10 @@ db_test!(
         paper_import::import(&app.db, &slug, None, paper_csv().as_bytes())
             .await
             .unwrap();
-        let p = app::server::petitions::find_by_slug(&app.db, &slug)
+        let p = app::petitions::server::procedure::find_by_slug(&app.db, &slug)
             .await
             .unwrap();
-        let err = app::server::signatures::purge_personal_data(&app.db, None, &p)
+        let err = app::petitions::server::signatures::purge_personal_data(&app.db, None, &p)
             .await
             .unwrap_err();
         assert!(
@@ -658,22 +659,26 @@ db_test!(
                 .contains("abgeschlossen")
         );
 
-        let counts_before = app::server::review::status_counts(&app.db, p.id)
+        let counts_before = app::register::server::review::status_counts(&app.db, p.id)
             .await
             .unwrap();
         // The initiators withdraw; after the retention period the data go, the counts stay.
         let (code, _) =
             crate::petitions::step(&app, &c.initiator, &slug, &[("step", "withdraw")]).await;
         assert_eq!(code, 200);
-        let purged =
-            app::server::signatures::purge_after_retention(&app.db, chrono::TimeDelta::days(30))
-                .await
-                .unwrap();
+        let purged = app::petitions::server::signatures::purge_after_retention(
+            &app.db,
+            chrono::TimeDelta::days(30),
+        )
+        .await
+        .unwrap();
         assert_eq!(purged, 0, "not yet due");
-        let purged =
-            app::server::signatures::purge_after_retention(&app.db, chrono::TimeDelta::zero())
-                .await
-                .unwrap();
+        let purged = app::petitions::server::signatures::purge_after_retention(
+            &app.db,
+            chrono::TimeDelta::zero(),
+        )
+        .await
+        .unwrap();
         assert_eq!(purged, 1);
         let rows = signature::Entity::find().all(&app.db).await.unwrap();
         assert!(rows.iter().all(|s| s.family_name.is_empty()
@@ -683,7 +688,7 @@ db_test!(
             && s.street.is_empty()
             && s.match_key.is_none()));
         assert_eq!(
-            app::server::review::status_counts(&app.db, p.id)
+            app::register::server::review::status_counts(&app.db, p.id)
                 .await
                 .unwrap(),
             counts_before

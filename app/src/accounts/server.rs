@@ -1,0 +1,701 @@
+//! Account services: registration, confirmation, login, password and address changes,
+//! deletion, roles. Server functions and the command line call these; they take parsed
+//! domain types, so every caller gets the same checks.
+
+use chrono::{TimeDelta, Utc};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+use serde_json::json;
+
+use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
+use crate::admin::UserRow;
+use crate::error::AppError;
+use crate::infra::audit::{self, Entry};
+use crate::infra::auth::{SessionUser, create_session};
+use crate::infra::db::{begin_write, is_unique_violation};
+use crate::infra::entities::{account_token, follow, notification, session, user, user_role};
+use crate::infra::mail::{enqueue, templates};
+use crate::infra::passwords;
+use crate::infra::state::AppState;
+use crate::infra::tokens;
+use crate::site::server as site;
+
+pub const CONFIRM_VALIDITY: TimeDelta = TimeDelta::hours(24);
+pub const RESET_VALIDITY: TimeDelta = TimeDelta::hours(1);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    ConfirmEmail,
+    ChangeEmail,
+    PasswordReset,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::ConfirmEmail => "confirm_email",
+            Purpose::ChangeEmail => "change_email",
+            Purpose::PasswordReset => "password_reset",
+        }
+    }
+}
+
+async fn find_by_email<C: ConnectionTrait>(
+    db: &C,
+    email: &EmailAddress,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .filter(user::Column::DeletedAt.is_null())
+        .one(db)
+        .await?)
+}
+
+/// Stores a new single-use token and returns the raw value for the link.
+async fn issue_token<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    user_id: i64,
+    purpose: Purpose,
+    new_email: Option<&str>,
+) -> Result<String, AppError> {
+    let raw = tokens::generate();
+    let now = Utc::now();
+    let validity = match purpose {
+        Purpose::PasswordReset => RESET_VALIDITY,
+        _ => CONFIRM_VALIDITY,
+    };
+    account_token::Entity::insert(account_token::ActiveModel {
+        token_hash: Set(tokens::hash(state.config.secret(), &raw)),
+        purpose: Set(purpose.as_str().to_owned()),
+        user_id: Set(user_id),
+        new_email: Set(new_email.map(str::to_owned)),
+        created_at: Set(now),
+        expires_at: Set(now + validity),
+        used_at: Set(None),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(raw)
+}
+
+/// Consumes a token: valid only once, before it expires, for the purposes given. A used,
+/// expired, unknown or forged token all give the same `LinkInvalid`.
+async fn consume_token<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    raw: &str,
+    purposes: &[Purpose],
+) -> Result<account_token::Model, AppError> {
+    if raw.is_empty() || raw.len() > 100 {
+        return Err(AppError::LinkInvalid);
+    }
+    let now = Utc::now();
+    let token = account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(tokens::hash(state.config.secret(), raw)))
+        .one(db)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    if token.used_at.is_some()
+        || token.expires_at <= now
+        || !purposes.iter().any(|p| p.as_str() == token.purpose)
+    {
+        return Err(AppError::LinkInvalid);
+    }
+    // Conditional update: of two concurrent uses only one wins.
+    let res = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::Id.eq(token.id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::LinkInvalid);
+    }
+    Ok(token)
+}
+
+/// Registers an account and mails the confirmation link. When the address already has an
+/// account, that account's owner gets a notice instead: the answer is the same either way.
+pub async fn register(
+    state: &AppState,
+    email: &EmailAddress,
+    name: &DisplayName,
+    password: &NewPassword,
+) -> Result<(), AppError> {
+    let municipality = site::municipality_name(&state.db).await?;
+    let hash = passwords::hash(password.expose()).await?;
+    let tx = begin_write(&state.db).await?;
+    if let Some(existing) = find_by_email(&tx, email).await? {
+        if state.limits.allow_mail(email.as_str()) {
+            let mail = if existing.email_confirmed_at.is_some() {
+                templates::already_registered(
+                    &municipality,
+                    &state.config.link("/login"),
+                    &state.config.link("/password-reset"),
+                )
+            } else {
+                let raw = issue_token(&tx, state, existing.id, Purpose::ConfirmEmail, None).await?;
+                templates::confirm_registration(
+                    &municipality,
+                    existing.display_name.as_deref().unwrap_or_default(),
+                    &state.config.link(&format!("/confirm?token={raw}")),
+                )
+            };
+            enqueue(&tx, email.as_str(), mail).await?;
+        }
+        tx.commit().await?;
+        return Ok(());
+    }
+    let now = Utc::now();
+    let inserted = user::ActiveModel {
+        email: Set(Some(email.as_str().to_owned())),
+        display_name: Set(Some(name.as_str().to_owned())),
+        password_hash: Set(Some(hash)),
+        email_confirmed_at: Set(None),
+        blocked_at: Set(None),
+        deleted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await;
+    let new_user = match inserted {
+        Ok(u) => u,
+        // A concurrent registration of the same address won the race: same answer.
+        Err(err) if is_unique_violation(&err) => return Ok(()),
+        Err(err) => return Err(err.into()),
+    };
+    let raw = issue_token(&tx, state, new_user.id, Purpose::ConfirmEmail, None).await?;
+    enqueue(
+        &tx,
+        email.as_str(),
+        templates::confirm_registration(
+            &municipality,
+            name.as_str(),
+            &state.config.link(&format!("/confirm?token={raw}")),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    state.limits.allow_mail(email.as_str());
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmed {
+    Registration,
+    EmailChange,
+}
+
+/// Confirms a registration or an address change.
+pub async fn confirm(state: &AppState, raw: &str) -> Result<Confirmed, AppError> {
+    let tx = begin_write(&state.db).await?;
+    let token = consume_token(
+        &tx,
+        state,
+        raw,
+        &[Purpose::ConfirmEmail, Purpose::ChangeEmail],
+    )
+    .await?;
+    let u = user::Entity::find_by_id(token.user_id)
+        .one(&tx)
+        .await?
+        .filter(|u| u.deleted_at.is_none())
+        .ok_or(AppError::LinkInvalid)?;
+    let now = Utc::now();
+    let outcome = if token.purpose == Purpose::ChangeEmail.as_str() {
+        let new_email = token.new_email.clone().ok_or(AppError::LinkInvalid)?;
+        let mut active: user::ActiveModel = u.into();
+        active.email = Set(Some(new_email));
+        active.email_confirmed_at = Set(Some(now));
+        active.updated_at = Set(now);
+        match active.update(&tx).await {
+            Ok(_) => {}
+            // Taken by another account meanwhile.
+            Err(err) if is_unique_violation(&err) => return Err(AppError::LinkInvalid),
+            Err(err) => return Err(err.into()),
+        }
+        Confirmed::EmailChange
+    } else {
+        if u.email_confirmed_at.is_none() {
+            let mut active: user::ActiveModel = u.into();
+            active.email_confirmed_at = Set(Some(now));
+            active.updated_at = Set(now);
+            active.update(&tx).await?;
+        }
+        Confirmed::Registration
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Checks the credentials and opens a session; returns the raw session token.
+pub async fn login(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    email: &str,
+    password: &str,
+) -> Result<String, AppError> {
+    state.limits.check_ip(ip)?;
+    // An unparseable address cannot belong to an account; still spend the hashing time.
+    let email = EmailAddress::parse(email).ok();
+    if let Some(e) = &email {
+        state.limits.check_login(e.as_str())?;
+    }
+    let account = match &email {
+        Some(e) => find_by_email(&state.db, e).await?,
+        None => None,
+    };
+    let ok = passwords::verify(
+        account.as_ref().and_then(|a| a.password_hash.clone()),
+        password,
+    )
+    .await?;
+    let account = match (ok, account) {
+        (true, Some(a)) => a,
+        _ => return Err(AppError::InvalidCredentials),
+    };
+    if account.email_confirmed_at.is_none() {
+        if let Some(e) = &email
+            && state.limits.allow_mail(e.as_str())
+        {
+            let municipality = site::municipality_name(&state.db).await?;
+            let tx = begin_write(&state.db).await?;
+            let raw = issue_token(&tx, state, account.id, Purpose::ConfirmEmail, None).await?;
+            enqueue(
+                &tx,
+                e.as_str(),
+                templates::confirm_registration(
+                    &municipality,
+                    account.display_name.as_deref().unwrap_or_default(),
+                    &state.config.link(&format!("/confirm?token={raw}")),
+                ),
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        return Err(AppError::EmailNotConfirmed);
+    }
+    Ok(create_session(&state.db, &state.config, account.id).await?)
+}
+
+pub async fn logout(state: &AppState, session_id: i64) -> Result<(), AppError> {
+    session::Entity::delete_by_id(session_id)
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Mails a reset link if the address has an account. Says nothing about whether it has.
+pub async fn request_password_reset(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    email: &EmailAddress,
+) -> Result<(), AppError> {
+    state.limits.check_ip(ip)?;
+    let Some(account) = find_by_email(&state.db, email).await? else {
+        return Ok(());
+    };
+    if !state.limits.allow_mail(email.as_str()) {
+        return Ok(());
+    }
+    let municipality = site::municipality_name(&state.db).await?;
+    let tx = begin_write(&state.db).await?;
+    let raw = issue_token(&tx, state, account.id, Purpose::PasswordReset, None).await?;
+    enqueue(
+        &tx,
+        email.as_str(),
+        templates::password_reset(
+            &municipality,
+            &state
+                .config
+                .link(&format!("/password-reset/new?token={raw}")),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password from a reset link. Every session of the account ends; the link also
+/// proves the address, so an unconfirmed account becomes confirmed.
+pub async fn reset_password(
+    state: &AppState,
+    raw: &str,
+    password: &NewPassword,
+) -> Result<(), AppError> {
+    let hash = passwords::hash(password.expose()).await?;
+    let tx = begin_write(&state.db).await?;
+    let token = consume_token(&tx, state, raw, &[Purpose::PasswordReset]).await?;
+    let u = user::Entity::find_by_id(token.user_id)
+        .one(&tx)
+        .await?
+        .filter(|u| u.deleted_at.is_none())
+        .ok_or(AppError::LinkInvalid)?;
+    let now = Utc::now();
+    let confirmed = u.email_confirmed_at.unwrap_or(now);
+    let mut active: user::ActiveModel = u.into();
+    active.password_hash = Set(Some(hash));
+    active.email_confirmed_at = Set(Some(confirmed));
+    active.updated_at = Set(now);
+    active.update(&tx).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(token.user_id))
+        .exec(&tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn check_current_password(
+    state: &AppState,
+    user: &SessionUser,
+    current: &str,
+) -> Result<user::Model, AppError> {
+    let account = user::Entity::find_by_id(user.id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !passwords::verify(account.password_hash.clone(), current).await? {
+        return Err(AppError::field(
+            "current_password",
+            "Das aktuelle Passwort ist nicht richtig.",
+        ));
+    }
+    Ok(account)
+}
+
+/// Changes the password; every other session of the account ends.
+pub async fn change_password(
+    state: &AppState,
+    user: &SessionUser,
+    current: &str,
+    new: &NewPassword,
+) -> Result<(), AppError> {
+    state.limits.check_login(&user.email)?;
+    let account = check_current_password(state, user, current).await?;
+    let hash = passwords::hash(new.expose()).await?;
+    let municipality = site::municipality_name(&state.db).await?;
+    let tx = begin_write(&state.db).await?;
+    let mut active: user::ActiveModel = account.into();
+    active.password_hash = Set(Some(hash));
+    active.updated_at = Set(Utc::now());
+    active.update(&tx).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user.id))
+        .filter(session::Column::Id.ne(user.session_id))
+        .exec(&tx)
+        .await?;
+    enqueue(
+        &tx,
+        &user.email,
+        templates::password_changed(&municipality, &state.config.link("/password-reset")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Starts an address change: the new address gets a confirmation link, the old one a notice.
+/// Whether the new address is taken is not revealed (its owner is told instead).
+pub async fn request_email_change(
+    state: &AppState,
+    user: &SessionUser,
+    new_email: &EmailAddress,
+    current: &str,
+) -> Result<(), AppError> {
+    state.limits.check_login(&user.email)?;
+    check_current_password(state, user, current).await?;
+    if new_email.as_str() == user.email {
+        return Err(AppError::field(
+            "email",
+            "Das ist bereits Ihre E-Mail-Adresse.",
+        ));
+    }
+    let municipality = site::municipality_name(&state.db).await?;
+    let taken = find_by_email(&state.db, new_email).await?.is_some();
+    let tx = begin_write(&state.db).await?;
+    if state.limits.allow_mail(new_email.as_str()) {
+        let mail = if taken {
+            templates::already_registered(
+                &municipality,
+                &state.config.link("/login"),
+                &state.config.link("/password-reset"),
+            )
+        } else {
+            let raw = issue_token(
+                &tx,
+                state,
+                user.id,
+                Purpose::ChangeEmail,
+                Some(new_email.as_str()),
+            )
+            .await?;
+            templates::confirm_new_email(
+                &municipality,
+                new_email.as_str(),
+                &state.config.link(&format!("/confirm?token={raw}")),
+            )
+        };
+        enqueue(&tx, new_email.as_str(), mail).await?;
+    }
+    enqueue(
+        &tx,
+        &user.email,
+        templates::email_change_requested(&municipality, new_email.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the account's personal data. The row stays (nulled) so that public contributions
+/// keep an author, shown as "gelöschtes Konto".
+pub async fn delete_account(
+    state: &AppState,
+    user: &SessionUser,
+    current: &str,
+) -> Result<(), AppError> {
+    state.limits.check_login(&user.email)?;
+    let account = check_current_password(state, user, current).await?;
+    let municipality = site::municipality_name(&state.db).await?;
+    let tx = begin_write(&state.db).await?;
+    let now = Utc::now();
+    let mut active: user::ActiveModel = account.into();
+    active.email = Set(None);
+    active.display_name = Set(None);
+    active.password_hash = Set(None);
+    active.deleted_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(&tx).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user.id))
+        .exec(&tx)
+        .await?;
+    account_token::Entity::delete_many()
+        .filter(account_token::Column::UserId.eq(user.id))
+        .exec(&tx)
+        .await?;
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user.id))
+        .exec(&tx)
+        .await?;
+    // Contributions stay under "gelöschtes Konto"; nothing more is sent to this person.
+    follow::Entity::delete_many()
+        .filter(follow::Column::UserId.eq(user.id))
+        .exec(&tx)
+        .await?;
+    notification::Entity::delete_many()
+        .filter(notification::Column::UserId.eq(user.id))
+        .exec(&tx)
+        .await?;
+    enqueue(&tx, &user.email, templates::account_deleted(&municipality)).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(user.id),
+            action: "account.deleted",
+            target_type: "user",
+            target_id: Some(user.id.to_string()),
+            details: json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates a confirmed account (command line, demo). Fails on a taken address.
+pub async fn create_confirmed(
+    db: &DatabaseConnection,
+    email: &EmailAddress,
+    name: &DisplayName,
+    password: &NewPassword,
+    roles: &[Role],
+) -> Result<i64, AppError> {
+    let hash = passwords::hash(password.expose()).await?;
+    let tx = begin_write(db).await?;
+    let now = Utc::now();
+    let inserted = user::ActiveModel {
+        email: Set(Some(email.as_str().to_owned())),
+        display_name: Set(Some(name.as_str().to_owned())),
+        password_hash: Set(Some(hash)),
+        email_confirmed_at: Set(Some(now)),
+        blocked_at: Set(None),
+        deleted_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await;
+    let u = match inserted {
+        Ok(u) => u,
+        Err(err) if is_unique_violation(&err) => {
+            return Err(AppError::field(
+                "email",
+                "Für diese E-Mail-Adresse gibt es bereits ein Konto.",
+            ));
+        }
+        Err(err) => return Err(err.into()),
+    };
+    for role in roles {
+        set_role(&tx, None, u.id, *role, true).await?;
+    }
+    tx.commit().await?;
+    Ok(u.id)
+}
+
+/// Grants or revokes a role, with an audit entry. Idempotent.
+async fn set_role<C: ConnectionTrait>(
+    tx: &C,
+    actor: Option<i64>,
+    user_id: i64,
+    role: Role,
+    grant: bool,
+) -> Result<bool, AppError> {
+    let existing = user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .filter(user_role::Column::Role.eq(role.as_str()))
+        .one(tx)
+        .await?;
+    let changed = match (grant, existing) {
+        (true, None) => {
+            user_role::Entity::insert(user_role::ActiveModel {
+                user_id: Set(user_id),
+                role: Set(role.as_str().to_owned()),
+                granted_at: Set(Utc::now()),
+                granted_by: Set(actor),
+                ..Default::default()
+            })
+            .exec(tx)
+            .await?;
+            true
+        }
+        (false, Some(row)) => {
+            if role == Role::Admin {
+                let admins = user_role::Entity::find()
+                    .filter(user_role::Column::Role.eq(Role::Admin.as_str()))
+                    .count(tx)
+                    .await?;
+                if admins <= 1 {
+                    return Err(AppError::field(
+                        "role",
+                        "Die letzte Administratorin bzw. der letzte Administrator kann die Rolle nicht verlieren.",
+                    ));
+                }
+            }
+            user_role::Entity::delete_by_id(row.id).exec(tx).await?;
+            true
+        }
+        _ => false,
+    };
+    if changed {
+        audit::append(
+            tx,
+            Entry {
+                actor_id: actor,
+                action: if grant { "role.granted" } else { "role.revoked" },
+                target_type: "user",
+                target_id: Some(user_id.to_string()),
+                details: json!({ "role": role.as_str(), "via": if actor.is_some() { "web" } else { "cli" } }),
+            },
+        )
+        .await?;
+    }
+    Ok(changed)
+}
+
+/// Grants or revokes a role on an account (admin page, command line).
+pub async fn change_role(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    user_id: i64,
+    role: Role,
+    grant: bool,
+) -> Result<bool, AppError> {
+    let tx = begin_write(db).await?;
+    let target = user::Entity::find_by_id(user_id)
+        .one(&tx)
+        .await?
+        .filter(|u| u.deleted_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    let changed = set_role(&tx, actor, target.id, role, grant).await?;
+    tx.commit().await?;
+    Ok(changed)
+}
+
+pub async fn user_id_by_email(
+    db: &DatabaseConnection,
+    email: &EmailAddress,
+) -> Result<i64, AppError> {
+    find_by_email(db, email)
+        .await?
+        .map(|u| u.id)
+        .ok_or(AppError::NotFound)
+}
+
+pub const USERS_PER_PAGE: u64 = 50;
+
+/// Accounts for the admin page, newest first, optionally filtered by name or address.
+pub async fn list_users(
+    db: &DatabaseConnection,
+    query: &str,
+    page: u64,
+) -> Result<(Vec<UserRow>, u64), AppError> {
+    let mut select = user::Entity::find().filter(user::Column::DeletedAt.is_null());
+    let q = query.trim().to_lowercase();
+    if !q.is_empty() {
+        let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(Expr::col(user::Column::Email).like(pattern.clone()))
+                .add(
+                    Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+                        user::Column::DisplayName,
+                    )))
+                    .like(pattern),
+                ),
+        );
+    }
+    let total = select.clone().count(db).await?;
+    let users = select
+        .order_by_desc(user::Column::Id)
+        .offset(page * USERS_PER_PAGE)
+        .limit(USERS_PER_PAGE)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let roles = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(ids))
+        .all(db)
+        .await?;
+    let rows = users
+        .into_iter()
+        .map(|u| {
+            let mut user_roles: Vec<Role> = roles
+                .iter()
+                .filter(|r| r.user_id == u.id)
+                .filter_map(|r| Role::parse(&r.role).ok())
+                .collect();
+            user_roles.sort();
+            UserRow {
+                id: u.id,
+                email: u.email.unwrap_or_default(),
+                display_name: u.display_name.unwrap_or_default(),
+                confirmed: u.email_confirmed_at.is_some(),
+                roles: user_roles,
+                created_at: u.created_at,
+            }
+        })
+        .collect();
+    Ok((rows, total))
+}

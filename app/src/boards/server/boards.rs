@@ -1,0 +1,683 @@
+//! Boards and their members: who sits on which board in which role and term, who may manage
+//! a board, following a board.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Europe::Berlin;
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+use crate::accounts::domain::EmailAddress;
+use crate::boards::domain::{self, Role};
+use crate::boards::server::meetings;
+use crate::boards::{BoardCard, BoardDetail, BoardList, MemberView};
+use crate::comments::domain::SubjectKind;
+use crate::comments::server::notify;
+use crate::error::{AppError, FieldErrors};
+use crate::infra::audit::{self, Entry};
+use crate::infra::auth::SessionUser;
+use crate::infra::db::begin_write;
+use crate::infra::entities::{board, board_member, user};
+use crate::infra::markdown;
+
+/// The municipality's wall-clock time of an instant.
+pub fn berlin(at: DateTime<Utc>) -> NaiveDateTime {
+    at.with_timezone(&Berlin).naive_local()
+}
+
+/// The instant of a wall-clock time in the municipality. In the autumn hour that happens
+/// twice the first is meant; a time skipped in spring does not exist and is refused.
+pub fn from_berlin(local: NaiveDateTime) -> Result<DateTime<Utc>, String> {
+    Berlin
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| {
+            "Diese Uhrzeit gibt es an diesem Tag nicht (Beginn der Sommerzeit).".to_owned()
+        })
+}
+
+/// Today in the municipality.
+pub fn today() -> NaiveDate {
+    berlin(Utc::now()).date()
+}
+
+/// Whether a membership holds on a day: not removed, and its term covers the day.
+pub fn serves_on(m: &board_member::Model, day: NaiveDate) -> bool {
+    m.deleted_at.is_none() && m.term_from <= day && m.term_to.is_none_or(|to| day <= to)
+}
+
+/// A board that exists (not deleted).
+pub async fn find<C: ConnectionTrait>(db: &C, id: i64) -> Result<board::Model, AppError> {
+    board::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|b| b.deleted_at.is_none())
+        .ok_or(AppError::NotFound)
+}
+
+/// The board's memberships that hold on `day`, with their accounts, chair first.
+pub async fn members_on<C: ConnectionTrait>(
+    db: &C,
+    board_id: i64,
+    day: NaiveDate,
+) -> Result<Vec<(board_member::Model, user::Model)>, AppError> {
+    let all = all_members(db, board_id).await?;
+    Ok(all.into_iter().filter(|(m, _)| serves_on(m, day)).collect())
+}
+
+/// Every membership that was not removed (past, current and future terms), with accounts.
+async fn all_members<C: ConnectionTrait>(
+    db: &C,
+    board_id: i64,
+) -> Result<Vec<(board_member::Model, user::Model)>, AppError> {
+    // No relations are declared between entities (they stay plain): accounts load apart.
+    let members = board_member::Entity::find()
+        .filter(board_member::Column::BoardId.eq(board_id))
+        .filter(board_member::Column::DeletedAt.is_null())
+        .order_by_asc(board_member::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = members.iter().map(|m| m.user_id).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let mut out: Vec<(board_member::Model, user::Model)> = members
+        .into_iter()
+        .filter_map(|m| {
+            let u = users.iter().find(|u| u.id == m.user_id)?.clone();
+            Some((m, u))
+        })
+        .collect();
+    out.sort_by_key(|(m, u)| (role_rank(&m.role), u.public_name()));
+    Ok(out)
+}
+
+fn role_rank(code: &str) -> usize {
+    Role::ALL
+        .iter()
+        .position(|r| r.code() == code)
+        .unwrap_or(Role::ALL.len())
+}
+
+pub fn role_of(m: &board_member::Model) -> Role {
+    Role::parse(&m.role).unwrap_or(Role::Member)
+}
+
+/// The viewer's membership of a board on a day.
+pub async fn membership<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    board_id: i64,
+    day: NaiveDate,
+) -> Result<Option<board_member::Model>, AppError> {
+    let rows = board_member::Entity::find()
+        .filter(board_member::Column::BoardId.eq(board_id))
+        .filter(board_member::Column::UserId.eq(user_id))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().find(|m| serves_on(m, day)))
+}
+
+/// Staff manage every board; the chair and the deputy their own.
+pub async fn can_manage<C: ConnectionTrait>(
+    db: &C,
+    viewer: Option<&SessionUser>,
+    board_id: i64,
+) -> Result<bool, AppError> {
+    let Some(user) = viewer.filter(|u| !u.blocked) else {
+        return Ok(false);
+    };
+    if user.is_staff() {
+        return Ok(true);
+    }
+    Ok(membership(db, user.id, board_id, today())
+        .await?
+        .is_some_and(|m| role_of(&m).manages()))
+}
+
+pub async fn require_manager<C: ConnectionTrait>(
+    db: &C,
+    user: &SessionUser,
+    board_id: i64,
+) -> Result<(), AppError> {
+    if can_manage(db, Some(user), board_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Members (and staff) see closed sessions and closed agenda items.
+pub async fn sees_closed<C: ConnectionTrait>(
+    db: &C,
+    viewer: Option<&SessionUser>,
+    board_id: i64,
+) -> Result<bool, AppError> {
+    let Some(user) = viewer else {
+        return Ok(false);
+    };
+    if user.is_staff() {
+        return Ok(true);
+    }
+    Ok(membership(db, user.id, board_id, today()).await?.is_some())
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: Option<&SessionUser>,
+) -> Result<BoardList, AppError> {
+    let boards = board::Entity::find()
+        .filter(board::Column::DeletedAt.is_null())
+        .order_by_asc(board::Column::Name)
+        .all(db)
+        .await?;
+    let day = today();
+    let mut cards = Vec::with_capacity(boards.len());
+    for b in boards {
+        let members = members_on(db, b.id, day).await?.len() as u64;
+        let closed = sees_closed(db, viewer, b.id).await?;
+        let next_session = meetings::upcoming_of(db, b.id, closed, 1)
+            .await?
+            .into_iter()
+            .next();
+        cards.push(BoardCard {
+            id: b.id,
+            teaser: crate::proposals::server::first_words(&b.description, 200),
+            name: b.name,
+            members,
+            next_session,
+        });
+    }
+    Ok(BoardList {
+        boards: cards,
+        can_create: viewer.is_some_and(SessionUser::is_staff),
+    })
+}
+
+pub async fn detail(
+    db: &DatabaseConnection,
+    viewer: Option<&SessionUser>,
+    id: i64,
+) -> Result<BoardDetail, AppError> {
+    let b = find(db, id).await?;
+    let day = today();
+    let can_manage = can_manage(db, viewer, id).await?;
+    let closed = sees_closed(db, viewer, id).await?;
+    let all = all_members(db, id).await?;
+    let mut members = Vec::new();
+    let mut unnamed = 0;
+    let mut voting = 0;
+    for (m, u) in &all {
+        let current = serves_on(m, day);
+        if current && role_of(m).votes() {
+            voting += 1;
+        }
+        // The public sees current members who agreed to be named; the board itself and
+        // those who manage it see everyone, with past and future terms.
+        if !(closed || can_manage) {
+            if !current {
+                continue;
+            }
+            if !m.public_name {
+                unnamed += 1;
+                continue;
+            }
+        }
+        members.push(MemberView {
+            id: m.id,
+            name: u.public_name(),
+            role: role_of(m),
+            term_from: m.term_from,
+            term_to: m.term_to,
+            public_name: m.public_name,
+            email: if can_manage { u.email.clone() } else { None },
+            current,
+        });
+    }
+    let following = match viewer {
+        Some(u) => notify::is_following(db, u.id, SubjectKind::Board, id).await?,
+        None => false,
+    };
+    let (upcoming, past) = meetings::cards_of(db, Some(id), closed).await?;
+    Ok(BoardDetail {
+        id,
+        description_html: markdown::to_safe_html(&b.description),
+        contact_html: markdown::to_safe_html(&b.contact),
+        name: b.name,
+        description: b.description,
+        contact: b.contact,
+        term_start: b.term_start,
+        term_end: b.term_end,
+        members,
+        unnamed_members: unnamed,
+        voting_members: voting,
+        upcoming,
+        past,
+        own_member_ids: viewer.map_or_else(Vec::new, |v| {
+            all.iter()
+                .filter(|(m, _)| m.user_id == v.id)
+                .map(|(m, _)| m.id)
+                .collect()
+        }),
+        signed_in: viewer.is_some(),
+        following,
+        can_manage,
+        is_staff: viewer.is_some_and(SessionUser::is_staff),
+    })
+}
+
+/// What the board form sends.
+#[derive(Debug, Clone, Default)]
+pub struct BoardInput {
+    pub name: String,
+    pub description: String,
+    pub contact: String,
+    pub term_start: String,
+    pub term_end: String,
+}
+
+struct ParsedBoard {
+    name: String,
+    description: String,
+    contact: String,
+    term_start: Option<NaiveDate>,
+    term_end: Option<NaiveDate>,
+}
+
+fn parse_date(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Option<NaiveDate>> {
+    match raw.trim() {
+        "" => Some(None),
+        t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            Ok(d) => Some(Some(d)),
+            Err(_) => {
+                errors.add(field, "Bitte geben Sie ein gültiges Datum an.");
+                None
+            }
+        },
+    }
+}
+
+fn parse_board(input: &BoardInput) -> Result<ParsedBoard, AppError> {
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", domain::parse_name(&input.name));
+    let description = errors.check(
+        "description",
+        domain::parse_text(&input.description, "Die Beschreibung"),
+    );
+    let contact = errors.check("contact", domain::parse_text(&input.contact, "Der Kontakt"));
+    let term_start = parse_date(&mut errors, "term_start", &input.term_start);
+    let term_end = parse_date(&mut errors, "term_end", &input.term_end);
+    if let (Some(Some(s)), Some(Some(e))) = (term_start, term_end)
+        && e < s
+    {
+        errors.add(
+            "term_end",
+            "Das Ende der Amtsperiode muss nach ihrem Beginn liegen.",
+        );
+    }
+    if let (Some(None), Some(Some(_))) = (term_start, term_end) {
+        errors.add(
+            "term_start",
+            "Bitte geben Sie auch den Beginn der Amtsperiode an.",
+        );
+    }
+    errors.into_result()?;
+    match (name, description, contact, term_start, term_end) {
+        (Some(name), Some(description), Some(contact), Some(term_start), Some(term_end)) => {
+            Ok(ParsedBoard {
+                name,
+                description,
+                contact,
+                term_start,
+                term_end,
+            })
+        }
+        _ => Err(AppError::Internal),
+    }
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    input: &BoardInput,
+) -> Result<i64, AppError> {
+    if !user.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let p = parse_board(input)?;
+    let now = Utc::now();
+    let tx = begin_write(db).await?;
+    let row = board::ActiveModel {
+        name: Set(p.name.clone()),
+        description: Set(p.description),
+        contact: Set(p.contact),
+        term_start: Set(p.term_start),
+        term_end: Set(p.term_end),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(user.id),
+            action: "board.created",
+            target_type: "board",
+            target_id: Some(row.id.to_string()),
+            details: json!({ "name": p.name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    id: i64,
+    input: &BoardInput,
+) -> Result<(), AppError> {
+    let b = find(db, id).await?;
+    require_manager(db, user, id).await?;
+    let p = parse_board(input)?;
+    let tx = begin_write(db).await?;
+    let mut row: board::ActiveModel = b.into();
+    row.name = Set(p.name.clone());
+    row.description = Set(p.description);
+    row.contact = Set(p.contact);
+    row.term_start = Set(p.term_start);
+    row.term_end = Set(p.term_end);
+    row.updated_at = Set(Utc::now());
+    row.update(&tx).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(user.id),
+            action: "board.updated",
+            target_type: "board",
+            target_id: Some(id.to_string()),
+            details: json!({ "name": p.name }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the member form sends.
+#[derive(Debug, Clone, Default)]
+pub struct MemberInput {
+    pub email: String,
+    pub role: String,
+    pub term_from: String,
+    pub term_to: String,
+}
+
+struct ParsedMember {
+    role: Role,
+    term_from: NaiveDate,
+    term_to: Option<NaiveDate>,
+}
+
+fn parse_member(errors: &mut FieldErrors, input: &MemberInput) -> Option<ParsedMember> {
+    let role = match Role::parse(input.role.trim()) {
+        Some(r) => Some(r),
+        None => {
+            errors.add("role", "Bitte wählen Sie eine Rolle.");
+            None
+        }
+    };
+    let term_from = match parse_date(errors, "term_from", &input.term_from) {
+        Some(Some(d)) => Some(d),
+        Some(None) => {
+            errors.add(
+                "term_from",
+                "Bitte geben Sie an, ab wann die Mitgliedschaft gilt.",
+            );
+            None
+        }
+        None => None,
+    };
+    let term_to = parse_date(errors, "term_to", &input.term_to);
+    if let (Some(from), Some(Some(to))) = (term_from, term_to)
+        && to < from
+    {
+        errors.add(
+            "term_to",
+            "Das Ende der Amtszeit muss nach ihrem Beginn liegen.",
+        );
+    }
+    Some(ParsedMember {
+        role: role?,
+        term_from: term_from?,
+        term_to: term_to?,
+    })
+}
+
+pub async fn add_member(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    board_id: i64,
+    input: &MemberInput,
+) -> Result<i64, AppError> {
+    find(db, board_id).await?;
+    require_manager(db, user, board_id).await?;
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", EmailAddress::parse(&input.email));
+    let parsed = parse_member(&mut errors, input);
+    let account = match &email {
+        Some(e) => {
+            let found = user::Entity::find()
+                .filter(user::Column::Email.eq(e.as_str()))
+                .filter(user::Column::DeletedAt.is_null())
+                .one(db)
+                .await?;
+            if found.is_none() {
+                errors.add(
+                    "email",
+                    "Zu dieser E-Mail-Adresse gibt es kein Konto. Die Person muss sich zuerst registrieren.",
+                );
+            }
+            found
+        }
+        None => None,
+    };
+    if let (Some(a), Some(p)) = (&account, &parsed) {
+        let overlapping = board_member::Entity::find()
+            .filter(board_member::Column::BoardId.eq(board_id))
+            .filter(board_member::Column::UserId.eq(a.id))
+            .filter(board_member::Column::DeletedAt.is_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .any(|m| {
+                m.term_to.is_none_or(|to| p.term_from <= to)
+                    && p.term_to.is_none_or(|to| m.term_from <= to)
+            });
+        if overlapping {
+            errors.add(
+                "email",
+                "Diese Person ist in diesem Zeitraum bereits Mitglied des Beirats.",
+            );
+        }
+    }
+    errors.into_result()?;
+    let (Some(account), Some(p)) = (account, parsed) else {
+        return Err(AppError::Internal);
+    };
+    let now = Utc::now();
+    let tx = begin_write(db).await?;
+    let row = board_member::ActiveModel {
+        board_id: Set(board_id),
+        user_id: Set(account.id),
+        role: Set(p.role.code().to_owned()),
+        term_from: Set(p.term_from),
+        term_to: Set(p.term_to),
+        // Being named in public is the member's own decision (see `set_name_consent`).
+        public_name: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        deleted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(user.id),
+            action: "board.member_added",
+            target_type: "board",
+            target_id: Some(board_id.to_string()),
+            details: json!({ "member": row.id, "user": account.id, "role": p.role.code() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+async fn find_member<C: ConnectionTrait>(
+    db: &C,
+    member_id: i64,
+) -> Result<board_member::Model, AppError> {
+    board_member::Entity::find_by_id(member_id)
+        .one(db)
+        .await?
+        .filter(|m| m.deleted_at.is_none())
+        .ok_or(AppError::NotFound)
+}
+
+/// Changes a membership's role and term. Returns the board.
+pub async fn update_member(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    member_id: i64,
+    input: &MemberInput,
+) -> Result<i64, AppError> {
+    let m = find_member(db, member_id).await?;
+    require_manager(db, user, m.board_id).await?;
+    let mut errors = FieldErrors::new();
+    let parsed = parse_member(&mut errors, input);
+    errors.into_result()?;
+    let p = parsed.ok_or(AppError::Internal)?;
+    let board_id = m.board_id;
+    let tx = begin_write(db).await?;
+    let mut row: board_member::ActiveModel = m.into();
+    row.role = Set(p.role.code().to_owned());
+    row.term_from = Set(p.term_from);
+    row.term_to = Set(p.term_to);
+    row.updated_at = Set(Utc::now());
+    row.update(&tx).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(user.id),
+            action: "board.member_updated",
+            target_type: "board",
+            target_id: Some(board_id.to_string()),
+            details: json!({ "member": member_id, "role": p.role.code() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(board_id)
+}
+
+/// Removes a membership entered by mistake (an ended term is recorded by its end date).
+/// Returns the board.
+pub async fn remove_member(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    member_id: i64,
+) -> Result<i64, AppError> {
+    let m = find_member(db, member_id).await?;
+    require_manager(db, user, m.board_id).await?;
+    let board_id = m.board_id;
+    let now = Utc::now();
+    let tx = begin_write(db).await?;
+    let mut row: board_member::ActiveModel = m.into();
+    row.deleted_at = Set(Some(now));
+    row.updated_at = Set(now);
+    row.update(&tx).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(user.id),
+            action: "board.member_removed",
+            target_type: "board",
+            target_id: Some(board_id.to_string()),
+            details: json!({ "member": member_id }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(board_id)
+}
+
+/// A member decides whether their name is shown in public (pages and OParl). Returns the
+/// board.
+pub async fn set_name_consent(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    member_id: i64,
+    consent: bool,
+) -> Result<i64, AppError> {
+    let m = find_member(db, member_id).await?;
+    if m.user_id != user.id {
+        return Err(AppError::Forbidden);
+    }
+    let board_id = m.board_id;
+    let tx = begin_write(db).await?;
+    let mut row: board_member::ActiveModel = m.into();
+    row.public_name = Set(consent);
+    row.updated_at = Set(Utc::now());
+    row.update(&tx).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(user.id),
+            action: if consent {
+                "board.name_public"
+            } else {
+                "board.name_withdrawn"
+            },
+            target_type: "board",
+            target_id: Some(board_id.to_string()),
+            details: json!({ "member": member_id }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(board_id)
+}
+
+/// The boards a user sits on today, for the account page and the header.
+pub async fn boards_of<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> Result<Vec<(board_member::Model, board::Model)>, AppError> {
+    let day = today();
+    let mut out = Vec::new();
+    for m in board_member::Entity::find()
+        .filter(board_member::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|m| serves_on(m, day))
+    {
+        if let Ok(b) = find(db, m.board_id).await {
+            out.push((m, b));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,12 @@
+//! The boards' server side: boards and their members, meetings (sessions) with agenda,
+//! invitations, outcomes and minutes, their files and calendars, and the OParl API.
+
+pub mod boards;
+pub mod documents;
+pub mod meetings;
+pub mod oparl;
+
+/// The boards' plain HTTP endpoints and the OParl API.
+pub fn routes() -> axum::Router<crate::infra::AppState> {
+    documents::routes().merge(oparl::routes())
+}

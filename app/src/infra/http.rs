@@ -1,0 +1,259 @@
+//! Helpers around the HTTP request for server functions and middleware: the caller's
+//! address, cookies, status codes, and the layers every response passes through.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+use crate::infra::state::{AppConfig, AppState};
+
+/// The request's head, as leptos_axum provides it to server functions and SSR.
+pub fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        // Seen when a client hangs up mid-render (at the end of a wrk run): the request's owner is
+        // already gone and the answer goes nowhere, so this is not worth an error line.
+        tracing::debug!("request parts missing from the reactive context");
+        AppError::Internal
+    })
+}
+
+/// The client's address: the socket peer, or the last `X-Forwarded-For` hop when the
+/// operator says a reverse proxy sets it (the last hop is the one the proxy appended).
+pub fn client_ip(parts: &Parts, config: &AppConfig) -> IpAddr {
+    if config.trust_forwarded_for
+        && let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse().ok())
+    {
+        return ip;
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]))
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Whether the request is a plain HTML form post (no JavaScript): then leptos redirects back
+/// with the error in the URL, and a 4xx status would stop the browser from following.
+fn is_form_post(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// Ends a server function: on error, API callers get the error's HTTP status.
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result
+        && let (Some(parts), Some(res)) = (use_context::<Parts>(), use_context::<ResponseOptions>())
+        && !is_form_post(&parts)
+    {
+        res.set_status(StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST));
+    }
+    result
+}
+
+pub fn add_response_header(name: header::HeaderName, value: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
+        res.append_header(name, value);
+    }
+}
+
+/// Security headers on every response. Pages rendered by Leptos set their own CSP with a
+/// per-response nonce (see `shell`); everything else gets a strict default.
+pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        );
+    }
+    res
+}
+
+/// The one route exempt from the origin check (see there).
+pub const ONE_CLICK_UNSUBSCRIBE: &str = "/unsubscribe/one-click";
+
+/// Cross-site request forgery guard for every state-changing request: the browser's `Origin`
+/// (or, failing that, `Referer`) must be this site. SameSite=Lax cookies are the first line;
+/// this one also covers old browsers and same-site subdomains.
+pub async fn origin_check(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    // Mail providers POST the RFC 8058 one-click unsubscribe from their own servers. It
+    // carries its own signed token and no cookie counts there, so there is nothing to forge.
+    if req.uri().path() == ONE_CLICK_UNSUBSCRIBE {
+        return next.run(req).await;
+    }
+    if same_origin(req.headers(), &state.config) {
+        next.run(req).await
+    } else {
+        tracing::warn!(path = %req.uri().path(), "cross-origin or origin-less request refused");
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Anfrage abgelehnt: Sie kam nicht von dieser Website (Origin fehlt oder ist fremd). Bitte laden Sie die Seite neu und senden Sie das Formular erneut.",
+        )
+            .into_response()
+    }
+}
+
+/// Accepts the configured public origin and the origin of the `Host` the request came to
+/// (so `localhost` and `127.0.0.1` both work locally).
+pub fn same_origin(headers: &HeaderMap, config: &AppConfig) -> bool {
+    let claimed = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| *v != "null")
+        .map(str::to_owned)
+        .or_else(|| {
+            headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| url::Url::parse(r).ok())
+                .map(|u| u.origin().ascii_serialization())
+        });
+    let Some(claimed) = claimed else {
+        return false;
+    };
+    if claimed == config.origin() {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (url::Url::parse(&claimed), host) {
+        (Ok(u), Some(host)) => {
+            let authority = match u.port() {
+                Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+                None => u.host_str().unwrap_or_default().to_owned(),
+            };
+            authority.eq_ignore_ascii_case(host)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::SecretSlice;
+
+    fn config() -> AppConfig {
+        AppConfig {
+            public_url: url::Url::parse("https://beteiligung.kalletal.de").unwrap(),
+            secret_key: SecretSlice::from(vec![1u8; 32]),
+            mail_from: "Dorfplatz <noreply@kalletal.de>".into(),
+            trust_forwarded_for: false,
+            files_dir: std::path::PathBuf::from("/nonexistent"),
+        }
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn origin_rules() {
+        let c = config();
+        assert!(same_origin(
+            &headers(&[("origin", "https://beteiligung.kalletal.de")]),
+            &c
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &c
+        ));
+        assert!(same_origin(
+            &headers(&[
+                ("referer", "https://beteiligung.kalletal.de/login"),
+                ("host", "x")
+            ]),
+            &c
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "beteiligung.kalletal.de")
+            ]),
+            &c
+        ));
+        assert!(!same_origin(
+            &headers(&[("host", "beteiligung.kalletal.de")]),
+            &c
+        ));
+        assert!(!same_origin(
+            &headers(&[("origin", "null"), ("host", "beteiligung.kalletal.de")]),
+            &c
+        ));
+        assert!(!same_origin(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3001"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &c
+        ));
+    }
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let h = headers(&[("cookie", "a=1; dorfplatz_session=abc; b=2")]);
+        assert_eq!(cookie(&h, "dorfplatz_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+}

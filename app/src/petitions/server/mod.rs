@@ -1,0 +1,8 @@
+//! The petitions' server side: the procedure and its queries, online and paper signatures,
+//! the paper list import and the municipality's figures.
+
+pub mod municipality;
+pub mod paper_import;
+pub mod procedure;
+pub mod routes;
+pub mod signatures;

@@ -1,0 +1,1041 @@
+//! Signatures: online signing with double opt-in, receipts and withdrawal, personal sheets
+//! that come back signed by hand, paper lines typed in by staff, and the counters that the
+//! progress bar and `tally.json` read.
+//!
+//! Counting never scans the signatures: every change of what counts adds or subtracts one in
+//! `petition_counts` in the same transaction, spread over a few shards so that parallel
+//! confirmations do not queue on one row.
+
+use chrono::{NaiveDate, TimeDelta, Utc};
+use sea_orm::{
+    AccessMode,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IsolationLevel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait, OnConflict},
+};
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::infra::audit::{self, Entry};
+use crate::infra::db::{begin_write, is_unique_violation};
+use crate::infra::entities::{petition, petition_count, petition_status_count, signature};
+use crate::infra::mail::{MailAttachment, enqueue, templates};
+use crate::infra::pdf;
+use crate::infra::state::AppState;
+use crate::infra::tokens;
+use crate::petitions::lifecycle::Stage;
+use crate::petitions::matching::signer_key;
+use crate::petitions::rules::{self, german_date, german_date_text};
+use crate::petitions::server::procedure::{
+    collection_end, find_by_slug, pdf_document, visible_to_public,
+};
+use crate::petitions::signer::{OnlineSignature, PaperLine, Signer};
+use crate::petitions::view::{DayCount, EntryResult, ReceiptView, Tally};
+use crate::register::check::Status;
+use crate::register::server::signature_check as validation;
+use crate::reports::{INVALID_REASONS, ReasonCount};
+use crate::site::server as site;
+
+/// How long the confirmation link of an online signature is valid.
+pub const CONFIRM_VALIDITY: TimeDelta = TimeDelta::days(7);
+const SHARDS: u32 = 8;
+
+pub const ONLINE: &str = "online";
+pub const PAPER: &str = "paper";
+
+/// Signature statuses this module sets; the register check (`unchecked` → its codes) adds
+/// the others.
+pub mod status {
+    pub const PENDING_CONFIRMATION: &str = "pending_confirmation";
+    pub const UNCHECKED: &str = "unchecked";
+    pub const DUPLICATE: &str = "duplicate";
+    pub const WITHDRAWN: &str = "withdrawn";
+}
+
+/// Adds `delta` to the count of `channel` on `day`, in the caller's transaction.
+async fn bump<C: ConnectionTrait>(
+    db: &C,
+    petition_id: i64,
+    day: NaiveDate,
+    channel: &str,
+    delta: i64,
+) -> Result<(), DbErr> {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let shard = i16::try_from(OsRng.next_u32() % SHARDS).unwrap_or(0);
+    petition_count::Entity::insert(petition_count::ActiveModel {
+        petition_id: Set(petition_id),
+        day: Set(day),
+        channel: Set(channel.to_owned()),
+        shard: Set(shard),
+        n: Set(delta),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            petition_count::Column::PetitionId,
+            petition_count::Column::Day,
+            petition_count::Column::Channel,
+            petition_count::Column::Shard,
+        ])
+        .value(
+            petition_count::Column::N,
+            Expr::col((petition_count::Entity, petition_count::Column::N))
+                .add(Expr::cust("excluded.n")),
+        )
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The aggregate figures of a petition: a few counter rows, the per-status counts the
+/// database keeps by trigger, and the pending confirmations. All read in one read-only
+/// snapshot, so the figures of a page or `tally.json` always fit together.
+pub async fn tally(db: &DatabaseConnection, p: &petition::Model) -> Result<Tally, AppError> {
+    let postgres = crate::infra::db::is_postgres(db);
+    // SQLite reads inside a transaction from one snapshot anyway; PostgreSQL needs
+    // REPEATABLE READ for two statements to see the same data.
+    let tx = db
+        .begin_with_config(
+            postgres.then_some(IsolationLevel::RepeatableRead),
+            postgres.then_some(AccessMode::ReadOnly),
+        )
+        .await?;
+    let rows: Vec<(String, i64)> = petition_count::Entity::find()
+        .select_only()
+        .column(petition_count::Column::Channel)
+        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "total")
+        .filter(petition_count::Column::PetitionId.eq(p.id))
+        .group_by(petition_count::Column::Channel)
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    let get = |c: &str| {
+        rows.iter()
+            .find(|(channel, _)| channel == c)
+            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
+            .unwrap_or(0)
+    };
+    let (online, paper) = (get(ONLINE), get(PAPER));
+    let statuses: Vec<(String, String, i64)> = petition_status_count::Entity::find()
+        .select_only()
+        .column(petition_status_count::Column::Status)
+        .column(petition_status_count::Column::Channel)
+        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+        .filter(petition_status_count::Column::PetitionId.eq(p.id))
+        .group_by(petition_status_count::Column::Status)
+        .group_by(petition_status_count::Column::Channel)
+        .into_tuple()
+        .all(&tx)
+        .await?;
+    // A confirmation link that expired unused is no signature at all: the counts keep such
+    // rows until they are deleted, so the pending ones are counted by their expiry (few,
+    // and indexed by status).
+    let pending_confirmation = signature::Entity::find()
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
+        .filter(signature::Column::ConfirmExpiresAt.gt(Utc::now()))
+        .count(&tx)
+        .await?;
+    tx.commit().await?;
+    let online_counts =
+        rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
+    let mut by_status = std::collections::HashMap::<Status, u64>::new();
+    let mut valid_counting = 0;
+    for (code, channel, n) in statuses {
+        let Some(s) = Status::parse(&code) else {
+            continue;
+        };
+        let n = u64::try_from(n).unwrap_or(0);
+        *by_status.entry(s).or_default() += n;
+        if s == Status::Valid && (online_counts || channel != ONLINE) {
+            valid_counting += n;
+        }
+    }
+    let count = |s: Status| by_status.get(&s).copied().unwrap_or(0);
+    let invalid_by_reason: Vec<ReasonCount> = INVALID_REASONS
+        .into_iter()
+        .map(|status| ReasonCount {
+            status,
+            count: count(status),
+        })
+        .collect();
+    Ok(Tally {
+        required: p.required.and_then(|r| u64::try_from(r).ok()),
+        confirmed: online + paper,
+        counting: if online_counts { online + paper } else { paper },
+        online,
+        paper,
+        pending_confirmation,
+        online_signatures_count: online_counts,
+        valid: count(Status::Valid),
+        valid_counting,
+        invalid: invalid_by_reason.iter().map(|r| r.count).sum(),
+        invalid_by_reason,
+        pending: count(Status::NeedsReview) + count(Status::Unchecked),
+        needs_review: count(Status::NeedsReview),
+    })
+}
+
+/// Signatures that started counting per day (both channels), oldest first.
+pub async fn per_day<C: ConnectionTrait>(
+    db: &C,
+    petition_id: i64,
+) -> Result<Vec<DayCount>, AppError> {
+    let rows: Vec<(NaiveDate, i64)> = petition_count::Entity::find()
+        .select_only()
+        .column(petition_count::Column::Day)
+        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "total")
+        .filter(petition_count::Column::PetitionId.eq(petition_id))
+        .group_by(petition_count::Column::Day)
+        .order_by_asc(petition_count::Column::Day)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(day, n)| DayCount {
+            day,
+            count: u64::try_from(n).unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Refuses signatures for a petition that is not collecting or whose collection has ended.
+fn check_collecting(p: &petition::Model, today: NaiveDate) -> Result<(), AppError> {
+    if Stage::parse(&p.stage) != Some(Stage::Collecting) {
+        return Err(AppError::NotCollecting {
+            message: "Für dieses Bürgerbegehren werden keine Unterschriften gesammelt.".into(),
+        });
+    }
+    if let Some(end) = collection_end(p)
+        && today > end
+    {
+        return Err(AppError::NotCollecting {
+            message: format!(
+                "Die Unterschriftensammlung für dieses Bürgerbegehren ist am {} zu Ende gegangen.",
+                german_date_text(end)
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn already_signed() -> AppError {
+    AppError::field(
+        "family_name",
+        "Mit diesem Namen und diesem Geburtsdatum wurde dieses Bürgerbegehren bereits unterschrieben. Jede Person kann nur einmal unterschreiben; wenn Sie Ihre Unterschrift noch nicht bestätigt haben, nutzen Sie bitte den Link aus unserer E-Mail.",
+    )
+}
+
+/// Records an online signature as pending and mails the confirmation link (double opt-in).
+/// Nothing counts until the link is opened.
+pub async fn sign(state: &AppState, slug: &str, s: &OnlineSignature) -> Result<(), AppError> {
+    let p = find_by_slug(&state.db, slug).await?;
+    if !visible_to_public(&p) {
+        return Err(AppError::NotFound);
+    }
+    let today = german_date(Utc::now());
+    check_collecting(&p, today)?;
+    let municipality = site::municipality_name(&state.db).await?;
+    let key = signer_key(
+        &s.signer.family_name,
+        &s.signer.given_names,
+        s.signer.birth_date,
+        &s.signer.street,
+        &s.signer.house_number,
+        &s.signer.postal_code,
+    );
+    // Two rounds at most: the second after removing an expired, never confirmed signature of
+    // the same person, who may sign again.
+    for _ in 0..2 {
+        let raw = tokens::generate();
+        let now = Utc::now();
+        let tx = begin_write(&state.db).await?;
+        let inserted = signature::Entity::insert(signature::ActiveModel {
+            petition_id: Set(p.id),
+            channel: Set(ONLINE.to_owned()),
+            status: Set(status::PENDING_CONFIRMATION.to_owned()),
+            email: Set(Some(s.email.as_str().to_owned())),
+            notify: Set(s.notify),
+            signed_on: Set(Some(today)),
+            confirm_token_hash: Set(Some(tokens::hash(state.config.secret(), &raw))),
+            confirm_expires_at: Set(Some(now + CONFIRM_VALIDITY)),
+            created_at: Set(now),
+            ..signer_columns(&s.signer, &key)
+        })
+        .exec_without_returning(&tx)
+        .await;
+        match inserted {
+            Ok(_) => {
+                let link = state
+                    .config
+                    .link(&format!("/petitions/confirm?token={raw}"));
+                enqueue(
+                    &tx,
+                    s.email.as_str(),
+                    templates::confirm_signature(&municipality, &p.title, &link),
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(());
+            }
+            Err(e) if is_unique_violation(&e) => {
+                tx.rollback().await?;
+                let tx = begin_write(&state.db).await?;
+                let removed = signature::Entity::delete_many()
+                    .filter(signature::Column::PetitionId.eq(p.id))
+                    .filter(signature::Column::DedupKey.eq(key.as_str()))
+                    .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
+                    .filter(signature::Column::ConfirmExpiresAt.lte(now))
+                    .exec(&tx)
+                    .await?;
+                tx.commit().await?;
+                if removed.rows_affected == 0 {
+                    return Err(already_signed());
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(already_signed())
+}
+
+fn signer_columns(s: &Signer, key: &str) -> signature::ActiveModel {
+    signature::ActiveModel {
+        family_name: Set(s.family_name.clone()),
+        given_names: Set(s.given_names.clone()),
+        birth_date: Set(Some(s.birth_date)),
+        street: Set(s.street.clone()),
+        house_number: Set(s.house_number.clone()),
+        postal_code: Set(s.postal_code.clone()),
+        city: Set(s.city.clone()),
+        identity_key: Set(key.to_owned()),
+        dedup_key: Set(Some(key.to_owned())),
+        notify: Set(false),
+        email: Set(None),
+        sheet_number: Set(None),
+        line_number: Set(None),
+        sheet_code: Set(None),
+        sheet_received_at: Set(None),
+        signed_on: Set(None),
+        counted_on: Set(None),
+        confirm_token_hash: Set(None),
+        confirm_expires_at: Set(None),
+        receipt_token_hash: Set(None),
+        entered_by: Set(None),
+        confirmed_at: Set(None),
+        withdrawn_at: Set(None),
+        ..Default::default()
+    }
+}
+
+/// A code for a personal sheet: eight characters without look-alikes (0/O, 1/I/L, 2/Z, 8/B),
+/// written `ABCD-EFGH`, easy to type and to read out on the phone.
+fn sheet_code() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    const ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY345679";
+    let mut out = String::with_capacity(9);
+    for i in 0..8 {
+        if i == 4 {
+            out.push('-');
+        }
+        let n = OsRng.next_u32() as usize % ALPHABET.len();
+        out.push(char::from(ALPHABET[n]));
+    }
+    out
+}
+
+/// A code as staff or a scanner type it: case, spaces and hyphens do not matter.
+pub fn normalize_sheet_code(input: &str) -> Option<String> {
+    let plain: String = input
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (plain.len() == 8).then(|| format!("{}-{}", &plain[..4], &plain[4..]))
+}
+
+fn token_hash(raw: &str, state: &AppState) -> Option<String> {
+    (!raw.is_empty() && raw.len() <= 100).then(|| tokens::hash(state.config.secret(), raw))
+}
+
+/// The petition a confirmation link belongs to, to show on the confirmation page. A link
+/// that is unknown, used or expired gives `LinkInvalid`.
+pub async fn pending_title(state: &AppState, raw: &str) -> Result<(String, String), AppError> {
+    let hash = token_hash(raw, state).ok_or(AppError::LinkInvalid)?;
+    let s = signature::Entity::find()
+        .filter(signature::Column::ConfirmTokenHash.eq(hash))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    if s.confirm_expires_at.is_none_or(|e| e <= Utc::now()) {
+        return Err(AppError::LinkInvalid);
+    }
+    let p = petition::Entity::find_by_id(s.petition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    Ok((p.slug, p.title))
+}
+
+/// Confirms an online signature: it counts from now on (as online support where the law
+/// wants handwritten signatures), and the signer gets a receipt with a withdrawal link and,
+/// where needed, the personal sheet to sign by hand. Returns the petition's slug.
+pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
+    let hash = token_hash(raw, state).ok_or(AppError::LinkInvalid)?;
+    let now = Utc::now();
+    let today = german_date(now);
+    let s = signature::Entity::find()
+        .filter(signature::Column::ConfirmTokenHash.eq(hash.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    if s.status != status::PENDING_CONFIRMATION || s.confirm_expires_at.is_none_or(|e| e <= now) {
+        return Err(AppError::LinkInvalid);
+    }
+    let p = petition::Entity::find_by_id(s.petition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    check_collecting(&p, today)?;
+    let rule_set = rules::rule_set_by_id(&p.rule_set_id).ok_or(AppError::Internal)?;
+    let needs_sheet = !rule_set.online_signatures_count;
+    let municipality = site::municipality_name(&state.db).await?;
+    let receipt = tokens::generate();
+    let code = needs_sheet.then(sheet_code);
+
+    let tx = begin_write(&state.db).await?;
+    // Conditional on the pending state: of two clicks on the same link only one counts.
+    let updated = signature::Entity::update_many()
+        .col_expr(signature::Column::Status, Expr::value(status::UNCHECKED))
+        .col_expr(signature::Column::ConfirmedAt, Expr::value(now))
+        .col_expr(signature::Column::CountedOn, Expr::value(today))
+        .col_expr(
+            signature::Column::ConfirmTokenHash,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            signature::Column::ReceiptTokenHash,
+            Expr::value(tokens::hash(state.config.secret(), &receipt)),
+        )
+        .col_expr(signature::Column::SheetCode, Expr::value(code.clone()))
+        .filter(signature::Column::Id.eq(s.id))
+        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::LinkInvalid);
+    }
+    bump(&tx, p.id, today, ONLINE, 1).await?;
+    validation::check_signatures(&tx, &p, &[s.id]).await?;
+    if let Some(email) = &s.email {
+        let receipt_link = state
+            .config
+            .link(&format!("/petitions/receipt?token={receipt}"));
+        let mut mail = templates::signature_receipt(
+            &municipality,
+            &p.title,
+            &receipt_link,
+            code.as_deref(),
+            collection_end(&p),
+        );
+        if let Some(code) = &code {
+            let doc = pdf_document(&tx, &p).await?;
+            let bytes = pdf::personal_sheet(&doc, &signer_of(&s), code);
+            mail.attachments.push(MailAttachment {
+                filename: format!("unterschriftenbogen-{}.pdf", p.slug),
+                content_type: "application/pdf".into(),
+                content_base64: base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    bytes,
+                ),
+            });
+        }
+        enqueue(&tx, email, mail).await?;
+    }
+    tx.commit().await?;
+    Ok(p.slug)
+}
+
+fn signer_of(s: &signature::Model) -> pdf::SignerLine {
+    pdf::SignerLine {
+        family_name: s.family_name.clone(),
+        given_names: s.given_names.clone(),
+        birth_date: s.birth_date.map(german_date_text).unwrap_or_default(),
+        address: format!(
+            "{} {}, {} {}",
+            s.street, s.house_number, s.postal_code, s.city
+        ),
+    }
+}
+
+async fn by_receipt(
+    state: &AppState,
+    raw: &str,
+) -> Result<(signature::Model, petition::Model), AppError> {
+    let hash = token_hash(raw, state).ok_or(AppError::LinkInvalid)?;
+    let s = signature::Entity::find()
+        .filter(signature::Column::ReceiptTokenHash.eq(hash))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    let p = petition::Entity::find_by_id(s.petition_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    Ok((s, p))
+}
+
+/// What the receipt link shows.
+pub async fn receipt(state: &AppState, raw: &str) -> Result<ReceiptView, AppError> {
+    let (s, p) = by_receipt(state, raw).await?;
+    let withdrawn = s.status == status::WITHDRAWN;
+    Ok(ReceiptView {
+        slug: p.slug,
+        title: p.title,
+        withdrawn,
+        can_withdraw: !withdrawn && Stage::parse(&p.stage) == Some(Stage::Collecting),
+        has_sheet: !withdrawn && s.sheet_code.is_some() && s.sheet_received_at.is_none(),
+    })
+}
+
+/// The signer's personal sheet again, from the receipt link.
+pub async fn personal_sheet(state: &AppState, raw: &str) -> Result<(String, Vec<u8>), AppError> {
+    let (s, p) = by_receipt(state, raw).await?;
+    let code = match (&s.sheet_code, s.status.as_str()) {
+        (Some(code), st) if st != status::WITHDRAWN => code.clone(),
+        _ => return Err(AppError::NotFound),
+    };
+    let doc = pdf_document(&state.db, &p).await?;
+    Ok((
+        p.slug.clone(),
+        pdf::personal_sheet(&doc, &signer_of(&s), &code),
+    ))
+}
+
+/// Withdraws a confirmed signature, possible until the petition is submitted.
+pub async fn withdraw(state: &AppState, raw: &str) -> Result<String, AppError> {
+    // The update is conditional on the state read: if staff mark the sheet as received in
+    // between, the read is repeated, so the right counter is decremented.
+    for _ in 0..3 {
+        let (s, p) = by_receipt(state, raw).await?;
+        if s.status == status::WITHDRAWN {
+            return Err(AppError::LinkInvalid);
+        }
+        if Stage::parse(&p.stage) != Some(Stage::Collecting) {
+            return Err(AppError::NotCollecting {
+                message: "Das Bürgerbegehren ist bereits eingereicht; eine Unterschrift kann jetzt nicht mehr zurückgezogen werden.".into(),
+            });
+        }
+        let tx = begin_write(&state.db).await?;
+        let received = signature::Column::SheetReceivedAt;
+        let updated = signature::Entity::update_many()
+            .col_expr(signature::Column::Status, Expr::value(status::WITHDRAWN))
+            .col_expr(signature::Column::WithdrawnAt, Expr::value(Utc::now()))
+            .col_expr(signature::Column::Notify, Expr::value(false))
+            // Off the counters: `counted_on` is set exactly while a signature is on them.
+            .col_expr(
+                signature::Column::CountedOn,
+                Expr::value(Option::<NaiveDate>::None),
+            )
+            // The person may sign again (on paper, say): the withdrawn row no longer holds
+            // their place.
+            .col_expr(
+                signature::Column::DedupKey,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(signature::Column::Id.eq(s.id))
+            .filter(signature::Column::Status.eq(s.status.as_str()))
+            .filter(match s.sheet_received_at {
+                Some(_) => received.is_not_null(),
+                None => received.is_null(),
+            })
+            .exec(&tx)
+            .await?;
+        if updated.rows_affected != 1 {
+            tx.rollback().await?;
+            continue;
+        }
+        // Only a signature on the counters is taken off them (a pending one, an entered
+        // duplicate or one superseded by a paper signature is not).
+        if let Some(day) = s.counted_on {
+            let channel = if s.sheet_received_at.is_some() {
+                PAPER
+            } else {
+                ONLINE
+            };
+            bump(&tx, p.id, day, channel, -1).await?;
+        }
+        // Another signature of the same person may count now.
+        if let Some(key) = &s.match_key {
+            validation::resolve_duplicates(&tx, &p, &[key.clone()].into_iter().collect()).await?;
+        }
+        tx.commit().await?;
+        return Ok(p.slug);
+    }
+    Err(AppError::Internal)
+}
+
+fn paper_stage_ok(p: &petition::Model) -> Result<(), AppError> {
+    match Stage::parse(&p.stage) {
+        Some(Stage::Collecting | Stage::Submitted) => Ok(()),
+        _ => Err(AppError::NotCollecting {
+            message: "Papierunterschriften können nur während der Sammlung und nach der Einreichung erfasst werden.".into(),
+        }),
+    }
+}
+
+/// Staff mark a returned personal sheet by its code: from now on it counts as a paper
+/// signature.
+pub async fn receive_sheet(
+    db: &sea_orm::DatabaseConnection,
+    actor: i64,
+    slug: &str,
+    code: &str,
+) -> Result<EntryResult, AppError> {
+    let p = find_by_slug(db, slug).await?;
+    paper_stage_ok(&p)?;
+    let code = normalize_sheet_code(code).ok_or_else(|| {
+        AppError::field(
+            "code",
+            "Ein Bogencode hat acht Zeichen, zum Beispiel ACDE-3579.",
+        )
+    })?;
+    let now = Utc::now();
+    let today = german_date(now);
+    let tx = begin_write(db).await?;
+    let s = signature::Entity::find()
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .filter(signature::Column::SheetCode.eq(code.as_str()))
+        .one(&tx)
+        .await?
+        .ok_or_else(|| {
+            AppError::field(
+                "code",
+                format!("Zu diesem Bürgerbegehren gibt es keinen Bogen mit dem Code {code}."),
+            )
+        })?;
+    if s.status == status::WITHDRAWN {
+        return Err(AppError::field(
+            "code",
+            format!("Die Unterschrift auf Bogen {code} wurde zurückgezogen."),
+        ));
+    }
+    if s.counted_on.is_none() || s.channel != ONLINE {
+        return Err(AppError::field(
+            "code",
+            format!(
+                "Die Person mit Bogen {code} hat bereits auf einer Unterschriftenliste unterschrieben; der Bogen zählt nicht zusätzlich."
+            ),
+        ));
+    }
+    if let Some(at) = s.sheet_received_at {
+        return Err(AppError::field(
+            "code",
+            format!(
+                "Bogen {code} wurde bereits am {} als eingegangen erfasst.",
+                german_date_text(german_date(at))
+            ),
+        ));
+    }
+    let updated = signature::Entity::update_many()
+        .col_expr(signature::Column::SheetReceivedAt, Expr::value(now))
+        .col_expr(signature::Column::CountedOn, Expr::value(today))
+        .col_expr(signature::Column::EnteredBy, Expr::value(actor))
+        .filter(signature::Column::Id.eq(s.id))
+        // Conditional on what was read: of two scans of the same code (or a scan and a
+        // withdrawal at the same moment) only one changes the counters.
+        .filter(signature::Column::Status.eq(s.status.as_str()))
+        .filter(signature::Column::CountedOn.is_not_null())
+        .filter(signature::Column::SheetReceivedAt.is_null())
+        .exec(&tx)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(AppError::field(
+            "code",
+            format!(
+                "Bogen {code} wurde gerade anderweitig bearbeitet. Bitte prüfen Sie ihn erneut."
+            ),
+        ));
+    }
+    if let Some(day) = s.counted_on {
+        bump(&tx, p.id, day, ONLINE, -1).await?;
+    }
+    bump(&tx, p.id, today, PAPER, 1).await?;
+    validation::check_signatures(&tx, &p, &[s.id]).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(actor),
+            action: "signature.sheet_received",
+            target_type: "signature",
+            target_id: Some(s.id.to_string()),
+            details: json!({ "petition": p.slug, "code": code }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(EntryResult {
+        message: format!(
+            "Bogen {code} ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
+        ),
+        duplicate: false,
+        checked: crate::petitions::server::paper_import::status_of(db, s.id).await?,
+    })
+}
+
+/// What became of a paper line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaperOutcome {
+    Recorded {
+        id: i64,
+    },
+    /// The same person signed before (online or on paper): the line is kept as a duplicate
+    /// and does not count; the earlier signature does.
+    Duplicate {
+        id: i64,
+        earlier: String,
+    },
+}
+
+impl PaperOutcome {
+    pub fn id(&self) -> i64 {
+        match self {
+            PaperOutcome::Recorded { id } | PaperOutcome::Duplicate { id, .. } => *id,
+        }
+    }
+}
+
+/// Records one line of a paper list, in the caller's transaction.
+pub async fn record_paper<C: ConnectionTrait>(
+    db: &C,
+    p: &petition::Model,
+    actor: Option<i64>,
+    line: &PaperLine,
+) -> Result<PaperOutcome, AppError> {
+    record_paper_on(db, p, actor, line, german_date(Utc::now())).await
+}
+
+/// Records one line as entered on `today` (the demo spreads its lines over past days).
+pub async fn record_paper_on<C: ConnectionTrait>(
+    db: &C,
+    p: &petition::Model,
+    actor: Option<i64>,
+    line: &PaperLine,
+    today: NaiveDate,
+) -> Result<PaperOutcome, AppError> {
+    let now = Utc::now();
+    let d = &line.signer;
+    // Only a line with name and date of birth can be recognized as a second signature now
+    // (with its address: namesakes may both sign); the register check finds the others.
+    let complete = !d.family_name.is_empty() && !d.given_names.is_empty();
+    let key = match d.birth_date {
+        Some(born) if complete => Some(signer_key(
+            &d.family_name,
+            &d.given_names,
+            born,
+            &d.street,
+            &d.house_number,
+            &d.postal_code,
+        )),
+        _ => None,
+    };
+    let taken = signature::Entity::find()
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .filter(signature::Column::SheetNumber.eq(line.sheet as i32))
+        .filter(signature::Column::LineNumber.eq(line.line as i32))
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::field(
+            "line",
+            format!(
+                "Blatt {}, Zeile {} ist bereits erfasst.",
+                line.sheet, line.line
+            ),
+        ));
+    }
+    let earlier = match &key {
+        Some(key) => {
+            signature::Entity::find()
+                .filter(signature::Column::PetitionId.eq(p.id))
+                .filter(signature::Column::DedupKey.eq(key.as_str()))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    let online_counts =
+        rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
+    let earlier = match earlier {
+        None => None,
+        // Never confirmed: the handwritten signature takes its place.
+        Some(e) if e.status == status::PENDING_CONFIRMATION => {
+            signature::Entity::delete_by_id(e.id).exec(db).await?;
+            None
+        }
+        // Online support that does not count under this law, its sheet not returned: the
+        // handwritten signature counts instead, the online one is kept as superseded.
+        Some(e)
+            if !online_counts
+                && e.channel == ONLINE
+                && e.counted_on.is_some()
+                && e.sheet_received_at.is_none() =>
+        {
+            let res = signature::Entity::update_many()
+                .col_expr(signature::Column::Status, Expr::value(status::DUPLICATE))
+                .col_expr(
+                    signature::Column::DedupKey,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(
+                    signature::Column::CountedOn,
+                    Expr::value(Option::<NaiveDate>::None),
+                )
+                .filter(signature::Column::Id.eq(e.id))
+                .filter(signature::Column::Status.eq(e.status.as_str()))
+                .filter(signature::Column::CountedOn.is_not_null())
+                .filter(signature::Column::SheetReceivedAt.is_null())
+                .exec(db)
+                .await?;
+            if res.rows_affected == 1
+                && let Some(day) = e.counted_on
+            {
+                bump(db, p.id, day, ONLINE, -1).await?;
+            }
+            None
+        }
+        Some(e) => Some(match (e.sheet_number, e.line_number) {
+            (Some(s), Some(l)) => format!("Blatt {s}, Zeile {l}"),
+            _ => "online".to_owned(),
+        }),
+    };
+    let duplicate = earlier.is_some();
+    let identity = key.clone().unwrap_or_else(|| {
+        format!(
+            "{}|{}|",
+            crate::petitions::matching::normalize_name(&d.family_name),
+            crate::petitions::matching::all_given_names(&d.given_names)
+        )
+    });
+    let inserted = signature::Entity::insert(signature::ActiveModel {
+        petition_id: Set(p.id),
+        channel: Set(PAPER.to_owned()),
+        status: Set(if duplicate {
+            status::DUPLICATE
+        } else {
+            status::UNCHECKED
+        }
+        .to_owned()),
+        family_name: Set(d.family_name.clone()),
+        given_names: Set(d.given_names.clone()),
+        birth_date: Set(d.birth_date),
+        birth_date_entered: Set(line.birth_date_entered.clone()),
+        street: Set(d.street.clone()),
+        house_number: Set(d.house_number.clone()),
+        postal_code: Set(d.postal_code.clone()),
+        city: Set(d.city.clone()),
+        identity_key: Set(identity),
+        dedup_key: Set(if duplicate { None } else { key.clone() }),
+        sheet_number: Set(Some(line.sheet as i32)),
+        line_number: Set(Some(line.line as i32)),
+        signed_on: Set(line.signed_on),
+        counted_on: Set((!duplicate).then_some(today)),
+        entered_by: Set(actor),
+        created_at: Set(now),
+        notify: Set(false),
+        manual: Set(false),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::field(
+                "line",
+                "Diese Zeile wurde gerade zeitgleich erfasst. Bitte prüfen Sie die Liste.",
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    let id = inserted.last_insert_id;
+    let outcome = match earlier {
+        Some(earlier) => PaperOutcome::Duplicate { id, earlier },
+        None => {
+            bump(db, p.id, today, PAPER, 1).await?;
+            PaperOutcome::Recorded { id }
+        }
+    };
+    validation::check_signatures(db, p, &[id]).await?;
+    Ok(outcome)
+}
+
+/// Staff type in one line of a returned paper list.
+pub async fn enter_paper(
+    db: &sea_orm::DatabaseConnection,
+    actor: i64,
+    slug: &str,
+    line: &PaperLine,
+) -> Result<EntryResult, AppError> {
+    let p = find_by_slug(db, slug).await?;
+    paper_stage_ok(&p)?;
+    let tx = begin_write(db).await?;
+    let outcome = record_paper(&tx, &p, Some(actor), line).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(actor),
+            action: "signature.paper_entered",
+            target_type: "petition",
+            target_id: Some(p.id.to_string()),
+            details: json!({ "sheet": line.sheet, "line": line.line }),
+        },
+    )
+    .await?;
+    let status = crate::petitions::server::paper_import::status_of(&tx, outcome.id()).await?;
+    tx.commit().await?;
+    let place = format!("Blatt {}, Zeile {}", line.sheet, line.line);
+    let missing = line.unreadable();
+    let missing = if missing.is_empty() {
+        String::new()
+    } else {
+        format!(" Fehlt oder unleserlich: {}.", missing.join(", "))
+    };
+    Ok(EntryResult {
+        message: match (&outcome, status) {
+            (PaperOutcome::Duplicate { earlier, .. }, _) => format!(
+                "{place} ist erfasst, zählt aber nicht: Diese Person hat bereits unterschrieben ({earlier})."
+            ),
+            (_, Status::Unchecked) => format!(
+                "{place} ist erfasst.{missing} Sie wird geprüft, sobald ein Melderegister eingelesen ist."
+            ),
+            (_, status) => format!(
+                "{place} ist erfasst – Prüfung: {}.{missing}",
+                status.label()
+            ),
+        },
+        duplicate: matches!(outcome, PaperOutcome::Duplicate { .. }) || status == Status::Duplicate,
+        checked: status,
+    })
+}
+
+/// The next free line after the last one entered on a sheet (for the entry form).
+pub async fn next_line(
+    db: &sea_orm::DatabaseConnection,
+    petition_id: i64,
+    sheet: u32,
+) -> Result<u32, AppError> {
+    let last: Option<Option<i32>> = signature::Entity::find()
+        .select_only()
+        .column_as(signature::Column::LineNumber.max(), "last")
+        .filter(signature::Column::PetitionId.eq(petition_id))
+        .filter(signature::Column::SheetNumber.eq(sheet as i32))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(last.flatten().map(|l| l as u32 + 1).unwrap_or(1))
+}
+
+/// Deletes online signatures whose confirmation link expired unused: nobody confirmed them,
+/// so their data has no purpose any more (the privacy notice promises this).
+pub async fn purge_unconfirmed(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
+    let res = signature::Entity::delete_many()
+        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
+        .filter(signature::Column::ConfirmExpiresAt.lte(Utc::now()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Deletes the personal data of a closed procedure's signatures: names, dates of birth,
+/// addresses, email addresses, codes and the person keys. What the tallies need stays: each
+/// signature's channel, sheet and line, days, village and status.
+pub async fn purge_personal_data(
+    db: &sea_orm::DatabaseConnection,
+    actor: Option<i64>,
+    p: &petition::Model,
+) -> Result<u64, AppError> {
+    if !Stage::parse(&p.stage).is_some_and(Stage::is_final) {
+        return Err(AppError::field(
+            "petition",
+            "Unterschriften werden erst gelöscht, wenn das Verfahren abgeschlossen ist.",
+        ));
+    }
+    let none = || Expr::value(Option::<String>::None);
+    let empty = || Expr::value("");
+    let tx = begin_write(db).await?;
+    let purged = signature::Entity::update_many()
+        .col_expr(signature::Column::FamilyName, empty())
+        .col_expr(signature::Column::GivenNames, empty())
+        .col_expr(
+            signature::Column::BirthDate,
+            Expr::value(Option::<NaiveDate>::None),
+        )
+        .col_expr(signature::Column::BirthDateEntered, none())
+        .col_expr(signature::Column::Street, empty())
+        .col_expr(signature::Column::HouseNumber, empty())
+        .col_expr(signature::Column::PostalCode, empty())
+        .col_expr(signature::Column::City, empty())
+        .col_expr(signature::Column::Email, none())
+        .col_expr(signature::Column::IdentityKey, empty())
+        .col_expr(signature::Column::DedupKey, none())
+        .col_expr(signature::Column::MatchKey, none())
+        .col_expr(signature::Column::SheetCode, none())
+        .col_expr(signature::Column::ConfirmTokenHash, none())
+        .col_expr(signature::Column::ReceiptTokenHash, none())
+        .col_expr(signature::Column::Notify, Expr::value(false))
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .exec(&tx)
+        .await?
+        .rows_affected;
+    petition::Entity::update_many()
+        .col_expr(
+            petition::Column::SignaturesPurgedAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(petition::Column::Id.eq(p.id))
+        .exec(&tx)
+        .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: actor,
+            action: "signatures.purged",
+            target_type: "petition",
+            target_id: Some(p.id.to_string()),
+            details: json!({ "petition": p.slug, "signatures": purged }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(purged)
+}
+
+/// Purges the signatures of procedures closed more than `retention` ago (the background
+/// ticker runs this); returns the petitions purged.
+pub async fn purge_after_retention(
+    db: &sea_orm::DatabaseConnection,
+    retention: TimeDelta,
+) -> Result<u64, AppError> {
+    let closed: Vec<&str> = Stage::ALL
+        .into_iter()
+        .filter(|s| s.is_final())
+        .map(Stage::as_str)
+        .collect();
+    let due = petition::Entity::find()
+        .filter(petition::Column::Stage.is_in(closed))
+        .filter(petition::Column::SignaturesPurgedAt.is_null())
+        .filter(petition::Column::UpdatedAt.lt(Utc::now() - retention))
+        .all(db)
+        .await?;
+    let mut n = 0;
+    for p in due {
+        purge_personal_data(db, None, &p).await?;
+        n += 1;
+    }
+    Ok(n)
+}

@@ -1,0 +1,505 @@
+//! Checking signatures against the register in use. Every signature that is confirmed or
+//! entered is checked at once when there is a register; a new register import re-checks the
+//! petitions still open for checking (collecting or submitted), keeping what staff decided.
+//!
+//! Two steps: each signature on its own (`check::decide`: exact match → valid or why not;
+//! near or partial → review; nothing → not found / incomplete), then duplicates across
+//! signatures of the same person (same register entry), of which exactly one counts: a
+//! person's decision first, then a signature in a channel that counts under the state's law,
+//! then the earliest.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
+};
+
+use crate::error::AppError;
+use crate::infra::db::begin_write;
+use crate::infra::entities::{petition, register_import, resident, signature, void_sheet};
+use crate::petitions::lifecycle::Stage;
+use crate::petitions::matching::{first_given_name, normalize_name};
+use crate::petitions::rules::{self, EligibilityDay, RuleSet, german_date};
+use crate::petitions::server::procedure::collection_end;
+use crate::register::check::{self, Context, RegisterEntry, SignedData, Status, Verdict};
+use crate::register::server::import::status as import_status;
+
+const BATCH: u64 = 1_000;
+
+/// The register in use: the newest completed import.
+pub async fn current_import<C: ConnectionTrait>(db: &C) -> Result<Option<i64>, AppError> {
+    Ok(register_import::Entity::find()
+        .select_only()
+        .column(register_import::Column::Id)
+        .filter(register_import::Column::Status.eq(import_status::COMPLETED))
+        .order_by_desc(register_import::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await?)
+}
+
+/// Whether a petition's signatures are still checked (and re-checked after a new register):
+/// once the council has decided admissibility, its figures stand.
+pub fn open_for_checking(p: &petition::Model) -> bool {
+    matches!(
+        Stage::parse(&p.stage),
+        Some(Stage::Collecting | Stage::Submitted)
+    )
+}
+
+pub fn entry_of(r: resident::Model) -> RegisterEntry {
+    RegisterEntry {
+        id: r.id,
+        nationalities: r
+            .nationalities
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        family_name: r.family_name,
+        given_names: r.given_names,
+        birth_date: r.birth_date,
+        street: r.street,
+        house_number: r.house_number,
+        postal_code: r.postal_code,
+        city: r.city,
+        district: r.district,
+        moved_in: r.moved_in,
+        main_residence: r.main_residence,
+    }
+}
+
+pub fn signed_data(s: &signature::Model) -> SignedData {
+    SignedData {
+        family_name: s.family_name.clone(),
+        given_names: s.given_names.clone(),
+        birth_date: s.birth_date,
+        street: s.street.clone(),
+        house_number: s.house_number.clone(),
+        postal_code: s.postal_code.clone(),
+        city: s.city.clone(),
+    }
+}
+
+/// The register entries that share a date of birth, or a family name and first given name,
+/// with any of the signatures: two indexed queries per batch. A signer with a typing error
+/// in the name is found by the date, one with a missing or mistyped date by the name.
+pub async fn candidates_for<C: ConnectionTrait>(
+    db: &C,
+    import_id: i64,
+    sigs: &[SignedData],
+) -> Result<Vec<RegisterEntry>, AppError> {
+    let births: HashSet<NaiveDate> = sigs.iter().filter_map(|s| s.birth_date).collect();
+    let names: HashSet<(String, String)> = sigs
+        .iter()
+        .map(|s| {
+            (
+                normalize_name(&s.family_name),
+                first_given_name(&s.given_names),
+            )
+        })
+        .filter(|(f, g)| !f.is_empty() && !g.is_empty())
+        .collect();
+    let mut found: HashMap<i64, RegisterEntry> = HashMap::new();
+    let births: Vec<NaiveDate> = births.into_iter().collect();
+    for chunk in births.chunks(500) {
+        for r in resident::Entity::find()
+            .filter(resident::Column::ImportId.eq(import_id))
+            .filter(resident::Column::BirthDate.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert(r.id, entry_of(r));
+        }
+    }
+    let names: Vec<(String, String)> = names.into_iter().collect();
+    for chunk in names.chunks(200) {
+        // The import in every term: SQLite then answers each term from the name index (its
+        // OR optimization); with the import outside the OR it scanned the whole register.
+        let mut any = Condition::any();
+        for (family, given) in chunk {
+            any = any.add(
+                Condition::all()
+                    .add(resident::Column::ImportId.eq(import_id))
+                    .add(resident::Column::FamilyKey.eq(family.as_str()))
+                    .add(resident::Column::GivenKey.eq(given.as_str())),
+            );
+        }
+        for r in resident::Entity::find().filter(any).all(db).await? {
+            found.entry(r.id).or_insert_with(|| entry_of(r));
+        }
+    }
+    Ok(found.into_values().collect())
+}
+
+/// A register entry's person key (see `RegisterEntry::person_key`), with its namesakes looked
+/// up: one indexed query for those born the same day with the same family name.
+pub async fn person_key_of<C: ConnectionTrait>(
+    db: &C,
+    import_id: i64,
+    person: &RegisterEntry,
+) -> Result<String, AppError> {
+    let born_that_day: Vec<RegisterEntry> = resident::Entity::find()
+        .filter(resident::Column::ImportId.eq(import_id))
+        .filter(resident::Column::BirthDate.eq(person.birth_date))
+        .filter(resident::Column::FamilyKey.eq(normalize_name(&person.family_name)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(entry_of)
+        .collect();
+    Ok(person.person_key(&born_that_day.iter().collect::<Vec<_>>()))
+}
+
+/// The candidates of a batch, indexed by date of birth and by normalized family and first
+/// given name, so that each signature finds its own in two lookups.
+struct Pool {
+    entries: Vec<RegisterEntry>,
+    by_birth: HashMap<NaiveDate, Vec<usize>>,
+    by_name: HashMap<(String, String), Vec<usize>>,
+}
+
+impl Pool {
+    fn new(entries: Vec<RegisterEntry>) -> Pool {
+        let mut by_birth: HashMap<NaiveDate, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, r) in entries.iter().enumerate() {
+            by_birth.entry(r.birth_date).or_default().push(i);
+            by_name
+                .entry((
+                    normalize_name(&r.family_name),
+                    first_given_name(&r.given_names),
+                ))
+                .or_default()
+                .push(i);
+        }
+        Pool {
+            entries,
+            by_birth,
+            by_name,
+        }
+    }
+
+    /// Those that may be this signature's signer (found for it, not for another signature
+    /// of the batch), each once.
+    fn relevant(&self, s: &SignedData) -> Vec<&RegisterEntry> {
+        let mut idx: Vec<usize> = Vec::new();
+        if let Some(born) = s.birth_date
+            && let Some(found) = self.by_birth.get(&born)
+        {
+            idx.extend(found);
+        }
+        let name = (
+            normalize_name(&s.family_name),
+            first_given_name(&s.given_names),
+        );
+        if !name.0.is_empty()
+            && let Some(found) = self.by_name.get(&name)
+        {
+            idx.extend(found);
+        }
+        idx.sort_unstable();
+        idx.dedup();
+        idx.into_iter().map(|i| &self.entries[i]).collect()
+    }
+}
+
+/// The day eligibility is judged on for one signature.
+pub fn reference_day(rule_set: &RuleSet, p: &petition::Model, s: &signature::Model) -> NaiveDate {
+    match rule_set.eligibility_day {
+        EligibilityDay::Signing => s
+            .signed_on
+            .or(s.counted_on)
+            .unwrap_or_else(|| german_date(s.created_at)),
+        EligibilityDay::Submission => p
+            .submitted_at
+            .map(german_date)
+            .unwrap_or_else(|| german_date(Utc::now())),
+    }
+}
+
+async fn void_sheets<C: ConnectionTrait>(
+    db: &C,
+    petition_id: i64,
+) -> Result<HashSet<i32>, AppError> {
+    Ok(void_sheet::Entity::find()
+        .select_only()
+        .column(void_sheet::Column::SheetNumber)
+        .filter(void_sheet::Column::PetitionId.eq(petition_id))
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+fn rule_set_of(p: &petition::Model) -> Result<&'static RuleSet, AppError> {
+    rules::rule_set_by_id(&p.rule_set_id).ok_or(AppError::Internal)
+}
+
+/// Decides the given signatures on their own and writes what changed; returns the person
+/// keys touched, for the duplicate step. Signatures decided by a person, withdrawn or still
+/// pending are left alone.
+async fn decide_rows<C: ConnectionTrait>(
+    db: &C,
+    p: &petition::Model,
+    import_id: i64,
+    rows: &[signature::Model],
+    void: &HashSet<i32>,
+) -> Result<HashSet<String>, AppError> {
+    let rule_set = rule_set_of(p)?;
+    let end = collection_end(p);
+    let rows: Vec<&signature::Model> = rows
+        .iter()
+        .filter(|s| !s.manual && Status::parse(&s.status).is_some_and(Status::is_automatic))
+        .collect();
+    let data: Vec<SignedData> = rows.iter().map(|s| signed_data(s)).collect();
+    let pool = Pool::new(candidates_for(db, import_id, &data).await?);
+    let now = Utc::now();
+    let mut keys = HashSet::new();
+    for (s, d) in rows.iter().zip(&data) {
+        let ctx = Context {
+            rule_set,
+            reference_day: reference_day(rule_set, p, s),
+            collection_end: end,
+            signed_on: s.signed_on,
+            sheet_void: s.sheet_number.is_some_and(|n| void.contains(&n)),
+        };
+        let Verdict {
+            status,
+            match_key,
+            district,
+            ..
+        } = check::decide(d, &pool.relevant(d), &ctx);
+        if let Some(old) = &s.match_key {
+            keys.insert(old.clone());
+        }
+        if let Some(k) = &match_key {
+            keys.insert(k.clone());
+        }
+        // A duplicate that is individually valid stays a duplicate until the duplicate step
+        // says otherwise; everything else takes its new status.
+        let unchanged = s.match_key == match_key
+            && s.district == district
+            && (s.status == status.code()
+                || (status == Status::Valid && s.status == Status::Duplicate.code()));
+        if unchanged {
+            continue;
+        }
+        signature::Entity::update_many()
+            .col_expr(signature::Column::Status, Expr::value(status.code()))
+            .col_expr(signature::Column::MatchKey, Expr::value(match_key))
+            .col_expr(signature::Column::District, Expr::value(district))
+            .col_expr(signature::Column::DecidedAt, Expr::value(now))
+            .col_expr(
+                signature::Column::DecidedBy,
+                Expr::value(Option::<i64>::None),
+            )
+            .filter(signature::Column::Id.eq(s.id))
+            // Not if someone decided, withdrew or superseded it in the meantime.
+            .filter(signature::Column::Status.eq(s.status.as_str()))
+            .filter(signature::Column::Manual.eq(false))
+            .exec(db)
+            .await?;
+    }
+    Ok(keys)
+}
+
+/// Of the signatures of one person that are individually valid, one counts; the others are
+/// duplicates.
+pub async fn resolve_duplicates<C: ConnectionTrait>(
+    db: &C,
+    p: &petition::Model,
+    keys: &HashSet<String>,
+) -> Result<(), AppError> {
+    let online_counts = rule_set_of(p)?.online_signatures_count;
+    let mut keys: Vec<&String> = keys.iter().collect();
+    keys.sort();
+    lock_people(db, p.id, &keys).await?;
+    for chunk in keys.chunks(500) {
+        let rows = signature::Entity::find()
+            .filter(signature::Column::PetitionId.eq(p.id))
+            .filter(signature::Column::MatchKey.is_in(chunk.iter().map(|k| k.as_str())))
+            .filter(
+                signature::Column::Status.is_in([Status::Valid.code(), Status::Duplicate.code()]),
+            )
+            .order_by_asc(signature::Column::Id)
+            .all(db)
+            .await?;
+        let mut groups: HashMap<&str, Vec<&signature::Model>> = HashMap::new();
+        for s in &rows {
+            if let Some(k) = &s.match_key {
+                groups.entry(k.as_str()).or_default().push(s);
+            }
+        }
+        for group in groups.values() {
+            // A person's "duplicate" decision stands; their "valid" goes first.
+            let contenders: Vec<&&signature::Model> = group
+                .iter()
+                .filter(|s| !(s.manual && s.status == Status::Duplicate.code()))
+                .collect();
+            let Some(winner) = contenders.iter().min_by_key(|s| {
+                let counts = online_counts
+                    || s.channel == crate::petitions::server::signatures::PAPER
+                    || s.sheet_received_at.is_some();
+                (
+                    !(s.manual && s.status == Status::Valid.code()),
+                    !counts,
+                    s.signed_on.unwrap_or_else(|| german_date(s.created_at)),
+                    s.id,
+                )
+            }) else {
+                continue;
+            };
+            for s in group.iter().filter(|s| !s.manual) {
+                let want = if s.id == winner.id {
+                    Status::Valid
+                } else {
+                    Status::Duplicate
+                };
+                if s.status != want.code() {
+                    signature::Entity::update_many()
+                        .col_expr(signature::Column::Status, Expr::value(want.code()))
+                        .col_expr(signature::Column::DecidedAt, Expr::value(Utc::now()))
+                        .filter(signature::Column::Id.eq(s.id))
+                        .filter(signature::Column::Status.eq(s.status.as_str()))
+                        .filter(signature::Column::Manual.eq(false))
+                        .exec(db)
+                        .await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// On PostgreSQL two transactions recording the same person at once would each see only
+/// their own row; a transaction-scoped advisory lock per petition and person (taken in key
+/// order, so two transactions cannot wait for each other) makes the second wait for the
+/// first. SQLite has one writer at a time anyway.
+async fn lock_people<C: ConnectionTrait>(
+    db: &C,
+    petition_id: i64,
+    sorted_keys: &[&String],
+) -> Result<(), AppError> {
+    use sea_orm::{DbBackend, Statement};
+    use sha2::{Digest, Sha256};
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    for key in sorted_keys {
+        let digest = Sha256::digest(format!("{petition_id}|{key}").as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        db.query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [i64::from_be_bytes(first).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Checks these signatures now (a line just entered, a signature just confirmed), in the
+/// caller's transaction. Without a register they stay `unchecked`.
+pub async fn check_signatures<C: ConnectionTrait>(
+    db: &C,
+    p: &petition::Model,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    let Some(import_id) = current_import(db).await? else {
+        return Ok(());
+    };
+    if !open_for_checking(p) || ids.is_empty() {
+        return Ok(());
+    }
+    let rows = signature::Entity::find()
+        .filter(signature::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let void = void_sheets(db, p.id).await?;
+    let keys = decide_rows(db, p, import_id, &rows, &void).await?;
+    resolve_duplicates(db, p, &keys).await
+}
+
+/// What a full check did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckSummary {
+    pub signatures: u64,
+    pub petitions: u64,
+}
+
+/// Re-checks every signature of a petition against the register in use, in batches (each
+/// its own transaction, so signing goes on meanwhile), then finds the duplicates.
+pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Result<u64, AppError> {
+    let Some(import_id) = current_import(db).await? else {
+        return Ok(0);
+    };
+    let void = void_sheets(db, p.id).await?;
+    let mut last_id = 0i64;
+    let mut seen = 0u64;
+    loop {
+        let rows = signature::Entity::find()
+            .filter(signature::Column::PetitionId.eq(p.id))
+            .filter(signature::Column::Id.gt(last_id))
+            .order_by_asc(signature::Column::Id)
+            .limit(BATCH)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        last_id = last.id;
+        seen += rows.len() as u64;
+        let tx = begin_write(db).await?;
+        decide_rows(&tx, p, import_id, &rows, &void).await?;
+        tx.commit().await?;
+    }
+    // Every person with more than one individually valid signature, a few keys at a time.
+    let dup_keys: Vec<String> = signature::Entity::find()
+        .select_only()
+        .column(signature::Column::MatchKey)
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .filter(signature::Column::MatchKey.is_not_null())
+        .filter(signature::Column::Status.is_in([Status::Valid.code(), Status::Duplicate.code()]))
+        .group_by(signature::Column::MatchKey)
+        .having(Expr::cust("COUNT(*) > 1"))
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    // Former duplicates whose partner is gone are individually valid again.
+    let lonely: Vec<String> = signature::Entity::find()
+        .select_only()
+        .column(signature::Column::MatchKey)
+        .filter(signature::Column::PetitionId.eq(p.id))
+        .filter(signature::Column::Manual.eq(false))
+        .filter(signature::Column::Status.eq(Status::Duplicate.code()))
+        .filter(signature::Column::MatchKey.is_not_null())
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    let keys: Vec<String> = dup_keys.into_iter().chain(lonely).collect();
+    for chunk in keys.chunks(500) {
+        let tx = begin_write(db).await?;
+        resolve_duplicates(&tx, p, &chunk.iter().cloned().collect()).await?;
+        tx.commit().await?;
+    }
+    Ok(seen)
+}
+
+/// Re-checks every petition still open for checking (after a register import).
+pub async fn check_open_petitions(db: &DatabaseConnection) -> Result<CheckSummary, AppError> {
+    let mut summary = CheckSummary::default();
+    let petitions = petition::Entity::find()
+        .filter(
+            petition::Column::Stage.is_in([Stage::Collecting.as_str(), Stage::Submitted.as_str()]),
+        )
+        .all(db)
+        .await?;
+    for p in petitions {
+        summary.signatures += check_petition(db, &p).await?;
+        summary.petitions += 1;
+    }
+    Ok(summary)
+}
