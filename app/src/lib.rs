@@ -15,6 +15,8 @@ pub mod proposals;
 pub mod register;
 pub mod reports;
 pub mod site;
+pub mod text;
+pub mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};

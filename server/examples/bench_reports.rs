@@ -11,7 +11,7 @@ mod support;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use app::infra::exports;
+use app::petitions::server::export;
 use app::petitions::server::procedure as petitions;
 use app::petitions::server::signatures;
 use app::reports::Format;
@@ -162,7 +162,7 @@ async fn bench(name: &str, url: &str) {
     let mut out = std::io::sink();
     let (mut after, mut rows, mut bytes) = (0i64, 0u64, 0u64);
     let mut peak_at_100k = 0;
-    while let Some((page, last)) = exports::signatures_page(&db, p.id, after).await.unwrap() {
+    while let Some((page, last)) = export::signatures_page(&db, p.id, after).await.unwrap() {
         out.write_all(&page).unwrap();
         bytes += page.len() as u64;
         rows += page.iter().filter(|b| **b == b'\n').count() as u64;

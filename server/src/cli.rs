@@ -5,7 +5,7 @@ use app::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use app::accounts::server as accounts;
 use app::error::AppError;
 use app::infra::audit;
-use app::infra::exports;
+use app::petitions::server::export;
 use app::petitions::server::paper_import;
 use app::petitions::server::signatures;
 use app::register::server::import as register;
@@ -482,11 +482,11 @@ async fn export_signatures(
     let partial = output.with_extension("csv.part");
     let fail = |e: std::io::Error| format!("{}: {e}", output.display());
     let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(fail)?);
-    exports::log_export(db, None, p, "command line")
+    export::log_export(db, None, p, "command line")
         .await
         .map_err(explain)?;
     let mut after = 0i64;
-    while let Some((bytes, last)) = exports::signatures_page(db, p.id, after)
+    while let Some((bytes, last)) = export::signatures_page(db, p.id, after)
         .await
         .map_err(explain)?
     {

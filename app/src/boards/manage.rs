@@ -56,7 +56,7 @@ pub fn SessionManagePage() -> impl IntoView {
                             }.into_any()
                         }
                         Err(e) => {
-                            crate::site::pages::set_status(e.status());
+                            crate::components::page::set_status(e.status());
                             view! {
                                 <Title text="Sitzung leiten – Dorfplatz" />
                                 <h1>"Sitzung leiten"</h1>

@@ -40,7 +40,7 @@ fn not_found(
     back: &'static str,
     back_label: &'static str,
 ) -> AnyView {
-    crate::site::pages::set_status(e.status());
+    crate::components::page::set_status(e.status());
     view! {
         <Title text=format!("{what} – Dorfplatz") />
         <h1>{format!("{what}: nicht gefunden")}</h1>

@@ -199,7 +199,7 @@ pub fn UnsubscribePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match result.await {
                         Err(e) => {
-                            crate::site::pages::set_status(e.status());
+                            crate::components::page::set_status(e.status());
                             view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any()
                         }
                         Ok(done) => match (done.title, done.link) {

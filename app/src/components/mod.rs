@@ -1,6 +1,7 @@
 //! Generic UI pieces: form fields with their error messages, the error summary, notices.
 
 pub mod chart;
+pub mod page;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -309,7 +310,7 @@ pub fn Restricted(
                         <Redirect path=format!("/login?notice=login_required&next={}", next.get_value()) />
                     }.into_any(),
                     Some(me) if !allow(&me) => {
-                        crate::site::pages::set_status(403);
+                        crate::components::page::set_status(403);
                         view! {
                             <h1>"Keine Berechtigung"</h1>
                             <p>{denial}</p>

@@ -392,11 +392,11 @@ pub async fn csv_page(
             w.write_record([
                 v.id.to_string().as_str(),
                 &v.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-                &crate::infra::exports::text(v.actor.as_deref().unwrap_or("System")),
+                &crate::infra::cells::text(v.actor.as_deref().unwrap_or("System")),
                 &v.action,
                 &crate::admin::action_label(&v.action),
-                &crate::infra::exports::text(&v.target),
-                &crate::infra::exports::text(&v.details),
+                &crate::infra::cells::text(&v.target),
+                &crate::infra::cells::text(&v.details),
                 &prev,
                 &hash,
             ])

@@ -8,8 +8,8 @@
 //! if their own rules for Germany are outdated; the embedded VTIMEZONE carries the EU
 //! rules they need to interpret it.
 
-use chrono::{DateTime, TimeZone as _, Utc};
-use chrono_tz::Europe::Berlin;
+use crate::time::{berlin, from_berlin};
+use chrono::{DateTime, Utc};
 
 /// One board session as a calendar event.
 #[derive(Debug, Clone)]
@@ -196,10 +196,9 @@ fn utc(at: DateTime<Utc>) -> String {
 /// a local time means its first occurrence (RFC 5545, 3.3.5); an instant in the second
 /// one is written in UTC instead, so that it is not shown an hour early.
 fn local(name: &str, at: DateTime<Utc>) -> String {
-    let berlin = at.with_timezone(&Berlin);
-    let first = Berlin.from_local_datetime(&berlin.naive_local()).earliest();
-    if first == Some(berlin) {
-        format!("{name};TZID={TZID}:{}", berlin.format("%Y%m%dT%H%M%S"))
+    let wall = berlin(at);
+    if from_berlin(wall) == Ok(at) {
+        format!("{name};TZID={TZID}:{}", wall.format("%Y%m%dT%H%M%S"))
     } else {
         format!("{name}:{}", utc(at))
     }

@@ -5,9 +5,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cells;
 pub mod db;
 pub mod entities;
-pub mod exports;
 pub mod http;
 pub mod ical;
 pub mod mail;

@@ -10,8 +10,11 @@
 //! used here took effect as far as we could establish it; petitions from before that day
 //! fall back to nothing (see [`rule_set`]) rather than silently to newer law.
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeDelta, Utc, Weekday};
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
+
+// The German clock lives in `crate::time`; the rules and their callers name it from here too.
+pub use crate::time::{german_date, german_date_text, german_datetime_text, german_midnight_utc};
 
 /// The German states Dorfplatz has rule sets for. The codes are ISO 3166-2:DE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -595,49 +598,6 @@ pub const EU_MEMBER_STATES: [&str; 27] = [
     "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 ];
 
-/// A day as Germans write it: `22.10.2026`.
-pub fn german_date_text(day: NaiveDate) -> String {
-    day.format("%d.%m.%Y").to_string()
-}
-
-/// A moment as Germans read it, in German time: `22.10.2026, 14:05 Uhr`.
-pub fn german_datetime_text(at: DateTime<Utc>) -> String {
-    german_local(at).format("%d.%m.%Y, %H:%M Uhr").to_string()
-}
-
-/// Today's date in Germany. Deadlines and "not in the future" are German calendar days: just
-/// after midnight in Kalletal it is still yesterday in UTC. Central European Time, with EU
-/// summer time from the last Sunday of March to the last Sunday of October, 01:00 UTC.
-pub fn german_date(now: DateTime<Utc>) -> NaiveDate {
-    german_local(now).date()
-}
-
-/// The moment a German calendar day begins, in UTC (for filtering stored times by day).
-/// The clock changes at 01:00 UTC, after local midnight, so the offset at 00:00 UTC of that
-/// day is the one in force at local midnight.
-pub fn german_midnight_utc(day: NaiveDate) -> DateTime<Utc> {
-    let utc_midnight = day.and_time(chrono::NaiveTime::MIN).and_utc();
-    let offset = german_local(utc_midnight) - utc_midnight.naive_utc();
-    utc_midnight - offset
-}
-
-/// German wall-clock time: Central European Time, with EU summer time.
-fn german_local(now: DateTime<Utc>) -> chrono::NaiveDateTime {
-    let year = now.year();
-    let switch = |month: u32| {
-        let first_of_next = NaiveDate::from_ymd_opt(year, month + 1, 1)?;
-        let last = first_of_next.pred_opt()?;
-        let sunday = last - Days::new(u64::from(last.weekday().num_days_from_sunday()));
-        sunday.and_hms_opt(1, 0, 0)
-    };
-    let utc = now.naive_utc();
-    let summer = match (switch(3), switch(10)) {
-        (Some(begin), Some(end)) => utc >= begin && utc < end,
-        _ => false,
-    };
-    (now + TimeDelta::hours(if summer { 2 } else { 1 })).naive_utc()
-}
-
 /// Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm).
 pub fn easter_sunday(year: i32) -> Option<NaiveDate> {
     let a = year % 19;
@@ -686,21 +646,6 @@ pub fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn german_days_begin_at_local_midnight() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        for (day, utc) in [
-            (d(2026, 1, 15), "2026-01-14T23:00:00+00:00"),
-            (d(2026, 7, 1), "2026-06-30T22:00:00+00:00"),
-            // The days of the clock changes still begin in the old time.
-            (d(2026, 3, 29), "2026-03-28T23:00:00+00:00"),
-            (d(2026, 10, 25), "2026-10-24T22:00:00+00:00"),
-        ] {
-            assert_eq!(german_midnight_utc(day).to_rfc3339(), utc, "{day}");
-            assert_eq!(german_date(german_midnight_utc(day)), day);
-        }
-    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -981,25 +926,6 @@ mod tests {
             by.check_eligibility(&newcomer, d(2026, 11, 30)),
             Err(Ineligible::ResidenceTooShort)
         );
-    }
-
-    #[test]
-    fn the_german_date_follows_cet_and_summer_time() {
-        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        // (UTC instant, date in Germany)
-        let cases = [
-            ("2026-11-29T22:59:00Z", d(2026, 11, 29)),
-            ("2026-11-29T23:00:00Z", d(2026, 11, 30)), // CET: UTC+1
-            ("2026-07-01T21:59:00Z", d(2026, 7, 1)),
-            ("2026-07-01T22:00:00Z", d(2026, 7, 2)), // CEST: UTC+2
-            ("2026-03-29T00:59:00Z", d(2026, 3, 29)), // summer time begins 01:00 UTC
-            ("2026-03-29T22:30:00Z", d(2026, 3, 30)),
-            ("2026-10-25T22:30:00Z", d(2026, 10, 25)), // and has ended
-            ("2026-12-31T23:30:00Z", d(2027, 1, 1)),
-        ];
-        for (instant, expected) in cases {
-            assert_eq!(german_date(at(instant)), expected, "{instant}");
-        }
     }
 
     #[test]

@@ -248,7 +248,7 @@ pub fn ProposalPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match proposal.await {
                         Err(e) => {
-                            crate::site::pages::set_status(e.status());
+                            crate::components::page::set_status(e.status());
                             view! {
                                 <Title text="Vorschlag – Dorfplatz" />
                                 <h1>"Vorschlag nicht gefunden"</h1>
@@ -488,7 +488,7 @@ fn EditForm() -> impl IntoView {
                 match proposal.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     Ok(d) if !d.permissions.can_edit => {
-                        crate::site::pages::set_status(403);
+                        crate::components::page::set_status(403);
                         view! { <p>"Diesen Vorschlag können Sie nicht (mehr) bearbeiten: nur die Einreichenden können ihn ändern, und nur bis zur ersten Antwort."</p> }.into_any()
                     }
                     Ok(d) => view! {

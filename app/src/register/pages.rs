@@ -253,7 +253,7 @@ fn Review() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => {
-                        crate::site::pages::set_status(e.status());
+                        crate::components::page::set_status(e.status());
                         view! { <h1>"Unterschriften prüfen"</h1><p class="error-summary" role="alert">{e.message()}</p> }.into_any()
                     }
                     Ok(p) => view! { <ReviewBody p decide void restore /> }.into_any(),

@@ -767,7 +767,7 @@ db_test!(staff_upload_the_register_on_the_web, |backend| async move {
     );
     let o = settled(&app, &c.staff, 1).await;
     let first = &o["imports"][0];
-    assert_eq!(first["status"], "completed");
+    assert_eq!(first["status"], "completed", "{first}");
     assert_eq!(first["in_use"], true);
     assert_eq!(first["rows"], 3_011);
     assert_eq!(first["bytes_read"], first["bytes_total"]);

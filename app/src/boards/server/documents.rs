@@ -14,7 +14,7 @@ use crate::boards::domain::{self, UploadProblem};
 use crate::boards::server::meetings;
 use crate::error::AppError;
 use crate::infra::auth::{CurrentSession, SessionUser};
-use crate::infra::exports;
+use crate::infra::cells;
 use crate::infra::responses::{error, pdf_response, report_csv, see_other};
 use crate::infra::state::AppState;
 
@@ -276,7 +276,7 @@ pub async fn boards_report_csv(
     let header = BoardReportRow::CSV_HEADER.map(str::to_owned).to_vec();
     let records = std::iter::once(header).chain(rows.into_iter().map(|r| {
         vec![
-            exports::text(&r.board).into_owned(),
+            cells::text(&r.board).into_owned(),
             r.held.to_string(),
             r.cancelled.to_string(),
             r.attendance_percent

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::boards::domain::{
     self, ItemResult, Majority, MeetingStatus, MinutesItem, MinutesSource, Slot, Votes,
 };
-use crate::boards::server::boards::{self, berlin, from_berlin, role_of};
+use crate::boards::server::members::{self as boards, role_of};
 use crate::boards::{
     AgendaMention, AttendanceRow, BoardReportRow, FileView, ItemEdit, ItemLink, ItemView,
     LinkChoice, SessionCard, SessionDetail, SessionList, SessionManage, SessionViewer,
@@ -42,6 +42,7 @@ use crate::infra::markdown;
 use crate::infra::pdf;
 use crate::infra::state::AppConfig;
 use crate::site::server as site;
+use crate::time::{berlin, from_berlin};
 
 /// Attendance can be recorded from this long before the start (the chair may do it as the
 /// session opens, not weeks ahead).

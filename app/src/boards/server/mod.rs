@@ -4,6 +4,7 @@
 pub mod boards;
 pub mod documents;
 pub mod meetings;
+pub mod members;
 pub mod oparl;
 
 /// The boards' plain HTTP endpoints and the OParl API.

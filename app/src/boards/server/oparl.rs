@@ -74,7 +74,6 @@ use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, SubsecRound, Utc};
-use chrono_tz::Europe::Berlin;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Statement,
 };
@@ -406,7 +405,7 @@ fn stamp(t: Stamp) -> Stamp {
 
 /// RFC 3339 with the municipality's offset, e.g. `2026-12-03T19:00:00+01:00`.
 fn date_time(t: Stamp) -> String {
-    t.with_timezone(&Berlin)
+    t.with_timezone(&crate::time::offset_at(t))
         .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 

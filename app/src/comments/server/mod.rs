@@ -343,7 +343,7 @@ async fn bump_counter<C: ConnectionTrait>(
 }
 
 fn excerpt(text: &str) -> String {
-    crate::proposals::server::first_words(text, 120)
+    crate::text::first_words(text, 120)
 }
 
 /// A new comment, or a reply to `parent`. Returns its id and the subject's path.

@@ -1,5 +1,11 @@
 use sea_orm::entity::prelude::*;
 
+pub mod status {
+    pub const RUNNING: &str = "running";
+    pub const COMPLETED: &str = "completed";
+    pub const FAILED: &str = "failed";
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "register_imports")]
 pub struct Model {

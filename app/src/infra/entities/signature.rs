@@ -1,5 +1,20 @@
 use sea_orm::entity::prelude::*;
 
+/// The `channel` column: how a signature was given.
+pub mod channel {
+    pub const ONLINE: &str = "online";
+    pub const PAPER: &str = "paper";
+}
+
+/// Values of the `status` column that signing sets; the register check
+/// (`crate::register::check::Status`) has the full list.
+pub mod status {
+    pub const PENDING_CONFIRMATION: &str = "pending_confirmation";
+    pub const UNCHECKED: &str = "unchecked";
+    pub const DUPLICATE: &str = "duplicate";
+    pub const WITHDRAWN: &str = "withdrawn";
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "signatures")]
 pub struct Model {

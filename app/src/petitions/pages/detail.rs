@@ -45,7 +45,7 @@ pub fn PetitionPage() -> impl IntoView {
                     match petition.await {
                         Err(e) => {
                             if e.status() == 404 {
-                                crate::site::pages::set_status(404);
+                                crate::components::page::set_status(404);
                             }
                             view! {
                                 <Title text="Bürgerbegehren – Dorfplatz" />

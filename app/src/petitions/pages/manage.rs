@@ -42,11 +42,11 @@ fn Manage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match petition.await {
                     Err(e) => {
-                        crate::site::pages::set_status(e.status());
+                        crate::components::page::set_status(e.status());
                         view! { <h1>"Verfahren verwalten"</h1><p class="error-summary" role="alert">{e.message()}</p> }.into_any()
                     }
                     Ok(d) if !d.permissions.initiator && !d.permissions.staff => {
-                        crate::site::pages::set_status(403);
+                        crate::components::page::set_status(403);
                         view! {
                             <h1>"Keine Berechtigung"</h1>
                             <p>"Dieses Verfahren verwalten nur die Initiatorinnen und Initiatoren und die Gemeindeverwaltung."</p>

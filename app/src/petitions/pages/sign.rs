@@ -27,7 +27,7 @@ pub fn SignPage() -> impl IntoView {
                         Ok(d) => d,
                         Err(e) => {
                             if e.status() == 404 {
-                                crate::site::pages::set_status(404);
+                                crate::components::page::set_status(404);
                             }
                             return view! {
                                 <Title text="Unterschreiben – Dorfplatz" />

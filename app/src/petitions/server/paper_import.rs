@@ -11,12 +11,12 @@ use chrono::Utc;
 use sea_orm::TransactionTrait;
 use serde_json::json;
 
+use super::query::{find_by_slug, signature_status};
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
 use crate::infra::db::begin_write;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::rules::german_date;
-use crate::petitions::server::procedure::find_by_slug;
 use crate::petitions::server::signatures::{PaperOutcome, record_paper};
 use crate::petitions::signer::{PaperInput, PaperLine, SignerInput};
 use crate::register::check::Status;
@@ -229,7 +229,7 @@ pub async fn import<R: Read>(
         let line_tx = tx.begin().await?;
         let result = match record_paper(&line_tx, &p, actor, &line).await {
             Ok(PaperOutcome::Recorded { id }) => LineResult::Recorded {
-                status: status_of(&line_tx, id).await?,
+                status: signature_status(&line_tx, id).await?,
             },
             Ok(PaperOutcome::Duplicate { earlier, .. }) => LineResult::Duplicate { earlier },
             Err(AppError::Validation { fields }) => {
@@ -272,18 +272,4 @@ pub async fn import<R: Read>(
     .await?;
     tx.commit().await?;
     Ok(report)
-}
-
-/// A signature's status as stored.
-pub async fn status_of<C: sea_orm::ConnectionTrait>(db: &C, id: i64) -> Result<Status, AppError> {
-    use sea_orm::{EntityTrait, QuerySelect};
-    let code: Option<String> = crate::infra::entities::signature::Entity::find_by_id(id)
-        .select_only()
-        .column(crate::infra::entities::signature::Column::Status)
-        .into_tuple()
-        .one(db)
-        .await?;
-    code.as_deref()
-        .and_then(Status::parse)
-        .ok_or(AppError::Internal)
 }

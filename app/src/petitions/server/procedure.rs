@@ -1,7 +1,7 @@
 //! The procedure of a citizens' petition: drafting, each step of the lifecycle with its
 //! audit entry, public timeline entry and emails, and what the pages read.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -9,53 +9,27 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::query::rule_set_of;
+pub use super::query::{collection_end, find_by_slug, visible_to_public};
+pub use super::sheets::{pdf_document, signature_list};
+use super::tally;
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::{begin_write, is_unique_violation};
+use crate::infra::entities::signature::status;
 use crate::infra::entities::{
     outbox, petition, petition_event, petition_representative, signature,
 };
 use crate::infra::mail::{enqueue, templates};
-use crate::infra::pdf;
 use crate::petitions::draft::{Draft, Kind, Outcome, StepAction, slugify};
 use crate::petitions::lifecycle::{self, Actor, Stage, Step, parse_step_code, step_code};
 use crate::petitions::rules::{self, CouncilDecision, RuleSet, german_date};
 use crate::petitions::server::municipality;
-use crate::petitions::server::signatures::{self, status};
 use crate::petitions::view::{
     Permissions, PetitionDetail, PetitionSummary, RepresentativeView, TimelineEntry,
 };
 use crate::site::server as site;
-
-pub async fn find_by_slug<C: ConnectionTrait>(
-    db: &C,
-    slug: &str,
-) -> Result<petition::Model, AppError> {
-    if slug.is_empty() || slug.len() > 80 {
-        return Err(AppError::NotFound);
-    }
-    petition::Entity::find()
-        .filter(petition::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// The last day of collection: the legal deadline or the initiators' own end, the earlier.
-pub fn collection_end(p: &petition::Model) -> Option<NaiveDate> {
-    match (p.deadline, p.end_date) {
-        (Some(a), Some(b)) => Some(Ord::min(a, b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn rule_set_of(p: &petition::Model) -> Result<&'static RuleSet, AppError> {
-    rules::rule_set_by_id(&p.rule_set_id).ok_or_else(|| {
-        tracing::error!(rule_set = %p.rule_set_id, "unknown rule set");
-        AppError::Internal
-    })
-}
 
 fn stage_of(p: &petition::Model) -> Result<Stage, AppError> {
     Stage::parse(&p.stage).ok_or(AppError::Internal)
@@ -65,11 +39,6 @@ fn stage_of(p: &petition::Model) -> Result<Stage, AppError> {
 /// petition withdrawn before publication) only for its initiator and staff.
 fn visible(p: &petition::Model, viewer: Option<&SessionUser>) -> bool {
     visible_to_public(p) || viewer.is_some_and(|u| u.is_staff() || p.created_by == Some(u.id))
-}
-
-/// Published once: stays public whatever happens next (also when withdrawn or expired).
-pub fn visible_to_public(p: &petition::Model) -> bool {
-    p.published_at.is_some()
 }
 
 /// Fixed pages under `/petitions/`.
@@ -480,7 +449,7 @@ async fn summary(
         question: p.question.clone(),
         stage: stage_of(p)?,
         kind: Kind::parse(&p.kind).unwrap_or(Kind::Initiating),
-        tally: signatures::tally(db, p).await?,
+        tally: tally::tally(db, p).await?,
         ends_on: collection_end(p),
     })
 }
@@ -582,7 +551,7 @@ pub async fn detail(
             })
             .collect(),
         timeline,
-        per_day: signatures::per_day(db, p.id).await?,
+        per_day: tally::per_day(db, p.id).await?,
         days_left: end
             .filter(|_| stage == Stage::Collecting)
             .map(|end| Ord::max((end - today).num_days() + 1, 0)),
@@ -596,43 +565,4 @@ pub async fn detail(
             steps,
         },
     })
-}
-
-/// The texts every printed sheet must carry.
-pub async fn pdf_document<C: ConnectionTrait>(
-    db: &C,
-    p: &petition::Model,
-) -> Result<pdf::PetitionText, AppError> {
-    let reps = petition_representative::Entity::find()
-        .filter(petition_representative::Column::PetitionId.eq(p.id))
-        .order_by_asc(petition_representative::Column::Position)
-        .all(db)
-        .await?;
-    let frame = municipality::get(db).await?;
-    Ok(pdf::PetitionText {
-        municipality: frame.name,
-        title: p.title.clone(),
-        question: p.question.clone(),
-        justification: p.justification.clone(),
-        cost_estimate: p.cost_estimate.clone(),
-        council_decision: p.council_meeting_on.map(|d| {
-            format!(
-                "Das Bürgerbegehren richtet sich gegen den Beschluss des Rates vom {}.",
-                rules::german_date_text(d)
-            )
-        }),
-        representatives: reps.into_iter().map(|r| (r.name, r.address)).collect(),
-        citation: rule_set_of(p)?.citation.to_owned(),
-        ends_on: collection_end(p),
-    })
-}
-
-/// The blank signature list (public: anyone may collect).
-pub async fn signature_list(db: &DatabaseConnection, slug: &str) -> Result<Vec<u8>, AppError> {
-    let p = find_by_slug(db, slug).await?;
-    if !visible(&p, None) || stage_of(&p)? != Stage::Collecting {
-        return Err(AppError::NotFound);
-    }
-    let doc = pdf_document(db, &p).await?;
-    Ok(pdf::signature_list(&doc))
 }

@@ -9,11 +9,11 @@ use axum::{Json, Router};
 use chrono::{SecondsFormat, Utc};
 use serde::Deserialize;
 
-use super::procedure::{find_by_slug, visible_to_public};
-use super::signatures;
+use super::export;
+use super::query::{find_by_slug, visible_to_public};
+use super::{signatures, tally};
 use crate::error::AppError;
 use crate::infra::auth::{CurrentSession, SessionUser};
-use crate::infra::exports;
 use crate::infra::responses::{csv_download, error, pdf_response};
 use crate::infra::state::AppState;
 
@@ -33,7 +33,7 @@ pub async fn tally_json(State(state): State<AppState>, Path(slug): Path<String>)
         if !visible_to_public(&p) {
             return Err(AppError::NotFound);
         }
-        let t = signatures::tally(&state.db, &p).await?;
+        let t = tally::tally(&state.db, &p).await?;
         let by_reason: serde_json::Map<String, serde_json::Value> = t
             .invalid_by_reason
             .iter()
@@ -72,7 +72,7 @@ pub async fn tally_json(State(state): State<AppState>, Path(slug): Path<String>)
 
 /// `GET /petitions/{slug}/list.pdf`: the blank signature list of a petition in collection.
 pub async fn signature_list(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    match super::procedure::signature_list(&state.db, &slug).await {
+    match super::sheets::signature_list(&state.db, &slug).await {
         Ok(bytes) => pdf_response(&format!("unterschriftenliste-{slug}.pdf"), bytes),
         Err(e) => error(e),
     }
@@ -109,13 +109,13 @@ pub async fn signatures_csv(
         Ok(p) => p,
         Err(e) => return error(e),
     };
-    if let Err(e) = exports::log_export(&state.db, Some(user.id), &p, "download").await {
+    if let Err(e) = export::log_export(&state.db, Some(user.id), &p, "download").await {
         return error(e);
     }
     let db = state.db.clone();
     let petition_id = p.id;
     csv_download(&format!("unterschriften-{slug}.csv"), move |after| {
         let db = db.clone();
-        async move { exports::signatures_page(&db, petition_id, after).await }
+        async move { export::signatures_page(&db, petition_id, after).await }
     })
 }

@@ -8,18 +8,18 @@
 
 use chrono::{NaiveDate, TimeDelta, Utc};
 use sea_orm::{
-    AccessMode,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IsolationLevel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use serde_json::json;
 
+use super::query::{collection_end, find_by_slug, signature_status, visible_to_public};
+use super::sheets::pdf_document;
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
 use crate::infra::db::{begin_write, is_unique_violation};
-use crate::infra::entities::{petition, petition_count, petition_status_count, signature};
+use crate::infra::entities::{petition, petition_count, signature};
 use crate::infra::mail::{MailAttachment, enqueue, templates};
 use crate::infra::pdf;
 use crate::infra::state::AppState;
@@ -27,31 +27,19 @@ use crate::infra::tokens;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::matching::signer_key;
 use crate::petitions::rules::{self, german_date, german_date_text};
-use crate::petitions::server::procedure::{
-    collection_end, find_by_slug, pdf_document, visible_to_public,
-};
 use crate::petitions::signer::{OnlineSignature, PaperLine, Signer};
-use crate::petitions::view::{DayCount, EntryResult, ReceiptView, Tally};
+use crate::petitions::view::{EntryResult, ReceiptView};
 use crate::register::check::Status;
 use crate::register::server::signature_check as validation;
-use crate::reports::{INVALID_REASONS, ReasonCount};
 use crate::site::server as site;
 
 /// How long the confirmation link of an online signature is valid.
 pub const CONFIRM_VALIDITY: TimeDelta = TimeDelta::days(7);
 const SHARDS: u32 = 8;
 
-pub const ONLINE: &str = "online";
-pub const PAPER: &str = "paper";
-
-/// Signature statuses this module sets; the register check (`unchecked` → its codes) adds
-/// the others.
-pub mod status {
-    pub const PENDING_CONFIRMATION: &str = "pending_confirmation";
-    pub const UNCHECKED: &str = "unchecked";
-    pub const DUPLICATE: &str = "duplicate";
-    pub const WITHDRAWN: &str = "withdrawn";
-}
+pub use super::tally::{per_day, tally};
+pub use crate::infra::entities::signature::channel::{ONLINE, PAPER};
+pub use crate::infra::entities::signature::status;
 
 /// Adds `delta` to the count of `channel` on `day`, in the caller's transaction.
 async fn bump<C: ConnectionTrait>(
@@ -88,119 +76,6 @@ async fn bump<C: ConnectionTrait>(
     .exec_without_returning(db)
     .await?;
     Ok(())
-}
-
-/// The aggregate figures of a petition: a few counter rows, the per-status counts the
-/// database keeps by trigger, and the pending confirmations. All read in one read-only
-/// snapshot, so the figures of a page or `tally.json` always fit together.
-pub async fn tally(db: &DatabaseConnection, p: &petition::Model) -> Result<Tally, AppError> {
-    let postgres = crate::infra::db::is_postgres(db);
-    // SQLite reads inside a transaction from one snapshot anyway; PostgreSQL needs
-    // REPEATABLE READ for two statements to see the same data.
-    let tx = db
-        .begin_with_config(
-            postgres.then_some(IsolationLevel::RepeatableRead),
-            postgres.then_some(AccessMode::ReadOnly),
-        )
-        .await?;
-    let rows: Vec<(String, i64)> = petition_count::Entity::find()
-        .select_only()
-        .column(petition_count::Column::Channel)
-        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "total")
-        .filter(petition_count::Column::PetitionId.eq(p.id))
-        .group_by(petition_count::Column::Channel)
-        .into_tuple()
-        .all(&tx)
-        .await?;
-    let get = |c: &str| {
-        rows.iter()
-            .find(|(channel, _)| channel == c)
-            .map(|(_, n)| u64::try_from(*n).unwrap_or(0))
-            .unwrap_or(0)
-    };
-    let (online, paper) = (get(ONLINE), get(PAPER));
-    let statuses: Vec<(String, String, i64)> = petition_status_count::Entity::find()
-        .select_only()
-        .column(petition_status_count::Column::Status)
-        .column(petition_status_count::Column::Channel)
-        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
-        .filter(petition_status_count::Column::PetitionId.eq(p.id))
-        .group_by(petition_status_count::Column::Status)
-        .group_by(petition_status_count::Column::Channel)
-        .into_tuple()
-        .all(&tx)
-        .await?;
-    // A confirmation link that expired unused is no signature at all: the counts keep such
-    // rows until they are deleted, so the pending ones are counted by their expiry (few,
-    // and indexed by status).
-    let pending_confirmation = signature::Entity::find()
-        .filter(signature::Column::PetitionId.eq(p.id))
-        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
-        .filter(signature::Column::ConfirmExpiresAt.gt(Utc::now()))
-        .count(&tx)
-        .await?;
-    tx.commit().await?;
-    let online_counts =
-        rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
-    let mut by_status = std::collections::HashMap::<Status, u64>::new();
-    let mut valid_counting = 0;
-    for (code, channel, n) in statuses {
-        let Some(s) = Status::parse(&code) else {
-            continue;
-        };
-        let n = u64::try_from(n).unwrap_or(0);
-        *by_status.entry(s).or_default() += n;
-        if s == Status::Valid && (online_counts || channel != ONLINE) {
-            valid_counting += n;
-        }
-    }
-    let count = |s: Status| by_status.get(&s).copied().unwrap_or(0);
-    let invalid_by_reason: Vec<ReasonCount> = INVALID_REASONS
-        .into_iter()
-        .map(|status| ReasonCount {
-            status,
-            count: count(status),
-        })
-        .collect();
-    Ok(Tally {
-        required: p.required.and_then(|r| u64::try_from(r).ok()),
-        confirmed: online + paper,
-        counting: if online_counts { online + paper } else { paper },
-        online,
-        paper,
-        pending_confirmation,
-        online_signatures_count: online_counts,
-        valid: count(Status::Valid),
-        valid_counting,
-        invalid: invalid_by_reason.iter().map(|r| r.count).sum(),
-        invalid_by_reason,
-        pending: count(Status::NeedsReview) + count(Status::Unchecked),
-        needs_review: count(Status::NeedsReview),
-    })
-}
-
-/// Signatures that started counting per day (both channels), oldest first.
-pub async fn per_day<C: ConnectionTrait>(
-    db: &C,
-    petition_id: i64,
-) -> Result<Vec<DayCount>, AppError> {
-    let rows: Vec<(NaiveDate, i64)> = petition_count::Entity::find()
-        .select_only()
-        .column(petition_count::Column::Day)
-        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "total")
-        .filter(petition_count::Column::PetitionId.eq(petition_id))
-        .group_by(petition_count::Column::Day)
-        .order_by_asc(petition_count::Column::Day)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(day, n)| DayCount {
-            day,
-            count: u64::try_from(n).unwrap_or(0),
-        })
-        .collect())
 }
 
 /// Refuses signatures for a petition that is not collecting or whose collection has ended.
@@ -683,7 +558,7 @@ pub async fn receive_sheet(
             "Bogen {code} ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
         ),
         duplicate: false,
-        checked: crate::petitions::server::paper_import::status_of(db, s.id).await?,
+        checked: signature_status(db, s.id).await?,
     })
 }
 
@@ -896,7 +771,7 @@ pub async fn enter_paper(
         },
     )
     .await?;
-    let status = crate::petitions::server::paper_import::status_of(&tx, outcome.id()).await?;
+    let status = signature_status(&tx, outcome.id()).await?;
     tx.commit().await?;
     let place = format!("Blatt {}, Zeile {}", line.sheet, line.line);
     let missing = line.unreadable();

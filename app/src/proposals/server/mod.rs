@@ -467,24 +467,7 @@ fn teaser(body: &str) -> String {
             }
         })
         .collect();
-    first_words(&plain, 180)
-}
-
-/// The first whole words of `text` up to about `max` characters, whitespace collapsed, with
-/// " …" when something was left out (teasers, email excerpts).
-pub(crate) fn first_words(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for w in text.split_whitespace() {
-        if out.chars().count() + w.chars().count() > max {
-            out.push_str(" …");
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
+    crate::text::first_words(&plain, 180)
 }
 
 /// List entries for `rows`, naming topics and villages from `choices` (loaded once by the

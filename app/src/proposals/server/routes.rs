@@ -8,7 +8,7 @@ use axum::routing::get;
 
 use crate::error::AppError;
 use crate::infra::auth::{CurrentSession, SessionUser};
-use crate::infra::exports;
+use crate::infra::cells;
 use crate::infra::responses::{error, report_csv};
 use crate::infra::state::AppState;
 
@@ -56,7 +56,7 @@ pub async fn proposals_report_csv(
     header.extend(Status::ALL.iter().map(|s| s.code().to_owned()));
     header.push("zusammen".to_owned());
     let records = std::iter::once(header).chain(rows.into_iter().map(|(topic, counts)| {
-        let mut record = vec![exports::text(&topic).into_owned()];
+        let mut record = vec![cells::text(&topic).into_owned()];
         record.extend(counts.iter().map(|(_, n)| n.to_string()));
         record.push(counts.iter().map(|(_, n)| n).sum::<u64>().to_string());
         record

@@ -31,11 +31,7 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 pub const MAX_REPORTED: usize = 1_000;
 const BATCH: usize = 1_000;
 
-pub mod status {
-    pub const RUNNING: &str = "running";
-    pub const COMPLETED: &str = "completed";
-    pub const FAILED: &str = "failed";
-}
+pub use crate::infra::entities::register_import::status;
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -481,12 +481,18 @@ pub async fn restore_sheet(
 /// reasons).
 pub async fn register_overview(db: &DatabaseConnection) -> Result<RegisterOverview, AppError> {
     crate::register::server::import::fail_stale(db).await?;
-    let in_use = current_import(db).await?;
     let imports = register_import::Entity::find()
         .order_by_desc(register_import::Column::Id)
         .limit(10)
         .all(db)
-        .await?
+        .await?;
+    // The register in use is the newest completed import: read from the same rows, so that
+    // an import completing meanwhile cannot show as completed but not in use.
+    let in_use = imports
+        .iter()
+        .find(|i| i.status == register_import::status::COMPLETED)
+        .map(|i| i.id);
+    let imports = imports
         .into_iter()
         .map(|i| ImportView {
             id: i.id,

@@ -18,13 +18,13 @@ use sea_orm::{
 
 use crate::error::AppError;
 use crate::infra::db::begin_write;
+use crate::infra::entities::register_import::status as import_status;
 use crate::infra::entities::{petition, register_import, resident, signature, void_sheet};
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::matching::{first_given_name, normalize_name};
 use crate::petitions::rules::{self, EligibilityDay, RuleSet, german_date};
-use crate::petitions::server::procedure::collection_end;
+use crate::petitions::server::query::collection_end;
 use crate::register::check::{self, Context, RegisterEntry, SignedData, Status, Verdict};
-use crate::register::server::import::status as import_status;
 
 const BATCH: u64 = 1_000;
 
@@ -342,7 +342,7 @@ pub async fn resolve_duplicates<C: ConnectionTrait>(
                 .collect();
             let Some(winner) = contenders.iter().min_by_key(|s| {
                 let counts = online_counts
-                    || s.channel == crate::petitions::server::signatures::PAPER
+                    || s.channel == crate::infra::entities::signature::channel::PAPER
                     || s.sheet_received_at.is_some();
                 (
                     !(s.manual && s.status == Status::Valid.code()),

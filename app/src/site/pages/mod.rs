@@ -168,21 +168,9 @@ pub fn PrivacyPage() -> impl IntoView {
     view! { <Legal page=LegalPage::Privacy title="Datenschutz" /> }
 }
 
-/// Sets an HTTP status on the server-rendered response (no effect after hydration).
-pub fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(status) = http::StatusCode::from_u16(code)
-    {
-        res.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
-}
-
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_status(404);
+    crate::components::page::set_status(404);
     view! {
         <Title text="Seite nicht gefunden – Dorfplatz" />
         <div class="wrap">

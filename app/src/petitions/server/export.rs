@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
+use crate::infra::cells::text;
 use crate::infra::entities::{petition, signature};
 use crate::petitions::rules::german_date_text;
 
@@ -36,17 +37,6 @@ pub const SIGNATURE_HEADER: [&str; 16] = [
 
 fn csv_writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
     csv::WriterBuilder::new().delimiter(b';').from_writer(out)
-}
-
-/// What a signer typed goes out as text: a leading `=`, `+`, `-`, `@`, tab or carriage
-/// return would make a spreadsheet run it as a formula, so such a field gets an apostrophe
-/// in front (the usual defence; spreadsheets hide it).
-pub(crate) fn text(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}").into()
-    } else {
-        value.into()
-    }
 }
 
 fn write_row(w: &mut csv::Writer<&mut Vec<u8>>, s: &signature::Model) -> Result<(), AppError> {

@@ -1,0 +1,13 @@
+//! What every page shares beside its fields: the HTTP status of the server-rendered response.
+
+/// Sets an HTTP status on the server-rendered response (no effect after hydration).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(code)
+    {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
