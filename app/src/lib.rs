@@ -131,9 +131,9 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/unsubscribe") view=comments::moderation::UnsubscribePage ssr=SsrMode::Async />
                 <Route path=path!("/boards") view=boards::pages::BoardsPage ssr=SsrMode::Async />
                 <Route path=path!("/boards/:id") view=boards::pages::BoardPage ssr=SsrMode::Async />
-                <Route path=path!("/sessions") view=boards::pages::SessionsPage ssr=SsrMode::Async />
-                <Route path=path!("/sessions/:id") view=boards::pages::SessionPage ssr=SsrMode::Async />
-                <Route path=path!("/sessions/:id/manage") view=boards::manage::SessionManagePage ssr=SsrMode::Async />
+                <Route path=path!("/sessions") view=boards::pages::MeetingsPage ssr=SsrMode::Async />
+                <Route path=path!("/sessions/:id") view=boards::pages::MeetingPage ssr=SsrMode::Async />
+                <Route path=path!("/sessions/:id/manage") view=boards::manage::MeetingManagePage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
             </Routes>

@@ -12,6 +12,8 @@ use app::register::server::import as register;
 use app::register::server::signature_check as validation;
 use app::reports::server as reports;
 use clap::{Parser, Subcommand};
+use sea_orm::DatabaseConnection;
+use std::path::Path;
 
 use crate::settings::Settings;
 use crate::startup;
@@ -210,58 +212,8 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
             println!("Datenbank ist auf dem neuesten Stand.");
             Ok(())
         }
-        Command::Demo { if_empty } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
-            if if_empty && !demo::is_empty(&db).await.map_err(explain)? {
-                println!("Die Datenbank enthält bereits Konten; keine Demo-Daten geschrieben.");
-                return Ok(());
-            }
-            demo::seed(&db, &startup::app_config(&settings))
-                .await
-                .map_err(explain)?;
-            println!(
-                "Demo-Gemeinde angelegt. Konten (Passwort „{}“):",
-                demo::DEMO_PASSWORD
-            );
-            for a in demo::ACCOUNTS {
-                let roles: Vec<&str> = a.roles.iter().map(|r| r.label()).collect();
-                println!(
-                    "  {:<36} {}",
-                    a.email,
-                    if roles.is_empty() {
-                        "Einwohner/in".to_string()
-                    } else {
-                        roles.join(", ")
-                    }
-                );
-            }
-            Ok(())
-        }
-        Command::User { command } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
-            match command {
-                UserCommand::Create { email, name, role } => {
-                    let email = parse("--email", EmailAddress::parse(&email))?;
-                    let name = parse("--name", DisplayName::parse(&name))?;
-                    let roles = role
-                        .iter()
-                        .map(|r| parse("--role", Role::parse(r)))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    let password = match std::env::var("DORFPLATZ_PASSWORD") {
-                        Ok(p) if !p.is_empty() => p,
-                        _ => rpassword::prompt_password("Passwort: ").map_err(|e| e.to_string())?,
-                    };
-                    let password = parse("Passwort", NewPassword::parse(&password))?;
-                    let id = accounts::create_confirmed(&db, &email, &name, &password, &roles)
-                        .await
-                        .map_err(explain)?;
-                    println!("Konto {id} für {email} angelegt.");
-                    Ok(())
-                }
-                UserCommand::Grant { email, role } => set_role(&db, &email, &role, true).await,
-                UserCommand::Revoke { email, role } => set_role(&db, &email, &role, false).await,
-            }
-        }
+        Command::Demo { if_empty } => seed_demo(&settings, if_empty).await,
+        Command::User { command } => user(&settings, command).await,
         Command::Residents {
             command: ResidentsCommand::Import { file, encoding },
         } => import_register(&settings, &file, encoding.as_deref()).await,
@@ -273,112 +225,38 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
             println!("Melderegister gelöscht ({n} Einträge).");
             Ok(())
         }
-        Command::Signatures {
-            command: SignaturesCommand::Import { petition, file },
-        } => {
+        Command::Signatures { command } => {
             let db = startup::connect_and_migrate(&settings.database_url).await?;
-            let input =
-                std::fs::File::open(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let report = paper_import::import(&db, &petition, None, std::io::BufReader::new(input))
-                .await
-                .map_err(|e| match e {
-                    AppError::NotFound => {
-                        format!("Kein Bürgerbegehren mit dem Kurznamen „{petition}“.")
-                    }
-                    other => explain(other),
-                })?;
-            for (line, result) in &report.lines {
-                match result {
-                    paper_import::LineResult::Recorded { status } => {
-                        println!("Zeile {line}: erfasst – {}", status.label())
-                    }
-                    paper_import::LineResult::Duplicate { earlier } => println!(
-                        "Zeile {line}: erfasst als doppelt – dieselbe Person hat bereits unterschrieben ({earlier}); zählt nicht"
-                    ),
-                    paper_import::LineResult::Refused { reasons } => {
-                        println!("Zeile {line}: abgelehnt – {}", reasons.join("; "))
-                    }
+            match command {
+                SignaturesCommand::Import { petition, file } => {
+                    import_paper(&db, &petition, &file).await
+                }
+                SignaturesCommand::Check => check_signatures(&db).await,
+                SignaturesCommand::Purge { petition } => {
+                    let p = find_petition(&db, &petition).await?;
+                    let n = signatures::purge_personal_data(&db, None, &p)
+                        .await
+                        .map_err(explain)?;
+                    println!(
+                        "Persönliche Daten von {n} Unterschriften gelöscht; die Zahlen bleiben."
+                    );
+                    Ok(())
                 }
             }
-            println!(
-                "{} erfasst, {} doppelt, {} abgelehnt.",
-                report.recorded(),
-                report.duplicates(),
-                report.refused()
-            );
-            if report.refused() > 0 {
-                Err(format!("{} Zeilen wurden abgelehnt.", report.refused()))
-            } else {
-                Ok(())
-            }
         }
-        Command::Signatures {
-            command: SignaturesCommand::Check,
-        } => {
+        Command::Export { command } => {
             let db = startup::connect_and_migrate(&settings.database_url).await?;
-            if validation::current_import(&db)
-                .await
-                .map_err(explain)?
-                .is_none()
-            {
-                return Err(
-                    "Es ist kein Melderegister eingelesen (dorfplatz residents import).".into(),
-                );
-            }
-            let summary = validation::check_open_petitions(&db)
-                .await
-                .map_err(explain)?;
-            println!(
-                "{} Unterschriften aus {} Bürgerbegehren geprüft.",
-                summary.signatures, summary.petitions
-            );
-            Ok(())
-        }
-        Command::Signatures {
-            command: SignaturesCommand::Purge { petition },
-        } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
-            let p = find_petition(&db, &petition).await?;
-            let n = signatures::purge_personal_data(&db, None, &p)
-                .await
-                .map_err(explain)?;
-            println!("Persönliche Daten von {n} Unterschriften gelöscht; die Zahlen bleiben.");
-            Ok(())
-        }
-        Command::Export {
-            command: ExportCommand::Signatures { petition, output },
-        } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
-            let p = find_petition(&db, &petition).await?;
-            export_signatures(&db, &p, &output).await
-        }
-        Command::Export {
-            command:
+            match command {
+                ExportCommand::Signatures { petition, output } => {
+                    let p = find_petition(&db, &petition).await?;
+                    export_signatures(&db, &p, &output).await
+                }
                 ExportCommand::Tally {
                     petition,
                     format,
                     output,
-                },
-        } => {
-            let format = app::reports::Format::parse(&format)?;
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
-            let p = find_petition(&db, &petition).await?;
-            let report = reports::tally_report(&db, &p).await.map_err(explain)?;
-            let bytes = reports::render(&report, format).map_err(explain)?;
-            reports::log_export(&db, None, &p, format, "command line")
-                .await
-                .map_err(explain)?;
-            write_atomically(&output, &bytes)?;
-            println!(
-                "Prüfbericht von „{}“ ({}) nach {} geschrieben: {} gültig, {} ungültig, {} offen.",
-                p.slug,
-                format.extension(),
-                output.display(),
-                report.valid,
-                report.invalid,
-                report.pending
-            );
-            Ok(())
+                } => export_tally(&db, &petition, &format, &output).await,
+            }
         }
         Command::Audit {
             command:
@@ -396,51 +274,196 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
                 from,
                 to,
             };
-            let parsed = audit::Filter::parse(&filter).map_err(explain)?;
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
-            audit::log_export(&db, None, &filter, "command line")
-                .await
-                .map_err(explain)?;
-            // Page by page into the file: memory stays flat however long the trail is.
-            use std::io::Write;
-            let fail = |e: std::io::Error| format!("{}: {e}", output.display());
-            let partial = part_path(&output);
-            let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(fail)?);
-            let mut after = 0i64;
-            while let Some((page, last)) = audit::csv_page(&db, &parsed, after)
-                .await
-                .map_err(explain)?
-            {
-                file.write_all(&page).map_err(fail)?;
-                if last == i64::MAX {
-                    break;
-                }
-                after = last;
-            }
-            file.flush().map_err(fail)?;
-            drop(file);
-            std::fs::rename(&partial, &output).map_err(fail)?;
-            println!("Protokoll nach {} geschrieben.", output.display());
-            Ok(())
+            export_audit(&settings, &filter, &output).await
         }
         Command::Audit {
             command: AuditCommand::Verify,
-        } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
-            let result = audit::verify(&db).await.map_err(|e| e.to_string())?;
-            match result.first_broken {
-                None => {
-                    println!(
-                        "Audit-Protokoll unversehrt: {} Einträge geprüft.",
-                        result.checked
-                    );
-                    Ok(())
-                }
-                Some((id, reason)) => Err(format!(
-                    "Audit-Protokoll beschädigt ab Eintrag {id}: {reason}"
-                )),
+        } => verify_audit(&settings).await,
+    }
+}
+
+async fn seed_demo(settings: &Settings, if_empty: bool) -> Result<(), String> {
+    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    if if_empty && !demo::is_empty(&db).await.map_err(explain)? {
+        println!("Die Datenbank enthält bereits Konten; keine Demo-Daten geschrieben.");
+        return Ok(());
+    }
+    demo::seed(&db, &startup::app_config(settings))
+        .await
+        .map_err(explain)?;
+    println!(
+        "Demo-Gemeinde angelegt. Konten (Passwort „{}“):",
+        demo::DEMO_PASSWORD
+    );
+    for a in demo::ACCOUNTS {
+        let roles: Vec<&str> = a.roles.iter().map(|r| r.label()).collect();
+        println!(
+            "  {:<36} {}",
+            a.email,
+            if roles.is_empty() {
+                "Einwohner/in".to_string()
+            } else {
+                roles.join(", ")
+            }
+        );
+    }
+    Ok(())
+}
+
+async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
+    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    match command {
+        UserCommand::Create { email, name, role } => {
+            let email = parse("--email", EmailAddress::parse(&email))?;
+            let name = parse("--name", DisplayName::parse(&name))?;
+            let roles = role
+                .iter()
+                .map(|r| parse("--role", Role::parse(r)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let password = match std::env::var("DORFPLATZ_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => rpassword::prompt_password("Passwort: ").map_err(|e| e.to_string())?,
+            };
+            let password = parse("Passwort", NewPassword::parse(&password))?;
+            let id = accounts::create_confirmed(&db, &email, &name, &password, &roles)
+                .await
+                .map_err(explain)?;
+            println!("Konto {id} für {email} angelegt.");
+            Ok(())
+        }
+        UserCommand::Grant { email, role } => set_role(&db, &email, &role, true).await,
+        UserCommand::Revoke { email, role } => set_role(&db, &email, &role, false).await,
+    }
+}
+
+/// `signatures import`: a digitized paper list, every line reported.
+async fn import_paper(db: &DatabaseConnection, petition: &str, file: &Path) -> Result<(), String> {
+    let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let report = paper_import::import(db, petition, None, std::io::BufReader::new(input))
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound => {
+                format!("Kein Bürgerbegehren mit dem Kurznamen „{petition}“.")
+            }
+            other => explain(other),
+        })?;
+    for (line, result) in &report.lines {
+        match result {
+            paper_import::LineResult::Recorded { status } => {
+                println!("Zeile {line}: erfasst – {}", status.label())
+            }
+            paper_import::LineResult::Duplicate { earlier } => println!(
+                "Zeile {line}: erfasst als doppelt – dieselbe Person hat bereits unterschrieben ({earlier}); zählt nicht"
+            ),
+            paper_import::LineResult::Refused { reasons } => {
+                println!("Zeile {line}: abgelehnt – {}", reasons.join("; "))
             }
         }
+    }
+    println!(
+        "{} erfasst, {} doppelt, {} abgelehnt.",
+        report.recorded(),
+        report.duplicates(),
+        report.refused()
+    );
+    if report.refused() > 0 {
+        Err(format!("{} Zeilen wurden abgelehnt.", report.refused()))
+    } else {
+        Ok(())
+    }
+}
+
+async fn check_signatures(db: &DatabaseConnection) -> Result<(), String> {
+    if validation::current_import(db)
+        .await
+        .map_err(explain)?
+        .is_none()
+    {
+        return Err("Es ist kein Melderegister eingelesen (dorfplatz residents import).".into());
+    }
+    let summary = validation::check_open_petitions(db)
+        .await
+        .map_err(explain)?;
+    println!(
+        "{} Unterschriften aus {} Bürgerbegehren geprüft.",
+        summary.signatures, summary.petitions
+    );
+    Ok(())
+}
+
+async fn export_tally(
+    db: &DatabaseConnection,
+    petition: &str,
+    format: &str,
+    output: &Path,
+) -> Result<(), String> {
+    let format = app::reports::Format::parse(format)?;
+    let p = find_petition(db, petition).await?;
+    let report = reports::tally_report(db, &p).await.map_err(explain)?;
+    let bytes = reports::render(&report, format).map_err(explain)?;
+    reports::log_export(db, None, &p, format, "command line")
+        .await
+        .map_err(explain)?;
+    write_atomically(output, &bytes)?;
+    println!(
+        "Prüfbericht von „{}“ ({}) nach {} geschrieben: {} gültig, {} ungültig, {} offen.",
+        p.slug,
+        format.extension(),
+        output.display(),
+        report.valid,
+        report.invalid,
+        report.pending
+    );
+    Ok(())
+}
+
+async fn export_audit(
+    settings: &Settings,
+    filter: &app::admin::AuditFilter,
+    output: &Path,
+) -> Result<(), String> {
+    let parsed = audit::Filter::parse(filter).map_err(explain)?;
+    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    audit::log_export(&db, None, filter, "command line")
+        .await
+        .map_err(explain)?;
+    // Page by page into the file: memory stays flat however long the trail is.
+    use std::io::Write;
+    let fail = |e: std::io::Error| format!("{}: {e}", output.display());
+    let partial = part_path(output);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(fail)?);
+    let mut after = 0i64;
+    while let Some((page, last)) = audit::csv_page(&db, &parsed, after)
+        .await
+        .map_err(explain)?
+    {
+        file.write_all(&page).map_err(fail)?;
+        if last == i64::MAX {
+            break;
+        }
+        after = last;
+    }
+    file.flush().map_err(fail)?;
+    drop(file);
+    std::fs::rename(&partial, output).map_err(fail)?;
+    println!("Protokoll nach {} geschrieben.", output.display());
+    Ok(())
+}
+
+async fn verify_audit(settings: &Settings) -> Result<(), String> {
+    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    let result = audit::verify(&db).await.map_err(|e| e.to_string())?;
+    match result.first_broken {
+        None => {
+            println!(
+                "Audit-Protokoll unversehrt: {} Einträge geprüft.",
+                result.checked
+            );
+            Ok(())
+        }
+        Some((id, reason)) => Err(format!(
+            "Audit-Protokoll beschädigt ab Eintrag {id}: {reason}"
+        )),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::admin::UserRow;
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
-use crate::infra::auth::{SessionUser, create_session};
+use crate::infra::auth::{SessionUser, create_meeting};
 use crate::infra::db::{begin_write, is_unique_violation};
 use crate::infra::entities::{account_token, follow, notification, session, user, user_role};
 use crate::infra::mail::{enqueue, templates};
@@ -284,7 +284,7 @@ pub async fn login(
         }
         return Err(AppError::EmailNotConfirmed);
     }
-    Ok(create_session(&state.db, &state.config, account.id).await?)
+    Ok(create_meeting(&state.db, &state.config, account.id).await?)
 }
 
 pub async fn logout(state: &AppState, session_id: i64) -> Result<(), AppError> {

@@ -8,14 +8,11 @@
 
 use leptos::prelude::*;
 
-use super::{BoardDetail, BoardList, SessionDetail, SessionList, SessionManage};
+use super::{BoardDetail, BoardList, MeetingDetail, MeetingList, MeetingManage};
 use crate::error::AppError;
 
-/// `path?notice=…#anchor`
 #[cfg(feature = "ssr")]
-fn done(path: &str, notice: &str, anchor: &str) {
-    leptos_axum::redirect(&format!("{path}?notice={notice}{anchor}"));
-}
+use crate::infra::http::redirect_with_notice as done;
 
 #[server(prefix = "/api", endpoint = "list_boards")]
 pub async fn list_boards() -> Result<BoardList, AppError> {
@@ -195,7 +192,7 @@ pub async fn set_name_consent(
 }
 
 #[server(prefix = "/api", endpoint = "list_sessions")]
-pub async fn list_sessions() -> Result<SessionList, AppError> {
+pub async fn list_meetings() -> Result<MeetingList, AppError> {
     use crate::boards::server::meetings;
     use crate::infra::auth::current_user;
     use crate::infra::http::finish;
@@ -204,7 +201,7 @@ pub async fn list_sessions() -> Result<SessionList, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "get_session")]
-pub async fn get_session(id: i64) -> Result<SessionDetail, AppError> {
+pub async fn get_meeting(id: i64) -> Result<MeetingDetail, AppError> {
     use crate::boards::server::meetings;
     use crate::infra::auth::current_user;
     use crate::infra::http::finish;
@@ -214,7 +211,7 @@ pub async fn get_session(id: i64) -> Result<SessionDetail, AppError> {
 
 /// The chair's view of a session (chairs of the board and staff).
 #[server(prefix = "/api", endpoint = "get_session_manage")]
-pub async fn get_session_manage(id: i64) -> Result<SessionManage, AppError> {
+pub async fn get_meeting_manage(id: i64) -> Result<MeetingManage, AppError> {
     use crate::boards::server::meetings;
     use crate::infra::auth::require_user;
     use crate::infra::http::finish;
@@ -229,7 +226,7 @@ pub async fn get_session_manage(id: i64) -> Result<SessionManage, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "create_session")]
-pub async fn create_session(
+pub async fn create_meeting(
     board: i64,
     #[server(default)] title: String,
     #[server(default)] starts_at: String,
@@ -246,7 +243,7 @@ pub async fn create_session(
     finish(
         async {
             let user = require_user()?;
-            let input = meetings::SessionInput {
+            let input = meetings::MeetingInput {
                 title,
                 starts_at,
                 ends_at,
@@ -268,7 +265,7 @@ pub async fn create_session(
 }
 
 #[server(prefix = "/api", endpoint = "update_session")]
-pub async fn update_session(
+pub async fn update_meeting(
     id: i64,
     #[server(default)] title: String,
     #[server(default)] starts_at: String,
@@ -286,7 +283,7 @@ pub async fn update_session(
         async {
             let app = app_state()?;
             let user = require_user()?;
-            let input = meetings::SessionInput {
+            let input = meetings::MeetingInput {
                 title,
                 starts_at,
                 ends_at,
@@ -309,7 +306,7 @@ pub async fn update_session(
 
 /// Deletes a session nobody was invited to.
 #[server(prefix = "/api", endpoint = "delete_session")]
-pub async fn delete_session(id: i64) -> Result<(), AppError> {
+pub async fn delete_meeting(id: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
     use crate::infra::auth::require_user;
     use crate::infra::http::finish;
@@ -328,7 +325,7 @@ pub async fn delete_session(id: i64) -> Result<(), AppError> {
 
 /// Sends the invitation (again) to every member.
 #[server(prefix = "/api", endpoint = "invite_session")]
-pub async fn invite_session(id: i64) -> Result<(), AppError> {
+pub async fn invite_to_meeting(id: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
     use crate::infra::auth::require_user;
     use crate::infra::http::finish;
@@ -347,7 +344,7 @@ pub async fn invite_session(id: i64) -> Result<(), AppError> {
 
 /// Cancels a session that has not taken place, with a public reason.
 #[server(prefix = "/api", endpoint = "cancel_session")]
-pub async fn cancel_session(id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
+pub async fn cancel_meeting(id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
     use crate::boards::server::meetings;
     use crate::infra::auth::require_user;
     use crate::infra::http::finish;

@@ -9,20 +9,20 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AddAgendaItem, ApproveMinutes, DeleteAgendaFile, DeleteAgendaItem, DeleteSession,
-    InviteSession, MoveAgendaItem, PublishMinutes, RecordAttendance, RecordOutcome, SaveMinutes,
-    UpdateAgendaItem, UpdateSession, get_session_manage,
+    AddAgendaItem, ApproveMinutes, DeleteAgendaFile, DeleteAgendaItem, DeleteMeeting,
+    InviteToMeeting, MoveAgendaItem, PublishMinutes, RecordAttendance, RecordOutcome, SaveMinutes,
+    UpdateAgendaItem, UpdateMeeting, get_meeting_manage,
 };
 use super::domain::{Majority, MeetingStatus, UploadProblem, when_text};
-use super::pages::{SessionFields, error_of, size_text};
-use super::{ItemEdit, LinkChoice, SessionManage};
+use super::pages::{MeetingFields, error_of, size_text};
+use super::{ItemEdit, LinkChoice, MeetingManage};
 use crate::comments::thread::{own_error, reload_on_success};
 use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
 use crate::error::AppError;
 
 /// `/sessions/:id/manage`
 #[component]
-pub fn SessionManagePage() -> impl IntoView {
+pub fn MeetingManagePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let reload = RwSignal::new(0u32);
@@ -39,14 +39,14 @@ pub fn SessionManagePage() -> impl IntoView {
         },
         |(id, _, _)| async move {
             match id {
-                Some(id) => get_session_manage(id).await,
+                Some(id) => get_meeting_manage(id).await,
                 None => Err(AppError::NotFound),
             }
         },
     );
     view! {
         <div class="wrap">
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match data.await {
                         Err(AppError::Unauthenticated) => {
@@ -76,7 +76,7 @@ pub fn SessionManagePage() -> impl IntoView {
 }
 
 #[component]
-fn Manage(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+fn Manage(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     let c = m.card.clone();
     let id = c.id;
     let status = c.status;
@@ -133,9 +133,9 @@ fn Manage(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn StatusActions(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
-    let invite = ServerAction::<InviteSession>::new();
-    let delete = ServerAction::<DeleteSession>::new();
+fn StatusActions(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
+    let invite = ServerAction::<InviteToMeeting>::new();
+    let delete = ServerAction::<DeleteMeeting>::new();
     reload_on_success(invite, reload);
     let (invite_error, delete_error) = (error_of(invite), error_of(delete));
     let id = m.card.id;
@@ -174,8 +174,8 @@ fn StatusActions(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn Details(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
-    let update = ServerAction::<UpdateSession>::new();
+fn Details(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
+    let update = ServerAction::<UpdateMeeting>::new();
     reload_on_success(update, reload);
     let error = error_of(update);
     view! {
@@ -184,7 +184,7 @@ fn Details(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
             <ErrorSummary error form="session" />
             <ActionForm action=update attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="id" value=m.card.id.to_string() />
-                <SessionFields error title=m.card.title.clone() starts=m.starts_input.clone() ends=m.ends_input.clone()
+                <MeetingFields error title=m.card.title.clone() starts=m.starts_input.clone() ends=m.ends_input.clone()
                     address=m.address.clone() room=m.room.clone() online_url=m.online_url.clone() public=m.card.public />
                 <Submit label="Speichern" pending=update.pending() />
             </ActionForm>
@@ -419,7 +419,7 @@ fn ItemManager(
 }
 
 #[component]
-fn Attendance(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+fn Attendance(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     let record = ServerAction::<RecordAttendance>::new();
     reload_on_success(record, reload);
     let error = error_of(record);
@@ -481,7 +481,7 @@ fn Attendance(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn Minutes(m: SessionManage, reload: RwSignal<u32>) -> impl IntoView {
+fn Minutes(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     let save = ServerAction::<SaveMinutes>::new();
     let approve = ServerAction::<ApproveMinutes>::new();
     let publish = ServerAction::<PublishMinutes>::new();

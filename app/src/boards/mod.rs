@@ -19,7 +19,7 @@ use domain::{ItemResult, Majority, MeetingStatus, Role, Votes};
 
 /// A session in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionCard {
+pub struct MeetingCard {
     pub id: i64,
     pub board_id: i64,
     pub board: String,
@@ -40,7 +40,7 @@ pub struct BoardCard {
     pub name: String,
     pub teaser: String,
     pub members: u64,
-    pub next_session: Option<SessionCard>,
+    pub next_session: Option<MeetingCard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,8 +80,8 @@ pub struct BoardDetail {
     /// Current members not named in public.
     pub unnamed_members: u64,
     pub voting_members: u64,
-    pub upcoming: Vec<SessionCard>,
-    pub past: Vec<SessionCard>,
+    pub upcoming: Vec<MeetingCard>,
+    pub past: Vec<MeetingCard>,
     /// The viewer's own memberships of this board.
     pub own_member_ids: Vec<i64>,
     pub signed_in: bool,
@@ -92,9 +92,9 @@ pub struct BoardDetail {
 
 /// The sessions of all boards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionList {
-    pub upcoming: Vec<SessionCard>,
-    pub past: Vec<SessionCard>,
+pub struct MeetingList {
+    pub upcoming: Vec<MeetingCard>,
+    pub past: Vec<MeetingCard>,
 }
 
 /// What an agenda item points to.
@@ -135,7 +135,7 @@ pub struct ItemView {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionViewer {
+pub struct MeetingViewer {
     pub signed_in: bool,
     /// The viewer's membership, if they sit on the board now.
     pub member_id: Option<i64>,
@@ -147,8 +147,8 @@ pub struct SessionViewer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionDetail {
-    pub card: SessionCard,
+pub struct MeetingDetail {
+    pub card: MeetingCard,
     pub address: String,
     pub room: String,
     pub online_url: Option<String>,
@@ -159,7 +159,7 @@ pub struct SessionDetail {
     pub voting_members: u64,
     /// Published minutes, rendered and sanitized.
     pub minutes_html: Option<String>,
-    pub viewer: SessionViewer,
+    pub viewer: MeetingViewer,
 }
 
 /// One member's line in the attendance form.
@@ -200,8 +200,8 @@ pub struct LinkChoice {
 
 /// The chair's view of a session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionManage {
-    pub card: SessionCard,
+pub struct MeetingManage {
+    pub card: MeetingCard,
     /// `datetime-local` values.
     pub starts_input: String,
     pub ends_input: String,

@@ -8,12 +8,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AddBoardMember, AnswerInvitation, CancelSession, CreateBoard, CreateSession, RemoveBoardMember,
-    SetNameConsent, UpdateBoard, UpdateBoardMember, get_board, get_session, list_boards,
-    list_sessions,
+    AddBoardMember, AnswerInvitation, CancelMeeting, CreateBoard, CreateMeeting, RemoveBoardMember,
+    SetNameConsent, UpdateBoard, UpdateBoardMember, get_board, get_meeting, list_boards,
+    list_meetings,
 };
 use super::domain::{MeetingStatus, Role, day_text, when_text};
-use super::{BoardDetail, ItemView, MemberView, SessionCard, SessionDetail};
+use super::{BoardDetail, ItemView, MeetingCard, MeetingDetail, MemberView};
 use crate::comments::Thread;
 use crate::comments::api::FollowSubject;
 use crate::comments::domain::SubjectKind;
@@ -52,7 +52,7 @@ fn not_found(
 
 /// One session in a list.
 #[component]
-pub fn SessionItem(s: SessionCard, #[prop(optional)] with_board: bool) -> impl IntoView {
+pub fn MeetingItem(s: MeetingCard, #[prop(optional)] with_board: bool) -> impl IntoView {
     view! {
         <li class="card session-card">
             <h3><A href=format!("/sessions/{}", s.id)>{s.title.clone()}</A></h3>
@@ -68,13 +68,13 @@ pub fn SessionItem(s: SessionCard, #[prop(optional)] with_board: bool) -> impl I
     }
 }
 
-fn session_list(items: Vec<SessionCard>, empty: &'static str, with_board: bool) -> AnyView {
+fn session_list(items: Vec<MeetingCard>, empty: &'static str, with_board: bool) -> AnyView {
     if items.is_empty() {
         view! { <p>{empty}</p> }.into_any()
     } else {
         view! {
             <ul class="session-list">
-                {items.into_iter().map(|s| view! { <SessionItem s with_board /> }).collect_view()}
+                {items.into_iter().map(|s| view! { <MeetingItem s with_board /> }).collect_view()}
             </ul>
         }
         .into_any()
@@ -94,7 +94,7 @@ pub fn BoardsPage() -> impl IntoView {
             <p class="lead">"Beiräte beraten die Gemeinde: Bürgerinnen und Bürger, Rat und örtliche Akteure erarbeiten Empfehlungen. Hier finden Sie ihre Mitglieder, Sitzungen, Tagesordnungen und Protokolle."</p>
             <Notice />
             <p><A href="/sessions">"Alle Sitzungen"</A>" · "<a href="/sessions.ics">"Sitzungskalender abonnieren (iCalendar)"</a></p>
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -178,7 +178,7 @@ pub fn BoardPage() -> impl IntoView {
     );
     view! {
         <div class="wrap">
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match board.await {
                         Err(e) => not_found(&e, "Gremium", "/boards", "Zu allen Beiräten"),
@@ -303,7 +303,7 @@ fn Members(b: BoardDetail, consent: ServerAction<SetNameConsent>) -> impl IntoVi
 fn BoardManagement(b: BoardDetail, reload: RwSignal<u32>) -> impl IntoView {
     let update = ServerAction::<UpdateBoard>::new();
     let add = ServerAction::<AddBoardMember>::new();
-    let create = ServerAction::<CreateSession>::new();
+    let create = ServerAction::<CreateMeeting>::new();
     reload_on_success(update, reload);
     reload_on_success(add, reload);
     let (update_error, add_error, create_error) =
@@ -323,7 +323,7 @@ fn BoardManagement(b: BoardDetail, reload: RwSignal<u32>) -> impl IntoView {
                 <ErrorSummary error=create_error form="session" />
                 <ActionForm action=create attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="board" value=id.to_string() />
-                    <SessionFields error=create_error />
+                    <MeetingFields error=create_error />
                     <Submit label="Sitzung anlegen" pending=create.pending() />
                 </ActionForm>
             </details>
@@ -386,7 +386,7 @@ fn MemberEditor(
 
 /// The fields of the session form.
 #[component]
-pub fn SessionFields(
+pub fn MeetingFields(
     error: Signal<Option<AppError>>,
     #[prop(optional, into)] title: String,
     #[prop(optional, into)] starts: String,
@@ -409,14 +409,14 @@ pub fn SessionFields(
 
 /// `/sessions`
 #[component]
-pub fn SessionsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| list_sessions());
+pub fn MeetingsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| list_meetings());
     view! {
         <Title text="Sitzungen – Dorfplatz" />
         <div class="wrap">
             <h1>"Sitzungen"</h1>
             <p><A href="/boards">"Alle Beiräte"</A>" · "<a href="/sessions.ics">"Sitzungskalender abonnieren (iCalendar)"</a></p>
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -435,7 +435,7 @@ pub fn SessionsPage() -> impl IntoView {
 
 /// `/sessions/:id`
 #[component]
-pub fn SessionPage() -> impl IntoView {
+pub fn MeetingPage() -> impl IntoView {
     let params = use_params_map();
     let thread_query = use_thread_query();
     let reload = RwSignal::new(0u32);
@@ -455,9 +455,9 @@ pub fn SessionPage() -> impl IntoView {
             let Some(id) = id else {
                 return Err(AppError::NotFound);
             };
-            let s = get_session(id).await?;
+            let s = get_meeting(id).await?;
             let thread = if s.card.public {
-                load_thread(SubjectKind::Session, id, at).await
+                load_thread(SubjectKind::Meeting, id, at).await
             } else {
                 None
             };
@@ -466,11 +466,11 @@ pub fn SessionPage() -> impl IntoView {
     );
     view! {
         <div class="wrap">
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match session.await {
                         Err(e) => not_found(&e, "Sitzung", "/sessions", "Zu allen Sitzungen"),
-                        Ok((s, thread)) => view! { <Session s thread reload /> }.into_any(),
+                        Ok((s, thread)) => view! { <Meeting s thread reload /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -479,9 +479,9 @@ pub fn SessionPage() -> impl IntoView {
 }
 
 #[component]
-fn Session(s: SessionDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> impl IntoView {
+fn Meeting(s: MeetingDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> impl IntoView {
     let answer = ServerAction::<AnswerInvitation>::new();
-    let cancel = ServerAction::<CancelSession>::new();
+    let cancel = ServerAction::<CancelMeeting>::new();
     reload_on_success(answer, reload);
     reload_on_success(cancel, reload);
     let (answer_error, cancel_error) = (error_of(answer), error_of(cancel));

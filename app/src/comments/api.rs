@@ -29,13 +29,6 @@ fn local_path(back: &str, fallback: &str) -> String {
     }
 }
 
-#[cfg(feature = "ssr")]
-fn with_notice(path: &str, notice: &str, anchor: &str) -> String {
-    let (path, _) = path.split_once('#').unwrap_or((path, ""));
-    let sep = if path.contains('?') { '&' } else { '?' };
-    format!("{path}{sep}notice={notice}{anchor}")
-}
-
 /// A page of the thread on a proposal or petition.
 #[server(prefix = "/api", endpoint = "get_thread")]
 pub async fn get_thread(
@@ -101,11 +94,11 @@ pub async fn post_comment(
                 follow == "on",
             )
             .await?;
-            leptos_axum::redirect(&with_notice(
+            crate::infra::http::redirect_with_notice(
                 &path,
                 "comment_posted",
                 &format!("#comment-{id}"),
-            ));
+            );
             Ok(id)
         }
         .await,
@@ -128,11 +121,11 @@ pub async fn reply_comment(
             let user = require_user()?;
             let (id, path) =
                 comments::reply(&app_state()?.db, &user, parent, &body, follow == "on").await?;
-            leptos_axum::redirect(&with_notice(
+            crate::infra::http::redirect_with_notice(
                 &path,
                 "comment_posted",
                 &format!("#comment-{id}"),
-            ));
+            );
             Ok(id)
         }
         .await,
@@ -150,11 +143,11 @@ pub async fn edit_comment(id: i64, #[server(default)] body: String) -> Result<()
         async {
             let user = require_user()?;
             let path = comments::edit(&app_state()?.db, &user, id, &body).await?;
-            leptos_axum::redirect(&with_notice(
+            crate::infra::http::redirect_with_notice(
                 &path,
                 "comment_edited",
                 &format!("#comment-{id}"),
-            ));
+            );
             Ok(())
         }
         .await,
@@ -172,11 +165,11 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
         async {
             let user = require_user()?;
             let path = comments::delete(&app_state()?.db, &user, id).await?;
-            leptos_axum::redirect(&with_notice(
+            crate::infra::http::redirect_with_notice(
                 &path,
                 "comment_deleted",
                 &format!("#comment-{id}"),
-            ));
+            );
             Ok(())
         }
         .await,
@@ -221,7 +214,7 @@ pub async fn report_content(
                 super::domain::Target::Comment => format!("#comment-{id}"),
                 super::domain::Target::Proposal => String::new(),
             };
-            leptos_axum::redirect(&with_notice(&path, "reported", &anchor));
+            crate::infra::http::redirect_with_notice(&path, "reported", &anchor);
             Ok(())
         }
         .await,
@@ -259,7 +252,7 @@ pub async fn follow_subject(
             } else {
                 ("#follow", "board_unfollowed")
             };
-            leptos_axum::redirect(&with_notice(&info.path, notice, anchor));
+            crate::infra::http::redirect_with_notice(&info.path, notice, anchor);
             Ok(())
         }
         .await,
@@ -305,11 +298,11 @@ pub async fn moderate_content(
             let path =
                 comments::moderate(&app_state()?.db, &user, target, id, decision, &reason).await?;
             let back = local_path(&back, &path);
-            leptos_axum::redirect(&with_notice(
+            crate::infra::http::redirect_with_notice(
                 &back,
                 &format!("moderated_{}", decision.code()),
                 "",
-            ));
+            );
             Ok(())
         }
         .await,

@@ -29,7 +29,7 @@ pub enum SubjectKind {
     Proposal,
     Petition,
     Board,
-    Session,
+    Meeting,
 }
 
 impl SubjectKind {
@@ -37,7 +37,7 @@ impl SubjectKind {
         SubjectKind::Proposal,
         SubjectKind::Petition,
         SubjectKind::Board,
-        SubjectKind::Session,
+        SubjectKind::Meeting,
     ];
 
     pub fn code(self) -> &'static str {
@@ -45,7 +45,7 @@ impl SubjectKind {
             SubjectKind::Proposal => "proposal",
             SubjectKind::Petition => "petition",
             SubjectKind::Board => "board",
-            SubjectKind::Session => "session",
+            SubjectKind::Meeting => "session",
         }
     }
 
@@ -64,7 +64,7 @@ impl SubjectKind {
             SubjectKind::Proposal => "Vorschlag",
             SubjectKind::Petition => "Bürgerbegehren/Petition",
             SubjectKind::Board => "Beirat",
-            SubjectKind::Session => "Sitzung",
+            SubjectKind::Meeting => "Sitzung",
         }
     }
 }
@@ -316,7 +316,7 @@ mod tests {
         assert_eq!(SubjectKind::parse("meeting"), None);
         // A board is followed, but carries no thread.
         assert!(!SubjectKind::Board.has_thread());
-        assert!(SubjectKind::Session.has_thread());
+        assert!(SubjectKind::Meeting.has_thread());
         for t in [Target::Comment, Target::Proposal] {
             assert_eq!(Target::parse(t.code()), Some(t));
         }

@@ -50,7 +50,7 @@ fn Queue() -> impl IntoView {
         <p class="lead">"Gemeldete Kommentare und Vorschläge. Ausgeblendete Beiträge bleiben an ihrem Platz und zeigen öffentlich den Grund; jede Entscheidung steht im Prüfprotokoll."</p>
         <Notice />
         <ErrorSummary error form="moderation" />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match queue.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -195,7 +195,7 @@ pub fn UnsubscribePage() -> impl IntoView {
         <Title text="E-Mails abbestellen – Dorfplatz" />
         <div class="wrap narrow">
             <h1>"E-Mails abbestellen"</h1>
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match result.await {
                         Err(e) => {

@@ -303,7 +303,7 @@ pub fn Restricted(
     let children = StoredValue::new(children);
     let next = StoredValue::new(next);
     view! {
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match layout.await.ok().and_then(|l| l.me) {
                     None => view! {

@@ -163,7 +163,7 @@ pub fn require_staff() -> Result<SessionUser, AppError> {
 }
 
 /// Creates a session row and returns the raw token for the cookie.
-pub async fn create_session<C: ConnectionTrait>(
+pub async fn create_meeting<C: ConnectionTrait>(
     db: &C,
     config: &AppConfig,
     user_id: i64,

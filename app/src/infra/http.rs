@@ -77,6 +77,15 @@ pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
+/// Sends a form post back to `path` with a notice for the page to show (`?notice=…`, or
+/// `&notice=…` when the path has a query already) and an optional `#anchor`; a fragment in
+/// `path` gives way to `anchor`.
+pub fn redirect_with_notice(path: &str, notice: &str, anchor: &str) {
+    let (path, _) = path.split_once('#').unwrap_or((path, ""));
+    let sep = if path.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{path}{sep}notice={notice}{anchor}"));
+}
+
 pub fn add_response_header(name: header::HeaderName, value: &str) {
     if let (Some(res), Ok(value)) = (
         use_context::<ResponseOptions>(),

@@ -108,7 +108,7 @@ pub fn ProposalsPage() -> impl IntoView {
                 <A href="/proposals/new" attr:class="button">"Vorschlag einreichen"</A>" "
                 <a href="/proposals/feed.atom">"Neue Vorschläge als Feed (Atom)"</a>
             </p>
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -178,7 +178,7 @@ fn NewProposalForm() -> impl IntoView {
         <h1>"Vorschlag einreichen"</h1>
         <p>"Beschreiben Sie, was sich ändern soll und warum. Andere können Ihren Vorschlag unterstützen und kommentieren; der Entwicklungsbeirat beantwortet ihn öffentlich. Bis zur ersten Antwort können Sie ihn noch ändern."</p>
         <ErrorSummary error />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match choices.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -244,7 +244,7 @@ pub fn ProposalPage() -> impl IntoView {
     );
     view! {
         <div class="wrap">
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match proposal.await {
                         Err(e) => {
@@ -483,7 +483,7 @@ fn EditForm() -> impl IntoView {
     view! {
         <h1>"Vorschlag bearbeiten"</h1>
         <ErrorSummary error />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match proposal.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),

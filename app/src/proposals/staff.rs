@@ -32,7 +32,7 @@ fn ListsForm() -> impl IntoView {
         <Notice />
         <p>"Die Auswahl beim Einreichen eines Vorschlags. Ein Eintrag pro Zeile, in der gewünschten Reihenfolge. Gestrichene Einträge werden nicht mehr angeboten; Vorschläge, die sie tragen, behalten sie."</p>
         <ErrorSummary error />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match choices.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -72,7 +72,7 @@ fn BoardReport() -> impl IntoView {
     view! {
         <h2 id="by-board">"Beiräte: Sitzungen, Anwesenheit und Empfehlungen"</h2>
         <p><a href="/staff/reports/boards.csv" download="">"Als CSV herunterladen"</a></p>
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match report.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -123,7 +123,7 @@ fn TopicReport() -> impl IntoView {
             <a href="/staff/lists">"Themen und Ortsteile der Vorschläge bearbeiten"</a></p>
         <h2 id="by-topic">"Vorschläge nach Thema und Stand"</h2>
         <p><a href="/staff/reports/proposals.csv" download="">"Als CSV herunterladen"</a></p>
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match report.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),

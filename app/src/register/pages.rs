@@ -88,7 +88,7 @@ fn Residents() -> impl IntoView {
         <Notice />
         {problem}
         <p>"Das Melderegister dient nur der Prüfung der Unterschriften. Es ist allein für die Gemeindeverwaltung sichtbar; jeder Blick auf die Daten einer Person wird protokolliert."</p>
-        <Transition fallback=|| view! { <p>"Lädt …"</p> }>
+        <Transition fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match overview.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -249,7 +249,7 @@ fn Review() -> impl IntoView {
     );
     view! {
         <Notice />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(e) => {

@@ -8,7 +8,7 @@ use chrono::{Days, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 
 use app::boards::server::boards::{self, BoardInput, MemberInput, berlin};
-use app::boards::server::meetings::{self, ItemInput, OutcomeInput, SessionInput};
+use app::boards::server::meetings::{self, ItemInput, MeetingInput, OutcomeInput};
 use app::error::AppError;
 use app::infra::auth::SessionUser;
 use app::infra::entities::{meeting, petition, proposal};
@@ -79,7 +79,7 @@ async fn session_with_agenda(
         db,
         chair,
         board,
-        &SessionInput {
+        &MeetingInput {
             title: title.into(),
             starts_at: local(days_from_today, "19:00"),
             ends_at: local(days_from_today, "21:00"),

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use app::accounts::domain::Role;
 use app::boards::server::boards;
-use app::boards::server::meetings::{self, ItemInput, SessionInput};
+use app::boards::server::meetings::{self, ItemInput, MeetingInput};
 use app::infra::auth::SessionUser;
 use app::infra::entities::{
     agenda_file, agenda_item, board, board_member, meeting, petition, proposal, topic, user,
@@ -1241,7 +1241,7 @@ db_test!(
             &app.state.config,
             &staff,
             switched_meeting,
-            &SessionInput {
+            &MeetingInput {
                 title: SWITCHED_MEETING.into(),
                 starts_at: "2026-12-03T19:00".into(),
                 ends_at: "2026-12-03T21:00".into(),

@@ -20,7 +20,7 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text="Ihr Konto – Dorfplatz" />
         <div class="wrap narrow">
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     let Some(me) = layout.await.ok().and_then(|l| l.me) else {
                         return view! { <Redirect path="/login?notice=login_required&next=/account" /> }.into_any();

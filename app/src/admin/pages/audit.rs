@@ -84,7 +84,7 @@ fn AuditTrail() -> impl IntoView {
             <Field name="to" label="Bis einschließlich" kind="date" value=filter().to error />
             <button type="submit" class="button">"Filtern"</button>
         </form>
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match page.await {
                     Err(_) => ().into_any(),

@@ -27,7 +27,7 @@ fn SettingsForm() -> impl IntoView {
         <AdminNav />
         <Notice />
         <ErrorSummary error />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match current.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),

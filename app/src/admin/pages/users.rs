@@ -47,7 +47,7 @@ fn UserList() -> impl IntoView {
             <input id="user-search" type="search" name="q" value=q />
             <button type="submit" class="button">"Suchen"</button>
         </form>
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match users.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),

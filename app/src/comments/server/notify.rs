@@ -108,7 +108,7 @@ pub async fn subject<C: ConnectionTrait>(
                 author_id: None,
             })
         }
-        SubjectKind::Session => {
+        SubjectKind::Meeting => {
             // Closed sessions are the board's own business: no public thread.
             let m = meeting::Entity::find_by_id(id)
                 .one(db)

@@ -256,7 +256,7 @@ pub fn proposal_news(
 
 /// What a session email says about the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionText {
+pub struct MeetingText {
     pub board: String,
     pub title: String,
     /// "Donnerstag, 3. Dezember 2026, 19:00–21:00 Uhr"
@@ -267,7 +267,7 @@ pub struct SessionText {
     pub link: String,
 }
 
-fn session_paragraphs(s: &SessionText) -> Vec<String> {
+fn session_paragraphs(s: &MeetingText) -> Vec<String> {
     let mut p = vec![format!("{}\n{}\n{}", s.title, s.when, s.place)];
     if !s.agenda.is_empty() {
         p.push(format!("Tagesordnung:\n{}", s.agenda.join("\n")));
@@ -276,7 +276,7 @@ fn session_paragraphs(s: &SessionText) -> Vec<String> {
 }
 
 /// The invitation to a member, with the session as an `.ics` attachment.
-pub fn session_invitation(municipality: &str, name: &str, s: &SessionText) -> Rendered {
+pub fn session_invitation(municipality: &str, name: &str, s: &MeetingText) -> Rendered {
     let mut paragraphs = vec![
         format!("Hallo {name},"),
         format!(
@@ -297,7 +297,7 @@ pub fn session_invitation(municipality: &str, name: &str, s: &SessionText) -> Re
 }
 
 /// A member's notice that the time or place of a session changed.
-pub fn session_changed(municipality: &str, name: &str, s: &SessionText) -> Rendered {
+pub fn session_changed(municipality: &str, name: &str, s: &MeetingText) -> Rendered {
     let mut paragraphs = vec![
         format!("Hallo {name},"),
         format!(
@@ -319,7 +319,7 @@ pub fn session_changed(municipality: &str, name: &str, s: &SessionText) -> Rende
 pub fn session_cancelled(
     municipality: &str,
     name: &str,
-    s: &SessionText,
+    s: &MeetingText,
     reason: &str,
 ) -> Rendered {
     let paragraphs = vec![
@@ -344,7 +344,7 @@ pub fn session_cancelled(
 pub fn board_news(
     municipality: &str,
     headline: &str,
-    s: &SessionText,
+    s: &MeetingText,
     unsubscribe: Option<&str>,
 ) -> Rendered {
     let mut paragraphs = vec!["Guten Tag,".into(), headline.to_owned()];

@@ -40,7 +40,7 @@ pub fn PetitionPage() -> impl IntoView {
     view! {
         <div class="wrap">
             <Notice />
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match petition.await {
                         Err(e) => {

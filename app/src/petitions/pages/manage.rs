@@ -38,7 +38,7 @@ fn Manage() -> impl IntoView {
     );
     view! {
         <Notice />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match petition.await {
                     Err(e) => {

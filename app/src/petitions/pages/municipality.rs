@@ -45,7 +45,7 @@ fn MunicipalityForm() -> impl IntoView {
         <h1>"Gemeindedaten für Bürgerbegehren"</h1>
         <Notice />
         <ErrorSummary error />
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || {
                 let states = states.clone();
                 Suspend::new(async move {

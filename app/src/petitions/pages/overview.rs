@@ -24,7 +24,7 @@ pub fn PetitionsPage() -> impl IntoView {
             <Notice />
             <h2>"Bürgerbegehren in der Gemeinde"</h2>
             <p><A href="/petitions/new" attr:class="button">"Bürgerbegehren starten"</A></p>
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match petitions.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -37,7 +37,7 @@ pub fn PetitionsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match frame.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),

@@ -21,7 +21,7 @@ pub fn SignPage() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <div class="wrap narrow">
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     let d = match petition.await {
                         Ok(d) => d,
@@ -104,7 +104,7 @@ pub fn ConfirmSignaturePage() -> impl IntoView {
         <div class="wrap narrow">
             <h1>"Unterschrift bestätigen"</h1>
             <ErrorSummary error />
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match pending.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
@@ -134,7 +134,7 @@ pub fn ReceiptPage() -> impl IntoView {
         <div class="wrap narrow">
             <h1>"Ihre Unterschrift"</h1>
             <ErrorSummary error />
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match receipt.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),

@@ -37,7 +37,7 @@ fn Report() -> impl IntoView {
         get_tally_report,
     );
     view! {
-        <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+        <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match report.await {
                     Err(e) => view! {

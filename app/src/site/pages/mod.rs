@@ -94,7 +94,7 @@ pub fn HomePage() -> impl IntoView {
         <Title text="Start – Dorfplatz" />
         <div class="wrap">
             <Notice />
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     let layout = layout.await.ok();
                     let name = layout.as_ref().map(|l| l.municipality_name.clone()).unwrap_or_default();
@@ -145,7 +145,7 @@ fn Legal(page: LegalPage, title: &'static str) -> impl IntoView {
         <Title text=format!("{title} – Dorfplatz") />
         <div class="wrap prose">
             <h1>{title}</h1>
-            <Suspense fallback=|| view! { <p>"Lädt …"</p> }>
+            <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match text.await {
                         // Markdown rendered and sanitized on the server (ammonia).
