@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use super::Me;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 /// The signed-in user of the current request (server side only).
 #[cfg(feature = "ssr")]
@@ -30,8 +32,6 @@ pub async fn register(
     use super::domain::{DisplayName, EmailAddress, NewPassword};
     use crate::accounts::server as accounts;
     use crate::error::FieldErrors;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -56,8 +56,6 @@ pub async fn register(
 #[server(prefix = "/api", endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
     use crate::accounts::server as accounts;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -77,9 +75,6 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::accounts::server as accounts;
-    use crate::infra::auth;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -104,9 +99,6 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::accounts::server as accounts;
-    use crate::infra::auth;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -125,8 +117,6 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use super::domain::EmailAddress;
     use crate::accounts::server as accounts;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -144,8 +134,6 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     use super::domain::NewPassword;
     use crate::accounts::server as accounts;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -163,9 +151,6 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 pub async fn change_password(current_password: String, password: String) -> Result<(), AppError> {
     use super::domain::NewPassword;
     use crate::accounts::server as accounts;
-    use crate::infra::auth;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -184,9 +169,6 @@ pub async fn change_password(current_password: String, password: String) -> Resu
 pub async fn change_email(email: String, current_password: String) -> Result<(), AppError> {
     use super::domain::EmailAddress;
     use crate::accounts::server as accounts;
-    use crate::infra::auth;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;
@@ -203,9 +185,6 @@ pub async fn change_email(email: String, current_password: String) -> Result<(),
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(current_password: String) -> Result<(), AppError> {
     use crate::accounts::server as accounts;
-    use crate::infra::auth;
-    use crate::infra::http;
-    use crate::infra::state::app_state;
     http::finish(
         async {
             let state = app_state()?;

@@ -2,14 +2,13 @@ use leptos::prelude::*;
 
 use super::UserPage;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 #[server(prefix = "/api", endpoint = "admin_users")]
 pub async fn list_users(query: String, page: u64) -> Result<UserPage, AppError> {
     use crate::accounts::domain::Role;
     use crate::accounts::server as accounts;
-    use crate::infra::auth::require_role;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;
@@ -32,9 +31,6 @@ pub async fn list_users(query: String, page: u64) -> Result<UserPage, AppError> 
 pub async fn set_role(user_id: i64, role: String, grant: String) -> Result<(), AppError> {
     use crate::accounts::domain::Role;
     use crate::accounts::server as accounts;
-    use crate::infra::auth::require_role;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;
@@ -55,10 +51,6 @@ pub async fn get_audit(
     before: Option<i64>,
 ) -> Result<super::AuditPage, AppError> {
     use crate::accounts::domain::Role;
-    use crate::infra::audit;
-    use crate::infra::auth::require_role;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;
@@ -74,10 +66,6 @@ pub async fn get_audit(
 #[server(prefix = "/api", endpoint = "admin_audit_verify")]
 pub async fn verify_audit() -> Result<super::ChainCheck, AppError> {
     use crate::accounts::domain::Role;
-    use crate::infra::audit;
-    use crate::infra::auth::require_role;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let state = app_state()?;

@@ -10,25 +10,18 @@ use leptos::prelude::*;
 
 use super::{BoardDetail, BoardList, MeetingDetail, MeetingList, MeetingManage};
 use crate::error::AppError;
-
 #[cfg(feature = "ssr")]
-use crate::infra::http::redirect_with_notice as done;
+use crate::infra::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_boards")]
 pub async fn list_boards() -> Result<BoardList, AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(async { boards::list(&app_state()?.db, current_user().as_ref()).await }.await)
 }
 
 #[server(prefix = "/api", endpoint = "get_board")]
 pub async fn get_board(id: i64) -> Result<BoardDetail, AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(async { boards::detail(&app_state()?.db, current_user().as_ref(), id).await }.await)
 }
 
@@ -42,9 +35,6 @@ pub async fn create_board(
     #[server(default)] term_end: String,
 ) -> Result<i64, AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -56,7 +46,7 @@ pub async fn create_board(
                 term_end,
             };
             let id = boards::create(&app_state()?.db, &user, &input).await?;
-            done(&format!("/boards/{id}"), "board_created", "#manage");
+            redirect_with_notice(&format!("/boards/{id}"), "board_created", "#manage");
             Ok(id)
         }
         .await,
@@ -74,9 +64,6 @@ pub async fn update_board(
     #[server(default)] term_end: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -88,7 +75,7 @@ pub async fn update_board(
                 term_end,
             };
             boards::update(&app_state()?.db, &user, id, &input).await?;
-            done(&format!("/boards/{id}"), "board_saved", "#manage");
+            redirect_with_notice(&format!("/boards/{id}"), "board_saved", "#manage");
             Ok(())
         }
         .await,
@@ -104,9 +91,6 @@ pub async fn add_board_member(
     #[server(default)] term_to: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -117,7 +101,7 @@ pub async fn add_board_member(
                 term_to,
             };
             boards::add_member(&app_state()?.db, &user, board, &input).await?;
-            done(&format!("/boards/{board}"), "member_added", "#members");
+            redirect_with_notice(&format!("/boards/{board}"), "member_added", "#members");
             Ok(())
         }
         .await,
@@ -132,9 +116,6 @@ pub async fn update_board_member(
     #[server(default)] term_to: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -145,7 +126,7 @@ pub async fn update_board_member(
                 term_to,
             };
             let board = boards::update_member(&app_state()?.db, &user, member, &input).await?;
-            done(&format!("/boards/{board}"), "member_saved", "#members");
+            redirect_with_notice(&format!("/boards/{board}"), "member_saved", "#members");
             Ok(())
         }
         .await,
@@ -155,14 +136,11 @@ pub async fn update_board_member(
 #[server(prefix = "/api", endpoint = "remove_board_member")]
 pub async fn remove_board_member(member: i64) -> Result<(), AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
             let board = boards::remove_member(&app_state()?.db, &user, member).await?;
-            done(&format!("/boards/{board}"), "member_removed", "#members");
+            redirect_with_notice(&format!("/boards/{board}"), "member_removed", "#members");
             Ok(())
         }
         .await,
@@ -176,15 +154,12 @@ pub async fn set_name_consent(
     #[server(default)] consent: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::boards;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
             let board =
                 boards::set_name_consent(&app_state()?.db, &user, member, consent == "1").await?;
-            done(&format!("/boards/{board}"), "consent_saved", "#members");
+            redirect_with_notice(&format!("/boards/{board}"), "consent_saved", "#members");
             Ok(())
         }
         .await,
@@ -194,18 +169,12 @@ pub async fn set_name_consent(
 #[server(prefix = "/api", endpoint = "list_sessions")]
 pub async fn list_meetings() -> Result<MeetingList, AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(async { meetings::list(&app_state()?.db, current_user().as_ref()).await }.await)
 }
 
 #[server(prefix = "/api", endpoint = "get_session")]
 pub async fn get_meeting(id: i64) -> Result<MeetingDetail, AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(async { meetings::detail(&app_state()?.db, current_user().as_ref(), id).await }.await)
 }
 
@@ -213,9 +182,6 @@ pub async fn get_meeting(id: i64) -> Result<MeetingDetail, AppError> {
 #[server(prefix = "/api", endpoint = "get_session_manage")]
 pub async fn get_meeting_manage(id: i64) -> Result<MeetingManage, AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -237,9 +203,6 @@ pub async fn create_meeting(
     #[server(default)] public: String,
 ) -> Result<i64, AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -253,7 +216,7 @@ pub async fn create_meeting(
                 public: public == "on",
             };
             let id = meetings::create(&app_state()?.db, &user, board, &input).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{id}/manage"),
                 "session_created",
                 "#agenda",
@@ -276,9 +239,6 @@ pub async fn update_meeting(
     #[server(default)] public: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -293,7 +253,7 @@ pub async fn update_meeting(
                 public: public == "on",
             };
             meetings::update(&app.db, &app.config, &user, id, &input).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{id}/manage"),
                 "session_saved",
                 "#details",
@@ -308,15 +268,12 @@ pub async fn update_meeting(
 #[server(prefix = "/api", endpoint = "delete_session")]
 pub async fn delete_meeting(id: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             let board = meetings::delete(&app.db, &user, id).await?;
-            done(&format!("/boards/{board}"), "session_deleted", "#sessions");
+            redirect_with_notice(&format!("/boards/{board}"), "session_deleted", "#sessions");
             Ok(())
         }
         .await,
@@ -327,15 +284,12 @@ pub async fn delete_meeting(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "invite_session")]
 pub async fn invite_to_meeting(id: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             meetings::invite(&app.db, &app.config, &user, id).await?;
-            done(&format!("/sessions/{id}/manage"), "invited", "#status");
+            redirect_with_notice(&format!("/sessions/{id}/manage"), "invited", "#status");
             Ok(())
         }
         .await,
@@ -346,15 +300,12 @@ pub async fn invite_to_meeting(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "cancel_session")]
 pub async fn cancel_meeting(id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             meetings::cancel(&app.db, &app.config, &user, id, &reason).await?;
-            done(&format!("/sessions/{id}"), "cancelled", "");
+            redirect_with_notice(&format!("/sessions/{id}"), "cancelled", "");
             Ok(())
         }
         .await,
@@ -368,15 +319,12 @@ pub async fn answer_invitation(
     #[server(default)] response: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             meetings::answer(&app.db, &user, id, &response).await?;
-            done(&format!("/sessions/{id}"), "answered", "#invitation");
+            redirect_with_notice(&format!("/sessions/{id}"), "answered", "#invitation");
             Ok(())
         }
         .await,
@@ -390,9 +338,6 @@ pub async fn move_agenda_item(
     #[server(default)] direction: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
@@ -400,7 +345,7 @@ pub async fn move_agenda_item(
             let id =
                 meetings::move_item(&app.db, &user, item, if direction == "up" { -1 } else { 1 })
                     .await?;
-            done(&format!("/sessions/{id}/manage"), "item_moved", "#agenda");
+            redirect_with_notice(&format!("/sessions/{id}/manage"), "item_moved", "#agenda");
             Ok(())
         }
         .await,
@@ -411,15 +356,12 @@ pub async fn move_agenda_item(
 #[server(prefix = "/api", endpoint = "delete_agenda_item")]
 pub async fn delete_agenda_item(item: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             let id = meetings::delete_item(&app.db, &user, item).await?;
-            done(&format!("/sessions/{id}/manage"), "item_deleted", "#agenda");
+            redirect_with_notice(&format!("/sessions/{id}/manage"), "item_deleted", "#agenda");
             Ok(())
         }
         .await,
@@ -430,15 +372,12 @@ pub async fn delete_agenda_item(item: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "save_minutes")]
 pub async fn save_minutes(id: i64, #[server(default)] minutes: String) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             meetings::save_minutes(&app.db, &user, id, &minutes).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{id}/manage"),
                 "minutes_saved",
                 "#minutes",
@@ -453,15 +392,12 @@ pub async fn save_minutes(id: i64, #[server(default)] minutes: String) -> Result
 #[server(prefix = "/api", endpoint = "approve_minutes")]
 pub async fn approve_minutes(id: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             meetings::approve_minutes(&app.db, &user, id).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{id}/manage"),
                 "minutes_approved",
                 "#minutes",
@@ -476,15 +412,12 @@ pub async fn approve_minutes(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "publish_minutes")]
 pub async fn publish_minutes(id: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             meetings::publish_minutes(&app.db, &app.config, &user, id).await?;
-            done(&format!("/sessions/{id}"), "minutes_published", "#minutes");
+            redirect_with_notice(&format!("/sessions/{id}"), "minutes_published", "#minutes");
             Ok(())
         }
         .await,
@@ -495,15 +428,12 @@ pub async fn publish_minutes(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "delete_agenda_file")]
 pub async fn delete_agenda_file(file: i64) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;
             let user = require_user()?;
             let id = meetings::delete_file(&app.db, &user, file).await?;
-            done(&format!("/sessions/{id}/manage"), "file_removed", "#agenda");
+            redirect_with_notice(&format!("/sessions/{id}/manage"), "file_removed", "#agenda");
             Ok(())
         }
         .await,
@@ -521,9 +451,6 @@ pub async fn add_agenda_item(
     #[server(default)] petition: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -536,7 +463,7 @@ pub async fn add_agenda_item(
                 petition,
             };
             meetings::add_item(&app_state()?.db, &user, session, &input).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{session}/manage"),
                 "item_added",
                 "#agenda",
@@ -558,9 +485,6 @@ pub async fn update_agenda_item(
     #[server(default)] petition: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -573,7 +497,7 @@ pub async fn update_agenda_item(
                 petition,
             };
             let id = meetings::update_item(&app_state()?.db, &user, item, &input).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{id}/manage"),
                 "item_saved",
                 &format!("#item-{item}"),
@@ -597,9 +521,6 @@ pub async fn record_outcome(
     #[server(default)] postpone: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -613,7 +534,7 @@ pub async fn record_outcome(
                 postpone: postpone == "on",
             };
             let id = meetings::record_outcome(&app_state()?.db, &user, item, &input).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{id}/manage"),
                 "outcome_saved",
                 &format!("#item-{item}"),
@@ -633,14 +554,11 @@ pub async fn record_attendance(
     #[server(default)] quorum: String,
 ) -> Result<(), AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
             meetings::record_attendance(&app_state()?.db, &user, id, &present, &quorum).await?;
-            done(
+            redirect_with_notice(
                 &format!("/sessions/{id}/manage"),
                 "attendance_saved",
                 "#attendance",
@@ -655,9 +573,6 @@ pub async fn record_attendance(
 #[server(prefix = "/api", endpoint = "board_report")]
 pub async fn get_board_report() -> Result<Vec<super::BoardReportRow>, AppError> {
     use crate::boards::server::meetings;
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use super::{ModerationQueue, Thread, Unsubscribed};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 #[cfg(feature = "ssr")]
 fn subject_kind(kind: &str) -> Result<super::domain::SubjectKind, AppError> {
@@ -44,9 +46,6 @@ pub async fn get_thread(
     rpage: u64,
 ) -> Result<Thread, AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let kind = thread_kind(&kind)?;
@@ -77,9 +76,6 @@ pub async fn post_comment(
     #[server(default)] follow: String,
 ) -> Result<i64, AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -113,9 +109,6 @@ pub async fn reply_comment(
     #[server(default)] follow: String,
 ) -> Result<i64, AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -136,9 +129,6 @@ pub async fn reply_comment(
 #[server(prefix = "/api", endpoint = "edit_comment")]
 pub async fn edit_comment(id: i64, #[server(default)] body: String) -> Result<(), AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -158,9 +148,6 @@ pub async fn edit_comment(id: i64, #[server(default)] body: String) -> Result<()
 #[server(prefix = "/api", endpoint = "delete_comment")]
 pub async fn delete_comment(id: i64) -> Result<(), AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -180,9 +167,6 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "like_comment")]
 pub async fn like_comment(id: i64, #[server(default)] like: String) -> Result<(), AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -202,9 +186,6 @@ pub async fn report_content(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -229,9 +210,6 @@ pub async fn follow_subject(
     #[server(default)] follow: String,
 ) -> Result<(), AppError> {
     use crate::comments::server::notify;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -263,9 +241,6 @@ pub async fn follow_subject(
 #[server(prefix = "/api", endpoint = "moderation_queue")]
 pub async fn get_moderation_queue() -> Result<ModerationQueue, AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -286,9 +261,6 @@ pub async fn moderate_content(
     #[server(default)] back: String,
 ) -> Result<(), AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let user = require_user()?;
@@ -317,9 +289,6 @@ pub async fn block_account(
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
     use crate::comments::server as comments;
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let moderator = require_user()?;
@@ -344,8 +313,6 @@ pub async fn unsubscribe(
     #[server(default)] t: String,
 ) -> Result<Unsubscribed, AppError> {
     use crate::comments::server::notify;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     finish(
         async {
             let app = app_state()?;

@@ -1,101 +1,14 @@
-//! Generic UI pieces: form fields with their error messages, the error summary, notices.
+//! Generic UI pieces: form fields with their error messages and the error summary
+//! (`fields`), charts, page helpers (status, loading), notices and restricted pages.
 
 pub mod chart;
+pub mod fields;
 pub mod page;
+
+pub use fields::{Checkbox, ErrorSummary, Field, Select, Submit, TextArea};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-
-use crate::error::AppError;
-
-/// A labelled input. Its error (if any) is linked with `aria-describedby` and the field is
-/// marked `aria-invalid`, so screen readers announce both.
-#[component]
-pub fn Field(
-    #[prop(into)] name: String,
-    #[prop(into)] label: String,
-    /// Distinguishes ids when one page has several forms with the same field names.
-    #[prop(into, default = "f".into())]
-    form: String,
-    #[prop(into, default = "text".into())] kind: String,
-    #[prop(into, optional)] autocomplete: Option<String>,
-    #[prop(into, optional)] hint: Option<String>,
-    #[prop(into, optional)] value: Option<String>,
-    #[prop(optional)] required: bool,
-    #[prop(optional)] maxlength: Option<usize>,
-    #[prop(optional)] minlength: Option<usize>,
-    /// The last error of the form's action; the field shows the part that names it.
-    #[prop(into)]
-    error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let id = format!("{form}-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let field_name = name.clone();
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        let has_hint = hint.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if message.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    view! {
-        <div class="field" class:field-invalid=move || message.get().is_some()>
-            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <input
-                id=id.clone()
-                name=name
-                type=kind
-                autocomplete=autocomplete
-                value=value
-                required=required
-                maxlength=maxlength
-                minlength=minlength
-                aria-invalid=move || message.get().is_some().then_some("true")
-                aria-describedby=described_by
-            />
-        </div>
-    }
-}
-
-/// The form-level message: what went wrong, with links to the fields named.
-#[component]
-pub fn ErrorSummary(
-    #[prop(into)] error: Signal<Option<AppError>>,
-    #[prop(into, default = "f".into())] form: String,
-) -> impl IntoView {
-    move || {
-        error.get().map(|e| {
-            let fields = match &e {
-                AppError::Validation { fields } => fields.clone(),
-                _ => Vec::new(),
-            };
-            view! {
-                <div class="error-summary" role="alert" tabindex="-1">
-                    <p class="error-title">{e.message()}</p>
-                    {(!fields.is_empty()).then(|| view! {
-                        <ul>
-                            {fields.into_iter().map(|f| view! {
-                                <li><a href=format!("#{}-{}", form, f.field)>{f.message}</a></li>
-                            }).collect_view()}
-                        </ul>
-                    })}
-                </div>
-            }
-        })
-    }
-}
 
 /// The German text for a `?notice=` code that a successful action redirected with.
 pub fn notice_text(code: &str) -> Option<&'static str> {
@@ -223,71 +136,6 @@ pub fn Notice() -> impl IntoView {
     }
 }
 
-/// A submit button that says it is working while the action is pending.
-#[component]
-pub fn Submit(
-    #[prop(into)] label: String,
-    #[prop(into)] pending: Signal<bool>,
-    #[prop(into, default = "button".into())] class: String,
-) -> impl IntoView {
-    view! {
-        <button type="submit" class=class aria-disabled=move || pending.get().then_some("true")>
-            {move || if pending.get() { "Bitte warten …".to_string() } else { label.clone() }}
-        </button>
-    }
-}
-
-/// A labelled multi-line text field, with the same error wiring as [`Field`].
-#[component]
-pub fn TextArea(
-    #[prop(into)] name: String,
-    #[prop(into)] label: String,
-    #[prop(into, default = "f".into())] form: String,
-    #[prop(into, optional)] hint: Option<String>,
-    #[prop(into, optional)] value: Option<String>,
-    #[prop(default = 8)] rows: u32,
-    #[prop(optional)] required: bool,
-    #[prop(optional)] maxlength: Option<usize>,
-    #[prop(into)] error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let id = format!("{form}-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let field_name = name.clone();
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
-    let has_hint = hint.is_some();
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if message.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    view! {
-        <div class="field" class:field-invalid=move || message.get().is_some()>
-            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
-            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <textarea
-                id=id.clone()
-                name=name
-                rows=rows
-                required=required
-                maxlength=maxlength
-                aria-invalid=move || message.get().is_some().then_some("true")
-                aria-describedby=described_by
-            >{value}</textarea>
-        </div>
-    }
-}
-
 /// Renders `children` for signed-in users whom `allow` admits; sends guests to the login
 /// and tells everyone else (with a real 403) that they may not. This only shapes the page:
 /// every server function checks the caller again on its own.
@@ -320,83 +168,5 @@ pub fn Restricted(
                 }
             })}
         </Suspense>
-    }
-}
-
-/// A labelled choice from a fixed list, with the same error wiring as [`Field`].
-#[component]
-pub fn Select(
-    #[prop(into)] name: String,
-    #[prop(into)] label: String,
-    #[prop(into, default = "f".into())] form: String,
-    /// (value, label) pairs.
-    options: Vec<(String, String)>,
-    #[prop(into, optional)] selected: Option<String>,
-    #[prop(into)] error: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let id = format!("{form}-{name}");
-    let error_id = format!("{id}-error");
-    let field_name = name.clone();
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
-    let described_by = {
-        let error_id = error_id.clone();
-        move || message.get().is_some().then(|| error_id.clone())
-    };
-    view! {
-        <div class="field" class:field-invalid=move || message.get().is_some()>
-            <label for=id.clone()>{label}</label>
-            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <select
-                id=id.clone()
-                name=name
-                aria-invalid=move || message.get().is_some().then_some("true")
-                aria-describedby=described_by
-            >
-                {options
-                    .into_iter()
-                    .map(|(value, text)| {
-                        let is_selected = selected.as_deref() == Some(value.as_str());
-                        view! { <option value=value selected=is_selected>{text}</option> }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
-    }
-}
-
-/// A labelled checkbox (value "on" when ticked), with the same error wiring as [`Field`].
-#[component]
-pub fn Checkbox(
-    #[prop(into)] name: String,
-    #[prop(into)] label: String,
-    #[prop(into, default = "f".into())] form: String,
-    #[prop(optional)] required: bool,
-    #[prop(optional)] checked: bool,
-    #[prop(into)] error: Signal<Option<AppError>>,
-    #[prop(optional)] children: Option<Children>,
-) -> impl IntoView {
-    let id = format!("{form}-{name}");
-    let error_id = format!("{id}-error");
-    let field_name = name.clone();
-    let message = Signal::derive(move || error.get().and_then(|e| e.field_message(&field_name)));
-    let described_by = {
-        let error_id = error_id.clone();
-        move || message.get().is_some().then(|| error_id.clone())
-    };
-    view! {
-        <div class="field field-check" class:field-invalid=move || message.get().is_some()>
-            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
-            <input
-                id=id.clone()
-                type="checkbox"
-                name=name
-                checked=checked
-                required=required
-                aria-invalid=move || message.get().is_some().then_some("true")
-                aria-describedby=described_by
-            />
-            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
-            {children.map(|c| c())}
-        </div>
     }
 }

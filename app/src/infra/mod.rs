@@ -14,6 +14,7 @@ pub mod mail;
 pub mod markdown;
 pub mod passwords;
 pub mod pdf;
+pub mod prelude;
 pub mod rate_limit;
 pub mod responses;
 pub mod state;

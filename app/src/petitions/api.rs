@@ -10,13 +10,13 @@ use super::LegalFrame;
 use super::draft::RepresentativeInput;
 use super::view::{EntryResult, PetitionDetail, PetitionSummary, ReceiptView};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 /// The municipality's figures and the law in force: public, because everyone may know how
 /// many signatures a petition needs and why.
 #[server(prefix = "/api", endpoint = "legal_frame")]
 pub async fn get_legal_frame() -> Result<LegalFrame, AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::municipality;
     finish(
         async {
@@ -38,9 +38,6 @@ pub async fn update_municipality(
 ) -> Result<(), AppError> {
     use super::rules::german_date;
     use super::{Figures, FiguresInput};
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::municipality;
     finish(
         async {
@@ -65,9 +62,6 @@ pub async fn update_municipality(
 /// Public petitions, plus the viewer's own drafts (initiators) or all drafts (staff).
 #[server(prefix = "/api", endpoint = "list_petitions")]
 pub async fn list_petitions() -> Result<Vec<PetitionSummary>, AppError> {
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::procedure as petitions;
     finish(
         async {
@@ -81,9 +75,6 @@ pub async fn list_petitions() -> Result<Vec<PetitionSummary>, AppError> {
 /// One petition with its figures, timeline and the steps the viewer may take.
 #[server(prefix = "/api", endpoint = "get_petition")]
 pub async fn get_petition(slug: String) -> Result<PetitionDetail, AppError> {
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::procedure as petitions;
     finish(
         async {
@@ -108,9 +99,6 @@ pub async fn create_petition(
 ) -> Result<(), AppError> {
     use super::draft::{Draft, DraftInput};
     use super::rules::{german_date, rule_set};
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::municipality;
     use crate::petitions::server::procedure as petitions;
     finish(
@@ -152,9 +140,6 @@ pub async fn take_step(
     #[server(default)] outcome: String,
 ) -> Result<(), AppError> {
     use super::draft::{StepAction, StepInput};
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::procedure as petitions;
     finish(
         async {
@@ -196,8 +181,7 @@ pub async fn sign_petition(
 ) -> Result<(), AppError> {
     use super::rules::german_date;
     use super::signer::{OnlineSignature, SignerInput};
-    use crate::infra::http::{client_ip, finish, parts};
-    use crate::infra::state::app_state;
+    use crate::infra::http::{client_ip, parts};
     use crate::petitions::server::signatures;
     finish(
         async {
@@ -231,8 +215,6 @@ pub async fn sign_petition(
 /// The petition a confirmation link belongs to: (slug, title).
 #[server(prefix = "/api", endpoint = "get_confirmation")]
 pub async fn get_confirmation(token: String) -> Result<(String, String), AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::signatures;
     finish(
         async {
@@ -245,8 +227,6 @@ pub async fn get_confirmation(token: String) -> Result<(String, String), AppErro
 
 #[server(prefix = "/api", endpoint = "confirm_signature")]
 pub async fn confirm_signature(token: String) -> Result<(), AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::signatures;
     finish(
         async {
@@ -261,8 +241,6 @@ pub async fn confirm_signature(token: String) -> Result<(), AppError> {
 
 #[server(prefix = "/api", endpoint = "get_receipt")]
 pub async fn get_receipt(token: String) -> Result<ReceiptView, AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::signatures;
     finish(
         async {
@@ -275,8 +253,6 @@ pub async fn get_receipt(token: String) -> Result<ReceiptView, AppError> {
 
 #[server(prefix = "/api", endpoint = "withdraw_signature")]
 pub async fn withdraw_signature(token: String) -> Result<(), AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::signatures;
     finish(
         async {
@@ -292,9 +268,6 @@ pub async fn withdraw_signature(token: String) -> Result<(), AppError> {
 /// Staff mark a returned personal sheet by its code.
 #[server(prefix = "/api", endpoint = "receive_sheet")]
 pub async fn receive_sheet(slug: String, code: String) -> Result<EntryResult, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::signatures;
     finish(
         async {
@@ -327,9 +300,6 @@ pub async fn enter_paper_signature(
 ) -> Result<EntryResult, AppError> {
     use super::rules::german_date;
     use super::signer::{PaperInput, PaperLine, SignerInput};
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::signatures;
     finish(
         async {

@@ -203,116 +203,12 @@ impl Draft {
             );
         }
 
-        let mut council_decision = None;
-        let mut deadline = None;
-        if kind == Some(Kind::Cassatory) {
-            match meeting {
-                None if input.council_meeting_on.trim().is_empty() => errors.add(
-                    "council_meeting_on",
-                    "Bitte geben Sie an, an welchem Tag der Rat den Beschluss gefasst hat.",
-                ),
-                None => {}
-                Some(day) if day > today => errors.add(
-                    "council_meeting_on",
-                    "Der Ratsbeschluss kann nicht in der Zukunft liegen.",
-                ),
-                Some(day) => {
-                    if published.is_some_and(|p| p < day) {
-                        errors.add(
-                            "council_published_on",
-                            "Die Bekanntmachung kann nicht vor der Ratssitzung liegen.",
-                        );
-                    } else if published.is_some_and(|p| p > today) {
-                        errors.add(
-                            "council_published_on",
-                            "Die Bekanntmachung kann nicht in der Zukunft liegen.",
-                        );
-                    } else {
-                        let decision = CouncilDecision {
-                            meeting_day: day,
-                            published_on: published,
-                        };
-                        match rules.cassatory_deadline(decision, None) {
-                            Ok(last) if last < today => errors.add(
-                                "council_meeting_on",
-                                format!(
-                                    "Die Frist für ein Bürgerbegehren gegen diesen Ratsbeschluss ist am {} abgelaufen.",
-                                    german_date_text(last)
-                                ),
-                            ),
-                            Ok(last) => deadline = Some(last),
-                            Err(DeadlineError::NotYetPublished) => errors.add(
-                                "council_published_on",
-                                "Nach dem Recht dieses Bundeslandes beginnt die Frist erst mit der Bekanntmachung. Bitte geben Sie deren Tag an.",
-                            ),
-                            Err(DeadlineError::NoDeadline) => {}
-                        }
-                        council_decision = Some(decision);
-                    }
-                }
-            }
-        }
-
-        let filled: Vec<(usize, &RepresentativeInput)> = input
-            .representatives
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.is_blank())
-            .collect();
-        let mut representatives = Vec::new();
-        if filled.is_empty() {
-            errors.add(
-                &representative_field(0, "name"),
-                "Bitte nennen Sie mindestens eine vertretungsberechtigte Person.",
-            );
-        }
-        if filled.len() > rules.max_representatives {
-            let (index, _) = filled[rules.max_representatives];
-            errors.add(
-                &representative_field(index, "name"),
-                format!(
-                    "Höchstens {} Personen dürfen die Unterzeichnenden vertreten ({}).",
-                    rules.max_representatives, rules.citation
-                ),
-            );
-        }
-        for (index, r) in filled.iter().take(rules.max_representatives) {
-            let name = errors.check(
-                &representative_field(*index, "name"),
-                one_line(
-                    &r.name,
-                    REPRESENTATIVE_NAME_MAX_CHARS,
-                    "Bitte geben Sie den Namen an.",
-                    "Der Name",
-                ),
-            );
-            let address = errors.check(
-                &representative_field(*index, "address"),
-                one_line(
-                    &r.address,
-                    REPRESENTATIVE_ADDRESS_MAX_CHARS,
-                    "Bitte geben Sie die Anschrift an; sie steht auf jeder Unterschriftenliste.",
-                    "Die Anschrift",
-                ),
-            );
-            let email = if r.email.trim().is_empty() {
-                Some(None)
-            } else {
-                errors
-                    .check(
-                        &representative_field(*index, "email"),
-                        crate::accounts::domain::EmailAddress::parse(&r.email),
-                    )
-                    .map(|e| Some(e.as_str().to_owned()))
-            };
-            if let (Some(name), Some(address), Some(email)) = (name, address, email) {
-                representatives.push(Representative {
-                    name,
-                    address,
-                    email,
-                });
-            }
-        }
+        let (council_decision, deadline) = if kind == Some(Kind::Cassatory) {
+            cassatory(input, meeting, published, rules, today, &mut errors)
+        } else {
+            (None, None)
+        };
+        let representatives = representatives(input, rules, &mut errors);
         errors.into_result()?;
         match (title, question, justification, kind) {
             (Some(title), Some(question), Some(justification), Some(kind)) => Ok(Draft {
@@ -328,6 +224,137 @@ impl Draft {
             _ => Err(AppError::Internal),
         }
     }
+}
+
+/// The council decision a cassatory petition is against, and its deadline: the meeting
+/// day is required, the publication cannot precede it, and the deadline must not have
+/// passed.
+fn cassatory(
+    input: &DraftInput,
+    meeting: Option<NaiveDate>,
+    published: Option<NaiveDate>,
+    rules: &RuleSet,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> (Option<CouncilDecision>, Option<NaiveDate>) {
+    let mut council_decision = None;
+    let mut deadline = None;
+    match meeting {
+        None if input.council_meeting_on.trim().is_empty() => errors.add(
+            "council_meeting_on",
+            "Bitte geben Sie an, an welchem Tag der Rat den Beschluss gefasst hat.",
+        ),
+        None => {}
+        Some(day) if day > today => errors.add(
+            "council_meeting_on",
+            "Der Ratsbeschluss kann nicht in der Zukunft liegen.",
+        ),
+        Some(day) => {
+            if published.is_some_and(|p| p < day) {
+                errors.add(
+                    "council_published_on",
+                    "Die Bekanntmachung kann nicht vor der Ratssitzung liegen.",
+                );
+            } else if published.is_some_and(|p| p > today) {
+                errors.add(
+                    "council_published_on",
+                    "Die Bekanntmachung kann nicht in der Zukunft liegen.",
+                );
+            } else {
+                let decision = CouncilDecision {
+                    meeting_day: day,
+                    published_on: published,
+                };
+                match rules.cassatory_deadline(decision, None) {
+                    Ok(last) if last < today => errors.add(
+                        "council_meeting_on",
+                        format!(
+                            "Die Frist für ein Bürgerbegehren gegen diesen Ratsbeschluss ist am {} abgelaufen.",
+                            german_date_text(last)
+                        ),
+                    ),
+                    Ok(last) => deadline = Some(last),
+                    Err(DeadlineError::NotYetPublished) => errors.add(
+                        "council_published_on",
+                        "Nach dem Recht dieses Bundeslandes beginnt die Frist erst mit der Bekanntmachung. Bitte geben Sie deren Tag an.",
+                    ),
+                    Err(DeadlineError::NoDeadline) => {}
+                }
+                council_decision = Some(decision);
+            }
+        }
+    }
+    (council_decision, deadline)
+}
+
+/// The representatives filled in: at least one, at most as many as the state allows, each
+/// with name and address (printed on every list) and an optional email address.
+fn representatives(
+    input: &DraftInput,
+    rules: &RuleSet,
+    errors: &mut FieldErrors,
+) -> Vec<Representative> {
+    let filled: Vec<(usize, &RepresentativeInput)> = input
+        .representatives
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_blank())
+        .collect();
+    let mut representatives = Vec::new();
+    if filled.is_empty() {
+        errors.add(
+            &representative_field(0, "name"),
+            "Bitte nennen Sie mindestens eine vertretungsberechtigte Person.",
+        );
+    }
+    if filled.len() > rules.max_representatives {
+        let (index, _) = filled[rules.max_representatives];
+        errors.add(
+            &representative_field(index, "name"),
+            format!(
+                "Höchstens {} Personen dürfen die Unterzeichnenden vertreten ({}).",
+                rules.max_representatives, rules.citation
+            ),
+        );
+    }
+    for (index, r) in filled.iter().take(rules.max_representatives) {
+        let name = errors.check(
+            &representative_field(*index, "name"),
+            one_line(
+                &r.name,
+                REPRESENTATIVE_NAME_MAX_CHARS,
+                "Bitte geben Sie den Namen an.",
+                "Der Name",
+            ),
+        );
+        let address = errors.check(
+            &representative_field(*index, "address"),
+            one_line(
+                &r.address,
+                REPRESENTATIVE_ADDRESS_MAX_CHARS,
+                "Bitte geben Sie die Anschrift an; sie steht auf jeder Unterschriftenliste.",
+                "Die Anschrift",
+            ),
+        );
+        let email = if r.email.trim().is_empty() {
+            Some(None)
+        } else {
+            errors
+                .check(
+                    &representative_field(*index, "email"),
+                    crate::accounts::domain::EmailAddress::parse(&r.email),
+                )
+                .map(|e| Some(e.as_str().to_owned()))
+        };
+        if let (Some(name), Some(address), Some(email)) = (name, address, email) {
+            representatives.push(Representative {
+                name,
+                address,
+                email,
+            });
+        }
+    }
+    representatives
 }
 
 /// What staff or initiators send with a step.

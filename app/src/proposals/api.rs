@@ -4,12 +4,12 @@ use leptos::prelude::*;
 
 use super::{FormChoices, ListQuery, ProposalDetail, ProposalList};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 /// The public list, filtered, searched, sorted and paged.
 #[server(prefix = "/api", endpoint = "list_proposals")]
 pub async fn list_proposals(#[server(default)] query: ListQuery) -> Result<ProposalList, AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(async { proposals::list(&app_state()?.db, &query).await }.await)
 }
@@ -17,9 +17,6 @@ pub async fn list_proposals(#[server(default)] query: ListQuery) -> Result<Propo
 /// One proposal with its history and what the viewer may do.
 #[server(prefix = "/api", endpoint = "get_proposal")]
 pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
-    use crate::infra::auth::current_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(
         async {
@@ -33,8 +30,6 @@ pub async fn get_proposal(id: i64) -> Result<ProposalDetail, AppError> {
 /// The topics and villages the submit form offers.
 #[server(prefix = "/api", endpoint = "proposal_choices")]
 pub async fn get_proposal_choices() -> Result<FormChoices, AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(async { proposals::form_choices(&app_state()?.db).await }.await)
 }
@@ -47,9 +42,6 @@ pub async fn submit_proposal(
     #[server(default)] topic: String,
     #[server(default)] district: String,
 ) -> Result<i64, AppError> {
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(
         async {
@@ -78,9 +70,6 @@ pub async fn edit_proposal(
     #[server(default)] topic: String,
     #[server(default)] district: String,
 ) -> Result<(), AppError> {
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(
         async {
@@ -108,9 +97,6 @@ pub async fn support_proposal(
     #[server(default)] support: String,
     #[server(default)] notify: String,
 ) -> Result<(), AppError> {
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(
         async {
@@ -137,9 +123,6 @@ pub async fn answer_proposal(
     #[server(default)] status: String,
     #[server(default)] answer: String,
 ) -> Result<(), AppError> {
-    use crate::infra::auth::require_user;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(
         async {
@@ -160,9 +143,6 @@ pub async fn save_proposal_lists(
     #[server(default)] districts: String,
 ) -> Result<(), AppError> {
     use crate::error::FieldErrors;
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server::{self as proposals, ListKind};
     finish(
         async {
@@ -190,9 +170,6 @@ pub async fn save_proposal_lists(
 /// Proposals per topic and status (staff).
 #[server(prefix = "/api", endpoint = "proposal_report")]
 pub async fn get_proposal_report() -> Result<Vec<super::TopicRow>, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::proposals::server as proposals;
     finish(
         async {

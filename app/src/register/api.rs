@@ -5,13 +5,12 @@ use leptos::prelude::*;
 
 use super::view::{RegisterOverview, ReviewPage};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 /// The register imports (staff).
 #[server(prefix = "/api", endpoint = "register_overview")]
 pub async fn get_register_overview() -> Result<RegisterOverview, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::register::server::review;
     finish(
         async {
@@ -26,9 +25,6 @@ pub async fn get_register_overview() -> Result<RegisterOverview, AppError> {
 /// Deletes the register (staff, with the box ticked).
 #[server(prefix = "/api", endpoint = "purge_register")]
 pub async fn purge_register(#[server(default)] confirm: String) -> Result<u64, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::register::server::import as register;
     finish(
         async {
@@ -52,9 +48,6 @@ pub async fn purge_register(#[server(default)] confirm: String) -> Result<u64, A
 /// skips to the one after that id.
 #[server(prefix = "/api", endpoint = "review_page")]
 pub async fn get_review(slug: String, after: Option<i64>) -> Result<ReviewPage, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::register::server::review;
     finish(
         async {
@@ -73,9 +66,6 @@ pub async fn decide_signature(
     signature_id: i64,
     #[server(default)] decision: String,
 ) -> Result<String, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::register::server::review;
     finish(
         async {
@@ -110,9 +100,6 @@ pub async fn void_sheet(
     #[server(default)] sheet: String,
     #[server(default)] reason: String,
 ) -> Result<u64, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::register::server::review;
     finish(
         async {
@@ -132,9 +119,6 @@ pub async fn void_sheet(
 /// Takes back a voided sheet (staff).
 #[server(prefix = "/api", endpoint = "restore_sheet")]
 pub async fn restore_sheet(slug: String, #[server(default)] sheet: String) -> Result<(), AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::register::server::review;
     finish(
         async {

@@ -4,13 +4,12 @@ use leptos::prelude::*;
 
 use super::TallyReport;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 /// The full tally of a petition (staff).
 #[server(prefix = "/api", endpoint = "tally_report")]
 pub async fn get_tally_report(slug: String) -> Result<TallyReport, AppError> {
-    use crate::infra::auth::require_staff;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::petitions::server::procedure as petitions;
     use crate::reports::server as reports;
     finish(

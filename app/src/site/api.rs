@@ -2,11 +2,11 @@ use leptos::prelude::*;
 
 use super::{Layout, LegalPage, SiteSettings};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
 
 #[server(prefix = "/api", endpoint = "layout")]
 pub async fn get_layout() -> Result<Layout, AppError> {
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::site::server as site;
     finish(
         async {
@@ -23,9 +23,7 @@ pub async fn get_layout() -> Result<Layout, AppError> {
 /// A legal page's text, rendered from Markdown to safe HTML on the server.
 #[server(prefix = "/api", endpoint = "legal_page")]
 pub async fn get_legal_page(page: LegalPage) -> Result<String, AppError> {
-    use crate::infra::http::finish;
     use crate::infra::markdown;
-    use crate::infra::state::app_state;
     use crate::site::server as site;
     finish(
         async {
@@ -43,9 +41,6 @@ pub async fn get_legal_page(page: LegalPage) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "site_settings")]
 pub async fn get_site_settings() -> Result<SiteSettings, AppError> {
     use crate::accounts::domain::Role;
-    use crate::infra::auth::require_role;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::site::server as site;
     finish(
         async {
@@ -65,9 +60,6 @@ pub async fn update_site_settings(
 ) -> Result<(), AppError> {
     use crate::accounts::domain::Role;
     use crate::error::FieldErrors;
-    use crate::infra::auth::require_role;
-    use crate::infra::http::finish;
-    use crate::infra::state::app_state;
     use crate::site::server as site;
     finish(
         async {

@@ -1,4 +1,5 @@
-//! Test helpers: fresh databases, a spawned app with the in-memory mailer, form posts.
+//! Test helpers: fresh databases, a spawned app with the in-memory mailer, form posts, and
+//! the fixtures most tests build on.
 
 use std::net::SocketAddr;
 
@@ -328,4 +329,205 @@ pub async fn error_code(res: reqwest::Response) -> (u16, serde_json::Value) {
     let status = res.status().as_u16();
     let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
     (status, body)
+}
+
+// ---------------------------------------------------------------------------------------
+// Fixtures: the setup most tests repeat — the cast of a petition (staff and initiator), a
+// petition in collection, signing, the public tally, a synthetic register and its import,
+// and reading a PDF back.
+
+/// The municipality as staff enter it: Kalletal in North Rhine-Westphalia.
+pub const KALLETAL: &[(&str, &str)] = &[
+    ("state", "NW"),
+    ("population", "14012"),
+    ("eligible_citizens", "11520"),
+    ("eligible_source", "Wahlberechtigte der Kommunalwahl 2025"),
+    ("eligible_reference_date", "2025-09-14"),
+];
+
+/// A petition draft with two representatives.
+pub const DRAFT: &[(&str, &str)] = &[
+    ("title", "Medizinisches Versorgungszentrum"),
+    (
+        "question",
+        "Soll die Gemeinde Kalletal ein kommunales MVZ gründen?",
+    ),
+    ("justification", "Die Hausärzte gehen in Rente."),
+    ("kind", "initiating"),
+    ("representatives[0][name]", "Anna Schulte"),
+    (
+        "representatives[0][address]",
+        "Hauptstraße 1, 32689 Kalletal",
+    ),
+    ("representatives[0][email]", "vertretung@kalletal.example"),
+    ("representatives[1][name]", "Bernd Vogt"),
+    ("representatives[1][address]", "Talweg 2, 32689 Kalletal"),
+];
+
+pub const SIGNER: &[(&str, &str)] = &[
+    ("family_name", "Müller"),
+    ("given_names", "Anna Maria"),
+    ("birth_date", "1980-05-17"),
+    ("street", "Lindenweg"),
+    ("house_number", "3a"),
+    ("postal_code", "32689"),
+    ("city", "Kalletal"),
+    ("email", "anna@example.org"),
+    ("consent", "on"),
+];
+
+/// Staff (kim) and the initiator (ida) with their own sessions.
+pub struct Cast {
+    pub staff: reqwest::Client,
+    pub initiator: reqwest::Client,
+}
+
+pub async fn cast(app: &TestApp) -> Cast {
+    app.account_with_roles(
+        "kim@kalletal.example",
+        &[app::accounts::domain::Role::Staff],
+    )
+    .await;
+    app.account_with_roles("ida@kalletal.example", &[]).await;
+    let staff = new_client();
+    let initiator = new_client();
+    for (client, email) in [
+        (&staff, "kim@kalletal.example"),
+        (&initiator, "ida@kalletal.example"),
+    ] {
+        let res = app
+            .call_with(
+                client,
+                "login",
+                &[("email", email), ("password", "sicheres-passwort")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(
+        app.call_with(&staff, "update_municipality", KALLETAL)
+            .await
+            .status(),
+        200
+    );
+    Cast { staff, initiator }
+}
+
+pub async fn step(
+    app: &TestApp,
+    client: &reqwest::Client,
+    slug: &str,
+    form: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
+    let mut all = vec![("slug", slug)];
+    all.extend_from_slice(form);
+    let res = app.call_with(client, "take_step", &all).await;
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// A petition in collection; returns its slug.
+pub async fn collecting(app: &TestApp, c: &Cast) -> String {
+    let res = app.call_with(&c.initiator, "create_petition", DRAFT).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let slug = "medizinisches-versorgungszentrum".to_owned();
+    assert_eq!(
+        step(
+            app,
+            &c.initiator,
+            &slug,
+            &[("step", "request_cost_estimate")]
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        step(
+            app,
+            &c.staff,
+            &slug,
+            &[
+                ("step", "enter_cost_estimate"),
+                ("cost_estimate", "Rund 350.000 € einmalig.")
+            ]
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        step(app, &c.staff, &slug, &[("step", "approve_publication")])
+            .await
+            .0,
+        200
+    );
+    slug
+}
+
+pub async fn tally(app: &TestApp, slug: &str) -> serde_json::Value {
+    let res = reqwest::get(app.url(&format!("/petitions/{slug}/tally.json")))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+pub async fn sign(app: &TestApp, slug: &str, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let mut all = vec![("slug", slug)];
+    all.extend_from_slice(form);
+    error_code(app.call_with(&new_client(), "sign_petition", &all).await).await
+}
+
+/// Staff mark a returned personal sheet by its code.
+pub async fn receive_sheet(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    slug: &str,
+    code: &str,
+) -> (u16, serde_json::Value) {
+    error_code(
+        app.call_with(staff, "receive_sheet", &[("slug", slug), ("code", code)])
+            .await,
+    )
+    .await
+}
+
+/// A synthetic resident register of `n` lines (see `server::synthetic`).
+pub fn register_file(n: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    server::synthetic::write_register(&mut out, n).unwrap();
+    out
+}
+
+/// Imports a register file as staff would upload it.
+pub async fn import_register(
+    app: &TestApp,
+    bytes: &[u8],
+) -> Result<app::register::server::import::ImportOutcome, app::error::AppError> {
+    app::register::server::import::import(
+        &app.db,
+        None,
+        "melderegister.csv",
+        0,
+        bytes,
+        None,
+        |_| {},
+    )
+    .await
+}
+
+/// The text of a PDF as `pdftotext -layout` reads it back.
+pub fn pdf_text(bytes: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) must be installed; `make test` installs it");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).unwrap()
 }

@@ -6,12 +6,12 @@
 use app::infra::entities::signature;
 use app::petitions::server::paper_import;
 use app::register::check::Status;
-use app::register::server::import as register;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use server::synthetic;
 
-use crate::helpers::{TestApp, db_test, error_code};
-use crate::petitions::{SIGNER, cast, collecting, sign, tally};
+use crate::helpers::{
+    SIGNER, TestApp, cast, collecting, db_test, error_code, import_register as import, sign, tally,
+};
 
 const FIRST: &str =
     "Ahmadi;Ali;01.01.1990;Lange Straße;12a;32689;Kalletal;Hohenhausen;DE;01.01.2016;HW";
@@ -25,13 +25,6 @@ fn register_with(extra: &[&str]) -> Vec<u8> {
         out.push(b'\n');
     }
     out
-}
-
-async fn import(
-    app: &TestApp,
-    bytes: &[u8],
-) -> Result<register::ImportOutcome, app::error::AppError> {
-    register::import(&app.db, None, "melderegister.csv", 0, bytes, None, |_| {}).await
 }
 
 /// The signer form for one of the two, with their own address and mailbox.

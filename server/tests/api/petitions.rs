@@ -1,154 +1,14 @@
 //! Citizens' petitions over HTTP: the procedure, online signing with double opt-in, paper
 //! signatures, the public figures and the printable documents.
 
-use app::accounts::domain::Role;
 use app::petitions::server::signatures;
 use app::petitions::signer::{OnlineSignature, SignerInput};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
-use crate::helpers::{TestApp, db_test, error_code, new_client};
-
-const KALLETAL: &[(&str, &str)] = &[
-    ("state", "NW"),
-    ("population", "14012"),
-    ("eligible_citizens", "11520"),
-    ("eligible_source", "Wahlberechtigte der Kommunalwahl 2025"),
-    ("eligible_reference_date", "2025-09-14"),
-];
-
-const DRAFT: &[(&str, &str)] = &[
-    ("title", "Medizinisches Versorgungszentrum"),
-    (
-        "question",
-        "Soll die Gemeinde Kalletal ein kommunales MVZ gründen?",
-    ),
-    ("justification", "Die Hausärzte gehen in Rente."),
-    ("kind", "initiating"),
-    ("representatives[0][name]", "Anna Schulte"),
-    (
-        "representatives[0][address]",
-        "Hauptstraße 1, 32689 Kalletal",
-    ),
-    ("representatives[0][email]", "vertretung@kalletal.example"),
-    ("representatives[1][name]", "Bernd Vogt"),
-    ("representatives[1][address]", "Talweg 2, 32689 Kalletal"),
-];
-
-pub(crate) const SIGNER: &[(&str, &str)] = &[
-    ("family_name", "Müller"),
-    ("given_names", "Anna Maria"),
-    ("birth_date", "1980-05-17"),
-    ("street", "Lindenweg"),
-    ("house_number", "3a"),
-    ("postal_code", "32689"),
-    ("city", "Kalletal"),
-    ("email", "anna@example.org"),
-    ("consent", "on"),
-];
-
-/// Staff (kim) and the initiator (ida) with their own sessions.
-pub(crate) struct Cast {
-    pub staff: reqwest::Client,
-    pub initiator: reqwest::Client,
-}
-
-pub(crate) async fn cast(app: &TestApp) -> Cast {
-    app.account_with_roles("kim@kalletal.example", &[Role::Staff])
-        .await;
-    app.account_with_roles("ida@kalletal.example", &[]).await;
-    let staff = new_client();
-    let initiator = new_client();
-    for (client, email) in [
-        (&staff, "kim@kalletal.example"),
-        (&initiator, "ida@kalletal.example"),
-    ] {
-        let res = app
-            .call_with(
-                client,
-                "login",
-                &[("email", email), ("password", "sicheres-passwort")],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-    }
-    assert_eq!(
-        app.call_with(&staff, "update_municipality", KALLETAL)
-            .await
-            .status(),
-        200
-    );
-    Cast { staff, initiator }
-}
-
-pub(crate) async fn step(
-    app: &TestApp,
-    client: &reqwest::Client,
-    slug: &str,
-    form: &[(&str, &str)],
-) -> (u16, serde_json::Value) {
-    let mut all = vec![("slug", slug)];
-    all.extend_from_slice(form);
-    let res = app.call_with(client, "take_step", &all).await;
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(serde_json::Value::Null))
-}
-
-/// A petition in collection; returns its slug.
-pub(crate) async fn collecting(app: &TestApp, c: &Cast) -> String {
-    let res = app.call_with(&c.initiator, "create_petition", DRAFT).await;
-    assert_eq!(res.status(), 200, "{:?}", res.text().await);
-    let slug = "medizinisches-versorgungszentrum".to_owned();
-    assert_eq!(
-        step(
-            app,
-            &c.initiator,
-            &slug,
-            &[("step", "request_cost_estimate")]
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        step(
-            app,
-            &c.staff,
-            &slug,
-            &[
-                ("step", "enter_cost_estimate"),
-                ("cost_estimate", "Rund 350.000 € einmalig.")
-            ]
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        step(app, &c.staff, &slug, &[("step", "approve_publication")])
-            .await
-            .0,
-        200
-    );
-    slug
-}
-
-pub(crate) async fn tally(app: &TestApp, slug: &str) -> serde_json::Value {
-    let res = reqwest::get(app.url(&format!("/petitions/{slug}/tally.json")))
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
-}
-
-pub(crate) async fn sign(
-    app: &TestApp,
-    slug: &str,
-    form: &[(&str, &str)],
-) -> (u16, serde_json::Value) {
-    let mut all = vec![("slug", slug)];
-    all.extend_from_slice(form);
-    error_code(app.call_with(&new_client(), "sign_petition", &all).await).await
-}
+use crate::helpers::{
+    DRAFT, KALLETAL, SIGNER, TestApp, cast, collecting, db_test, error_code, new_client, pdf_text,
+    receive_sheet, sign, step, tally,
+};
 
 /// The signer form with one field changed; an empty consent means the box is not ticked.
 fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
@@ -160,20 +20,6 @@ fn with(field: &str, value: &'static str) -> Vec<(&'static str, &'static str)> {
             true => Some((k, value)),
         })
         .collect()
-}
-
-/// Staff mark a returned personal sheet by its code.
-pub(crate) async fn receive_sheet(
-    app: &TestApp,
-    staff: &reqwest::Client,
-    slug: &str,
-    code: &str,
-) -> (u16, serde_json::Value) {
-    error_code(
-        app.call_with(staff, "receive_sheet", &[("slug", slug), ("code", code)])
-            .await,
-    )
-    .await
 }
 
 /// Lets every confirmation link expire, as seven days would.
@@ -188,20 +34,6 @@ async fn expire_confirmation_links(app: &TestApp) {
         .exec(&app.db)
         .await
         .unwrap();
-}
-
-fn pdf_text(bytes: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-layout", "-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) must be installed; `make test` installs it");
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pdftotext failed");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 db_test!(

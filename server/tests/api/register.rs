@@ -3,20 +3,7 @@
 use app::register::server::import as register;
 use server::synthetic;
 
-use crate::helpers::{TestApp, db_test};
-
-fn register_file(n: u64) -> Vec<u8> {
-    let mut out = Vec::new();
-    synthetic::write_register(&mut out, n).unwrap();
-    out
-}
-
-async fn import(
-    app: &TestApp,
-    bytes: &[u8],
-) -> Result<register::ImportOutcome, app::error::AppError> {
-    register::import(&app.db, None, "melderegister.csv", 0, bytes, None, |_| {}).await
-}
+use crate::helpers::{TestApp, db_test, import_register as import, register_file};
 
 db_test!(
     a_register_is_replaced_only_by_a_faultless_import,

@@ -8,8 +8,9 @@ use app::accounts::domain::Role;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use sea_orm::ConnectionTrait;
 
-use crate::helpers::{TestApp, db_test, error_code, new_client};
-use crate::petitions::{SIGNER, cast, collecting, sign, tally};
+use crate::helpers::{
+    Cast, SIGNER, TestApp, cast, collecting, db_test, error_code, new_client, pdf_text, sign, tally,
+};
 use crate::validation::{end_collection_yesterday, import_register, paper_csv, void_sheet};
 
 /// `1.234` as the report prints it.
@@ -28,7 +29,7 @@ fn cli(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> std::process::Out
 
 /// A petition whose paper lines show every outcome (as in the validation tests), sheet 3
 /// voided, plus one online signature still waiting for its email confirmation.
-async fn checked_petition(app: &TestApp, c: &crate::petitions::Cast) -> String {
+async fn checked_petition(app: &TestApp, c: &Cast) -> String {
     let slug = collecting(app, c).await;
     // An online signature waiting for its confirmation is no signature yet.
     assert_eq!(sign(app, &slug, SIGNER).await.0, 200);
@@ -60,20 +61,6 @@ async fn download(client: &reqwest::Client, url: &str) -> (u16, String, Vec<u8>)
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
     (status, kind, res.bytes().await.unwrap().to_vec())
-}
-
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bericht.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by `make e2e-deps`");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// The number printed at the end of the line that starts with `label`.

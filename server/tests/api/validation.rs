@@ -10,8 +10,7 @@ use chrono::{Days, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
 use server::synthetic;
 
-use crate::helpers::{TestApp, db_test, error_code, new_client};
-use crate::petitions::{cast, collecting};
+use crate::helpers::{TestApp, cast, collecting, db_test, error_code, new_client, step};
 
 pub(crate) fn today() -> chrono::NaiveDate {
     app::petitions::rules::german_date(Utc::now())
@@ -397,10 +396,9 @@ db_test!(every_signature_ends_with_its_status, |backend| async move {
     assert_eq!(status_at(&app, &slug, 4, 1).await.status, "duplicate");
 
     // Once the council has decided, the figures stand: no more decisions.
-    let (code, _) = crate::petitions::step(&app, &c.initiator, &slug, &[("step", "submit")]).await;
+    let (code, _) = step(&app, &c.initiator, &slug, &[("step", "submit")]).await;
     assert_eq!(code, 200);
-    let (code, _) =
-        crate::petitions::step(&app, &c.staff, &slug, &[("step", "declare_admissible")]).await;
+    let (code, _) = step(&app, &c.staff, &slug, &[("step", "declare_admissible")]).await;
     assert_eq!(code, 200);
     let (code, body) = void_sheet(&app, &c.staff, &slug, "1").await;
     assert_eq!(code, 422);
@@ -413,7 +411,7 @@ db_test!(every_signature_ends_with_its_status, |backend| async move {
 db_test!(
     counters_follow_signatures_with_a_register_in_use,
     |backend| async move {
-        use crate::petitions::{SIGNER, receive_sheet, sign, tally};
+        use crate::helpers::{SIGNER, receive_sheet, sign, tally};
         let app = TestApp::spawn(backend).await;
         let c = cast(&app).await;
         let slug = collecting(&app, &c).await;
@@ -663,8 +661,7 @@ db_test!(
             .await
             .unwrap();
         // The initiators withdraw; after the retention period the data go, the counts stay.
-        let (code, _) =
-            crate::petitions::step(&app, &c.initiator, &slug, &[("step", "withdraw")]).await;
+        let (code, _) = step(&app, &c.initiator, &slug, &[("step", "withdraw")]).await;
         assert_eq!(code, 200);
         let purged = app::petitions::server::signatures::purge_after_retention(
             &app.db,

@@ -1068,12 +1068,25 @@ impl Data {
         for i in self.items.values() {
             self.items_of.entry(i.meeting_id).or_default().push(i.id);
         }
+        self.load_files(db, only.is_some()).await?;
+        self.load_papers(db).await?;
+        self.load_history(db, only.is_some().then_some(&meeting_ids))
+            .await?;
+        Ok(())
+    }
+
+    /// The files of the items loaded (`selected`: of these only, else all).
+    async fn load_files(
+        &mut self,
+        db: &DatabaseConnection,
+        selected: bool,
+    ) -> Result<(), ApiError> {
         let item_ids: BTreeSet<i64> = self.items.keys().copied().collect();
-        let files = match only {
-            Some(_) => {
+        let files = match selected {
+            true => {
                 by_ids::<agenda_file::Entity, _>(db, agenda_file::Column::ItemId, &item_ids).await?
             }
-            None => agenda_file::Entity::find().all(db).await?,
+            false => agenda_file::Entity::find().all(db).await?,
         };
         self.files = files
             .into_iter()
@@ -1088,6 +1101,11 @@ impl Data {
         for f in self.files.values() {
             self.files_of.entry(f.item_id).or_default().push(f.id);
         }
+        Ok(())
+    }
+
+    /// The proposals and petitions the items are about, and the papers they make.
+    async fn load_papers(&mut self, db: &DatabaseConnection) -> Result<(), ApiError> {
         // The papers of closed items too: their consultations may answer as tombstones.
         let proposal_ids: BTreeSet<i64> =
             self.items.values().filter_map(|i| i.proposal_id).collect();
@@ -1111,11 +1129,19 @@ impl Data {
             }
         }
         self.papers = papers;
+        Ok(())
+    }
+
+    /// The history of the sessions and items loaded (`about`: of these only, else all).
+    async fn load_history(
+        &mut self,
+        db: &DatabaseConnection,
+        about: Option<&BTreeSet<i64>>,
+    ) -> Result<(), ApiError> {
         // Which closed rows may have been public before: only their history tells.
         let anything_closed =
             self.meetings.values().any(|m| !m.public) || self.items.values().any(|i| !i.public);
         if anything_closed {
-            let about = only.is_some().then_some(&meeting_ids);
             for e in history(db, &[SESSION_EDITED, ITEM_EDITED], about).await? {
                 if e.target_type != "session" {
                     continue;

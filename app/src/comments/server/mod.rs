@@ -92,85 +92,10 @@ pub async fn thread(
         .filter(comment::Column::SubjectType.eq(kind.code()))
         .filter(comment::Column::SubjectId.eq(subject_id));
     let total = of_subject.clone().count(db).await?;
-    let roots_query = of_subject.filter(comment::Column::RootId.is_null());
-    let (roots, page, pages, rpage) = match at.focus {
-        Some((root, rpage)) => {
-            let root = roots_query
-                .filter(comment::Column::Id.eq(root))
-                .one(db)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            (vec![root], 1, 1, std::cmp::max(rpage, 1))
-        }
-        None => {
-            let root_count = roots_query.clone().count(db).await?;
-            let pages = std::cmp::max(root_count.div_ceil(ROOTS_PER_PAGE), 1);
-            let page = at.page.clamp(1, pages);
-            // Ids grow with time, so they order by age through the subject index.
-            let ordered = match at.order {
-                Order::Newest => roots_query.order_by_desc(comment::Column::Id),
-                Order::Oldest => roots_query.order_by_asc(comment::Column::Id),
-                Order::MostLiked => roots_query
-                    .order_by_desc(comment::Column::Likes)
-                    .order_by_desc(comment::Column::Id),
-            };
-            let roots = ordered
-                .offset((page - 1) * ROOTS_PER_PAGE)
-                .limit(ROOTS_PER_PAGE)
-                .all(db)
-                .await?;
-            (roots, page, pages, 1)
-        }
-    };
+    let (roots, page, pages, rpage) = roots_of(db, of_subject, &at).await?;
     let root_ids: Vec<i64> = roots.iter().map(|r| r.id).collect();
-    // The shape of the reply trees: (id, root, parent, answers, author).
-    type Shape = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-    let shape: Vec<Shape> = if root_ids.is_empty() {
-        Vec::new()
-    } else {
-        comment::Entity::find()
-            .select_only()
-            .column(comment::Column::Id)
-            .column(comment::Column::RootId)
-            .column(comment::Column::ParentId)
-            .column(comment::Column::ReplyToId)
-            .column(comment::Column::AuthorId)
-            .filter(comment::Column::RootId.is_in(root_ids.clone()))
-            .order_by_asc(comment::Column::Id)
-            .into_tuple()
-            .all(db)
-            .await?
-    };
-    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (id, _, parent, _, _) in &shape {
-        if let Some(parent) = parent {
-            children.entry(*parent).or_default().push(*id);
-        }
-    }
-    // Per root: its replies depth first, oldest first among siblings (a conversation reads
-    // top to bottom), and the slice of them this page shows.
-    let mut shown_replies: Vec<(i64, Vec<i64>, u64)> = Vec::new();
-    for root in &root_ids {
-        let mut ordered = Vec::new();
-        let mut stack: Vec<i64> = children
-            .get(root)
-            .map(|c| c.iter().rev().copied().collect())
-            .unwrap_or_default();
-        while let Some(c) = stack.pop() {
-            ordered.push(c);
-            if let Some(kids) = children.get(&c) {
-                stack.extend(kids.iter().rev().copied());
-            }
-        }
-        let count = ordered.len() as u64;
-        let from = usize::try_from((rpage - 1) * REPLIES_PER_PAGE).unwrap_or(usize::MAX);
-        let slice: Vec<i64> = ordered
-            .into_iter()
-            .skip(from)
-            .take(REPLIES_PER_PAGE as usize)
-            .collect();
-        shown_replies.push((*root, slice, count));
-    }
+    let shape = reply_shape(db, &root_ids).await?;
+    let shown_replies = replies_in_order(&shape, &root_ids, rpage);
     let wanted: Vec<i64> = shown_replies
         .iter()
         .flat_map(|(_, ids, _)| ids.iter().copied())
@@ -201,75 +126,24 @@ pub async fn thread(
                 .filter_map(|c| c.reply_to_id)
                 .filter_map(|to| authors.get(&to).copied().flatten()),
         );
-    let names = names(db, named).await?;
-    let liked: HashSet<i64> = match viewer {
-        Some(v) if !root_ids.is_empty() => {
-            let all: Vec<i64> = root_ids.iter().chain(wanted.iter()).copied().collect();
-            let mut liked = HashSet::new();
-            for chunk in all.chunks(500) {
-                let rows: Vec<i64> = comment_like::Entity::find()
-                    .select_only()
-                    .column(comment_like::Column::CommentId)
-                    .filter(comment_like::Column::UserId.eq(v.id))
-                    .filter(comment_like::Column::CommentId.is_in(chunk.to_vec()))
-                    .into_tuple()
-                    .all(db)
-                    .await?;
-                liked.extend(rows);
-            }
-            liked
-        }
-        _ => HashSet::new(),
-    };
+    let shown_ids: Vec<i64> = root_ids.iter().chain(wanted.iter()).copied().collect();
     let can_post = viewer.is_some_and(|v| !v.blocked) && subject.closed.is_none();
-    let view = |c: &comment::Model| -> CommentView {
-        let own = viewer.is_some_and(|v| c.author_id == Some(v.id));
-        let active = viewer.is_some_and(|v| !v.blocked);
-        let shown = visible(c);
-        let reply_to = match (c.reply_to_id, c.parent_id) {
-            (Some(to), Some(parent)) if to != parent => {
-                authors.get(&to).map(|author| name_of(&names, *author))
-            }
-            _ => None,
-        };
-        CommentView {
-            id: c.id,
-            depth: u8::try_from(c.depth.clamp(0, MAX_DEPTH)).unwrap_or(0),
-            author: name_of(&names, c.author_id),
-            reply_to,
-            created_at: c.created_at,
-            edited: c.edited_at.is_some(),
-            deleted: c.deleted_at.is_some(),
-            hidden_reason: if c.deleted_at.is_none() {
-                c.hidden_at
-                    .map(|_| c.hidden_reason.clone().unwrap_or_default())
-            } else {
-                None
-            },
-            body_html: if shown {
-                markdown::to_safe_html(&c.body)
-            } else {
-                String::new()
-            },
-            body: (own && shown && active).then(|| c.body.clone()),
-            likes: u64::try_from(c.likes).unwrap_or(0),
-            liked: liked.contains(&c.id),
-            can_reply: can_post && shown,
-            can_edit: own && shown && active,
-            can_like: !own && shown && active,
-            can_report: !own && shown && active,
-            can_moderate: viewer.is_some_and(may_moderate) && c.deleted_at.is_none(),
-        }
+    let viewing = Viewing {
+        viewer,
+        names: names(db, named).await?,
+        authors,
+        liked: liked_by(db, viewer, &shown_ids).await?,
+        can_post,
     };
     let roots = roots
         .iter()
         .zip(shown_replies)
         .map(|(root, (_, ids, count))| ThreadRoot {
-            comment: view(root),
+            comment: viewing.view(root),
             replies: ids
                 .iter()
                 .filter_map(|id| loaded.get(id))
-                .map(view)
+                .map(|c| viewing.view(c))
                 .collect(),
             replies_total: count,
             replies_page: rpage,
@@ -298,6 +172,175 @@ pub async fn thread(
         },
         closed: subject.closed,
     })
+}
+
+/// The top-level comments of the page (or the one discussion in focus), with the page, the
+/// number of pages and the page of replies.
+async fn roots_of(
+    db: &DatabaseConnection,
+    of_subject: sea_orm::Select<comment::Entity>,
+    at: &ThreadPage,
+) -> Result<(Vec<comment::Model>, u64, u64, u64), AppError> {
+    let roots_query = of_subject.filter(comment::Column::RootId.is_null());
+    if let Some((root, rpage)) = at.focus {
+        let root = roots_query
+            .filter(comment::Column::Id.eq(root))
+            .one(db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Ok((vec![root], 1, 1, std::cmp::max(rpage, 1)));
+    }
+    let root_count = roots_query.clone().count(db).await?;
+    let pages = std::cmp::max(root_count.div_ceil(ROOTS_PER_PAGE), 1);
+    let page = at.page.clamp(1, pages);
+    // Ids grow with time, so they order by age through the subject index.
+    let ordered = match at.order {
+        Order::Newest => roots_query.order_by_desc(comment::Column::Id),
+        Order::Oldest => roots_query.order_by_asc(comment::Column::Id),
+        Order::MostLiked => roots_query
+            .order_by_desc(comment::Column::Likes)
+            .order_by_desc(comment::Column::Id),
+    };
+    let roots = ordered
+        .offset((page - 1) * ROOTS_PER_PAGE)
+        .limit(ROOTS_PER_PAGE)
+        .all(db)
+        .await?;
+    Ok((roots, page, pages, 1))
+}
+
+/// The shape of the reply trees: (id, root, parent, answers, author).
+type Shape = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// The shape of every reply under the given roots, oldest first: ids only, no bodies.
+async fn reply_shape(db: &DatabaseConnection, root_ids: &[i64]) -> Result<Vec<Shape>, AppError> {
+    if root_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Id)
+        .column(comment::Column::RootId)
+        .column(comment::Column::ParentId)
+        .column(comment::Column::ReplyToId)
+        .column(comment::Column::AuthorId)
+        .filter(comment::Column::RootId.is_in(root_ids.to_vec()))
+        .order_by_asc(comment::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Per root: its replies depth first, oldest first among siblings (a conversation reads
+/// top to bottom), the slice of them page `rpage` shows, and how many there are.
+fn replies_in_order(shape: &[Shape], root_ids: &[i64], rpage: u64) -> Vec<(i64, Vec<i64>, u64)> {
+    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (id, _, parent, _, _) in shape {
+        if let Some(parent) = parent {
+            children.entry(*parent).or_default().push(*id);
+        }
+    }
+    let mut shown_replies = Vec::new();
+    for root in root_ids {
+        let mut ordered = Vec::new();
+        let mut stack: Vec<i64> = children
+            .get(root)
+            .map(|c| c.iter().rev().copied().collect())
+            .unwrap_or_default();
+        while let Some(c) = stack.pop() {
+            ordered.push(c);
+            if let Some(kids) = children.get(&c) {
+                stack.extend(kids.iter().rev().copied());
+            }
+        }
+        let count = ordered.len() as u64;
+        let from = usize::try_from((rpage - 1) * REPLIES_PER_PAGE).unwrap_or(usize::MAX);
+        let slice: Vec<i64> = ordered
+            .into_iter()
+            .skip(from)
+            .take(REPLIES_PER_PAGE as usize)
+            .collect();
+        shown_replies.push((*root, slice, count));
+    }
+    shown_replies
+}
+
+/// The comments among `ids` the viewer likes.
+async fn liked_by(
+    db: &DatabaseConnection,
+    viewer: Option<&SessionUser>,
+    ids: &[i64],
+) -> Result<HashSet<i64>, AppError> {
+    let mut liked = HashSet::new();
+    let Some(v) = viewer else {
+        return Ok(liked);
+    };
+    for chunk in ids.chunks(500) {
+        let rows: Vec<i64> = comment_like::Entity::find()
+            .select_only()
+            .column(comment_like::Column::CommentId)
+            .filter(comment_like::Column::UserId.eq(v.id))
+            .filter(comment_like::Column::CommentId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        liked.extend(rows);
+    }
+    Ok(liked)
+}
+
+/// What a comment looks like to this viewer: names, likes and the actions allowed.
+struct Viewing<'a> {
+    viewer: Option<&'a SessionUser>,
+    names: HashMap<i64, String>,
+    /// Author of every comment on the page and of the comments replies answer.
+    authors: HashMap<i64, Option<i64>>,
+    liked: HashSet<i64>,
+    can_post: bool,
+}
+
+impl Viewing<'_> {
+    fn view(&self, c: &comment::Model) -> CommentView {
+        let viewer = self.viewer;
+        let own = viewer.is_some_and(|v| c.author_id == Some(v.id));
+        let active = viewer.is_some_and(|v| !v.blocked);
+        let shown = visible(c);
+        let reply_to = match (c.reply_to_id, c.parent_id) {
+            (Some(to), Some(parent)) if to != parent => self
+                .authors
+                .get(&to)
+                .map(|author| name_of(&self.names, *author)),
+            _ => None,
+        };
+        CommentView {
+            id: c.id,
+            depth: u8::try_from(c.depth.clamp(0, MAX_DEPTH)).unwrap_or(0),
+            author: name_of(&self.names, c.author_id),
+            reply_to,
+            created_at: c.created_at,
+            edited: c.edited_at.is_some(),
+            deleted: c.deleted_at.is_some(),
+            hidden_reason: if c.deleted_at.is_none() {
+                c.hidden_at
+                    .map(|_| c.hidden_reason.clone().unwrap_or_default())
+            } else {
+                None
+            },
+            body_html: if shown {
+                markdown::to_safe_html(&c.body)
+            } else {
+                String::new()
+            },
+            body: (own && shown && active).then(|| c.body.clone()),
+            likes: u64::try_from(c.likes).unwrap_or(0),
+            liked: self.liked.contains(&c.id),
+            can_reply: self.can_post && shown,
+            can_edit: own && shown && active,
+            can_like: !own && shown && active,
+            can_report: !own && shown && active,
+            can_moderate: viewer.is_some_and(may_moderate) && c.deleted_at.is_none(),
+        }
+    }
 }
 
 /// Refuses the post if the account wrote `POSTS_PER_WINDOW` comments and proposals within
@@ -723,31 +766,7 @@ pub async fn moderate(
     };
     let now = Utc::now();
     let tx = begin_write(db).await?;
-    // What the item is: whether it is hidden now, and where it lives.
-    let (hidden, path, counted) = match target {
-        Target::Comment => {
-            let c = find(&tx, id).await?;
-            if c.deleted_at.is_some() {
-                return Err(AppError::field(
-                    "reason",
-                    "Dieser Kommentar wurde von seinem Autor gelöscht.",
-                ));
-            }
-            let path = format!("{}#comment-{id}", path_of(&tx, &c).await?);
-            (
-                c.hidden_at.is_some(),
-                path,
-                Some((c.subject_type, c.subject_id)),
-            )
-        }
-        Target::Proposal => {
-            let p = proposal::Entity::find_by_id(id)
-                .one(&tx)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            (p.hidden_at.is_some(), format!("/proposals/{id}"), None)
-        }
-    };
+    let (hidden, path, counted) = moderated_item(&tx, target, id).await?;
     let hide = match (decision, hidden) {
         (Decision::Hide, false) => Some(true),
         (Decision::Restore, true) => Some(false),
@@ -766,32 +785,12 @@ pub async fn moderate(
         }
     };
     if let Some(hide) = hide {
-        // Both tables carry the same three moderation columns.
         let (at, why, by) = if hide {
             (Some(now), reason.clone(), Some(moderator.id))
         } else {
             (None, None, None)
         };
-        match target {
-            Target::Comment => {
-                comment::Entity::update_many()
-                    .col_expr(comment::Column::HiddenAt, Expr::value(at))
-                    .col_expr(comment::Column::HiddenReason, Expr::value(why))
-                    .col_expr(comment::Column::HiddenBy, Expr::value(by))
-                    .filter(comment::Column::Id.eq(id))
-                    .exec(&tx)
-                    .await?;
-            }
-            Target::Proposal => {
-                proposal::Entity::update_many()
-                    .col_expr(proposal::Column::HiddenAt, Expr::value(at))
-                    .col_expr(proposal::Column::HiddenReason, Expr::value(why))
-                    .col_expr(proposal::Column::HiddenBy, Expr::value(by))
-                    .filter(proposal::Column::Id.eq(id))
-                    .exec(&tx)
-                    .await?;
-            }
-        }
+        set_hidden(&tx, target, id, at, why, by).await?;
         if let Some((subject_type, subject_id)) = &counted {
             bump_counter(&tx, subject_type, *subject_id, if hide { -1 } else { 1 }).await?;
         }
@@ -840,6 +839,71 @@ pub async fn moderate(
     .await?;
     tx.commit().await?;
     Ok(path)
+}
+
+/// What a moderated item is: whether it is hidden now, where it lives, and (for a comment)
+/// the subject whose comment count it is part of.
+async fn moderated_item(
+    tx: &sea_orm::DatabaseTransaction,
+    target: Target,
+    id: i64,
+) -> Result<(bool, String, Option<(String, i64)>), AppError> {
+    Ok(match target {
+        Target::Comment => {
+            let c = find(tx, id).await?;
+            if c.deleted_at.is_some() {
+                return Err(AppError::field(
+                    "reason",
+                    "Dieser Kommentar wurde von seinem Autor gelöscht.",
+                ));
+            }
+            let path = format!("{}#comment-{id}", path_of(tx, &c).await?);
+            (
+                c.hidden_at.is_some(),
+                path,
+                Some((c.subject_type, c.subject_id)),
+            )
+        }
+        Target::Proposal => {
+            let p = proposal::Entity::find_by_id(id)
+                .one(tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (p.hidden_at.is_some(), format!("/proposals/{id}"), None)
+        }
+    })
+}
+
+/// Sets the three moderation columns, which comments and proposals both carry.
+async fn set_hidden(
+    tx: &sea_orm::DatabaseTransaction,
+    target: Target,
+    id: i64,
+    at: Option<chrono::DateTime<Utc>>,
+    why: Option<String>,
+    by: Option<i64>,
+) -> Result<(), AppError> {
+    match target {
+        Target::Comment => {
+            comment::Entity::update_many()
+                .col_expr(comment::Column::HiddenAt, Expr::value(at))
+                .col_expr(comment::Column::HiddenReason, Expr::value(why))
+                .col_expr(comment::Column::HiddenBy, Expr::value(by))
+                .filter(comment::Column::Id.eq(id))
+                .exec(tx)
+                .await?;
+        }
+        Target::Proposal => {
+            proposal::Entity::update_many()
+                .col_expr(proposal::Column::HiddenAt, Expr::value(at))
+                .col_expr(proposal::Column::HiddenReason, Expr::value(why))
+                .col_expr(proposal::Column::HiddenBy, Expr::value(by))
+                .filter(proposal::Column::Id.eq(id))
+                .exec(tx)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Blocks an account from posting, supporting, liking and reporting (or lifts the block).

@@ -111,27 +111,9 @@ fn split_line(bytes: &[u8]) -> Result<Vec<String>, String> {
     }
 }
 
-/// Imports the file into the petition's paper signatures; refused lines are reported and
-/// skipped, each line is written whole or not at all.
-pub async fn import<R: Read>(
-    db: &sea_orm::DatabaseConnection,
-    slug: &str,
-    actor: Option<i64>,
-    input: R,
-) -> Result<ImportReport, AppError> {
-    let p = find_by_slug(db, slug).await?;
-    if !matches!(
-        Stage::parse(&p.stage),
-        Some(Stage::Collecting | Stage::Submitted)
-    ) {
-        return Err(AppError::NotCollecting {
-            message: "Papierunterschriften können nur während der Sammlung und nach der Einreichung erfasst werden.".into(),
-        });
-    }
-    // Line by line, so that every report names the line as an editor shows it; a list line
-    // never spans two lines of the file.
-    let mut lines = BufReader::new(input).split(b'\n');
-    let header = match lines.next() {
+/// The header line must name the columns in order (a byte order mark is allowed).
+fn check_header(first: Option<std::io::Result<Vec<u8>>>) -> Result<(), AppError> {
+    let header = match first {
         None => return Err(AppError::field("file", "Die Datei ist leer.")),
         Some(Err(e)) => {
             return Err(AppError::field(
@@ -161,6 +143,80 @@ pub async fn import<R: Read>(
             format!("Die Kopfzeile muss lauten: {}", HEADER.join(";")),
         ));
     }
+    Ok(())
+}
+
+/// One line of the file.
+enum Parsed {
+    Empty,
+    Line(PaperLine),
+    /// The reasons, each naming its column.
+    Refused(Vec<String>),
+}
+
+fn parse_line(bytes: &[u8], today: chrono::NaiveDate) -> Result<Parsed, AppError> {
+    let record = match split_line(bytes) {
+        Ok(r) => r,
+        Err(reason) => return Ok(Parsed::Refused(vec![reason])),
+    };
+    if record.iter().all(|f| f.trim().is_empty()) {
+        return Ok(Parsed::Empty);
+    }
+    if record.len() != HEADER.len() {
+        return Ok(Parsed::Refused(vec![format!(
+            "{} statt {} Spalten",
+            record.len(),
+            HEADER.len()
+        )]));
+    }
+    let f = |i: usize| record.get(i).cloned().unwrap_or_default();
+    let input = PaperInput {
+        sheet: f(0),
+        line: f(1),
+        signer: SignerInput {
+            family_name: f(2),
+            given_names: f(3),
+            birth_date: f(4),
+            street: f(5),
+            house_number: f(6),
+            postal_code: f(7),
+            city: f(8),
+        },
+        signed_on: f(9),
+    };
+    match PaperLine::parse(&input, today) {
+        Ok(line) => Ok(Parsed::Line(line)),
+        Err(AppError::Validation { fields }) => Ok(Parsed::Refused(
+            fields
+                .into_iter()
+                .map(|e| format!("{}: {}", column_label(&e.field), e.message))
+                .collect(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// Imports the file into the petition's paper signatures; refused lines are reported and
+/// skipped, each line is written whole or not at all.
+pub async fn import<R: Read>(
+    db: &sea_orm::DatabaseConnection,
+    slug: &str,
+    actor: Option<i64>,
+    input: R,
+) -> Result<ImportReport, AppError> {
+    let p = find_by_slug(db, slug).await?;
+    if !matches!(
+        Stage::parse(&p.stage),
+        Some(Stage::Collecting | Stage::Submitted)
+    ) {
+        return Err(AppError::NotCollecting {
+            message: "Papierunterschriften können nur während der Sammlung und nach der Einreichung erfasst werden.".into(),
+        });
+    }
+    // Line by line, so that every report names the line as an editor shows it; a list line
+    // never spans two lines of the file.
+    let mut lines = BufReader::new(input).split(b'\n');
+    check_header(lines.next())?;
     let today = german_date(Utc::now());
     let mut report = ImportReport::default();
     let mut tx = begin_write(db).await?;
@@ -169,60 +225,13 @@ pub async fn import<R: Read>(
         let number = index as u64 + 2;
         let bytes = bytes
             .map_err(|e| AppError::field("file", format!("Die Datei ist nicht lesbar: {e}")))?;
-        let record = match split_line(&bytes) {
-            Ok(r) => r,
-            Err(reason) => {
-                report.lines.push((
-                    number,
-                    LineResult::Refused {
-                        reasons: vec![reason],
-                    },
-                ));
+        let line = match parse_line(&bytes, today)? {
+            Parsed::Empty => continue,
+            Parsed::Refused(reasons) => {
+                report.lines.push((number, LineResult::Refused { reasons }));
                 continue;
             }
-        };
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if record.len() != HEADER.len() {
-            report.lines.push((
-                number,
-                LineResult::Refused {
-                    reasons: vec![format!("{} statt {} Spalten", record.len(), HEADER.len())],
-                },
-            ));
-            continue;
-        }
-        let f = |i: usize| record.get(i).cloned().unwrap_or_default();
-        let input = PaperInput {
-            sheet: f(0),
-            line: f(1),
-            signer: SignerInput {
-                family_name: f(2),
-                given_names: f(3),
-                birth_date: f(4),
-                street: f(5),
-                house_number: f(6),
-                postal_code: f(7),
-                city: f(8),
-            },
-            signed_on: f(9),
-        };
-        let line = match PaperLine::parse(&input, today) {
-            Ok(line) => line,
-            Err(AppError::Validation { fields }) => {
-                report.lines.push((
-                    number,
-                    LineResult::Refused {
-                        reasons: fields
-                            .into_iter()
-                            .map(|e| format!("{}: {}", column_label(&e.field), e.message))
-                            .collect(),
-                    },
-                ));
-                continue;
-            }
-            Err(e) => return Err(e),
+            Parsed::Line(line) => line,
         };
         // A savepoint per line: a line refused by the database (a sheet and line typed in
         // at the same moment on the web form) leaves the transaction usable on PostgreSQL.

@@ -157,11 +157,68 @@ pub async fn take_step(
     let to = lifecycle::next(from, step, actor, rule_set.cost_estimate_by_administration)
         .map_err(|e| AppError::field("step", e.message()))?;
     let now = Utc::now();
-    let today = german_date(now);
-
-    let mut update = petition::Entity::update_many()
+    let update = petition::Entity::update_many()
         .col_expr(petition::Column::Stage, Expr::value(to.as_str()))
         .col_expr(petition::Column::UpdatedAt, Expr::value(now));
+    let update = step_columns(db, &p, rule_set, action, update, now).await?;
+
+    let tx = begin_write(db).await?;
+    // Conditional on the stage read above: of two simultaneous steps only one is taken.
+    let res = update
+        .filter(petition::Column::Id.eq(p.id))
+        .filter(petition::Column::Stage.eq(from.as_str()))
+        .exec(&tx)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(AppError::field(
+            "step",
+            lifecycle::StepError::NotNow.message(),
+        ));
+    }
+    let public = p.published_at.is_some() || step == Step::ApprovePublication;
+    let note = action.note();
+    petition_event::Entity::insert(petition_event::ActiveModel {
+        petition_id: Set(p.id),
+        at: Set(now),
+        step: Set(step_code(step).to_owned()),
+        stage: Set(to.as_str().to_owned()),
+        public: Set(public),
+        actor_id: Set(user.map(|u| u.id)),
+        note: Set(note.clone()),
+        ..Default::default()
+    })
+    .exec_without_returning(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: user.map(|u| u.id),
+            action: &format!("petition.{}", step_code(step)),
+            target_type: "petition",
+            target_id: Some(p.id.to_string()),
+            details: json!({ "slug": p.slug, "from": from.as_str(), "to": to.as_str() }),
+        },
+    )
+    .await?;
+    if public {
+        notify(&tx, base_url, &p, step, note.as_deref()).await?;
+    }
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// The columns a step sets besides the stage: what the step records (the cost estimate,
+/// the quorum fixed at publication, the referendum's result …). Refuses publication
+/// without the municipality's figures and after the deadline.
+async fn step_columns(
+    db: &DatabaseConnection,
+    p: &petition::Model,
+    rule_set: &RuleSet,
+    action: &StepAction,
+    mut update: sea_orm::UpdateMany<petition::Entity>,
+    now: chrono::DateTime<Utc>,
+) -> Result<sea_orm::UpdateMany<petition::Entity>, AppError> {
+    let today = german_date(now);
     match action {
         StepAction::RequestCostEstimate => {
             update = update.col_expr(
@@ -200,7 +257,7 @@ pub async fn take_step(
                     "Bitte tragen Sie zuerst Einwohnerzahl und Zahl der Bürgerinnen und Bürger der Gemeinde ein (Verwaltung → Gemeinde).",
                 )
             })?;
-            if let Some(end) = collection_end(&p)
+            if let Some(end) = collection_end(p)
                 && end < today
             {
                 return Err(AppError::field(
@@ -252,50 +309,7 @@ pub async fn take_step(
         }
         _ => {}
     }
-
-    let tx = begin_write(db).await?;
-    // Conditional on the stage read above: of two simultaneous steps only one is taken.
-    let res = update
-        .filter(petition::Column::Id.eq(p.id))
-        .filter(petition::Column::Stage.eq(from.as_str()))
-        .exec(&tx)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(AppError::field(
-            "step",
-            lifecycle::StepError::NotNow.message(),
-        ));
-    }
-    let public = p.published_at.is_some() || step == Step::ApprovePublication;
-    let note = action.note();
-    petition_event::Entity::insert(petition_event::ActiveModel {
-        petition_id: Set(p.id),
-        at: Set(now),
-        step: Set(step_code(step).to_owned()),
-        stage: Set(to.as_str().to_owned()),
-        public: Set(public),
-        actor_id: Set(user.map(|u| u.id)),
-        note: Set(note.clone()),
-        ..Default::default()
-    })
-    .exec_without_returning(&tx)
-    .await?;
-    audit::append(
-        &tx,
-        Entry {
-            actor_id: user.map(|u| u.id),
-            action: &format!("petition.{}", step_code(step)),
-            target_type: "petition",
-            target_id: Some(p.id.to_string()),
-            details: json!({ "slug": p.slug, "from": from.as_str(), "to": to.as_str() }),
-        },
-    )
-    .await?;
-    if public {
-        notify(&tx, base_url, &p, step, note.as_deref()).await?;
-    }
-    tx.commit().await?;
-    Ok(to)
+    Ok(update)
 }
 
 /// Mails the representatives and every signer who asked for news, in the step's

@@ -4,11 +4,11 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 
+use super::documents;
 use super::municipality;
 use super::query::{collection_end, find_by_slug, rule_set_of, visible_to_public};
 use crate::error::AppError;
 use crate::infra::entities::{petition, petition_representative};
-use crate::infra::pdf;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::rules;
 
@@ -16,14 +16,14 @@ use crate::petitions::rules;
 pub async fn pdf_document<C: ConnectionTrait>(
     db: &C,
     p: &petition::Model,
-) -> Result<pdf::PetitionText, AppError> {
+) -> Result<documents::PetitionText, AppError> {
     let reps = petition_representative::Entity::find()
         .filter(petition_representative::Column::PetitionId.eq(p.id))
         .order_by_asc(petition_representative::Column::Position)
         .all(db)
         .await?;
     let frame = municipality::get(db).await?;
-    Ok(pdf::PetitionText {
+    Ok(documents::PetitionText {
         municipality: frame.name,
         title: p.title.clone(),
         question: p.question.clone(),
@@ -48,5 +48,5 @@ pub async fn signature_list(db: &DatabaseConnection, slug: &str) -> Result<Vec<u
         return Err(AppError::NotFound);
     }
     let doc = pdf_document(db, &p).await?;
-    Ok(pdf::signature_list(&doc))
+    Ok(documents::signature_list(&doc))
 }

@@ -14,6 +14,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use super::documents;
 use super::query::{collection_end, find_by_slug, signature_status, visible_to_public};
 use super::sheets::pdf_document;
 use crate::error::AppError;
@@ -21,7 +22,6 @@ use crate::infra::audit::{self, Entry};
 use crate::infra::db::{begin_write, is_unique_violation};
 use crate::infra::entities::{petition, petition_count, signature};
 use crate::infra::mail::{MailAttachment, enqueue, templates};
-use crate::infra::pdf;
 use crate::infra::state::AppState;
 use crate::infra::tokens;
 use crate::petitions::lifecycle::Stage;
@@ -319,7 +319,7 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
         );
         if let Some(code) = &code {
             let doc = pdf_document(&tx, &p).await?;
-            let bytes = pdf::personal_sheet(&doc, &signer_of(&s), code);
+            let bytes = documents::personal_sheet(&doc, &signer_of(&s), code);
             mail.attachments.push(MailAttachment {
                 filename: format!("unterschriftenbogen-{}.pdf", p.slug),
                 content_type: "application/pdf".into(),
@@ -335,8 +335,8 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
     Ok(p.slug)
 }
 
-fn signer_of(s: &signature::Model) -> pdf::SignerLine {
-    pdf::SignerLine {
+fn signer_of(s: &signature::Model) -> documents::SignerLine {
+    documents::SignerLine {
         family_name: s.family_name.clone(),
         given_names: s.given_names.clone(),
         birth_date: s.birth_date.map(german_date_text).unwrap_or_default(),
@@ -387,7 +387,7 @@ pub async fn personal_sheet(state: &AppState, raw: &str) -> Result<(String, Vec<
     let doc = pdf_document(&state.db, &p).await?;
     Ok((
         p.slug.clone(),
-        pdf::personal_sheet(&doc, &signer_of(&s), &code),
+        documents::personal_sheet(&doc, &signer_of(&s), &code),
     ))
 }
 
@@ -633,61 +633,7 @@ pub async fn record_paper_on<C: ConnectionTrait>(
             ),
         ));
     }
-    let earlier = match &key {
-        Some(key) => {
-            signature::Entity::find()
-                .filter(signature::Column::PetitionId.eq(p.id))
-                .filter(signature::Column::DedupKey.eq(key.as_str()))
-                .one(db)
-                .await?
-        }
-        None => None,
-    };
-    let online_counts =
-        rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
-    let earlier = match earlier {
-        None => None,
-        // Never confirmed: the handwritten signature takes its place.
-        Some(e) if e.status == status::PENDING_CONFIRMATION => {
-            signature::Entity::delete_by_id(e.id).exec(db).await?;
-            None
-        }
-        // Online support that does not count under this law, its sheet not returned: the
-        // handwritten signature counts instead, the online one is kept as superseded.
-        Some(e)
-            if !online_counts
-                && e.channel == ONLINE
-                && e.counted_on.is_some()
-                && e.sheet_received_at.is_none() =>
-        {
-            let res = signature::Entity::update_many()
-                .col_expr(signature::Column::Status, Expr::value(status::DUPLICATE))
-                .col_expr(
-                    signature::Column::DedupKey,
-                    Expr::value(Option::<String>::None),
-                )
-                .col_expr(
-                    signature::Column::CountedOn,
-                    Expr::value(Option::<NaiveDate>::None),
-                )
-                .filter(signature::Column::Id.eq(e.id))
-                .filter(signature::Column::Status.eq(e.status.as_str()))
-                .filter(signature::Column::CountedOn.is_not_null())
-                .filter(signature::Column::SheetReceivedAt.is_null())
-                .exec(db)
-                .await?;
-            if res.rows_affected == 1
-                && let Some(day) = e.counted_on
-            {
-                bump(db, p.id, day, ONLINE, -1).await?;
-            }
-            None
-        }
-        Some(e) => Some(match (e.sheet_number, e.line_number) {
-            (Some(s), Some(l)) => format!("Blatt {s}, Zeile {l}"),
-            _ => "online".to_owned(),
-        }),
-    };
+    let earlier = earlier_signature(db, p, key.as_deref()).await?;
     let duplicate = earlier.is_some();
     let identity = key.clone().unwrap_or_else(|| {
         format!(
@@ -747,6 +693,72 @@ pub async fn record_paper_on<C: ConnectionTrait>(
     };
     validation::check_signatures(db, p, &[id]).await?;
     Ok(outcome)
+}
+
+/// The earlier signature of the same person that keeps counting, as staff would find it
+/// ("Blatt 3, Zeile 7" or "online"), or `None` when the line counts. A never confirmed
+/// online signature gives way to the handwritten one, and so does online support that
+/// does not count under this law while its sheet is not back (kept as superseded).
+async fn earlier_signature<C: ConnectionTrait>(
+    db: &C,
+    p: &petition::Model,
+    key: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let earlier = match key {
+        Some(key) => {
+            signature::Entity::find()
+                .filter(signature::Column::PetitionId.eq(p.id))
+                .filter(signature::Column::DedupKey.eq(key))
+                .one(db)
+                .await?
+        }
+        None => None,
+    };
+    let online_counts =
+        rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
+    Ok(match earlier {
+        None => None,
+        // Never confirmed: the handwritten signature takes its place.
+        Some(e) if e.status == status::PENDING_CONFIRMATION => {
+            signature::Entity::delete_by_id(e.id).exec(db).await?;
+            None
+        }
+        // Online support that does not count under this law, its sheet not returned: the
+        // handwritten signature counts instead, the online one is kept as superseded.
+        Some(e)
+            if !online_counts
+                && e.channel == ONLINE
+                && e.counted_on.is_some()
+                && e.sheet_received_at.is_none() =>
+        {
+            let res = signature::Entity::update_many()
+                .col_expr(signature::Column::Status, Expr::value(status::DUPLICATE))
+                .col_expr(
+                    signature::Column::DedupKey,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(
+                    signature::Column::CountedOn,
+                    Expr::value(Option::<NaiveDate>::None),
+                )
+                .filter(signature::Column::Id.eq(e.id))
+                .filter(signature::Column::Status.eq(e.status.as_str()))
+                .filter(signature::Column::CountedOn.is_not_null())
+                .filter(signature::Column::SheetReceivedAt.is_null())
+                .exec(db)
+                .await?;
+            if res.rows_affected == 1
+                && let Some(day) = e.counted_on
+            {
+                bump(db, p.id, day, ONLINE, -1).await?;
+            }
+            None
+        }
+        Some(e) => Some(match (e.sheet_number, e.line_number) {
+            (Some(s), Some(l)) => format!("Blatt {s}, Zeile {l}"),
+            _ => "online".to_owned(),
+        }),
+    })
 }
 
 /// Staff type in one line of a returned paper list.

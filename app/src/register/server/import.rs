@@ -219,8 +219,9 @@ fn copy_error(e: sea_orm::sqlx::Error) -> AppError {
 /// (else it is detected from the start of the file); `progress` is called with the bytes
 /// read so far, every few thousand lines, and the import's row keeps them for the web page.
 /// A completed import becomes the register in use, its count of eligible citizens the
-/// municipality's figure, and the petitions still being checked are checked against it. Returns the outcome also when lines were bad (then nothing changed); an error
-/// only for an unreadable file or a database failure.
+/// municipality's figure, and the petitions still being checked are checked against it.
+/// Returns the outcome also when lines were bad (then nothing changed); an error only for
+/// an unreadable file or a database failure.
 pub async fn import<R: BufRead>(
     db: &DatabaseConnection,
     actor: Option<i64>,
@@ -228,10 +229,8 @@ pub async fn import<R: BufRead>(
     total_bytes: u64,
     mut input: R,
     encoding: Option<Encoding>,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<ImportOutcome, AppError> {
-    let unreadable =
-        |e: std::io::Error| AppError::field("file", format!("Die Datei ist nicht lesbar: {e}"));
     let encoding = match encoding {
         Some(e) => e,
         None => Encoding::detect(input.fill_buf().map_err(unreadable)?),
@@ -242,7 +241,61 @@ pub async fn import<R: BufRead>(
     if let Some(other) = running(db).await? {
         return Err(already_running(&other));
     }
+    let import_id = start(db, actor, file_name, total_bytes, encoding).await?;
 
+    let mut reading = Reading {
+        db,
+        import_id,
+        encoding,
+        rule_set,
+        today,
+        outcome: ImportOutcome {
+            import_id,
+            encoding,
+            rows: 0,
+            eligible: 0,
+            bad: Vec::new(),
+            bad_count: 0,
+            checked: CheckSummary::default(),
+        },
+        sink: Sink::Pending,
+        seen: HashMap::new(),
+        bytes_read: 0,
+        progress,
+    };
+    let result = reading.read(&mut input).await;
+    let failed = result.is_err() || reading.outcome.bad_count > 0;
+    // A refused file, a bad line or an error on the way: whatever was streamed is dropped.
+    reading.sink.abort().await;
+    let (mut outcome, bytes_read) = (reading.outcome, reading.bytes_read);
+    if failed {
+        resident::Entity::delete_many()
+            .filter(resident::Column::ImportId.eq(import_id))
+            .exec(db)
+            .await?;
+    }
+    let report = report_of(result.as_ref().err(), &outcome);
+    finish(db, actor, file_name, &outcome, failed, bytes_read, report).await?;
+    result?;
+    if !failed {
+        put_in_use(db, actor, file_name, import_id, today, outcome.eligible).await?;
+        outcome.checked = signature_check::check_open_petitions(db).await?;
+    }
+    Ok(outcome)
+}
+
+fn unreadable(e: std::io::Error) -> AppError {
+    AppError::field("file", format!("Die Datei ist nicht lesbar: {e}"))
+}
+
+/// The import's row, running, before the first line is read.
+async fn start(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    file_name: &str,
+    total_bytes: u64,
+    encoding: Encoding,
+) -> Result<i64, AppError> {
     let started = register_import::Entity::insert(register_import::ActiveModel {
         started_at: Set(Utc::now()),
         finished_at: Set(None),
@@ -261,49 +314,54 @@ pub async fn import<R: BufRead>(
     })
     .exec(db)
     .await?;
-    let import_id = started.last_insert_id;
+    Ok(started.last_insert_id)
+}
 
-    let mut outcome = ImportOutcome {
-        import_id,
-        encoding,
-        rows: 0,
-        eligible: 0,
-        bad: Vec::new(),
-        bad_count: 0,
-        checked: CheckSummary::default(),
-    };
-    let bad = |outcome: &mut ImportOutcome, line: u64, reason: String| {
-        outcome.bad_count += 1;
-        if outcome.bad.len() < MAX_REPORTED {
-            outcome.bad.push((line, reason));
-        }
-    };
-    // A 64-bit hash of each person's identity with the line it was first seen on.
-    let mut seen: HashMap<u64, u64> = HashMap::new();
-    let mut sink = Sink::Pending;
-    let mut buffer = Vec::new();
-    let mut line_no = 0u64;
-    let mut bytes_read = 0u64;
-    let mut header_seen = false;
-    let result: Result<(), AppError> = async {
+/// One import reading its file: the counts so far, the rows on their way to the database
+/// and the people already seen.
+struct Reading<'a, P> {
+    db: &'a DatabaseConnection,
+    import_id: i64,
+    encoding: Encoding,
+    rule_set: &'a rules::RuleSet,
+    today: chrono::NaiveDate,
+    outcome: ImportOutcome,
+    sink: Sink,
+    /// A 64-bit hash of each person (identity and address) with the line it was first
+    /// seen on.
+    seen: HashMap<u64, u64>,
+    bytes_read: u64,
+    progress: P,
+}
+
+impl<P: FnMut(u64)> Reading<'_, P> {
+    /// Reads every line. An error refuses the file as a whole (header, encoding, empty);
+    /// bad lines are counted in the outcome and stop the writing, not the reading.
+    async fn read(&mut self, input: &mut impl BufRead) -> Result<(), AppError> {
+        let mut buffer = Vec::new();
+        let mut line_no = 0u64;
+        let mut header_seen = false;
         loop {
             buffer.clear();
             let n = input.read_until(b'\n', &mut buffer).map_err(unreadable)?;
             if n == 0 {
                 break;
             }
-            bytes_read += n as u64;
+            self.bytes_read += n as u64;
             line_no += 1;
             let raw = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            let Some(text) = encoding.decode(raw) else {
+            let Some(text) = self.encoding.decode(raw) else {
                 if !header_seen {
                     return Err(AppError::field(
                         "file",
                         "Die Kopfzeile ist kein gültiges UTF-8: Ist die Datei in Windows-1252 gespeichert? Dann bitte diese Kodierung angeben.",
                     ));
                 }
-                bad(&mut outcome, line_no, "Zeichen, die kein UTF-8 sind (Kodierung windows-1252 angeben?)".into());
+                self.bad(
+                    line_no,
+                    "Zeichen, die kein UTF-8 sind (Kodierung windows-1252 angeben?)".into(),
+                );
                 continue;
             };
             let fields: Vec<&str> = text.split(';').collect();
@@ -317,66 +375,100 @@ pub async fn import<R: BufRead>(
                 }
                 continue;
             }
-            if fields.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            match record::parse(&fields) {
-                Err(reasons) => bad(&mut outcome, line_no, reasons.join("; ")),
-                Ok(r) => {
-                    // The same person twice is a broken export; namesakes (same names and
-                    // birthday, another address) are two residents.
-                    let mut hasher = DefaultHasher::new();
-                    identity_key(&r.family_name, &r.given_names, r.birth_date).hash(&mut hasher);
-                    address_key(&r.street, &r.house_number, &r.postal_code, &[&r.city, &r.district])
-                        .hash(&mut hasher);
-                    // Every later copy names the line the person was first seen on.
-                    let first = *seen.entry(hasher.finish()).or_insert(line_no);
-                    if first != line_no {
-                        bad(&mut outcome, line_no, format!("doppelt: dieselbe Person wie in Zeile {first}"));
-                        continue;
-                    }
-                    outcome.rows += 1;
-                    if rule_set.check_eligibility(&r.facts(), today).is_ok() {
-                        outcome.eligible += 1;
-                    }
-                    // After the first bad line nothing more is written: the import fails,
-                    // the rest is only read for the report.
-                    if outcome.bad_count == 0 {
-                        sink.push(db, import_id, r).await?;
-                    }
-                }
+            if !fields.iter().all(|f| f.trim().is_empty()) {
+                self.line(line_no, &fields).await?;
             }
             if line_no.is_multiple_of(10_000) {
-                progress(bytes_read);
-                register_import::Entity::update_many()
-                    .col_expr(register_import::Column::BytesRead, Expr::value(bytes_read as i64))
-                    .col_expr(register_import::Column::Rows, Expr::value(outcome.rows as i64))
-                    .col_expr(register_import::Column::ProgressAt, Expr::value(Utc::now()))
-                    .filter(register_import::Column::Id.eq(import_id))
-                    .exec(db)
-                    .await?;
+                self.report_progress().await?;
             }
         }
         if !header_seen {
             return Err(AppError::field("file", "Die Datei ist leer."));
         }
-        if outcome.bad_count == 0 {
-            sink.finish(db).await?;
+        if self.outcome.bad_count == 0 {
+            self.sink.finish(self.db).await?;
         }
-        progress(bytes_read);
+        (self.progress)(self.bytes_read);
         Ok(())
     }
-    .await;
 
-    let failed = result.is_err() || outcome.bad_count > 0;
-    // A refused file, a bad line or an error on the way: whatever was streamed is dropped.
-    sink.abort().await;
-    // The file as a whole refused (header, encoding, empty) or the bad lines.
-    let whole = result
-        .as_ref()
-        .err()
-        .map(|e| e.field_message("file").unwrap_or_else(|| e.message()));
-    let report = whole
+    fn bad(&mut self, line: u64, reason: String) {
+        self.outcome.bad_count += 1;
+        if self.outcome.bad.len() < MAX_REPORTED {
+            self.outcome.bad.push((line, reason));
+        }
+    }
+
+    /// One resident's line.
+    async fn line(&mut self, line_no: u64, fields: &[&str]) -> Result<(), AppError> {
+        let r = match record::parse(fields) {
+            Err(reasons) => {
+                self.bad(line_no, reasons.join("; "));
+                return Ok(());
+            }
+            Ok(r) => r,
+        };
+        // The same person twice is a broken export; namesakes (same names and birthday,
+        // another address) are two residents.
+        let mut hasher = DefaultHasher::new();
+        identity_key(&r.family_name, &r.given_names, r.birth_date).hash(&mut hasher);
+        address_key(
+            &r.street,
+            &r.house_number,
+            &r.postal_code,
+            &[&r.city, &r.district],
+        )
+        .hash(&mut hasher);
+        // Every later copy names the line the person was first seen on.
+        let first = *self.seen.entry(hasher.finish()).or_insert(line_no);
+        if first != line_no {
+            self.bad(
+                line_no,
+                format!("doppelt: dieselbe Person wie in Zeile {first}"),
+            );
+            return Ok(());
+        }
+        self.outcome.rows += 1;
+        if self
+            .rule_set
+            .check_eligibility(&r.facts(), self.today)
+            .is_ok()
+        {
+            self.outcome.eligible += 1;
+        }
+        // After the first bad line nothing more is written: the import fails, the rest is
+        // only read for the report.
+        if self.outcome.bad_count == 0 {
+            self.sink.push(self.db, self.import_id, r).await?;
+        }
+        Ok(())
+    }
+
+    /// The bytes and rows so far, for the caller and for the import's page.
+    async fn report_progress(&mut self) -> Result<(), AppError> {
+        (self.progress)(self.bytes_read);
+        register_import::Entity::update_many()
+            .col_expr(
+                register_import::Column::BytesRead,
+                Expr::value(self.bytes_read as i64),
+            )
+            .col_expr(
+                register_import::Column::Rows,
+                Expr::value(self.outcome.rows as i64),
+            )
+            .col_expr(register_import::Column::ProgressAt, Expr::value(Utc::now()))
+            .filter(register_import::Column::Id.eq(self.import_id))
+            .exec(self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+/// The report kept with the import: why the file as a whole was refused, then the bad
+/// lines.
+fn report_of(refused: Option<&AppError>, outcome: &ImportOutcome) -> String {
+    let whole = refused.map(|e| e.field_message("file").unwrap_or_else(|| e.message()));
+    whole
         .into_iter()
         .chain(
             outcome
@@ -385,13 +477,19 @@ pub async fn import<R: BufRead>(
                 .map(|(line, reason)| format!("Zeile {line}: {reason}")),
         )
         .collect::<Vec<_>>()
-        .join("\n");
-    if failed {
-        resident::Entity::delete_many()
-            .filter(resident::Column::ImportId.eq(import_id))
-            .exec(db)
-            .await?;
-    }
+        .join("\n")
+}
+
+/// Records how the import ended, with its audit entry, in one transaction.
+async fn finish(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    file_name: &str,
+    outcome: &ImportOutcome,
+    failed: bool,
+    bytes_read: u64,
+    report: String,
+) -> Result<(), AppError> {
     let tx = begin_write(db).await?;
     register_import::Entity::update_many()
         .col_expr(
@@ -423,7 +521,7 @@ pub async fn import<R: BufRead>(
             register_import::Column::Report,
             Expr::value((!report.is_empty()).then_some(report)),
         )
-        .filter(register_import::Column::Id.eq(import_id))
+        .filter(register_import::Column::Id.eq(outcome.import_id))
         .exec(&tx)
         .await?;
     audit::append(
@@ -436,36 +534,45 @@ pub async fn import<R: BufRead>(
                 "register.imported"
             },
             target_type: "register_import",
-            target_id: Some(import_id.to_string()),
+            target_id: Some(outcome.import_id.to_string()),
             details: json!({
                 "file": file_name,
                 "rows": outcome.rows,
                 "bad_lines": outcome.bad_count,
-                "encoding": encoding_code(encoding),
+                "encoding": encoding_code(outcome.encoding),
             }),
         },
     )
     .await?;
     tx.commit().await?;
-    result?;
-    if !failed {
-        // The new register is in use from the commit above (the newest completed import);
-        // the old rows go now, and would go with the next import after a crash here.
-        resident::Entity::delete_many()
-            .filter(resident::Column::ImportId.lt(import_id))
-            .exec(db)
-            .await?;
-        let mut figures = municipality::get(db).await?.figures;
-        figures.eligible_citizens = Some(outcome.eligible);
-        figures.eligible_source = format!("Melderegister (Import Nr. {import_id}, {file_name})")
-            .chars()
-            .take(200)
-            .collect();
-        figures.eligible_reference_date = Some(today);
-        municipality::update(db, actor, &figures).await?;
-        outcome.checked = signature_check::check_open_petitions(db).await?;
-    }
-    Ok(outcome)
+    Ok(())
+}
+
+/// After a completed import: the old rows go and the municipality's count of eligible
+/// citizens is the new register's.
+async fn put_in_use(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    file_name: &str,
+    import_id: i64,
+    today: chrono::NaiveDate,
+    eligible: u64,
+) -> Result<(), AppError> {
+    // The new register is in use from the commit in `finish` (the newest completed import);
+    // the old rows go now, and would go with the next import after a crash here.
+    resident::Entity::delete_many()
+        .filter(resident::Column::ImportId.lt(import_id))
+        .exec(db)
+        .await?;
+    let mut figures = municipality::get(db).await?.figures;
+    figures.eligible_citizens = Some(eligible);
+    figures.eligible_source = format!("Melderegister (Import Nr. {import_id}, {file_name})")
+        .chars()
+        .take(200)
+        .collect();
+    figures.eligible_reference_date = Some(today);
+    municipality::update(db, actor, &figures).await?;
+    Ok(())
 }
 
 /// An import that has not reported progress for this long was interrupted.

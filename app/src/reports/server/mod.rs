@@ -2,6 +2,7 @@
 //! figures written as CSV, XLSX and PDF. Aggregates only: no file carries a person's data,
 //! so the figures may go to the council, the initiators and a court.
 
+mod check_report;
 pub mod routes;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,6 @@ use serde_json::json;
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
 use crate::infra::entities::{petition, register_import, signature};
-use crate::infra::pdf;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::rules::{self, german_datetime_text};
 use crate::register::check::Status;
@@ -72,58 +72,13 @@ pub async fn tally_report<C: ConnectionTrait>(
     let rule_set = rules::rule_set_by_id(&p.rule_set_id);
     let online_counts = rule_set.is_some_and(|r| r.online_signatures_count);
 
-    let mut by_status: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut valid_counting = 0u64;
-    let mut channels: BTreeMap<String, Row> = BTreeMap::new();
-    let mut districts: BTreeMap<String, Row> = BTreeMap::new();
-    let mut days: BTreeMap<Option<NaiveDate>, Row> = BTreeMap::new();
-    for (code, channel, district, day, n) in rows {
-        let Some(status) = Status::parse(&code) else {
-            tracing::warn!(
-                code,
-                "signature with an unknown status left out of the tally"
-            );
-            continue;
-        };
-        let n = u64::try_from(n).unwrap_or(0);
-        *by_status.entry(status.code()).or_default() += n;
-        let category = Category::of(status);
-        if category == Category::Valid && (online_counts || channel != "online") {
-            valid_counting += n;
-        }
-        if matches!(category, Category::Unconfirmed | Category::Withdrawn) {
-            continue;
-        }
-        channels
-            .entry(channel.clone())
-            .or_insert_with(|| Row {
-                key: channel.clone(),
-                label: channel_label(&channel).to_owned(),
-                ..Row::default()
-            })
-            .add(category, n);
-        let district = district
-            .filter(|d| !d.trim().is_empty())
-            .unwrap_or_else(|| NO_DISTRICT.to_owned());
-        districts
-            .entry(district.clone())
-            .or_insert_with(|| Row {
-                key: district.clone(),
-                label: district,
-                ..Row::default()
-            })
-            .add(category, n);
-        days.entry(day)
-            .or_insert_with(|| {
-                let (key, label) = day_label(day);
-                Row {
-                    key,
-                    label,
-                    ..Row::default()
-                }
-            })
-            .add(category, n);
-    }
+    let Breakdown {
+        by_status,
+        valid_counting,
+        by_channel,
+        by_district,
+        by_day,
+    } = Breakdown::of(rows, online_counts);
     let count = |s: Status| by_status.get(s.code()).copied().unwrap_or(0);
     let invalid_by_reason: Vec<ReasonCount> = INVALID_REASONS
         .into_iter()
@@ -133,35 +88,7 @@ pub async fn tally_report<C: ConnectionTrait>(
         })
         .collect();
 
-    // Online first, then paper; districts by name with the unmatched last; days in order
-    // with undated lines last.
-    let mut by_channel: Vec<Row> = channels.into_values().collect();
-    by_channel.sort_by_key(|r| r.key != "online");
-    let mut by_district: Vec<Row> = districts.into_values().collect();
-    by_district.sort_by(|a, b| {
-        (a.key == NO_DISTRICT, a.label.to_lowercase())
-            .cmp(&(b.key == NO_DISTRICT, b.label.to_lowercase()))
-    });
-    let mut by_day: Vec<Row> = days.into_values().collect();
-    by_day.sort_by_key(|r| r.key == "ohne_datum");
-
-    let register = match validation::current_import(db).await? {
-        None => None,
-        Some(id) => register_import::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|i| {
-                format!(
-                    "Melderegister-Import Nr. {} („{}“, {}{} Personen)",
-                    i.id,
-                    i.file_name,
-                    i.finished_at
-                        .map(|t| format!("eingelesen am {}, ", german_datetime_text(t)))
-                        .unwrap_or_default(),
-                    rules::thousands(u64::try_from(i.rows).unwrap_or(0))
-                )
-            }),
-    };
+    let register = register_line(db).await?;
     Ok(TallyReport {
         municipality: site::municipality_name(db).await?,
         slug: p.slug.clone(),
@@ -195,6 +122,112 @@ pub async fn tally_report<C: ConnectionTrait>(
     })
 }
 
+/// The grouped counts summed up: per status, the valid ones that count, and the rows per
+/// channel, district and day (unconfirmed and withdrawn signatures are in no row).
+struct Breakdown {
+    by_status: BTreeMap<&'static str, u64>,
+    valid_counting: u64,
+    by_channel: Vec<Row>,
+    by_district: Vec<Row>,
+    by_day: Vec<Row>,
+}
+
+impl Breakdown {
+    fn of(rows: Vec<GroupRow>, online_counts: bool) -> Self {
+        let mut by_status: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut valid_counting = 0u64;
+        let mut channels: BTreeMap<String, Row> = BTreeMap::new();
+        let mut districts: BTreeMap<String, Row> = BTreeMap::new();
+        let mut days: BTreeMap<Option<NaiveDate>, Row> = BTreeMap::new();
+        for (code, channel, district, day, n) in rows {
+            let Some(status) = Status::parse(&code) else {
+                tracing::warn!(
+                    code,
+                    "signature with an unknown status left out of the tally"
+                );
+                continue;
+            };
+            let n = u64::try_from(n).unwrap_or(0);
+            *by_status.entry(status.code()).or_default() += n;
+            let category = Category::of(status);
+            if category == Category::Valid && (online_counts || channel != "online") {
+                valid_counting += n;
+            }
+            if matches!(category, Category::Unconfirmed | Category::Withdrawn) {
+                continue;
+            }
+            channels
+                .entry(channel.clone())
+                .or_insert_with(|| Row {
+                    key: channel.clone(),
+                    label: channel_label(&channel).to_owned(),
+                    ..Row::default()
+                })
+                .add(category, n);
+            let district = district
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| NO_DISTRICT.to_owned());
+            districts
+                .entry(district.clone())
+                .or_insert_with(|| Row {
+                    key: district.clone(),
+                    label: district,
+                    ..Row::default()
+                })
+                .add(category, n);
+            days.entry(day)
+                .or_insert_with(|| {
+                    let (key, label) = day_label(day);
+                    Row {
+                        key,
+                        label,
+                        ..Row::default()
+                    }
+                })
+                .add(category, n);
+        }
+        // Online first, then paper; districts by name with the unmatched last; days in order
+        // with undated lines last.
+        let mut by_channel: Vec<Row> = channels.into_values().collect();
+        by_channel.sort_by_key(|r| r.key != "online");
+        let mut by_district: Vec<Row> = districts.into_values().collect();
+        by_district.sort_by(|a, b| {
+            (a.key == NO_DISTRICT, a.label.to_lowercase())
+                .cmp(&(b.key == NO_DISTRICT, b.label.to_lowercase()))
+        });
+        let mut by_day: Vec<Row> = days.into_values().collect();
+        by_day.sort_by_key(|r| r.key == "ohne_datum");
+        Breakdown {
+            by_status,
+            valid_counting,
+            by_channel,
+            by_district,
+            by_day,
+        }
+    }
+}
+
+/// The register the figures were checked against, in words.
+async fn register_line<C: ConnectionTrait>(db: &C) -> Result<Option<String>, AppError> {
+    Ok(match validation::current_import(db).await? {
+        None => None,
+        Some(id) => register_import::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|i| {
+                format!(
+                    "Melderegister-Import Nr. {} („{}“, {}{} Personen)",
+                    i.id,
+                    i.file_name,
+                    i.finished_at
+                        .map(|t| format!("eingelesen am {}, ", german_datetime_text(t)))
+                        .unwrap_or_default(),
+                    rules::thousands(u64::try_from(i.rows).unwrap_or(0))
+                )
+            }),
+    })
+}
+
 /// Records that a tally file left the system (staff, CLI): who, which petition, which format.
 pub async fn log_export(
     db: &sea_orm::DatabaseConnection,
@@ -225,7 +258,7 @@ pub fn render(report: &TallyReport, format: Format) -> Result<Vec<u8>, AppError>
             tracing::error!(error = %e, "xlsx export failed");
             AppError::Internal
         }),
-        Format::Pdf => Ok(pdf::check_report(report)),
+        Format::Pdf => Ok(check_report::check_report(report)),
     }
 }
 

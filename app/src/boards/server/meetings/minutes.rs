@@ -14,7 +14,6 @@ use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
 use crate::infra::entities::{agenda_item, board, board_member, meeting, meeting_attendance, user};
 use crate::infra::mail::{enqueue, templates};
-use crate::infra::pdf;
 use crate::infra::state::AppConfig;
 use crate::site::server as site;
 
@@ -189,7 +188,7 @@ pub async fn minutes_pdf(
         return Err(AppError::NotFound);
     }
     let b = boards::find(db, m.board_id).await?;
-    Ok(pdf::minutes(&pdf::MinutesPdf {
+    Ok(minutes_pdf::minutes(&minutes_pdf::MinutesPdf {
         municipality: site::municipality_name(db).await?,
         board: b.name,
         title: m.title.clone(),

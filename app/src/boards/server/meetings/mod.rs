@@ -8,6 +8,7 @@ mod agenda;
 mod files;
 mod invitations;
 mod minutes;
+mod minutes_pdf;
 mod model;
 mod outcomes;
 mod planning;
