@@ -110,6 +110,9 @@ test('a proposal goes from submission through support to an official answer', as
   const guest = await browser.newContext({ locale: 'de-DE' });
   const g = await guest.newPage();
   await g.goto((unsubscribe as RegExpMatchArray)[0]);
+  // Opening the link changes nothing; one click does.
+  await expect(g.getByText(`Sie erhalten E-Mails zu Vorschlag „${title}“`)).toBeVisible();
+  await g.getByRole('button', { name: 'E-Mails abbestellen' }).click();
   await expect(g.getByRole('status')).toContainText(`keine E-Mails mehr zu Vorschlag „${title}“`);
   await expectAccessible(g);
   await guest.close();

@@ -178,6 +178,8 @@ async fn bench(name: &str, url: &str) {
         ("1 × (1 + 4,999 replies)", 1),
     ] {
         let db = server::startup::connect_and_migrate(url).await.unwrap();
+        // The audit chain is keyed; a benchmark has its own key.
+        app::infra::audit::init_key(b"dorfplatz benchmark audit key");
         // Fresh start for each shape: the demo's own threads are removed.
         use sea_orm::ConnectionTrait;
         db.execute_unprepared("DELETE FROM comments").await.ok();

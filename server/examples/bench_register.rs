@@ -95,6 +95,8 @@ async fn bench_check(name: &str, db: &DatabaseConnection) {
 
 async fn bench(name: &str, url: &str, file: &std::path::Path) {
     let db = server::startup::connect_and_migrate(url).await.unwrap();
+    // The audit chain is keyed; a benchmark has its own key.
+    app::infra::audit::init_key(b"dorfplatz benchmark audit key");
     // The demo brings a petition in collection (and a small register the import replaces).
     demo::seed(&db, &support::config()).await.unwrap();
     let size = std::fs::metadata(file).unwrap().len();

@@ -102,6 +102,8 @@ where
 
 async fn bench(name: &str, url: &str) {
     let db = server::startup::connect_and_migrate(url).await.unwrap();
+    // The audit chain is keyed; a benchmark has its own key.
+    app::infra::audit::init_key(b"dorfplatz benchmark audit key");
     demo::seed(&db, &support::config()).await.unwrap();
     let p = petitions::find_by_slug(&db, "mvz-kalletal").await.unwrap();
     let started = Instant::now();

@@ -187,6 +187,8 @@ where
 
 async fn bench(name: &str, url: &str) {
     let db = server::startup::connect_and_migrate(url).await.unwrap();
+    // The audit chain is keyed; a benchmark has its own key.
+    app::infra::audit::init_key(b"dorfplatz benchmark audit key");
     let app = state(db.clone()).await;
     let slug = petition(&app).await;
     let today = german_date(chrono::Utc::now());
@@ -209,7 +211,8 @@ async fn bench(name: &str, url: &str) {
                         postal_code: "32689".into(),
                         city: "Kalletal".into(),
                     },
-                    "bench@example.org",
+                    // One mailbox per signer: an address gets few confirmation mails a day.
+                    &format!("bench{i}@example.org"),
                     true,
                     false,
                     today,

@@ -166,8 +166,16 @@ pub enum UserCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum AuditCommand {
-    /// Check the hash chain of the audit trail; names the first broken entry.
-    Verify,
+    /// Check the keyed hash chain of the audit trail; names the first broken entry.
+    Verify {
+        /// An anchor taken earlier (`POSITION:HASH`, as `audit anchor` prints and mails it):
+        /// the entry there must be unchanged, which proves that nothing before it changed.
+        #[arg(long)]
+        anchor: Option<String>,
+    },
+    /// Print the head of the trail (position, hash, time) as an anchor to keep outside the
+    /// database, and mail it to `DORFPLATZ_AUDIT_ANCHOR_MAIL` when that is set.
+    Anchor,
     /// Write the audit trail (or the entries matching the filters) as CSV, oldest first,
     /// with both hashes of every entry.
     Export {
@@ -208,7 +216,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => startup::serve(settings).await,
         Command::Migrate => {
-            startup::connect_and_migrate(&settings.database_url).await?;
+            startup::open(&settings).await?;
             println!("Datenbank ist auf dem neuesten Stand.");
             Ok(())
         }
@@ -220,13 +228,13 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
         Command::Residents {
             command: ResidentsCommand::Purge,
         } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let db = startup::open(&settings).await?;
             let n = register::purge(&db, None).await.map_err(explain)?;
             println!("Melderegister gelöscht ({n} Einträge).");
             Ok(())
         }
         Command::Signatures { command } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let db = startup::open(&settings).await?;
             match command {
                 SignaturesCommand::Import { petition, file } => {
                     import_paper(&db, &petition, &file).await
@@ -245,7 +253,7 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
             }
         }
         Command::Export { command } => {
-            let db = startup::connect_and_migrate(&settings.database_url).await?;
+            let db = startup::open(&settings).await?;
             match command {
                 ExportCommand::Signatures { petition, output } => {
                     let p = find_petition(&db, &petition).await?;
@@ -277,13 +285,23 @@ pub async fn run(cli: Cli, settings: Settings) -> Result<(), String> {
             export_audit(&settings, &filter, &output).await
         }
         Command::Audit {
-            command: AuditCommand::Verify,
-        } => verify_audit(&settings).await,
+            command: AuditCommand::Verify { anchor },
+        } => verify_audit(&settings, anchor.as_deref()).await,
+        Command::Audit {
+            command: AuditCommand::Anchor,
+        } => anchor_audit(&settings).await,
     }
 }
 
 async fn seed_demo(settings: &Settings, if_empty: bool) -> Result<(), String> {
-    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    if settings.public_url.scheme() == "https" {
+        return Err(
+            "PUBLIC_URL beginnt mit https://: Die Demo-Daten (mit bekannten Passwörtern) gehören \
+             nicht auf eine öffentliche Installation."
+                .into(),
+        );
+    }
+    let db = startup::open(settings).await?;
     if if_empty && !demo::is_empty(&db).await.map_err(explain)? {
         println!("Die Datenbank enthält bereits Konten; keine Demo-Daten geschrieben.");
         return Ok(());
@@ -311,7 +329,7 @@ async fn seed_demo(settings: &Settings, if_empty: bool) -> Result<(), String> {
 }
 
 async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
-    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    let db = startup::open(settings).await?;
     match command {
         UserCommand::Create { email, name, role } => {
             let email = parse("--email", EmailAddress::parse(&email))?;
@@ -423,7 +441,7 @@ async fn export_audit(
     output: &Path,
 ) -> Result<(), String> {
     let parsed = audit::Filter::parse(filter).map_err(explain)?;
-    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    let db = startup::open(settings).await?;
     audit::log_export(&db, None, filter, "command line")
         .await
         .map_err(explain)?;
@@ -450,9 +468,18 @@ async fn export_audit(
     Ok(())
 }
 
-async fn verify_audit(settings: &Settings) -> Result<(), String> {
-    let db = startup::connect_and_migrate(&settings.database_url).await?;
-    let result = audit::verify(&db).await.map_err(|e| e.to_string())?;
+async fn verify_audit(settings: &Settings, anchor: Option<&str>) -> Result<(), String> {
+    let anchor =
+        match anchor {
+            Some(text) => Some(audit::Anchor::parse(text).ok_or(
+                "--anchor erwartet POSITION:HASH, z. B. 1234:3f5a… (64 Hexadezimalzeichen)",
+            )?),
+            None => None,
+        };
+    let db = startup::open(settings).await?;
+    let result = audit::verify(&db, anchor.as_ref().map(|(p, h)| (*p, h.as_str())))
+        .await
+        .map_err(|e| e.to_string())?;
     match result.first_broken {
         None => {
             println!(
@@ -465,6 +492,37 @@ async fn verify_audit(settings: &Settings) -> Result<(), String> {
             "Audit-Protokoll beschädigt ab Eintrag {id}: {reason}"
         )),
     }
+}
+
+async fn anchor_audit(settings: &Settings) -> Result<(), String> {
+    let db = startup::open(settings).await?;
+    let name = app::site::server::municipality_name(&db)
+        .await
+        .map_err(explain)?;
+    let to = settings.audit_anchor_mail.as_deref();
+    match audit::anchor(&db, to, &name, false)
+        .await
+        .map_err(explain)?
+    {
+        None => println!("Das Audit-Protokoll ist leer; es gibt noch keinen Anker."),
+        Some(a) => {
+            println!(
+                "Anker: {} (Eintrag Nr. {} vom {})",
+                a.text(),
+                a.position,
+                app::time::german_datetime_text(a.at)
+            );
+            match to {
+                Some(to) => {
+                    println!("Er geht per E-Mail an {to}, sobald der Server die Post verschickt.")
+                }
+                None => println!(
+                    "Bitte außerhalb der Datenbank aufbewahren (DORFPLATZ_AUDIT_ANCHOR_MAIL verschickt ihn täglich)."
+                ),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn part_path(output: &std::path::Path) -> std::path::PathBuf {
@@ -553,7 +611,7 @@ async fn import_register(
             register::MAX_FILE_BYTES / 1_000_000
         ));
     }
-    let db = startup::connect_and_migrate(&settings.database_url).await?;
+    let db = startup::open(settings).await?;
     let input = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let bar = indicatif::ProgressBar::new(size);
     bar.set_style(

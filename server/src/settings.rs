@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use secrecy::{SecretSlice, SecretString};
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use url::Url;
 
 pub struct Settings {
@@ -23,6 +23,10 @@ pub struct Settings {
     pub site_root: PathBuf,
     /// `DORFPLATZ_SECRET_KEY`, or `<data dir>/secret.key`, generated on first start.
     pub secret_key: SecretSlice<u8>,
+    /// `DORFPLATZ_AUDIT_KEY`, else derived from the secret key: the key of the audit chain.
+    pub audit_key: SecretSlice<u8>,
+    /// `DORFPLATZ_AUDIT_ANCHOR_MAIL`: where the daily anchor of the audit trail is mailed.
+    pub audit_anchor_mail: Option<String>,
     /// `DORFPLATZ_TRUST_X_FORWARDED_FOR=1` behind a reverse proxy that sets the header.
     pub trust_forwarded_for: bool,
     /// `DORFPLATZ_RATE_LIMIT_PER_IP` (default 30): login, registration and reset attempts
@@ -79,6 +83,23 @@ impl Settings {
             }
             None => SecretSlice::from(load_or_create_key(&data_dir.join("secret.key"))?),
         };
+        // The audit chain's own key if given (kept apart from the database and its backups),
+        // else one derived from the secret key for this purpose only.
+        let audit_key = match var("DORFPLATZ_AUDIT_KEY") {
+            Some(k) if k.len() >= 32 => SecretSlice::from(k.into_bytes()),
+            Some(_) => {
+                return Err("DORFPLATZ_AUDIT_KEY muss mindestens 32 Zeichen lang sein".into());
+            }
+            None => SecretSlice::from(app::infra::audit::derive_key(secret_key.expose_secret())),
+        };
+        let audit_anchor_mail = match var("DORFPLATZ_AUDIT_ANCHOR_MAIL") {
+            Some(a) if a.parse::<app::infra::mail::Mailbox>().is_err() => {
+                return Err(format!(
+                    "DORFPLATZ_AUDIT_ANCHOR_MAIL ist keine gültige E-Mail-Adresse: {a}"
+                ));
+            }
+            other => other,
+        };
         let rate_limit_per_ip = match var("DORFPLATZ_RATE_LIMIT_PER_IP") {
             Some(v) => v
                 .parse()
@@ -116,6 +137,8 @@ impl Settings {
             mail_from,
             site_addr,
             secret_key,
+            audit_key,
+            audit_anchor_mail,
         })
     }
 

@@ -12,7 +12,7 @@ use app::infra::rate_limit::RateLimits;
 use app::{App, shell};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -38,16 +38,57 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, String> {
     let conn = db::connect(url)
         .await
-        .map_err(|e| format!("Datenbank {url}: {e}"))?;
+        .map_err(|e| format!("Datenbank {}: {e}", without_password(url)))?;
     Migrator::up(&conn, None)
         .await
         .map_err(|e| format!("Migration: {e}"))?;
     Ok(conn)
 }
 
+/// Connects and migrates, sets the key of the audit chain and seals an unkeyed head of it:
+/// what every command that works on the database starts with.
+pub async fn open(settings: &Settings) -> Result<DatabaseConnection, String> {
+    let db = connect_and_migrate(&settings.database_url).await?;
+    if !app::infra::audit::init_key(settings.audit_key.expose_secret()) {
+        return Err(
+            "Ein anderer Schlüssel für das Audit-Protokoll ist bereits in Gebrauch.".into(),
+        );
+    }
+    let fits = app::infra::audit::seal_head(&db)
+        .await
+        .map_err(|e| format!("Audit-Protokoll: {e}"))?;
+    if !fits {
+        tracing::error!(
+            "the newest audit entry does not fit the audit key: another DORFPLATZ_AUDIT_KEY or \
+             secret key than before, or an edit; `dorfplatz audit verify` names the entry"
+        );
+    }
+    Ok(db)
+}
+
+/// A database address as it may appear in a message or a log line: without its password.
+pub fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        // Unparsable: show only the scheme, the rest may hold the password.
+        Err(_) => format!("{}:…", url.split(':').next().unwrap_or_default()),
+    }
+}
+
+/// Real SMTP, or `.eml` files in the data directory; the files (with every link in them)
+/// are for development only and refused for a site served over https.
 pub fn mailer(settings: &Settings) -> Result<Mailer, String> {
     match &settings.smtp_url {
         Some(url) => Mailer::smtp(url.expose_secret()),
+        None if settings.public_url.scheme() == "https" => Err(
+            "PUBLIC_URL beginnt mit https://, aber SMTP_URL fehlt: Im Betrieb geht Post über \
+             SMTP; E-Mails als Dateien (mit allen Links darin) sind nur für Entwicklung und Tests."
+                .into(),
+        ),
         None => Ok(Mailer::files(settings.mail_dir())),
     }
 }
@@ -101,7 +142,7 @@ pub fn router(state: AppState) -> Router {
         // Inside the session layer, so that a member's calendar may show a closed session.
         .layer(from_fn_with_state(
             state.clone(),
-            app::boards::server::documents::session_ics,
+            app::boards::server::routes::session_ics,
         ))
         .layer(from_fn_with_state(
             state.clone(),
@@ -111,7 +152,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             app::infra::http::origin_check,
         ))
-        .layer(from_fn(app::infra::http::security_headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            app::infra::http::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -134,7 +178,12 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 
 /// Starts the background work of one instance: mail delivery, deadlines, deleting personal
 /// data that is due, and rate-limit housekeeping.
-pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds: u64) {
+pub fn spawn_workers(
+    state: &AppState,
+    retention_days: u32,
+    digest_check_seconds: u64,
+    audit_anchor_mail: Option<String>,
+) {
     let worker_id = format!(
         "{}-{}",
         std::process::id(),
@@ -218,6 +267,25 @@ pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds
             }
         }
     });
+    // The daily anchor of the audit trail, mailed away: each instance looks every hour, the
+    // chain's lock and the last anchor's time make one of them send it.
+    if let Some(to) = audit_anchor_mail {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                let anchored = async {
+                    let name = app::site::server::municipality_name(&db).await?;
+                    app::infra::audit::anchor(&db, Some(&to), &name, true).await
+                }
+                .await;
+                if let Err(e) = anchored {
+                    tracing::warn!(error = ?e, "anchoring the audit trail");
+                }
+            }
+        });
+    }
     let limits = state.limits.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -231,12 +299,14 @@ pub fn spawn_workers(state: &AppState, retention_days: u32, digest_check_seconds
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(settings: Settings) -> Result<(), String> {
     use axum::serve::ListenerExt;
-    let db = connect_and_migrate(&settings.database_url).await?;
-    let state = state(&settings, db, mailer(&settings)?);
+    let mailer = mailer(&settings)?;
+    let db = open(&settings).await?;
+    let state = state(&settings, db, mailer);
     spawn_workers(
         &state,
         settings.signature_retention_days,
         settings.digest_check_seconds,
+        settings.audit_anchor_mail.clone(),
     );
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
@@ -275,5 +345,27 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn a_database_password_never_shows() {
+        assert_eq!(
+            without_password("postgres://dorfplatz:geheim@db.kalletal.de/dorfplatz"),
+            "postgres://dorfplatz:***@db.kalletal.de/dorfplatz"
+        );
+        assert_eq!(
+            without_password("postgres://db.kalletal.de/dorfplatz"),
+            "postgres://db.kalletal.de/dorfplatz"
+        );
+        assert_eq!(
+            without_password("sqlite://./data/dorfplatz.db?mode=rwc"),
+            "sqlite://./data/dorfplatz.db?mode=rwc"
+        );
+        assert!(!without_password("postgres://a:geheim@[::1").contains("geheim"));
     }
 }

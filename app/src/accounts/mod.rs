@@ -33,11 +33,22 @@ impl Me {
 /// Only local paths are followed after login: no open redirect to another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_owned()
-        }
+        Some(n) if is_local_path(n) => n.to_owned(),
         _ => "/account".to_owned(),
     }
+}
+
+/// A path on this site and nothing else: it starts with one slash, and holds no backslash,
+/// no whitespace and no control character (browsers drop tabs and line breaks from a URL,
+/// so "/\t/evil.example" would become "//evil.example", another site).
+fn is_local_path(n: &str) -> bool {
+    let mut chars = n.chars();
+    chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/'))
+        && n.len() <= 2000
+        && !n
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -51,5 +62,22 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/account");
         assert_eq!(safe_next(Some("/\\evil.example")), "/account");
         assert_eq!(safe_next(None), "/account");
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}x",
+            "/a\\b",
+            "",
+            "evil.example",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(safe_next(Some(hostile)), "/account", "{hostile:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/petitions/mvz?notice=x#sign")),
+            "/petitions/mvz?notice=x#sign"
+        );
+        assert_eq!(safe_next(Some("/")), "/");
     }
 }

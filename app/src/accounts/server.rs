@@ -555,8 +555,8 @@ pub async fn create_confirmed(
 }
 
 /// Grants or revokes a role, with an audit entry. Idempotent.
-async fn set_role<C: ConnectionTrait>(
-    tx: &C,
+async fn set_role(
+    tx: &sea_orm::DatabaseTransaction,
     actor: Option<i64>,
     user_id: i64,
     role: Role,

@@ -305,7 +305,26 @@ pub async fn block_account(
     )
 }
 
-/// Carries out the unsubscribe link of an email (no sign-in needed: the link is signed).
+/// What the unsubscribe link of an email is about (no sign-in needed: the link is signed);
+/// changes nothing.
+#[server(prefix = "/api", endpoint = "unsubscribe_scope")]
+pub async fn unsubscribe_scope(
+    #[server(default)] u: i64,
+    #[server(default)] s: String,
+    #[server(default)] t: String,
+) -> Result<Unsubscribed, AppError> {
+    use crate::comments::server::notify;
+    finish(
+        async {
+            let app = app_state()?;
+            notify::unsubscribe_scope(&app.db, &app.config, u, &s, &t).await
+        }
+        .await,
+    )
+}
+
+/// Carries out the unsubscribe link of an email, on the click that confirms it; a form post
+/// comes back to the page, which then says what ended.
 #[server(prefix = "/api", endpoint = "unsubscribe")]
 pub async fn unsubscribe(
     #[server(default)] u: i64,
@@ -316,7 +335,15 @@ pub async fn unsubscribe(
     finish(
         async {
             let app = app_state()?;
-            notify::unsubscribe(&app.db, &app.config, u, &s, &t).await
+            let done = notify::unsubscribe(&app.db, &app.config, u, &s, &t).await?;
+            let query = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("u", &u.to_string())
+                .append_pair("s", &s)
+                .append_pair("t", &t)
+                .append_pair("done", "1")
+                .finish();
+            leptos_axum::redirect(&format!("/unsubscribe?{query}"));
+            Ok(done)
         }
         .await,
     )

@@ -8,7 +8,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::QueueItem;
-use super::api::{BlockAccount, ModerateContent, get_moderation_queue, unsubscribe};
+use super::api::{
+    BlockAccount, ModerateContent, Unsubscribe, get_moderation_queue, unsubscribe_scope,
+};
 use super::thread::{own_error, reload_on_success};
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Notice, Restricted, Submit, TextArea};
@@ -175,43 +177,65 @@ fn Item(item: QueueItem, reload: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// `/unsubscribe?u=…&s=…&t=…`: the link in every notification email. One click ends the
-/// emails; the page says about what, and how to follow again.
+/// `/unsubscribe?u=…&s=…&t=…`: the link in every notification email. The page says what
+/// the link ends and asks for one click (opening a link changes nothing: mail providers'
+/// link scanners open them); after it (`done=1`), it says what ended and how to follow
+/// again.
 #[component]
 pub fn UnsubscribePage() -> impl IntoView {
     let query = use_query_map();
-    let result = Resource::new(
-        move || {
-            let q = query.read();
-            (
-                q.get("u").and_then(|u| u.parse::<i64>().ok()).unwrap_or(0),
-                q.get("s").unwrap_or_default(),
-                q.get("t").unwrap_or_default(),
-            )
-        },
-        |(u, s, t)| unsubscribe(u, s, t),
-    );
+    let params = move || {
+        let q = query.read();
+        (
+            q.get("u").and_then(|u| u.parse::<i64>().ok()).unwrap_or(0),
+            q.get("s").unwrap_or_default(),
+            q.get("t").unwrap_or_default(),
+        )
+    };
+    let done = move || query.read().get("done").as_deref() == Some("1");
+    let scope = Resource::new(params, |(u, s, t)| unsubscribe_scope(u, s, t));
+    let action = ServerAction::<Unsubscribe>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
         <Title text="E-Mails abbestellen – Dorfplatz" />
         <div class="wrap narrow">
             <h1>"E-Mails abbestellen"</h1>
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
-                    match result.await {
+                    match scope.await {
                         Err(e) => {
                             crate::components::page::set_status(e.status());
                             view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any()
                         }
-                        Ok(done) => match (done.title, done.link) {
-                            (Some(title), Some(link)) => view! {
-                                <p class="notice" role="status">{format!("Erledigt: Sie erhalten keine E-Mails mehr zu {title}.")}</p>
-                                <p>"Wenn Sie es sich anders überlegen, können Sie auf der Seite wieder „Folgen“ wählen: "<A href=link>{title}</A></p>
-                            }.into_any(),
-                            _ => view! {
-                                <p class="notice" role="status">"Erledigt: Sie erhalten keine Benachrichtigungen mehr über Beiträge, denen Sie gefolgt sind."</p>
-                                <p>"E-Mails zu Ihrem Konto (etwa zum Zurücksetzen des Passworts) und zu Ihren Unterschriften erhalten Sie weiterhin."</p>
-                            }.into_any(),
-                        },
+                        Ok(about) if done() || matches!(action.value().get(), Some(Ok(_))) => {
+                            match (about.title, about.link) {
+                                (Some(title), Some(link)) => view! {
+                                    <p class="notice" role="status">{format!("Erledigt: Sie erhalten keine E-Mails mehr zu {title}.")}</p>
+                                    <p>"Wenn Sie es sich anders überlegen, können Sie auf der Seite wieder „Folgen“ wählen: "<A href=link>{title}</A></p>
+                                }.into_any(),
+                                _ => view! {
+                                    <p class="notice" role="status">"Erledigt: Sie erhalten keine Benachrichtigungen mehr über Beiträge, denen Sie gefolgt sind."</p>
+                                    <p>"E-Mails zu Ihrem Konto (etwa zum Zurücksetzen des Passworts) und zu Ihren Unterschriften erhalten Sie weiterhin."</p>
+                                }.into_any(),
+                            }
+                        }
+                        Ok(about) => {
+                            let (u, s, t) = params();
+                            let question = match about.title {
+                                Some(title) => format!("Sie erhalten E-Mails zu {title}. Möchten Sie diese abbestellen?"),
+                                None => "Möchten Sie alle Benachrichtigungen über Beiträge, denen Sie folgen, abbestellen?".to_owned(),
+                            };
+                            view! {
+                                <p>{question}</p>
+                                <ErrorSummary error=error />
+                                <ActionForm action=action attr:class="form">
+                                    <input type="hidden" name="u" value=u.to_string() />
+                                    <input type="hidden" name="s" value=s />
+                                    <input type="hidden" name="t" value=t />
+                                    <Submit label="E-Mails abbestellen" pending=action.pending() />
+                                </ActionForm>
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>

@@ -1,24 +1,68 @@
-//! The append-only audit trail. Every entry carries the hash of the entry before it, so an
-//! edited, deleted or re-ordered row breaks the chain and `dorfplatz audit verify` names it.
+//! The append-only audit trail. Every entry carries the hash of the entry before it, keyed
+//! with a key that is not in the database (HMAC-SHA256), so an edited, deleted or
+//! re-ordered row breaks the chain and `dorfplatz audit verify` names it, and whoever can
+//! write to the database but lacks the key cannot compute a fitting hash. Entries are
+//! appended one at a time inside the transaction of the change they record (an advisory
+//! lock on PostgreSQL, SQLite's single writer), and a unique index on the previous hash
+//! makes a fork impossible. Anchors (position and hash of the head, mailed away) prove that
+//! nothing before them changed even to someone who has the key.
+//!
+//! Entries written before the chain was keyed (up to the first keyed one) are checked as
+//! unkeyed SHA-256; every start seals an unkeyed head with a keyed entry, and after the
+//! first keyed entry every entry must be keyed.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use hmac::{Hmac, Mac};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
     sea_query::{Expr, ExprTrait, Func},
 };
 use sha2::{Digest, Sha256};
 
 use crate::admin::{AuditPage, AuditRow, ChainCheck};
 use crate::error::{AppError, FieldErrors};
-use crate::infra::db::is_postgres;
+use crate::infra::db::{begin_write, is_postgres};
 use crate::infra::entities::audit_log;
 
 /// The first entry's predecessor.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The key of the chain, set once per process at start (see [`init_key`]).
+static KEY: OnceLock<Vec<u8>> = OnceLock::new();
+
+/// Sets the key the chain is sealed and checked with: `DORFPLATZ_AUDIT_KEY`, or a key
+/// derived from the secret key for this one purpose. The first key set in a process stays;
+/// returns whether `key` is the one in use.
+pub fn init_key(key: &[u8]) -> bool {
+    KEY.get_or_init(|| key.to_vec()) == key
+}
+
+/// The audit key derived from the site's secret key (HMAC as the key derivation: one
+/// purpose, one label; the secret key itself never keys the chain).
+pub fn derive_key(secret: &[u8]) -> Vec<u8> {
+    keyed(secret, &[b"dorfplatz audit chain v1"]).to_vec()
+}
+
+fn key() -> Result<&'static [u8], DbErr> {
+    KEY.get()
+        .map(Vec::as_slice)
+        .ok_or_else(|| DbErr::Custom("the audit key is not set (audit::init_key)".into()))
+}
+
+fn keyed(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    // HMAC takes keys of any length.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
 
 /// What happened, to what, and by whom. `details` holds no secrets and only the personal data
 /// the action itself is about (an email address for a role change, say).
@@ -30,18 +74,25 @@ pub struct Entry<'a> {
     pub details: serde_json::Value,
 }
 
-/// Appends an entry. Call it inside the transaction of the change it records, begun with
-/// `db::begin_write`, so that the record and the change commit or fail together and entries
-/// are chained in a single order even with several server instances.
-pub async fn append<C: ConnectionTrait>(tx: &C, entry: Entry<'_>) -> Result<(), DbErr> {
+/// Takes the chain's lock for the rest of the transaction: one writer at a time, across all
+/// instances (on SQLite the write transaction is that already).
+async fn lock(tx: &DatabaseTransaction) -> Result<(), DbErr> {
     if is_postgres(tx) {
-        // One chain, one writer at a time, across all instances; released at commit.
         tx.execute_raw(Statement::from_string(
             tx.get_database_backend(),
             "SELECT pg_advisory_xact_lock(727274)",
         ))
         .await?;
     }
+    Ok(())
+}
+
+/// Appends an entry inside the transaction of the change it records (begun with
+/// `db::begin_write`), so that the record and the change commit or fail together and entries
+/// are chained in a single order even with several server instances.
+pub async fn append(tx: &DatabaseTransaction, entry: Entry<'_>) -> Result<(), DbErr> {
+    let key = key()?;
+    lock(tx).await?;
     let prev = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
         .limit(1)
@@ -52,15 +103,16 @@ pub async fn append<C: ConnectionTrait>(tx: &C, entry: Entry<'_>) -> Result<(), 
     // Microseconds are what both databases keep, so the hash can be recomputed from a row.
     let at = Utc::now().trunc_subsecs(6);
     let details = entry.details.to_string();
-    let hash = compute_hash(
-        &prev,
+    let fields = Fields {
+        prev: &prev,
         at,
-        entry.actor_id,
-        entry.action,
-        entry.target_type,
-        entry.target_id.as_deref(),
-        &details,
-    );
+        actor_id: entry.actor_id,
+        action: entry.action,
+        target_type: entry.target_type,
+        target_id: entry.target_id.as_deref(),
+        details: &details,
+    };
+    let hash = fields.seal(Some(key));
     audit_log::Entity::insert(audit_log::ActiveModel {
         at: Set(at),
         actor_id: Set(entry.actor_id),
@@ -77,30 +129,179 @@ pub async fn append<C: ConnectionTrait>(tx: &C, entry: Entry<'_>) -> Result<(), 
     Ok(())
 }
 
-fn compute_hash(
-    prev: &str,
+/// Records an entry that goes with no other change (a view, an export), in a transaction
+/// of its own.
+pub async fn record(db: &DatabaseConnection, entry: Entry<'_>) -> Result<(), DbErr> {
+    let tx = begin_write(db).await?;
+    append(&tx, entry).await?;
+    tx.commit().await
+}
+
+/// The fields of an entry the hash covers.
+struct Fields<'a> {
+    prev: &'a str,
     at: DateTime<Utc>,
     actor_id: Option<i64>,
-    action: &str,
-    target_type: &str,
-    target_id: Option<&str>,
-    details: &str,
-) -> String {
-    let mut h = Sha256::new();
-    // Length-prefixed fields: no two different entries can serialize to the same bytes.
-    for part in [
-        prev.to_owned(),
-        at.timestamp_micros().to_string(),
-        actor_id.map(|a| a.to_string()).unwrap_or_default(),
-        action.to_owned(),
-        target_type.to_owned(),
-        target_id.unwrap_or_default().to_owned(),
-        details.to_owned(),
-    ] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
+    action: &'a str,
+    target_type: &'a str,
+    target_id: Option<&'a str>,
+    details: &'a str,
+}
+
+impl<'a> Fields<'a> {
+    fn of(row: &'a audit_log::Model) -> Self {
+        Fields {
+            prev: &row.prev_hash,
+            at: row.at,
+            actor_id: row.actor_id,
+            action: &row.action,
+            target_type: &row.target_type,
+            target_id: row.target_id.as_deref(),
+            details: &row.details,
+        }
     }
-    hex::encode(h.finalize())
+
+    /// HMAC-SHA256 under `key`, or (entries from before the chain was keyed) SHA-256.
+    fn seal(&self, key: Option<&[u8]>) -> String {
+        // Length-prefixed fields: no two different entries can serialize to the same bytes.
+        let mut bytes = Vec::new();
+        for part in [
+            self.prev.to_owned(),
+            self.at.timestamp_micros().to_string(),
+            self.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+            self.action.to_owned(),
+            self.target_type.to_owned(),
+            self.target_id.unwrap_or_default().to_owned(),
+            self.details.to_owned(),
+        ] {
+            bytes.extend_from_slice(&(part.len() as u64).to_be_bytes());
+            bytes.extend_from_slice(part.as_bytes());
+        }
+        match key {
+            Some(key) => hex::encode(keyed(key, &[&bytes])),
+            None => hex::encode(Sha256::digest(&bytes)),
+        }
+    }
+}
+
+/// The newest entry: what an anchor records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub position: i64,
+    pub hash: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Anchor {
+    /// `POSITION:HASH`, as `audit verify --anchor` takes it.
+    pub fn parse(text: &str) -> Option<(i64, String)> {
+        let (position, hash) = text.trim().split_once(':')?;
+        let hash = hash.trim().to_ascii_lowercase();
+        (hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+            .then_some(())
+            .and_then(|()| Some((position.trim().parse().ok()?, hash)))
+    }
+
+    pub fn text(&self) -> String {
+        format!("{}:{}", self.position, self.hash)
+    }
+}
+
+async fn head<C: ConnectionTrait>(db: &C) -> Result<Option<audit_log::Model>, DbErr> {
+    audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .limit(1)
+        .one(db)
+        .await
+}
+
+/// Seals an unkeyed head (a trail written before the chain was keyed) with a keyed entry,
+/// so that nobody can pass the whole trail off as unkeyed. Every start calls this. Returns
+/// `false` when the head fits neither this key nor the unkeyed hash: another key (a
+/// misconfiguration) or an edit; `audit verify` tells which entry.
+pub async fn seal_head(db: &DatabaseConnection) -> Result<bool, DbErr> {
+    let key = key()?;
+    let tx = begin_write(db).await?;
+    lock(&tx).await?;
+    let Some(row) = head(&tx).await? else {
+        return Ok(true);
+    };
+    let fields = Fields::of(&row);
+    if fields.seal(Some(key)) == row.hash {
+        return Ok(true);
+    }
+    if fields.seal(None) != row.hash {
+        return Ok(false);
+    }
+    {
+        append(
+            &tx,
+            Entry {
+                actor_id: None,
+                action: "audit.keyed",
+                target_type: "audit_log",
+                target_id: None,
+                details: serde_json::json!({}),
+            },
+        )
+        .await?;
+        tracing::info!("audit trail sealed with its key");
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Takes an anchor: the head's position and hash, recorded in the trail (the entry comes
+/// after the anchored one) and, when `mail_to` is set, mailed there through the outbox.
+/// With `only_if_due`, nothing happens when the last anchor is less than a day old (the
+/// daily job of every instance; the chain's lock makes one of them do it).
+pub async fn anchor(
+    db: &DatabaseConnection,
+    mail_to: Option<&str>,
+    municipality: &str,
+    only_if_due: bool,
+) -> Result<Option<Anchor>, AppError> {
+    let tx = begin_write(db).await?;
+    lock(&tx).await?;
+    if only_if_due {
+        let recent = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("audit.anchored"))
+            .filter(audit_log::Column::At.gt(Utc::now() - chrono::TimeDelta::hours(23)))
+            .count(&tx)
+            .await?;
+        if recent > 0 {
+            return Ok(None);
+        }
+    }
+    let Some(row) = head(&tx).await? else {
+        return Ok(None);
+    };
+    let anchor = Anchor {
+        position: row.id,
+        hash: row.hash,
+        at: row.at,
+    };
+    if let Some(to) = mail_to {
+        crate::infra::mail::enqueue(
+            &tx,
+            to,
+            crate::infra::mail::templates::audit_anchor(municipality, &anchor.text(), anchor.at),
+        )
+        .await?;
+    }
+    append(
+        &tx,
+        Entry {
+            actor_id: None,
+            action: "audit.anchored",
+            target_type: "audit_log",
+            target_id: Some(anchor.position.to_string()),
+            details: serde_json::json!({ "hash": anchor.hash, "mailed": mail_to.is_some() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(anchor))
 }
 
 /// The outcome of checking the chain.
@@ -111,11 +312,23 @@ pub struct Verification {
     pub first_broken: Option<(i64, &'static str)>,
 }
 
-/// Walks the whole chain in id order, page by page (memory stays flat).
-pub async fn verify(db: &DatabaseConnection) -> Result<Verification, DbErr> {
+/// Walks the whole chain in id order, page by page (memory stays flat). With an anchor
+/// (`POSITION`, `HASH`), the entry at that position must still carry that hash.
+pub async fn verify(
+    db: &DatabaseConnection,
+    anchor: Option<(i64, &str)>,
+) -> Result<Verification, DbErr> {
+    let key = key()?;
     let mut prev = GENESIS.to_owned();
     let mut last_id = 0i64;
     let mut checked = 0u64;
+    let mut keyed_seen = false;
+    let broken = |checked, id, reason| {
+        Ok(Verification {
+            checked,
+            first_broken: Some((id, reason)),
+        })
+    };
     loop {
         let page = audit_log::Entity::find()
             .filter(audit_log::Column::Id.gt(last_id))
@@ -123,42 +336,50 @@ pub async fn verify(db: &DatabaseConnection) -> Result<Verification, DbErr> {
             .limit(1000)
             .all(db)
             .await?;
-        if page.is_empty() {
-            return Ok(Verification {
-                checked,
-                first_broken: None,
-            });
-        }
-        for row in page {
+        let Some(last) = page.last().map(|r| r.id) else {
+            break;
+        };
+        for row in &page {
             checked += 1;
             if row.prev_hash != prev {
-                return Ok(Verification {
+                return broken(
                     checked,
-                    first_broken: Some((
-                        row.id,
-                        "Verkettung unterbrochen (Eintrag davor fehlt oder wurde geändert)",
-                    )),
-                });
+                    row.id,
+                    "Verkettung unterbrochen (Eintrag davor fehlt oder wurde geändert)",
+                );
             }
-            let expected = compute_hash(
-                &row.prev_hash,
-                row.at,
-                row.actor_id,
-                &row.action,
-                &row.target_type,
-                row.target_id.as_deref(),
-                &row.details,
-            );
-            if row.hash != expected {
-                return Ok(Verification {
-                    checked,
-                    first_broken: Some((row.id, "Inhalt wurde nachträglich verändert")),
-                });
+            let fields = Fields::of(row);
+            if fields.seal(Some(key)) == row.hash {
+                keyed_seen = true;
+            } else if keyed_seen || fields.seal(None) != row.hash {
+                return broken(checked, row.id, "Inhalt wurde nachträglich verändert");
             }
-            prev = row.hash;
-            last_id = row.id;
+            if let Some((position, hash)) = anchor
+                && position == row.id
+                && row.hash != hash
+            {
+                return broken(checked, row.id, "weicht vom Anker ab");
+            }
+            prev = row.hash.clone();
         }
+        last_id = last;
     }
+    if let Some((position, _)) = anchor
+        && position > last_id
+    {
+        return broken(checked, position, "der verankerte Eintrag fehlt");
+    }
+    if checked > 0 && !keyed_seen {
+        return broken(
+            checked,
+            last_id,
+            "kein Eintrag ist mit dem Schlüssel gesichert (anderer Schlüssel?)",
+        );
+    }
+    Ok(Verification {
+        checked,
+        first_broken: None,
+    })
 }
 
 /// The parsed filter of the audit trail.
@@ -418,7 +639,7 @@ pub async fn log_export(
     filter: &crate::admin::AuditFilter,
     via: &str,
 ) -> Result<(), AppError> {
-    append(
+    record(
         db,
         Entry {
             actor_id: actor,
@@ -434,7 +655,7 @@ pub async fn log_export(
 
 /// Checks the chain for the admin page.
 pub async fn check_chain(db: &DatabaseConnection) -> Result<ChainCheck, AppError> {
-    let v = verify(db).await?;
+    let v = verify(db, None).await?;
     Ok(ChainCheck {
         checked: v.checked,
         first_broken: v.first_broken.map(|(id, reason)| (id, reason.to_owned())),

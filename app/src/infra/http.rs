@@ -96,10 +96,30 @@ pub fn add_response_header(name: header::HeaderName, value: &str) {
 }
 
 /// Security headers on every response. Pages rendered by Leptos set their own CSP with a
-/// per-response nonce (see `shell`); everything else gets a strict default.
-pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
+/// per-response nonce (see `shell`); everything else gets a strict default. Pages and API
+/// answers are never stored by a browser or proxy cache (they may show a signer's data or a
+/// staff view; a route that may be cached says so itself), and over https the browser is
+/// told to come back over https only.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    let dynamic = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html") || t.starts_with("application/json"));
+    if dynamic && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.public_url.scheme() == "https" {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),

@@ -224,7 +224,7 @@ db_test!(
             app.count("audit_log WHERE action = 'role.revoked'").await,
             1
         );
-        let verification = app::infra::audit::verify(&app.db).await.unwrap();
+        let verification = app::infra::audit::verify(&app.db, None).await.unwrap();
         assert_eq!(verification.first_broken, None);
         // The admin's own role (granted at creation), the grant and the revocation.
         assert_eq!(verification.checked, 3);
@@ -255,7 +255,7 @@ db_test!(
         app.account_with_roles("kim@kalletal.example", &[Role::Staff])
             .await;
         assert_eq!(
-            app::infra::audit::verify(&app.db)
+            app::infra::audit::verify(&app.db, None)
                 .await
                 .unwrap()
                 .first_broken,
@@ -265,14 +265,14 @@ db_test!(
         .execute_unprepared("UPDATE audit_log SET details = '{\"role\":\"admin\",\"via\":\"cli\"}' WHERE id = 2")
         .await
         .unwrap();
-        let v = app::infra::audit::verify(&app.db).await.unwrap();
+        let v = app::infra::audit::verify(&app.db, None).await.unwrap();
         assert_eq!(v.first_broken.map(|b| b.0), Some(2));
         // Deleting an entry breaks the link of the next one.
         app.db
             .execute_unprepared("DELETE FROM audit_log WHERE id = 2")
             .await
             .unwrap();
-        let v = app::infra::audit::verify(&app.db).await.unwrap();
+        let v = app::infra::audit::verify(&app.db, None).await.unwrap();
         assert_eq!(v.first_broken.map(|b| b.0), Some(3));
     }
 );

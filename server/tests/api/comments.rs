@@ -218,7 +218,7 @@ db_test!(
         );
         assert_eq!(comment_count(&app, &p.cara, proposal).await, 4);
 
-        // No HTML or script survives; links are marked as user content.
+        // No HTML or script acts (typed HTML shows as text); links are marked as user content.
         let (code, hostile) = post(
             &app,
             &p.cara,
@@ -232,8 +232,14 @@ db_test!(
         assert_eq!(t["roots"][0]["comment"]["id"], hostile);
         let html = t["roots"][0]["comment"]["body_html"].as_str().unwrap();
         assert!(
-            !html.contains("<script") && !html.contains("onerror") && !html.contains("javascript:"),
+            !html.contains("<script")
+                && !html.contains("<img src")
+                && !html.contains("href=\"javascript:"),
             "{html}"
+        );
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "typed HTML is shown as text: {html}"
         );
         assert!(
             !html.contains("<img") && !html.contains("tracker.example"),
@@ -942,6 +948,19 @@ db_test!(
             (422, Some("link_invalid")),
             "{body}"
         );
+        // Opening the link (as a mail provider's link scanner would) changes nothing: the
+        // page says what it is about and asks for a click.
+        let (code, body) = call(
+            &app,
+            &new_client(),
+            "unsubscribe_scope",
+            &[("u", &get("u")), ("s", &get("s")), ("t", &get("t"))],
+        )
+        .await;
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(body["title"], "Vorschlag „Bürgerbus nach Lemgo“");
+        let t = thread(&app, &p.anna, proposal, "", 1).await;
+        assert_eq!(t["viewer"]["following"], true);
         let (code, body) = call(
             &app,
             &new_client(),
@@ -973,6 +992,10 @@ db_test!(
         assert!(news.text.contains("/unsubscribe?u="));
         // The mail program's one-click POST (RFC 8058) ends Ben's emails too.
         let one_click = news.list_unsubscribe.clone().unwrap();
+        let scanned = new_client().get(&one_click).send().await.unwrap();
+        assert_eq!(scanned.status(), 405, "a GET changes nothing");
+        let t = thread(&app, &p.ben, proposal, "", 1).await;
+        assert_eq!(t["viewer"]["following"], true);
         let res = new_client()
             .post(&one_click)
             .form(&[("List-Unsubscribe", "One-Click")])

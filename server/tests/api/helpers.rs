@@ -131,12 +131,23 @@ pub fn new_client() -> reqwest::Client {
         .unwrap()
 }
 
+/// The audit key of the tests (the server derives its own from the secret key or takes
+/// `DORFPLATZ_AUDIT_KEY`).
+pub const TEST_AUDIT_KEY: &[u8] = b"dorfplatz test audit key, never used in production";
+
+/// The test key as the command line takes it (`DORFPLATZ_AUDIT_KEY`).
+pub fn test_audit_key() -> &'static str {
+    std::str::from_utf8(TEST_AUDIT_KEY).unwrap()
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         let test_db = TestDb::new(backend).await;
         let db = server::startup::connect_and_migrate(&test_db.url)
             .await
             .unwrap();
+        // One key for every test of the process: the audit chain is keyed.
+        app::infra::audit::init_key(TEST_AUDIT_KEY);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = AppState {

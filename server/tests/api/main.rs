@@ -19,4 +19,5 @@ mod platform;
 mod proposals;
 mod register;
 mod reports;
+mod trust;
 mod validation;

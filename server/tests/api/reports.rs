@@ -23,6 +23,7 @@ fn cli(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> std::process::Out
         .args(args)
         .env("DATABASE_URL", &app.database_url)
         .env("DORFPLATZ_DATA_DIR", dir)
+        .env("DORFPLATZ_AUDIT_KEY", crate::helpers::test_audit_key())
         .output()
         .unwrap()
 }

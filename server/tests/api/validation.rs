@@ -611,6 +611,7 @@ db_test!(
             .arg(&out)
             .env("DATABASE_URL", &app.database_url)
             .env("DORFPLATZ_DATA_DIR", dir.path())
+            .env("DORFPLATZ_AUDIT_KEY", crate::helpers::test_audit_key())
             .status()
             .unwrap();
         assert!(status.success());
@@ -626,6 +627,7 @@ db_test!(
             .arg(dir.path().join("x.csv"))
             .env("DATABASE_URL", &app.database_url)
             .env("DORFPLATZ_DATA_DIR", dir.path())
+            .env("DORFPLATZ_AUDIT_KEY", crate::helpers::test_audit_key())
             .output()
             .unwrap();
         assert!(!status.status.success());

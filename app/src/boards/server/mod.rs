@@ -2,12 +2,12 @@
 //! invitations, outcomes and minutes, their files and calendars, and the OParl API.
 
 pub mod boards;
-pub mod documents;
 pub mod meetings;
 pub mod members;
 pub mod oparl;
+pub mod routes;
 
 /// The boards' plain HTTP endpoints and the OParl API.
 pub fn routes() -> axum::Router<crate::infra::AppState> {
-    documents::routes().merge(oparl::routes())
+    routes::routes().merge(oparl::routes())
 }

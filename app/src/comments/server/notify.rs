@@ -261,17 +261,7 @@ pub async fn unsubscribe(
     scope: &str,
     given: &str,
 ) -> Result<Unsubscribed, AppError> {
-    let expected = token(config.secret(), user_id, scope);
-    // Constant-time comparison: the token is a credential.
-    let same = expected.len() == given.len()
-        && expected
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if !same {
-        return Err(AppError::LinkInvalid);
-    }
+    check_link(config, user_id, scope, given)?;
     let tx = begin_write(db).await?;
     let result = if scope == "all" {
         follow::Entity::delete_many()
@@ -319,6 +309,56 @@ pub async fn unsubscribe(
     };
     tx.commit().await?;
     Ok(result)
+}
+
+/// Refuses an unsubscribe link whose token was not made for this account and scope.
+fn check_link(config: &AppConfig, user_id: i64, scope: &str, given: &str) -> Result<(), AppError> {
+    let expected = token(config.secret(), user_id, scope);
+    // Constant-time comparison: the token is a credential.
+    let same = expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if same {
+        Ok(())
+    } else {
+        Err(AppError::LinkInvalid)
+    }
+}
+
+/// What an unsubscribe link is about, changing nothing: the page shows it and asks for a
+/// click (a GET must not change anything; link scanners of mail providers open links).
+pub async fn unsubscribe_scope(
+    db: &DatabaseConnection,
+    config: &AppConfig,
+    user_id: i64,
+    scope: &str,
+    given: &str,
+) -> Result<Unsubscribed, AppError> {
+    check_link(config, user_id, scope, given)?;
+    if scope == "all" {
+        return Ok(Unsubscribed {
+            title: None,
+            link: None,
+        });
+    }
+    let (kind, id) = scope
+        .split_once(':')
+        .and_then(|(k, i)| Some((SubjectKind::parse(k)?, i.parse::<i64>().ok()?)))
+        .ok_or(AppError::LinkInvalid)?;
+    match subject(db, kind, id).await {
+        Ok(s) => Ok(Unsubscribed {
+            title: Some(s.heading()),
+            link: Some(s.path),
+        }),
+        Err(AppError::NotFound) => Ok(Unsubscribed {
+            title: None,
+            link: None,
+        }),
+        Err(e) => Err(e),
+    }
 }
 
 /// Sends the digests that are due: to everyone with collected notifications whose last

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::post;
 use serde::Deserialize;
 
 use crate::infra::http::ONE_CLICK_UNSUBSCRIBE;
@@ -12,11 +12,9 @@ use crate::infra::responses::error;
 use crate::infra::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    // Mail programs POST here when someone presses their "unsubscribe" button.
-    Router::new().route(
-        ONE_CLICK_UNSUBSCRIBE,
-        get(one_click_unsubscribe).post(one_click_unsubscribe),
-    )
+    // Mail programs POST here when someone presses their "unsubscribe" button; a GET (a
+    // link scanner) changes nothing and is answered 405.
+    Router::new().route(ONE_CLICK_UNSUBSCRIBE, post(one_click_unsubscribe))
 }
 
 #[derive(Debug, Deserialize)]
@@ -26,9 +24,9 @@ pub struct UnsubscribeQuery {
     t: String,
 }
 
-/// `POST /unsubscribe/one-click?u=…&s=…&t=…` (RFC 8058, the address in `List-Unsubscribe`);
-/// GET does the same for mail programs that open it. The body link of each email goes to
-/// the `/unsubscribe` page instead, which says what ended.
+/// `POST /unsubscribe/one-click?u=…&s=…&t=…` (RFC 8058, the address in `List-Unsubscribe`).
+/// The body link of each email goes to the `/unsubscribe` page instead, which asks for a
+/// click and then says what ended.
 pub async fn one_click_unsubscribe(
     State(state): State<AppState>,
     Query(q): Query<UnsubscribeQuery>,

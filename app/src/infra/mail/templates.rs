@@ -415,6 +415,27 @@ pub fn digest(
     mail
 }
 
+/// An anchor of the audit trail, for safekeeping outside the database.
+pub fn audit_anchor(
+    municipality: &str,
+    anchor: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Rendered {
+    render(
+        municipality,
+        "Anker des Audit-Protokolls",
+        &[
+            "Guten Tag,".into(),
+            format!(
+                "dies ist der aktuelle Stand des Audit-Protokolls (Eintrag vom {}). Bitte bewahren Sie diese E-Mail auf: Mit ihr lässt sich später beweisen, dass kein Eintrag bis zu diesem Stand verändert wurde.",
+                crate::petitions::rules::german_datetime_text(at)
+            ),
+            format!("Anker: {anchor}"),
+            format!("Prüfung: dorfplatz audit verify --anchor {anchor}"),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,7 +51,7 @@ pub async fn deliver_due(
         };
         attempted += 1;
         match mailer.deliver(from, &row).await {
-            Ok(()) => mark_sent(db, row.id, worker_id).await?,
+            Ok(()) => mark_sent(db, &row, worker_id).await?,
             Err(err) => {
                 tracing::warn!(id = row.id, attempt = row.attempts, error = %err, "mail delivery failed");
                 mark_failed(db, &row, worker_id, &err).await?;
@@ -93,13 +93,45 @@ async fn claim(db: &DatabaseConnection, worker_id: &str) -> Result<Option<outbox
         .await
 }
 
-async fn mark_sent(db: &DatabaseConnection, id: i64, worker_id: &str) -> Result<(), DbErr> {
+/// Marks a message sent and takes out of the stored copy what a database dump must not
+/// yield: the single-use links (their tokens) and the attachments (a personal sheet).
+async fn mark_sent(
+    db: &DatabaseConnection,
+    row: &outbox::Model,
+    worker_id: &str,
+) -> Result<(), DbErr> {
     exec(
         db,
-        "UPDATE outbox SET sent_at = {1}, locked_until = NULL, last_error = NULL WHERE id = {2} AND locked_by = {3}",
-        vec![Utc::now().into(), id.into(), worker_id.into()],
+        "UPDATE outbox SET sent_at = {1}, locked_until = NULL, last_error = NULL, \
+         body_text = {2}, body_html = {3}, attachments = {4} WHERE id = {5} AND locked_by = {6}",
+        vec![
+            Utc::now().into(),
+            redact_links(&row.body_text).into(),
+            redact_links(&row.body_html).into(),
+            Option::<String>::None.into(),
+            row.id.into(),
+            worker_id.into(),
+        ],
     )
     .await
+}
+
+/// Every `token=…` in a message with its value removed.
+pub fn redact_links(body: &str) -> String {
+    const MARK: &str = "token=";
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&rest[..at + MARK.len()]);
+        out.push_str("[entfernt]");
+        rest = &rest[at + MARK.len()..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 async fn mark_failed(
@@ -174,5 +206,20 @@ mod tests {
         assert_eq!(backoff(3), TimeDelta::seconds(120));
         assert_eq!(backoff(8), TimeDelta::seconds(3600));
         assert_eq!(backoff(50), TimeDelta::seconds(3600));
+    }
+
+    #[test]
+    fn a_sent_message_keeps_no_usable_link() {
+        assert_eq!(
+            redact_links(
+                "Bitte hier: https://x.de/confirm?token=Ab-c_9 bestätigen.\n/receipt?token=Zz"
+            ),
+            "Bitte hier: https://x.de/confirm?token=[entfernt] bestätigen.\n/receipt?token=[entfernt]"
+        );
+        assert_eq!(
+            redact_links("<a href=\"/r?token=abc&amp;x=1\">"),
+            "<a href=\"/r?token=[entfernt]&amp;x=1\">"
+        );
+        assert_eq!(redact_links("ohne Link"), "ohne Link");
     }
 }

@@ -123,7 +123,7 @@ pub async fn log_export(
     p: &petition::Model,
     via: &str,
 ) -> Result<(), AppError> {
-    audit::append(
+    audit::record(
         db,
         Entry {
             actor_id: actor,

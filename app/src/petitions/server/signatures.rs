@@ -9,7 +9,7 @@
 use chrono::{NaiveDate, TimeDelta, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use serde_json::json;
@@ -98,15 +98,16 @@ fn check_collecting(p: &petition::Model, today: NaiveDate) -> Result<(), AppErro
     Ok(())
 }
 
-fn already_signed() -> AppError {
-    AppError::field(
-        "family_name",
-        "Mit diesem Namen und diesem Geburtsdatum wurde dieses Bürgerbegehren bereits unterschrieben. Jede Person kann nur einmal unterschreiben; wenn Sie Ihre Unterschrift noch nicht bestätigt haben, nutzen Sie bitte den Link aus unserer E-Mail.",
-    )
-}
+/// Confirmation mails one address may receive per petition and day, and in all per day.
+/// Beyond them a signature is refused quietly (the same answer as always): nobody can use
+/// the form to send mail to someone else's address in bulk.
+pub const MAILS_PER_ADDRESS_AND_PETITION: u64 = 3;
+pub const MAILS_PER_ADDRESS: u64 = 10;
 
 /// Records an online signature as pending and mails the confirmation link (double opt-in).
-/// Nothing counts until the link is opened.
+/// Nothing counts until the link is opened, and nothing is decided here: whether the person
+/// signed before is decided at confirmation, so the answer (always `Ok`) says nothing about
+/// anyone's signature, and an unconfirmed row never blocks a later one.
 pub async fn sign(state: &AppState, slug: &str, s: &OnlineSignature) -> Result<(), AppError> {
     let p = find_by_slug(&state.db, slug).await?;
     if !visible_to_public(&p) {
@@ -123,59 +124,68 @@ pub async fn sign(state: &AppState, slug: &str, s: &OnlineSignature) -> Result<(
         &s.signer.house_number,
         &s.signer.postal_code,
     );
-    // Two rounds at most: the second after removing an expired, never confirmed signature of
-    // the same person, who may sign again.
-    for _ in 0..2 {
-        let raw = tokens::generate();
-        let now = Utc::now();
-        let tx = begin_write(&state.db).await?;
-        let inserted = signature::Entity::insert(signature::ActiveModel {
-            petition_id: Set(p.id),
-            channel: Set(ONLINE.to_owned()),
-            status: Set(status::PENDING_CONFIRMATION.to_owned()),
-            email: Set(Some(s.email.as_str().to_owned())),
-            notify: Set(s.notify),
-            signed_on: Set(Some(today)),
-            confirm_token_hash: Set(Some(tokens::hash(state.config.secret(), &raw))),
-            confirm_expires_at: Set(Some(now + CONFIRM_VALIDITY)),
-            created_at: Set(now),
-            ..signer_columns(&s.signer, &key)
-        })
-        .exec_without_returning(&tx)
-        .await;
-        match inserted {
-            Ok(_) => {
-                let link = state
-                    .config
-                    .link(&format!("/petitions/confirm?token={raw}"));
-                enqueue(
-                    &tx,
-                    s.email.as_str(),
-                    templates::confirm_signature(&municipality, &p.title, &link),
-                )
-                .await?;
-                tx.commit().await?;
-                return Ok(());
-            }
-            Err(e) if is_unique_violation(&e) => {
-                tx.rollback().await?;
-                let tx = begin_write(&state.db).await?;
-                let removed = signature::Entity::delete_many()
-                    .filter(signature::Column::PetitionId.eq(p.id))
-                    .filter(signature::Column::DedupKey.eq(key.as_str()))
-                    .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
-                    .filter(signature::Column::ConfirmExpiresAt.lte(now))
-                    .exec(&tx)
-                    .await?;
-                tx.commit().await?;
-                if removed.rows_affected == 0 {
-                    return Err(already_signed());
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
+    let raw = tokens::generate();
+    let now = Utc::now();
+    let tx = begin_write(&state.db).await?;
+    if !within_mail_limits(&tx, p.id, s.email.as_str(), now).await? {
+        tracing::warn!(
+            petition = p.id,
+            "confirmation mail limit of an address reached: signature refused quietly"
+        );
+        tx.commit().await?;
+        return Ok(());
     }
-    Err(already_signed())
+    signature::Entity::insert(signature::ActiveModel {
+        petition_id: Set(p.id),
+        channel: Set(ONLINE.to_owned()),
+        status: Set(status::PENDING_CONFIRMATION.to_owned()),
+        email: Set(Some(s.email.as_str().to_owned())),
+        notify: Set(s.notify),
+        signed_on: Set(Some(today)),
+        confirm_token_hash: Set(Some(tokens::hash(state.config.secret(), &raw))),
+        confirm_expires_at: Set(Some(now + CONFIRM_VALIDITY)),
+        created_at: Set(now),
+        // The person's place is taken at confirmation, not before.
+        dedup_key: Set(None),
+        ..signer_columns(&s.signer, &key)
+    })
+    .exec_without_returning(&tx)
+    .await?;
+    let link = state
+        .config
+        .link(&format!("/petitions/confirm?token={raw}"));
+    enqueue(
+        &tx,
+        s.email.as_str(),
+        templates::confirm_signature(&municipality, &p.title, &link),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether `email` may receive one more confirmation mail today (see
+/// [`MAILS_PER_ADDRESS_AND_PETITION`]); counted from the signatures of the last 24 hours,
+/// in the database, so the limit holds across instances.
+async fn within_mail_limits<C: ConnectionTrait>(
+    db: &C,
+    petition_id: i64,
+    email: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let recent = signature::Entity::find()
+        .filter(signature::Column::Email.eq(email))
+        .filter(signature::Column::Channel.eq(ONLINE))
+        .filter(signature::Column::CreatedAt.gt(now - TimeDelta::days(1)));
+    let here = recent
+        .clone()
+        .filter(signature::Column::PetitionId.eq(petition_id))
+        .count(db)
+        .await?;
+    if here >= MAILS_PER_ADDRESS_AND_PETITION {
+        return Ok(false);
+    }
+    Ok(recent.count(db).await? < MAILS_PER_ADDRESS)
 }
 
 fn signer_columns(s: &Signer, key: &str) -> signature::ActiveModel {
@@ -285,9 +295,7 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
     let tx = begin_write(&state.db).await?;
     // Conditional on the pending state: of two clicks on the same link only one counts.
     let updated = signature::Entity::update_many()
-        .col_expr(signature::Column::Status, Expr::value(status::UNCHECKED))
         .col_expr(signature::Column::ConfirmedAt, Expr::value(now))
-        .col_expr(signature::Column::CountedOn, Expr::value(today))
         .col_expr(
             signature::Column::ConfirmTokenHash,
             Expr::value(Option::<String>::None),
@@ -297,6 +305,10 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
             Expr::value(tokens::hash(state.config.secret(), &receipt)),
         )
         .col_expr(signature::Column::SheetCode, Expr::value(code.clone()))
+        .col_expr(
+            signature::Column::DedupKey,
+            Expr::value(Option::<String>::None),
+        )
         .filter(signature::Column::Id.eq(s.id))
         .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
         .exec(&tx)
@@ -304,7 +316,11 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
     if updated.rows_affected != 1 {
         return Err(AppError::LinkInvalid);
     }
-    bump(&tx, p.id, today, ONLINE, 1).await?;
+    // Whether the person signed before decides only what staff see: the signer gets the
+    // same thanks, receipt and sheet either way.
+    if take_place(&tx, p.id, s.id, &s.identity_key, today).await? {
+        bump(&tx, p.id, today, ONLINE, 1).await?;
+    }
     validation::check_signatures(&tx, &p, &[s.id]).await?;
     if let Some(email) = &s.email {
         let receipt_link = state
@@ -335,6 +351,57 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
     Ok(p.slug)
 }
 
+/// Makes a just confirmed signature the one that counts for its person (`key`), or, when
+/// another signature of the person already holds that place, a duplicate kept for staff
+/// (the earlier one counts). Unconfirmed signatures never hold a place. Returns whether
+/// this one counts.
+async fn take_place(
+    tx: &sea_orm::DatabaseTransaction,
+    petition_id: i64,
+    id: i64,
+    key: &str,
+    today: NaiveDate,
+) -> Result<bool, AppError> {
+    use sea_orm::TransactionTrait;
+    // Rows written before this rule held their place while unconfirmed: they give it up.
+    signature::Entity::update_many()
+        .col_expr(
+            signature::Column::DedupKey,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(signature::Column::PetitionId.eq(petition_id))
+        .filter(signature::Column::DedupKey.eq(key))
+        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
+        .exec(tx)
+        .await?;
+    // A savepoint: the unique index on the person's place decides a race between two
+    // confirmations (or a paper line) of the same person, and leaves the transaction usable.
+    let place = tx.begin().await?;
+    let counted = signature::Entity::update_many()
+        .col_expr(signature::Column::Status, Expr::value(status::UNCHECKED))
+        .col_expr(signature::Column::DedupKey, Expr::value(key))
+        .col_expr(signature::Column::CountedOn, Expr::value(today))
+        .filter(signature::Column::Id.eq(id))
+        .exec(&place)
+        .await;
+    match counted {
+        Ok(_) => {
+            place.commit().await?;
+            Ok(true)
+        }
+        Err(e) if is_unique_violation(&e) => {
+            place.rollback().await?;
+            signature::Entity::update_many()
+                .col_expr(signature::Column::Status, Expr::value(status::DUPLICATE))
+                .filter(signature::Column::Id.eq(id))
+                .exec(tx)
+                .await?;
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn signer_of(s: &signature::Model) -> documents::SignerLine {
     documents::SignerLine {
         family_name: s.family_name.clone(),
@@ -361,6 +428,11 @@ async fn by_receipt(
         .one(&state.db)
         .await?
         .ok_or(AppError::LinkInvalid)?;
+    // The receipt link lives as long as the procedure: afterwards it would only tell
+    // whoever finds the mail that this person signed.
+    if Stage::parse(&p.stage).is_none_or(Stage::is_final) {
+        return Err(AppError::LinkInvalid);
+    }
     Ok((s, p))
 }
 
@@ -503,7 +575,7 @@ pub async fn receive_sheet(
         return Err(AppError::field(
             "code",
             format!(
-                "Die Person mit Bogen {code} hat bereits auf einer Unterschriftenliste unterschrieben; der Bogen zählt nicht zusätzlich."
+                "Die Person mit Bogen {code} hat bereits unterschrieben (online oder auf einer Liste); der Bogen zählt nicht zusätzlich."
             ),
         ));
     }

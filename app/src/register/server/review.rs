@@ -159,7 +159,7 @@ async fn review_item(
                 },
             })
             .collect();
-    audit::append(
+    audit::record(
         db,
         Entry {
             actor_id: Some(actor),

@@ -236,7 +236,7 @@ pub async fn log_export(
     format: Format,
     via: &str,
 ) -> Result<(), AppError> {
-    audit::append(
+    audit::record(
         db,
         Entry {
             actor_id: actor,
@@ -287,7 +287,12 @@ fn csv(report: &TallyReport) -> Result<Vec<u8>, AppError> {
             .delimiter(b';')
             .flexible(false)
             .from_writer(&mut out);
-        let mut put = |cells: [&str; 7]| w.write_record(cells).map_err(|_| AppError::Internal);
+        // Every text cell passes the formula guard: titles and district names come from
+        // people, and a spreadsheet must not run them.
+        let mut put = |cells: [&str; 7]| {
+            w.write_record(cells.map(|c| crate::infra::cells::text(c).into_owned()))
+                .map_err(|_| AppError::Internal)
+        };
         put([
             "bereich",
             "schluessel",
