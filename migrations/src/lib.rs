@@ -11,7 +11,7 @@ mod m20261130_000004_reports;
 mod m20261130_000005_proposals;
 mod m20261130_000006_comments;
 mod m20261130_000007_boards;
-mod m20261205_000001_audit_chain;
+mod m20261205_000001_trust;
 
 pub struct Migrator;
 
@@ -27,7 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_proposals::Migration),
             Box::new(m20261130_000006_comments::Migration),
             Box::new(m20261130_000007_boards::Migration),
-            Box::new(m20261205_000001_audit_chain::Migration),
+            Box::new(m20261205_000001_trust::Migration),
         ]
     }
 }

@@ -46,6 +46,15 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// A key given in the environment: at least 32 characters.
+fn key_var(name: &str) -> Result<Option<SecretSlice<u8>>, String> {
+    match var(name) {
+        Some(k) if k.len() >= 32 => Ok(Some(SecretSlice::from(k.into_bytes()))),
+        Some(_) => Err(format!("{name} muss mindestens 32 Zeichen lang sein")),
+        None => Ok(None),
+    }
+}
+
 impl Settings {
     pub fn from_env() -> Result<Self, String> {
         let data_dir = PathBuf::from(var("DORFPLATZ_DATA_DIR").unwrap_or_else(|| "./data".into()));
@@ -76,20 +85,14 @@ impl Settings {
                 "MAIL_FROM ist keine gültige Absenderadresse: {mail_from}"
             ));
         }
-        let secret_key = match var("DORFPLATZ_SECRET_KEY") {
-            Some(k) if k.len() >= 32 => SecretSlice::from(k.into_bytes()),
-            Some(_) => {
-                return Err("DORFPLATZ_SECRET_KEY muss mindestens 32 Zeichen lang sein".into());
-            }
+        let secret_key = match key_var("DORFPLATZ_SECRET_KEY")? {
+            Some(k) => k,
             None => SecretSlice::from(load_or_create_key(&data_dir.join("secret.key"))?),
         };
         // The audit chain's own key if given (kept apart from the database and its backups),
         // else one derived from the secret key for this purpose only.
-        let audit_key = match var("DORFPLATZ_AUDIT_KEY") {
-            Some(k) if k.len() >= 32 => SecretSlice::from(k.into_bytes()),
-            Some(_) => {
-                return Err("DORFPLATZ_AUDIT_KEY muss mindestens 32 Zeichen lang sein".into());
-            }
+        let audit_key = match key_var("DORFPLATZ_AUDIT_KEY")? {
+            Some(k) => k,
             None => SecretSlice::from(app::infra::audit::derive_key(secret_key.expose_secret())),
         };
         let audit_anchor_mail = match var("DORFPLATZ_AUDIT_ANCHOR_MAIL") {

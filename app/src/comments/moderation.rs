@@ -207,7 +207,7 @@ pub fn UnsubscribePage() -> impl IntoView {
                             crate::components::page::set_status(e.status());
                             view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any()
                         }
-                        Ok(about) if done() || matches!(action.value().get(), Some(Ok(_))) => {
+                        Ok(about) if done() => {
                             match (about.title, about.link) {
                                 (Some(title), Some(link)) => view! {
                                     <p class="notice" role="status">{format!("Erledigt: Sie erhalten keine E-Mails mehr zu {title}.")}</p>

@@ -93,10 +93,7 @@ async fn lock(tx: &DatabaseTransaction) -> Result<(), DbErr> {
 pub async fn append(tx: &DatabaseTransaction, entry: Entry<'_>) -> Result<(), DbErr> {
     let key = key()?;
     lock(tx).await?;
-    let prev = audit_log::Entity::find()
-        .order_by_desc(audit_log::Column::Id)
-        .limit(1)
-        .one(tx)
+    let prev = head(tx)
         .await?
         .map(|row| row.hash)
         .unwrap_or_else(|| GENESIS.to_owned());
@@ -197,9 +194,10 @@ impl Anchor {
     pub fn parse(text: &str) -> Option<(i64, String)> {
         let (position, hash) = text.trim().split_once(':')?;
         let hash = hash.trim().to_ascii_lowercase();
-        (hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()))
-            .then_some(())
-            .and_then(|()| Some((position.trim().parse().ok()?, hash)))
+        if hash.len() != 64 || !hash.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some((position.trim().parse().ok()?, hash))
     }
 
     pub fn text(&self) -> String {
@@ -233,21 +231,19 @@ pub async fn seal_head(db: &DatabaseConnection) -> Result<bool, DbErr> {
     if fields.seal(None) != row.hash {
         return Ok(false);
     }
-    {
-        append(
-            &tx,
-            Entry {
-                actor_id: None,
-                action: "audit.keyed",
-                target_type: "audit_log",
-                target_id: None,
-                details: serde_json::json!({}),
-            },
-        )
-        .await?;
-        tracing::info!("audit trail sealed with its key");
-    }
+    append(
+        &tx,
+        Entry {
+            actor_id: None,
+            action: "audit.keyed",
+            target_type: "audit_log",
+            target_id: None,
+            details: serde_json::json!({}),
+        },
+    )
+    .await?;
     tx.commit().await?;
+    tracing::info!("audit trail sealed with its key");
     Ok(true)
 }
 
@@ -660,4 +656,27 @@ pub async fn check_chain(db: &DatabaseConnection) -> Result<ChainCheck, AppError
         checked: v.checked,
         first_broken: v.first_broken.map(|(id, reason)| (id, reason.to_owned())),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Anchor;
+
+    #[test]
+    fn anchors_are_read_as_printed() {
+        let hash = "3F".repeat(32);
+        assert_eq!(
+            Anchor::parse(&format!(" 1234:{hash} ")),
+            Some((1234, hash.to_ascii_lowercase()))
+        );
+        for bad in [
+            "1234".to_owned(),
+            format!("x:{hash}"),
+            format!("12:{}", &hash[1..]),
+            format!("12:{}zz", &hash[2..]),
+            String::new(),
+        ] {
+            assert_eq!(Anchor::parse(&bad), None, "{bad}");
+        }
+    }
 }

@@ -140,6 +140,17 @@ pub fn test_audit_key() -> &'static str {
     std::str::from_utf8(TEST_AUDIT_KEY).unwrap()
 }
 
+/// Runs the `dorfplatz` binary on the app's database with `dir` as its data directory.
+pub fn cli(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dorfplatz"))
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("DORFPLATZ_DATA_DIR", dir)
+        .env("DORFPLATZ_AUDIT_KEY", test_audit_key())
+        .output()
+        .unwrap()
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         let test_db = TestDb::new(backend).await;

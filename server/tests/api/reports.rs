@@ -9,23 +9,14 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use sea_orm::ConnectionTrait;
 
 use crate::helpers::{
-    Cast, SIGNER, TestApp, cast, collecting, db_test, error_code, new_client, pdf_text, sign, tally,
+    Cast, SIGNER, TestApp, cast, cli, collecting, db_test, error_code, new_client, pdf_text, sign,
+    tally,
 };
 use crate::validation::{end_collection_yesterday, import_register, paper_csv, void_sheet};
 
 /// `1.234` as the report prints it.
 fn thousands(n: u64) -> String {
     app::petitions::rules::thousands(n)
-}
-
-fn cli(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_dorfplatz"))
-        .args(args)
-        .env("DATABASE_URL", &app.database_url)
-        .env("DORFPLATZ_DATA_DIR", dir)
-        .env("DORFPLATZ_AUDIT_KEY", crate::helpers::test_audit_key())
-        .output()
-        .unwrap()
 }
 
 /// A petition whose paper lines show every outcome (as in the validation tests), sheet 3

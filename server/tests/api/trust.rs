@@ -7,7 +7,7 @@ use app::infra::entities::signature;
 use app::infra::mail::SentMail;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::helpers::{SIGNER, TestApp, cast, collecting, db_test, new_client, step, tally};
+use crate::helpers::{SIGNER, TestApp, cast, cli, collecting, db_test, new_client, step, tally};
 
 /// The signer form of the fixture's person under another family name (a spelling of the
 /// same name, or another person) and mailbox.
@@ -63,6 +63,16 @@ fn shape(m: &SentMail) -> (String, String, String, Vec<String>) {
     )
 }
 
+/// Opens the confirmation link mailed to `email` and presses its button.
+async fn confirm_by_mail(app: &TestApp, email: &str) -> (u16, Vec<u8>) {
+    let token = app.token_from_mail(email, "/petitions/confirm").await;
+    raw(app, "confirm_signature", &[("token", &token)]).await
+}
+
+async fn receipt_token(app: &TestApp, email: &str) -> String {
+    app.token_from_mail(email, "/petitions/receipt").await
+}
+
 async fn last_mail(app: &TestApp, to: &str) -> SentMail {
     app.mail_to(to).await.pop().unwrap()
 }
@@ -86,13 +96,7 @@ db_test!(
 
         // Anna signs and confirms.
         assert_eq!(sign_raw(&app, &slug, SIGNER).await.0, 200);
-        let token = app
-            .token_from_mail("anna@example.org", "/petitions/confirm")
-            .await;
-        assert_eq!(
-            raw(&app, "confirm_signature", &[("token", &token)]).await.0,
-            200
-        );
+        assert_eq!(confirm_by_mail(&app, "anna@example.org").await.0, 200);
 
         // A probe with Anna's data (her name spelled otherwise) and someone who never
         // signed get the same answer, byte for byte, and the same mail.
@@ -109,14 +113,8 @@ db_test!(
 
         // Confirming: the same answer, the same receipt with a personal sheet, the same
         // receipt page.
-        let probe_token = app
-            .token_from_mail("probe@example.org", "/petitions/confirm")
-            .await;
-        let fresh_token = app
-            .token_from_mail("schulz@example.org", "/petitions/confirm")
-            .await;
-        let probe = raw(&app, "confirm_signature", &[("token", &probe_token)]).await;
-        let fresh = raw(&app, "confirm_signature", &[("token", &fresh_token)]).await;
+        let probe = confirm_by_mail(&app, "probe@example.org").await;
+        let fresh = confirm_by_mail(&app, "schulz@example.org").await;
         assert_eq!(probe.0, 200);
         assert_eq!(probe, fresh);
         let (probe_mail, fresh_mail) = (
@@ -126,12 +124,8 @@ db_test!(
         assert_eq!(probe_mail.subject, "Ihre Unterschrift ist bestätigt");
         assert_eq!(probe_mail.attachments.len(), 1, "the personal sheet");
         assert_eq!(shape(&probe_mail), shape(&fresh_mail));
-        let probe_receipt = app
-            .token_from_mail("probe@example.org", "/petitions/receipt")
-            .await;
-        let fresh_receipt = app
-            .token_from_mail("schulz@example.org", "/petitions/receipt")
-            .await;
+        let probe_receipt = receipt_token(&app, "probe@example.org").await;
+        let fresh_receipt = receipt_token(&app, "schulz@example.org").await;
         let probe = raw(&app, "get_receipt", &[("token", &probe_receipt)]).await;
         let fresh = raw(&app, "get_receipt", &[("token", &fresh_receipt)]).await;
         assert_eq!(probe.0, 200);
@@ -187,31 +181,17 @@ db_test!(
             200
         );
         assert_eq!(sign_raw(&app, &slug, SIGNER).await.0, 200);
-        let token = app
-            .token_from_mail("anna@example.org", "/petitions/confirm")
-            .await;
-        assert_eq!(
-            raw(&app, "confirm_signature", &[("token", &token)]).await.0,
-            200
-        );
+        assert_eq!(confirm_by_mail(&app, "anna@example.org").await.0, 200);
         assert_eq!(status_of(&app, "anna@example.org").await, "unchecked");
         assert_eq!(tally(&app, &slug).await["confirmed"], 1);
 
         // The other link, confirmed late, only adds a duplicate for staff.
-        let token = app
-            .token_from_mail("mallory@example.org", "/petitions/confirm")
-            .await;
-        assert_eq!(
-            raw(&app, "confirm_signature", &[("token", &token)]).await.0,
-            200
-        );
+        assert_eq!(confirm_by_mail(&app, "mallory@example.org").await.0, 200);
         assert_eq!(status_of(&app, "mallory@example.org").await, "duplicate");
         assert_eq!(tally(&app, &slug).await["confirmed"], 1);
 
         // The receipt link lives as long as the procedure.
-        let receipt = app
-            .token_from_mail("anna@example.org", "/petitions/receipt")
-            .await;
+        let receipt = receipt_token(&app, "anna@example.org").await;
         assert_eq!(
             raw(&app, "get_receipt", &[("token", &receipt)]).await.0,
             200
@@ -271,6 +251,102 @@ async fn append(db: &sea_orm::DatabaseConnection, n: usize) {
     tx.commit().await.unwrap();
 }
 
+/// The unkeyed SHA-256 of an audit entry, as the chain was before it had a key (and as
+/// someone without the key would recompute it).
+fn unkeyed_hash(
+    prev: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: Option<i64>,
+    action: &str,
+    target_type: &str,
+    target_id: &str,
+    details: &str,
+) -> String {
+    use sha2::Digest;
+    let mut bytes = Vec::new();
+    for part in [
+        prev.to_owned(),
+        at.timestamp_micros().to_string(),
+        actor.map(|a| a.to_string()).unwrap_or_default(),
+        action.to_owned(),
+        target_type.to_owned(),
+        target_id.to_owned(),
+        details.to_owned(),
+    ] {
+        bytes.extend_from_slice(&(part.len() as u64).to_be_bytes());
+        bytes.extend_from_slice(part.as_bytes());
+    }
+    hex::encode(sha2::Sha256::digest(&bytes))
+}
+
+/// Writes an entry as the audit trail did before it was keyed.
+async fn append_unkeyed(app: &TestApp, prev: &str, n: usize, hash: Option<&str>) -> String {
+    use app::infra::entities::audit_log;
+    use chrono::SubsecRound;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let at = chrono::Utc::now().trunc_subsecs(6);
+    let (target, details) = (n.to_string(), format!("{{\"n\":{n}}}"));
+    let hash = hash
+        .map(str::to_owned)
+        .unwrap_or_else(|| unkeyed_hash(prev, at, None, "test.legacy", "test", &target, &details));
+    audit_log::Entity::insert(audit_log::ActiveModel {
+        at: Set(at),
+        actor_id: Set(None),
+        action: Set("test.legacy".into()),
+        target_type: Set("test".into()),
+        target_id: Set(Some(target)),
+        details: Set(details),
+        prev_hash: Set(prev.to_owned()),
+        hash: Set(hash.clone()),
+        ..Default::default()
+    })
+    .exec(&app.db)
+    .await
+    .unwrap();
+    hash
+}
+
+db_test!(
+    a_trail_from_before_the_key_is_sealed_at_start,
+    |backend| async move {
+        use app::infra::audit;
+        let app = TestApp::spawn(backend).await;
+        let mut prev = audit::GENESIS.to_owned();
+        for n in 0..3 {
+            prev = append_unkeyed(&app, &prev, n, None).await;
+        }
+        // Unkeyed throughout: someone could have rewritten it all.
+        let v = audit::verify(&app.db, None).await.unwrap();
+        assert_eq!(v.checked, 3);
+        assert_eq!(
+            v.first_broken.map(|b| b.1),
+            Some("kein Eintrag ist mit dem Schlüssel gesichert (anderer Schlüssel?)")
+        );
+        // The start seals it once; then it verifies, and a second start adds nothing.
+        assert!(audit::seal_head(&app.db).await.unwrap());
+        assert!(audit::seal_head(&app.db).await.unwrap());
+        let v = audit::verify(&app.db, None).await.unwrap();
+        assert_eq!((v.checked, v.first_broken), (4, None));
+        assert_eq!(app.count("audit_log WHERE action = 'audit.keyed'").await, 1);
+        // A head that fits neither the key nor the unkeyed hash is not sealed over.
+        let foreign = "f".repeat(64);
+        let head: String = {
+            use app::infra::entities::audit_log;
+            use sea_orm::{EntityTrait, QueryOrder};
+            audit_log::Entity::find()
+                .order_by_desc(audit_log::Column::Id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .hash
+        };
+        append_unkeyed(&app, &head, 9, Some(&foreign)).await;
+        assert!(!audit::seal_head(&app.db).await.unwrap());
+        assert_eq!(app.count("audit_log").await, 5);
+    }
+);
+
 db_test!(
     the_audit_chain_holds_under_load_and_needs_its_key,
     |backend| async move {
@@ -314,6 +390,33 @@ db_test!(
             audit::anchor(&app.db, None, name, true).await.unwrap(),
             None
         );
+        // The same on the command line: `audit anchor` prints one, `verify --anchor` checks it.
+        let dir = tempfile::tempdir().unwrap();
+        let run = cli(&app, dir.path(), &["audit", "anchor"]);
+        let out = String::from_utf8_lossy(&run.stdout).into_owned();
+        assert!(run.status.success(), "{out}");
+        let printed = out
+            .split_whitespace()
+            .find(|w| Anchor::parse(w).is_some())
+            .unwrap_or_else(|| panic!("no anchor in {out}"))
+            .to_owned();
+        let run = cli(&app, dir.path(), &["audit", "verify", "--anchor", &printed]);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let (position, _) = Anchor::parse(&printed).unwrap();
+        let forged = format!("{position}:{other}");
+        let run = cli(&app, dir.path(), &["audit", "verify", "--anchor", &forged]);
+        assert!(!run.status.success());
+        assert!(String::from_utf8_lossy(&run.stderr).contains("weicht vom Anker ab"));
+        let run = cli(
+            &app,
+            dir.path(),
+            &["audit", "verify", "--anchor", "12:zu-kurz"],
+        );
+        assert!(String::from_utf8_lossy(&run.stderr).contains("POSITION:HASH"));
 
         // Whoever edits a row and recomputes its hash without the key is found.
         let row = app
@@ -331,23 +434,7 @@ db_test!(
         let prev: String = row.try_get("", "prev_hash").unwrap();
         let target: String = row.try_get("", "target_id").unwrap();
         let details = r#"{"n":700}"#;
-        let mut bytes = Vec::new();
-        for part in [
-            prev,
-            at.timestamp_micros().to_string(),
-            String::new(),
-            "test.appended".to_owned(),
-            "test".to_owned(),
-            target,
-            details.to_owned(),
-        ] {
-            bytes.extend_from_slice(&(part.len() as u64).to_be_bytes());
-            bytes.extend_from_slice(part.as_bytes());
-        }
-        let unkeyed = {
-            use sha2::Digest;
-            hex::encode(sha2::Sha256::digest(&bytes))
-        };
+        let unkeyed = unkeyed_hash(&prev, at, None, "test.appended", "test", &target, details);
         app.db
             .execute_unprepared(&format!(
                 "UPDATE audit_log SET details = '{details}', hash = '{unkeyed}' WHERE id = {id}"

@@ -47,17 +47,9 @@ fn register_file() -> String {
 }
 
 pub(crate) async fn import_register(app: &TestApp) -> register::ImportOutcome {
-    let outcome = register::import(
-        &app.db,
-        None,
-        "melderegister.csv",
-        0,
-        register_file().as_bytes(),
-        None,
-        |_| {},
-    )
-    .await
-    .unwrap();
+    let outcome = crate::helpers::import_register(app, register_file().as_bytes())
+        .await
+        .unwrap();
     assert!(outcome.succeeded(), "{:?}", outcome.bad);
     outcome
 }
@@ -606,30 +598,34 @@ db_test!(
         // The command line writes the same file.
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("unterschriften.csv");
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_dorfplatz"))
-            .args(["export", "signatures", "--petition", &slug, "--output"])
-            .arg(&out)
-            .env("DATABASE_URL", &app.database_url)
-            .env("DORFPLATZ_DATA_DIR", dir.path())
-            .env("DORFPLATZ_AUDIT_KEY", crate::helpers::test_audit_key())
-            .status()
-            .unwrap();
-        assert!(status.success());
+        let out_path = out.to_str().unwrap();
+        let run = crate::helpers::cli(
+            &app,
+            dir.path(),
+            &[
+                "export",
+                "signatures",
+                "--petition",
+                &slug,
+                "--output",
+                out_path,
+            ],
+        );
+        assert!(run.status.success());
         assert_eq!(std::fs::read_to_string(&out).unwrap(), body);
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_dorfplatz"))
-            .args([
+        let other = dir.path().join("x.csv");
+        let status = crate::helpers::cli(
+            &app,
+            dir.path(),
+            &[
                 "export",
                 "signatures",
                 "--petition",
                 "gibt-es-nicht",
                 "--output",
-            ])
-            .arg(dir.path().join("x.csv"))
-            .env("DATABASE_URL", &app.database_url)
-            .env("DORFPLATZ_DATA_DIR", dir.path())
-            .env("DORFPLATZ_AUDIT_KEY", crate::helpers::test_audit_key())
-            .output()
-            .unwrap();
+                other.to_str().unwrap(),
+            ],
+        );
         assert!(!status.status.success());
         assert!(String::from_utf8_lossy(&status.stderr).contains("Kein Bürgerbegehren"));
     }

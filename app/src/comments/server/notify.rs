@@ -253,6 +253,61 @@ pub fn unsubscribe_link(config: &AppConfig, user_id: i64, scope: &str) -> String
     ))
 }
 
+/// What an unsubscribe link ends: every notification, or those about one subject.
+enum Scope {
+    All,
+    Subject(SubjectKind, i64),
+}
+
+impl Scope {
+    /// Checks the link's token (made for this account and scope) and reads the scope.
+    fn of_link(
+        config: &AppConfig,
+        user_id: i64,
+        scope: &str,
+        given: &str,
+    ) -> Result<Self, AppError> {
+        let expected = token(config.secret(), user_id, scope);
+        // Constant-time comparison: the token is a credential.
+        let same = expected.len() == given.len()
+            && expected
+                .bytes()
+                .zip(given.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return Err(AppError::LinkInvalid);
+        }
+        if scope == "all" {
+            return Ok(Scope::All);
+        }
+        scope
+            .split_once(':')
+            .and_then(|(k, i)| Some(Scope::Subject(SubjectKind::parse(k)?, i.parse().ok()?)))
+            .ok_or(AppError::LinkInvalid)
+    }
+
+    /// What the page says the link is about: the subject's title and page, or nothing
+    /// (everything, or a subject that is gone).
+    async fn describe<C: ConnectionTrait>(&self, db: &C) -> Result<Unsubscribed, AppError> {
+        let nothing = Unsubscribed {
+            title: None,
+            link: None,
+        };
+        let Scope::Subject(kind, id) = *self else {
+            return Ok(nothing);
+        };
+        match subject(db, kind, id).await {
+            Ok(s) => Ok(Unsubscribed {
+                title: Some(s.heading()),
+                link: Some(s.path),
+            }),
+            Err(AppError::NotFound) => Ok(nothing),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Carries out an unsubscribe link: ends following that subject (or everything).
 pub async fn unsubscribe(
     db: &DatabaseConnection,
@@ -261,71 +316,36 @@ pub async fn unsubscribe(
     scope: &str,
     given: &str,
 ) -> Result<Unsubscribed, AppError> {
-    check_link(config, user_id, scope, given)?;
+    let scope = Scope::of_link(config, user_id, scope, given)?;
     let tx = begin_write(db).await?;
-    let result = if scope == "all" {
-        follow::Entity::delete_many()
-            .filter(follow::Column::UserId.eq(user_id))
-            .exec(&tx)
-            .await?;
-        proposal_support::Entity::update_many()
-            .col_expr(proposal_support::Column::Notify, Expr::value(false))
-            .filter(proposal_support::Column::UserId.eq(user_id))
-            .exec(&tx)
-            .await?;
-        notification::Entity::delete_many()
-            .filter(notification::Column::UserId.eq(user_id))
-            .filter(notification::Column::SentAt.is_null())
-            .exec(&tx)
-            .await?;
-        Unsubscribed {
-            title: None,
-            link: None,
+    let pending = notification::Entity::delete_many()
+        .filter(notification::Column::UserId.eq(user_id))
+        .filter(notification::Column::SentAt.is_null());
+    match scope {
+        Scope::All => {
+            follow::Entity::delete_many()
+                .filter(follow::Column::UserId.eq(user_id))
+                .exec(&tx)
+                .await?;
+            proposal_support::Entity::update_many()
+                .col_expr(proposal_support::Column::Notify, Expr::value(false))
+                .filter(proposal_support::Column::UserId.eq(user_id))
+                .exec(&tx)
+                .await?;
+            pending.exec(&tx).await?;
         }
-    } else {
-        let (kind, id) = scope
-            .split_once(':')
-            .and_then(|(k, i)| Some((SubjectKind::parse(k)?, i.parse::<i64>().ok()?)))
-            .ok_or(AppError::LinkInvalid)?;
-        unfollow(&tx, user_id, kind, id).await?;
-        notification::Entity::delete_many()
-            .filter(notification::Column::UserId.eq(user_id))
-            .filter(notification::Column::SubjectType.eq(kind.code()))
-            .filter(notification::Column::SubjectId.eq(id))
-            .filter(notification::Column::SentAt.is_null())
-            .exec(&tx)
-            .await?;
-        match subject(&tx, kind, id).await {
-            Ok(s) => Unsubscribed {
-                title: Some(s.heading()),
-                link: Some(s.path),
-            },
-            Err(AppError::NotFound) => Unsubscribed {
-                title: None,
-                link: None,
-            },
-            Err(e) => return Err(e),
+        Scope::Subject(kind, id) => {
+            unfollow(&tx, user_id, kind, id).await?;
+            pending
+                .filter(notification::Column::SubjectType.eq(kind.code()))
+                .filter(notification::Column::SubjectId.eq(id))
+                .exec(&tx)
+                .await?;
         }
-    };
+    }
+    let result = scope.describe(&tx).await?;
     tx.commit().await?;
     Ok(result)
-}
-
-/// Refuses an unsubscribe link whose token was not made for this account and scope.
-fn check_link(config: &AppConfig, user_id: i64, scope: &str, given: &str) -> Result<(), AppError> {
-    let expected = token(config.secret(), user_id, scope);
-    // Constant-time comparison: the token is a credential.
-    let same = expected.len() == given.len()
-        && expected
-            .bytes()
-            .zip(given.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if same {
-        Ok(())
-    } else {
-        Err(AppError::LinkInvalid)
-    }
 }
 
 /// What an unsubscribe link is about, changing nothing: the page shows it and asks for a
@@ -337,28 +357,9 @@ pub async fn unsubscribe_scope(
     scope: &str,
     given: &str,
 ) -> Result<Unsubscribed, AppError> {
-    check_link(config, user_id, scope, given)?;
-    if scope == "all" {
-        return Ok(Unsubscribed {
-            title: None,
-            link: None,
-        });
-    }
-    let (kind, id) = scope
-        .split_once(':')
-        .and_then(|(k, i)| Some((SubjectKind::parse(k)?, i.parse::<i64>().ok()?)))
-        .ok_or(AppError::LinkInvalid)?;
-    match subject(db, kind, id).await {
-        Ok(s) => Ok(Unsubscribed {
-            title: Some(s.heading()),
-            link: Some(s.path),
-        }),
-        Err(AppError::NotFound) => Ok(Unsubscribed {
-            title: None,
-            link: None,
-        }),
-        Err(e) => Err(e),
-    }
+    Scope::of_link(config, user_id, scope, given)?
+        .describe(db)
+        .await
 }
 
 /// Sends the digests that are due: to everyone with collected notifications whose last

@@ -9,7 +9,7 @@
 use chrono::{NaiveDate, TimeDelta, Utc};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use serde_json::json;
@@ -166,26 +166,26 @@ pub async fn sign(state: &AppState, slug: &str, s: &OnlineSignature) -> Result<(
 
 /// Whether `email` may receive one more confirmation mail today (see
 /// [`MAILS_PER_ADDRESS_AND_PETITION`]); counted from the signatures of the last 24 hours,
-/// in the database, so the limit holds across instances.
+/// in the database, so the limit holds across instances. One read of at most
+/// `MAILS_PER_ADDRESS` rows: the limit itself keeps them few.
 async fn within_mail_limits<C: ConnectionTrait>(
     db: &C,
     petition_id: i64,
     email: &str,
     now: chrono::DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let recent = signature::Entity::find()
+    let petitions: Vec<i64> = signature::Entity::find()
+        .select_only()
+        .column(signature::Column::PetitionId)
         .filter(signature::Column::Email.eq(email))
         .filter(signature::Column::Channel.eq(ONLINE))
-        .filter(signature::Column::CreatedAt.gt(now - TimeDelta::days(1)));
-    let here = recent
-        .clone()
-        .filter(signature::Column::PetitionId.eq(petition_id))
-        .count(db)
+        .filter(signature::Column::CreatedAt.gt(now - TimeDelta::days(1)))
+        .limit(MAILS_PER_ADDRESS)
+        .into_tuple()
+        .all(db)
         .await?;
-    if here >= MAILS_PER_ADDRESS_AND_PETITION {
-        return Ok(false);
-    }
-    Ok(recent.count(db).await? < MAILS_PER_ADDRESS)
+    let here = petitions.iter().filter(|p| **p == petition_id).count() as u64;
+    Ok((petitions.len() as u64) < MAILS_PER_ADDRESS && here < MAILS_PER_ADDRESS_AND_PETITION)
 }
 
 fn signer_columns(s: &Signer, key: &str) -> signature::ActiveModel {
@@ -318,7 +318,7 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
     }
     // Whether the person signed before decides only what staff see: the signer gets the
     // same thanks, receipt and sheet either way.
-    if take_place(&tx, p.id, s.id, &s.identity_key, today).await? {
+    if take_place(&tx, s.id, &s.identity_key, today).await? {
         bump(&tx, p.id, today, ONLINE, 1).await?;
     }
     validation::check_signatures(&tx, &p, &[s.id]).await?;
@@ -357,23 +357,11 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
 /// this one counts.
 async fn take_place(
     tx: &sea_orm::DatabaseTransaction,
-    petition_id: i64,
     id: i64,
     key: &str,
     today: NaiveDate,
 ) -> Result<bool, AppError> {
     use sea_orm::TransactionTrait;
-    // Rows written before this rule held their place while unconfirmed: they give it up.
-    signature::Entity::update_many()
-        .col_expr(
-            signature::Column::DedupKey,
-            Expr::value(Option::<String>::None),
-        )
-        .filter(signature::Column::PetitionId.eq(petition_id))
-        .filter(signature::Column::DedupKey.eq(key))
-        .filter(signature::Column::Status.eq(status::PENDING_CONFIRMATION))
-        .exec(tx)
-        .await?;
     // A savepoint: the unique index on the person's place decides a race between two
     // confirmations (or a paper line) of the same person, and leaves the transaction usable.
     let place = tx.begin().await?;
@@ -768,9 +756,9 @@ pub async fn record_paper_on<C: ConnectionTrait>(
 }
 
 /// The earlier signature of the same person that keeps counting, as staff would find it
-/// ("Blatt 3, Zeile 7" or "online"), or `None` when the line counts. A never confirmed
-/// online signature gives way to the handwritten one, and so does online support that
-/// does not count under this law while its sheet is not back (kept as superseded).
+/// ("Blatt 3, Zeile 7" or "online"), or `None` when the line counts. Online support that
+/// does not count under this law gives way while its sheet is not back (kept as
+/// superseded).
 async fn earlier_signature<C: ConnectionTrait>(
     db: &C,
     p: &petition::Model,
@@ -788,13 +776,9 @@ async fn earlier_signature<C: ConnectionTrait>(
     };
     let online_counts =
         rules::rule_set_by_id(&p.rule_set_id).is_some_and(|r| r.online_signatures_count);
+    // (An unconfirmed online signature holds no place, so it is never found here.)
     Ok(match earlier {
         None => None,
-        // Never confirmed: the handwritten signature takes its place.
-        Some(e) if e.status == status::PENDING_CONFIRMATION => {
-            signature::Entity::delete_by_id(e.id).exec(db).await?;
-            None
-        }
         // Online support that does not count under this law, its sheet not returned: the
         // handwritten signature counts instead, the online one is kept as superseded.
         Some(e)
