@@ -36,6 +36,9 @@ pub enum AppError {
     LinkInvalid,
     #[error("blocked")]
     Blocked,
+    /// Staff and administrators must switch on the second factor before anything else.
+    #[error("two_factor_required")]
+    TwoFactorRequired,
     /// A petition that does not accept signatures (any more); the message says why.
     #[error("not_collecting")]
     NotCollecting { message: String },
@@ -71,6 +74,7 @@ impl AppError {
             Self::RateLimited => "rate_limited",
             Self::LinkInvalid => "link_invalid",
             Self::Blocked => "blocked",
+            Self::TwoFactorRequired => "two_factor_required",
             Self::NotCollecting { .. } => "not_collecting",
             Self::Internal => "internal",
             Self::Request { .. } => "request",
@@ -99,6 +103,10 @@ impl AppError {
             }
             Self::NotCollecting { message } => message.clone(),
             Self::Blocked => "Ihr Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung.".into(),
+            Self::TwoFactorRequired => {
+                "Konten der Verwaltung brauchen die Zwei-Faktor-Anmeldung. Bitte richten Sie sie unter „Mein Konto“ → „Zwei-Faktor-Anmeldung“ ein."
+                    .into()
+            }
             Self::Internal => {
                 "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.".into()
             }
@@ -124,7 +132,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden | Self::Blocked => 403,
+            Self::Forbidden | Self::Blocked | Self::TwoFactorRequired => 403,
             Self::NotFound => 404,
             Self::Validation { .. } | Self::LinkInvalid | Self::EmailNotConfirmed => 422,
             Self::NotCollecting { .. } => 409,

@@ -24,7 +24,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use accounts::pages::{
-    AccountPage, ConfirmPage, LoginPage, NewPasswordPage, PasswordResetPage, RegisterPage,
+    AccountPage, ConfirmPage, LoginCodePage, LoginPage, NewPasswordPage, PasswordResetPage,
+    RegisterPage, TwoFactorPage,
 };
 use admin::pages::{AdminAuditPage, AdminSettingsPage, AdminUsersPage};
 use petitions::pages::{
@@ -103,10 +104,12 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                 <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login/code") view=LoginCodePage ssr=SsrMode::Async />
                 <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async />
                 <Route path=path!("/password-reset") view=PasswordResetPage ssr=SsrMode::Async />
                 <Route path=path!("/password-reset/new") view=NewPasswordPage ssr=SsrMode::Async />
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/users") view=AdminUsersPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/settings") view=AdminSettingsPage ssr=SsrMode::Async />
                 <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />

@@ -12,6 +12,7 @@ mod m20261130_000005_proposals;
 mod m20261130_000006_comments;
 mod m20261130_000007_boards;
 mod m20261205_000001_trust;
+mod m20261205_000002_account_security;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_comments::Migration),
             Box::new(m20261130_000007_boards::Migration),
             Box::new(m20261205_000001_trust::Migration),
+            Box::new(m20261205_000002_account_security::Migration),
         ]
     }
 }

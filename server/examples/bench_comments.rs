@@ -204,6 +204,7 @@ async fn bench(name: &str, url: &str) {
             display_name: "Leserin".into(),
             roles: Vec::new(),
             blocked: false,
+            two_factor: false,
         };
         let (guest, shown) = measure(&db, None, proposal, None).await;
         let (signed_in, _) = measure(&db, Some(&reader), proposal, None).await;

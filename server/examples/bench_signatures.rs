@@ -44,8 +44,9 @@ async fn state(db: DatabaseConnection) -> AppState {
             mail_from: "Dorfplatz <bench@dorfplatz.example>".into(),
             trust_forwarded_for: false,
             files_dir: std::env::temp_dir().join("dorfplatz-bench-files"),
+            staging_dir: std::env::temp_dir().join("dorfplatz-bench-staging"),
         }),
-        limits: Default::default(),
+        limits: Arc::new(app::infra::rate_limit::RateLimits::new(u32::MAX, &[7u8; 32])),
         mailer: Mailer::memory(),
     }
 }
@@ -88,6 +89,7 @@ async fn petition(app: &AppState) -> String {
             display_name: "Bench".into(),
             roles,
             blocked: false,
+            two_factor: false,
         });
     }
     let rules = rule_set(State::NordrheinWestfalen, today).unwrap();

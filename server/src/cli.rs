@@ -162,6 +162,14 @@ pub enum UserCommand {
         #[arg(long)]
         role: String,
     },
+    /// Switch off the second factor of an account that lost its app and its recovery codes
+    /// (audited, mailed to the account; every session of it ends). Staff and administrators
+    /// enrol anew at their next login.
+    #[command(name = "reset-2fa")]
+    ResetTwoFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -343,6 +351,12 @@ async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
                 _ => rpassword::prompt_password("Passwort: ").map_err(|e| e.to_string())?,
             };
             let password = parse("Passwort", NewPassword::parse(&password))?;
+            accounts::check_strength(&db, "password", &password, &[email.as_str(), name.as_str()])
+                .await
+                .map_err(|e| match e.field_message("password") {
+                    Some(m) => format!("Passwort: {m}"),
+                    None => explain(e),
+                })?;
             let id = accounts::create_confirmed(&db, &email, &name, &password, &roles)
                 .await
                 .map_err(explain)?;
@@ -351,6 +365,19 @@ async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
         }
         UserCommand::Grant { email, role } => set_role(&db, &email, &role, true).await,
         UserCommand::Revoke { email, role } => set_role(&db, &email, &role, false).await,
+        UserCommand::ResetTwoFactor { email } => {
+            let email = parse("--email", EmailAddress::parse(&email))?;
+            let id = accounts::user_id_by_email(&db, &email)
+                .await
+                .map_err(explain)?;
+            accounts::two_factor::reset(&db, None, id)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Die Zwei-Faktor-Anmeldung von {email} ist zurückgesetzt; alle Anmeldungen des Kontos sind beendet."
+            );
+            Ok(())
+        }
     }
 }
 

@@ -100,6 +100,7 @@ pub fn app_config(settings: &Settings) -> AppConfig {
         mail_from: settings.mail_from.clone(),
         trust_forwarded_for: settings.trust_forwarded_for,
         files_dir: settings.data_dir.join("files"),
+        staging_dir: settings.data_dir.join("staging"),
     }
 }
 
@@ -108,7 +109,10 @@ pub fn state(settings: &Settings, db: DatabaseConnection, mailer: Mailer) -> App
         leptos_options: leptos_options(settings),
         db,
         config: Arc::new(app_config(settings)),
-        limits: Arc::new(RateLimits::new(settings.rate_limit_per_ip)),
+        limits: Arc::new(RateLimits::new(
+            settings.rate_limit_per_ip,
+            settings.secret_key.expose_secret(),
+        )),
         mailer,
     }
 }
@@ -286,14 +290,38 @@ pub fn spawn_workers(
             }
         });
     }
-    let limits = state.limits.clone();
+    // Expired sessions, links, logins waiting for a code, recovered rate-limit counters and
+    // accounts never confirmed: gone every ten minutes (idempotent in every instance).
+    let swept = state.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
-            limits.shrink();
+            match app::accounts::server::housekeeping(&swept).await {
+                Ok(s) => tracing::debug!(?s, "housekeeping"),
+                Err(e) => tracing::warn!(error = ?e, "housekeeping"),
+            }
         }
     });
+}
+
+/// Removes uploads left in the staging directory by an instance that stopped mid-upload.
+/// Only files older than an hour go: another instance on the same data directory may be
+/// reading an upload right now.
+pub fn clear_staging(dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < hour_ago);
+        if old && let Err(e) = std::fs::remove_file(entry.path()) {
+            tracing::warn!(error = %e, file = %entry.path().display(), "clearing the staging directory");
+        }
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM.
@@ -302,6 +330,7 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let mailer = mailer(&settings)?;
     let db = open(&settings).await?;
     let state = state(&settings, db, mailer);
+    clear_staging(&state.config.staging_dir);
     spawn_workers(
         &state,
         settings.signature_retention_days,

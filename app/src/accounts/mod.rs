@@ -5,6 +5,7 @@ pub mod domain;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod two_factor;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,8 @@ pub struct Me {
     pub display_name: String,
     pub email: String,
     pub roles: Vec<Role>,
+    /// The second factor is switched on.
+    pub two_factor: bool,
 }
 
 impl Me {
@@ -27,6 +30,63 @@ impl Me {
     /// Council staff; administrators may do everything staff may.
     pub fn is_staff(&self) -> bool {
         self.has_role(Role::Staff) || self.has_role(Role::Admin)
+    }
+
+    /// Staff and administrators without a second factor reach only the enrolment page.
+    pub fn must_enrol(&self) -> bool {
+        self.is_staff() && !self.two_factor
+    }
+}
+
+/// One signed-in browser of the account, as the account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: i64,
+    /// "Firefox unter Windows", from the browser's own description.
+    pub browser: String,
+    /// The network prefix the session started from (never the full address).
+    pub network: String,
+    pub signed_in_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// The session of the browser looking at the page.
+    pub current: bool,
+}
+
+/// A short German name for a browser from its `User-Agent`: the browser family and the
+/// system, enough for a person to recognise their own devices.
+pub fn describe_browser(user_agent: &str) -> String {
+    let ua = user_agent;
+    let browser = if ua.contains("Edg/") {
+        "Edge"
+    } else if ua.contains("OPR/") || ua.contains("Opera") {
+        "Opera"
+    } else if ua.contains("Firefox/") {
+        "Firefox"
+    } else if ua.contains("Chrome/") || ua.contains("Chromium/") {
+        "Chrome"
+    } else if ua.contains("Safari/") {
+        "Safari"
+    } else {
+        ""
+    };
+    let system = if ua.contains("Android") {
+        "Android"
+    } else if ua.contains("iPhone") || ua.contains("iPad") {
+        "iOS"
+    } else if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+        "macOS"
+    } else if ua.contains("Linux") {
+        "Linux"
+    } else {
+        ""
+    };
+    match (browser, system) {
+        ("", "") => "Unbekannter Browser".to_owned(),
+        ("", s) => format!("Browser unter {s}"),
+        (b, "") => b.to_owned(),
+        (b, s) => format!("{b} unter {s}"),
     }
 }
 
@@ -53,7 +113,33 @@ fn is_local_path(n: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{describe_browser, safe_next};
+
+    #[test]
+    fn browsers_are_named_as_people_know_them() {
+        for (ua, name) in [
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+                "Firefox unter Windows",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                "Chrome unter Linux",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+                "Safari unter iOS",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+                "Edge unter Windows",
+            ),
+            ("curl/8.5.0", "Unbekannter Browser"),
+            ("", "Unbekannter Browser"),
+        ] {
+            assert_eq!(describe_browser(ua), name, "{ua}");
+        }
+    }
 
     #[test]
     fn only_local_next_paths_are_followed() {

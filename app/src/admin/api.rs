@@ -36,8 +36,41 @@ pub async fn set_role(user_id: i64, role: String, grant: String) -> Result<(), A
             let state = app_state()?;
             let admin = require_role(Role::Admin)?;
             let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
-            accounts::change_role(&state.db, Some(admin.id), user_id, role, grant == "1").await?;
+            let changed =
+                accounts::change_role(&state.db, Some(admin.id), user_id, role, grant == "1").await?;
+            // A role change ends the account's sessions; an administrator changing their own
+            // roles continues in a new one.
+            if changed && user_id == admin.id {
+                let client = http::Client::now(&state.config)?;
+                let token =
+                    auth::create_session(&state.db, &state.config, admin.id, &client).await?;
+                auth::set_session_cookie(&state.config, &token);
+            }
             leptos_axum::redirect("/admin/users?notice=role_changed");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Switches off the second factor of an account that lost its app and its codes (audited,
+/// mailed to the account, every session of it ended).
+#[server(prefix = "/api", endpoint = "admin_reset_two_factor")]
+pub async fn reset_two_factor(user_id: i64) -> Result<(), AppError> {
+    use crate::accounts::domain::Role;
+    use crate::accounts::server::two_factor;
+    finish(
+        async {
+            let state = app_state()?;
+            let admin = require_role(Role::Admin)?;
+            if user_id == admin.id {
+                return Err(AppError::field(
+                    "user_id",
+                    "Die eigene Zwei-Faktor-Anmeldung setzt eine andere Administratorin oder ein anderer Administrator zurück.",
+                ));
+            }
+            two_factor::reset(&state.db, Some(admin.id), user_id).await?;
+            leptos_axum::redirect("/admin/users?notice=two_factor_reset");
             Ok(())
         }
         .await,

@@ -16,6 +16,8 @@ pub struct UserRow {
     pub email: String,
     pub display_name: String,
     pub confirmed: bool,
+    /// The second factor is switched on.
+    pub two_factor: bool,
     pub roles: Vec<Role>,
     pub created_at: DateTime<Utc>,
 }
@@ -59,19 +61,7 @@ impl AuditFilter {
     }
 }
 
-/// Percent-encodes a query value (everything but unreserved characters).
-pub fn encode_query(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use crate::text::url_encode as encode_query;
 
 /// One entry of the audit trail as admins read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

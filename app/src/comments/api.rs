@@ -79,9 +79,14 @@ pub async fn post_comment(
     finish(
         async {
             let user = require_user()?;
+            let state = app_state()?;
+            state
+                .limits
+                .check(&state.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .await?;
             let kind = thread_kind(&kind)?;
             let (id, path) = comments::post(
-                &app_state()?.db,
+                &state.db,
                 &user,
                 kind,
                 subject,
@@ -112,8 +117,13 @@ pub async fn reply_comment(
     finish(
         async {
             let user = require_user()?;
+            let state = app_state()?;
+            state
+                .limits
+                .check(&state.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .await?;
             let (id, path) =
-                comments::reply(&app_state()?.db, &user, parent, &body, follow == "on").await?;
+                comments::reply(&state.db, &user, parent, &body, follow == "on").await?;
             crate::infra::http::redirect_with_notice(
                 &path,
                 "comment_posted",

@@ -89,6 +89,9 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] minlength: Option<usize>,
+    /// The keyboard a phone shows (`numeric` for codes).
+    #[prop(into, optional)]
+    inputmode: Option<String>,
     /// The last error of the form's action; the field shows the part that names it.
     #[prop(into)]
     error: Signal<Option<AppError>>,
@@ -108,6 +111,7 @@ pub fn Field(
                 required=required
                 maxlength=maxlength
                 minlength=minlength
+                inputmode=inputmode
                 aria-invalid=w.aria_invalid()
                 aria-describedby=w.described_by()
             />

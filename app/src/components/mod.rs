@@ -55,6 +55,21 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "file_added" => "Die Anlage ist hochgeladen.",
         "file_removed" => "Die Anlage ist entfernt.",
         "role_changed" => "Die Rolle wurde geändert.",
+        "two_factor_required" => {
+            "Konten der Verwaltung brauchen die Zwei-Faktor-Anmeldung. Bitte richten Sie sie jetzt ein; vorher sind die anderen Seiten gesperrt."
+        }
+        "two_factor_enabled" => {
+            "Die Zwei-Faktor-Anmeldung ist eingeschaltet. Bitte bewahren Sie jetzt Ihre Wiederherstellungscodes auf."
+        }
+        "two_factor_disabled" => "Die Zwei-Faktor-Anmeldung ist ausgeschaltet.",
+        "two_factor_reset" => {
+            "Die Zwei-Faktor-Anmeldung des Kontos ist zurückgesetzt; seine Anmeldungen sind beendet."
+        }
+        "recovery_codes_renewed" => {
+            "Neue Wiederherstellungscodes sind erzeugt; die bisherigen gelten nicht mehr."
+        }
+        "session_ended" => "Die Anmeldung auf dem anderen Gerät ist beendet.",
+        "logged_out_everywhere" => "Sie wurden auf allen Geräten abgemeldet.",
         "login_required" => "Bitte melden Sie sich an, um diese Seite zu sehen.",
         "petition_created" => {
             "Ihr Entwurf ist gespeichert. Er ist erst öffentlich, wenn die Verwaltung die Veröffentlichung freigibt."

@@ -12,11 +12,18 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use crate::accounts::domain::Role;
 use crate::error::AppError;
 use crate::infra::entities::{session, user, user_role};
-use crate::infra::http::{add_response_header, cookie, parts};
+use crate::infra::http::{Client, add_response_header, cookie, parts};
 use crate::infra::state::{AppConfig, AppState};
 use crate::infra::tokens;
 
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(14);
+/// A session unused this long ends: staff and administrators see personal data.
+pub const STAFF_IDLE_TIMEOUT: TimeDelta = TimeDelta::hours(2);
+pub const RESIDENT_IDLE_TIMEOUT: TimeDelta = TimeDelta::days(14);
+/// `last_seen_at` is written at most this often (one write per request would be wasted).
+const LAST_SEEN_GRANULARITY: TimeDelta = TimeDelta::minutes(5);
+/// How long a correct password waits for its code.
+pub const CHALLENGE_VALIDITY: TimeDelta = TimeDelta::minutes(10);
 
 /// The signed-in account behind a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +34,8 @@ pub struct SessionUser {
     pub display_name: String,
     pub roles: Vec<Role>,
     pub blocked: bool,
+    /// The second factor is switched on.
+    pub two_factor: bool,
 }
 
 impl SessionUser {
@@ -37,6 +46,20 @@ impl SessionUser {
     /// Council staff; administrators may do everything staff may.
     pub fn is_staff(&self) -> bool {
         self.has_role(Role::Staff) || self.has_role(Role::Admin)
+    }
+
+    /// Staff and administrators without a second factor reach only the enrolment page.
+    pub fn must_enrol(&self) -> bool {
+        self.is_staff() && !self.two_factor
+    }
+
+    /// How long the session may lie unused.
+    pub fn idle_timeout(&self) -> TimeDelta {
+        if self.is_staff() {
+            STAFF_IDLE_TIMEOUT
+        } else {
+            RESIDENT_IDLE_TIMEOUT
+        }
     }
 }
 
@@ -72,8 +95,54 @@ pub async fn load_session(
         },
         _ => None,
     };
+    if let Some(u) = &user
+        && u.must_enrol()
+        && !enrolment_allows(req.uri().path())
+    {
+        return enrol_first(req.method(), req.uri().path());
+    }
     req.extensions_mut().insert(CurrentSession(user));
     next.run(req).await
+}
+
+/// What a staff or admin account without a second factor may still reach: the enrolment
+/// page and what it needs, logging out, and the site's layout data.
+fn enrolment_allows(path: &str) -> bool {
+    const OPEN: &[&str] = &[
+        "/account/two-factor",
+        "/api/layout",
+        "/api/me",
+        "/api/login",
+        "/api/login_code",
+        "/api/logout",
+        "/api/two_factor",
+        "/api/enable_two_factor",
+    ];
+    OPEN.contains(&path)
+        || path.starts_with("/pkg/")
+        || matches!(path, "/favicon.ico" | "/healthz")
+}
+
+/// Pages send the browser to the enrolment page; everything else answers 403.
+fn enrol_first(method: &axum::http::Method, path: &str) -> Response {
+    use axum::response::IntoResponse;
+    if method == axum::http::Method::GET && !path.starts_with("/api/") {
+        return (
+            axum::http::StatusCode::SEE_OTHER,
+            [(
+                header::LOCATION,
+                "/account/two-factor?notice=two_factor_required",
+            )],
+        )
+            .into_response();
+    }
+    let err = AppError::TwoFactorRequired;
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(&err).unwrap_or_default(),
+    )
+        .into_response()
 }
 
 async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>, DbErr> {
@@ -87,8 +156,14 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>, Db
     else {
         return Ok(None);
     };
-    let user = load_user(&state.db, s.user_id, s.id).await?;
-    if user.is_some() && now - s.last_seen_at > TimeDelta::hours(1) {
+    let Some(user) = load_user(&state.db, s.user_id, s.id).await? else {
+        return Ok(None);
+    };
+    if now - s.last_seen_at > user.idle_timeout() {
+        session::Entity::delete_by_id(s.id).exec(&state.db).await?;
+        return Ok(None);
+    }
+    if now - s.last_seen_at > LAST_SEEN_GRANULARITY {
         session::Entity::update_many()
             .col_expr(
                 session::Column::LastSeenAt,
@@ -98,7 +173,7 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>, Db
             .exec(&state.db)
             .await?;
     }
-    Ok(user)
+    Ok(Some(user))
 }
 
 /// The user with roles, if the account exists, is confirmed and not deleted.
@@ -128,6 +203,7 @@ pub async fn load_user<C: ConnectionTrait>(
         display_name: u.display_name.unwrap_or_default(),
         roles,
         blocked: u.blocked_at.is_some(),
+        two_factor: u.totp_enabled_at.is_some(),
     }))
 }
 
@@ -162,11 +238,13 @@ pub fn require_staff() -> Result<SessionUser, AppError> {
     require(SessionUser::is_staff)
 }
 
-/// Creates a session row and returns the raw token for the cookie.
-pub async fn create_meeting<C: ConnectionTrait>(
+/// Creates a session row (always a new id: a login never reuses a session) and returns the
+/// raw token for the cookie.
+pub async fn create_session<C: ConnectionTrait>(
     db: &C,
     config: &AppConfig,
     user_id: i64,
+    client: &Client,
 ) -> Result<String, DbErr> {
     let token = tokens::generate();
     let now = Utc::now();
@@ -176,11 +254,65 @@ pub async fn create_meeting<C: ConnectionTrait>(
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + SESSION_LIFETIME),
+        user_agent: Set(client.user_agent.clone()),
+        network: Set(Some(client.network())),
         ..Default::default()
     })
     .exec(db)
     .await?;
     Ok(token)
+}
+
+/// Ends every session of the account, except `keep` (the one making the change).
+pub async fn end_sessions<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+    keep: Option<i64>,
+) -> Result<u64, DbErr> {
+    let mut query = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(keep) = keep {
+        query = query.filter(session::Column::Id.ne(keep));
+    }
+    Ok(query.exec(db).await?.rows_affected)
+}
+
+/// The cookie of a login waiting for its code. Short-lived, and only for the code step.
+pub fn challenge_cookie_name(config: &AppConfig) -> &'static str {
+    if config.cookie_secure() {
+        "__Host-dorfplatz_login"
+    } else {
+        "dorfplatz_login"
+    }
+}
+
+pub fn set_challenge_cookie(config: &AppConfig, token: &str) {
+    add_response_header(
+        header::SET_COOKIE,
+        &format!(
+            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+            challenge_cookie_name(config),
+            CHALLENGE_VALIDITY.num_seconds(),
+            if config.cookie_secure() { "; Secure" } else { "" }
+        ),
+    );
+}
+
+pub fn clear_challenge_cookie(config: &AppConfig) {
+    add_response_header(
+        header::SET_COOKIE,
+        &format!(
+            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+            challenge_cookie_name(config),
+            if config.cookie_secure() { "; Secure" } else { "" }
+        ),
+    );
+}
+
+/// The raw token of the login waiting for its code, from the request's cookie.
+pub fn challenge_token(config: &AppConfig) -> Option<String> {
+    parts()
+        .ok()
+        .and_then(|p| cookie(&p.headers, challenge_cookie_name(config)))
 }
 
 pub fn session_cookie(config: &AppConfig, token: &str) -> String {

@@ -45,6 +45,54 @@ pub fn client_ip(parts: &Parts, config: &AppConfig) -> IpAddr {
         .unwrap_or(IpAddr::from([127, 0, 0, 1]))
 }
 
+/// Who is asking, as far as sessions and limits need to know: the address and the
+/// browser's own name for itself (shortened).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Client {
+    pub ip: IpAddr,
+    pub user_agent: Option<String>,
+}
+
+impl Client {
+    pub fn of(parts: &Parts, config: &AppConfig) -> Self {
+        Self {
+            ip: client_ip(parts, config),
+            user_agent: parts
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.chars().filter(|c| !c.is_control()).take(200).collect()),
+        }
+    }
+
+    /// The client of the current server-function call.
+    pub fn now(config: &AppConfig) -> Result<Self, AppError> {
+        Ok(Self::of(&parts()?, config))
+    }
+
+    /// The network the client is in, never the full address: IPv4 /24, IPv6 /48 (enough to
+    /// tell "at home" from "somewhere else" on the account page).
+    pub fn network(&self) -> String {
+        match self.ip {
+            IpAddr::V4(v4) => {
+                let o = v4.octets();
+                format!("{}.{}.{}.0/24", o[0], o[1], o[2])
+            }
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Client {
+                    ip: IpAddr::V4(v4),
+                    user_agent: None,
+                }
+                .network(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+                }
+            },
+        }
+    }
+}
+
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
@@ -145,6 +193,29 @@ pub async fn security_headers(
     res
 }
 
+/// Staff downloads of personal data (signature lists, register reports, the audit trail) are
+/// served only to requests from this site itself: a link or image on another site must not
+/// make a signed-in browser fetch them, nor record an export in the audit trail. Browsers
+/// say where a request comes from in `Sec-Fetch-Site`; a typed address or bookmark says
+/// `none`, and clients without the header (curl, old browsers) are let through.
+pub async fn same_site_only(req: Request<Body>, next: Next) -> Response {
+    let from_elsewhere = req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site" || v == "same-site");
+    if from_elsewhere {
+        tracing::warn!(path = %req.uri().path(), "download requested from another site refused");
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Dieser Download ist nur von dieser Website aus möglich. Bitte öffnen Sie ihn über die Seite der Verwaltung.",
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
 /// The one route exempt from the origin check (see there).
 pub const ONE_CLICK_UNSUBSCRIBE: &str = "/unsubscribe/one-click";
 
@@ -223,6 +294,7 @@ mod tests {
             mail_from: "Dorfplatz <noreply@kalletal.de>".into(),
             trust_forwarded_for: false,
             files_dir: std::path::PathBuf::from("/nonexistent"),
+            staging_dir: std::path::PathBuf::from("/nonexistent"),
         }
     }
 
@@ -277,6 +349,17 @@ mod tests {
             ]),
             &c
         ));
+    }
+
+    #[test]
+    fn sessions_show_the_network_only() {
+        let client = |ip: &str| Client {
+            ip: ip.parse().unwrap(),
+            user_agent: None,
+        };
+        assert_eq!(client("192.0.2.77").network(), "192.0.2.0/24");
+        assert_eq!(client("::ffff:192.0.2.77").network(), "192.0.2.0/24");
+        assert_eq!(client("2001:db8:aa:bb:cc::1").network(), "2001:db8:aa::/48");
     }
 
     #[test]

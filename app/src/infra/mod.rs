@@ -9,6 +9,7 @@ pub mod cells;
 pub mod db;
 pub mod entities;
 pub mod http;
+pub mod keys;
 pub mod ical;
 pub mod mail;
 pub mod markdown;

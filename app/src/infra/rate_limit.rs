@@ -1,74 +1,255 @@
-//! Rate limits for the doors attackers knock on: login, registration and password reset.
-//! Limits hold per client address and per account. They live in each instance's memory
-//! (governor's GCRA): with N instances the effective limit is N times as high, which still
-//! stops guessing at scale and needs no shared store.
+//! Rate limits for the doors attackers knock on: login (per account and per address),
+//! registration, password reset, the second factor, signing, posting, and mail to one
+//! address. The counters live in the database (one row per bucket and subject, generic cell
+//! rate algorithm), so several instances on one PostgreSQL share them, and SQLite works the
+//! same. A counter's name is a keyed hash: neither addresses nor accounts are stored.
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::time::Duration;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use chrono::Utc;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, QueryFilter, Statement,
+    Value,
+};
 
 use crate::error::AppError;
+use crate::infra::entities::rate_limit;
+use crate::infra::keys::{self, Purpose};
 
-pub struct RateLimits {
-    per_ip: DefaultKeyedRateLimiter<IpAddr>,
-    login_per_account: DefaultKeyedRateLimiter<String>,
-    mail_per_account: DefaultKeyedRateLimiter<String>,
+/// What is limited. Each bucket counts on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// Wrong passwords and codes for one account (only failures count).
+    LoginAccount,
+    /// Login attempts (passwords and codes) from one address.
+    LoginAddress,
+    /// Registrations from one address.
+    Register,
+    /// Password-reset requests from one address.
+    Reset,
+    /// Online signatures from one address.
+    Sign,
+    /// Comments and proposals of one account.
+    Post,
+    /// Mails to one recipient address (confirmation resend, reset, address change).
+    Mail,
 }
 
-fn quota(burst: u32, one_per: Duration) -> Quota {
-    let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-    Quota::with_period(one_per)
-        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-        .allow_burst(burst)
+impl Bucket {
+    fn name(self) -> &'static str {
+        match self {
+            Bucket::LoginAccount => "login-account",
+            Bucket::LoginAddress => "login-address",
+            Bucket::Register => "register",
+            Bucket::Reset => "reset",
+            Bucket::Sign => "sign",
+            Bucket::Post => "post",
+            Bucket::Mail => "mail",
+        }
+    }
+}
+
+/// Who is limited: a client address (IPv6 grouped by /64, where one household's devices
+/// live) or an account / recipient (logged only as a hash).
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    Address(IpAddr),
+    Account(&'a str),
+}
+
+impl Subject<'_> {
+    fn key_text(&self) -> String {
+        match self {
+            Subject::Address(ip) => address_key(*ip),
+            Subject::Account(a) => format!("account:{}", a.to_lowercase()),
+        }
+    }
+}
+
+/// The address as a limit sees it: IPv4 whole, IPv6 by its /64 prefix.
+pub fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => format!("ip:{v4}"),
+            None => {
+                let s = v6.segments();
+                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// How many at once (`burst`), then one more every `every_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Rule {
+    burst: i64,
+    every_ms: i64,
 }
 
 /// Attempts one client address may make at once before it has to wait (20 s per further
 /// attempt). A town hall whose residents share one address may raise it.
 pub const DEFAULT_PER_IP_BURST: u32 = 30;
 
-impl Default for RateLimits {
-    fn default() -> Self {
-        Self::new(DEFAULT_PER_IP_BURST)
-    }
+pub struct RateLimits {
+    per_ip_burst: u32,
+    key: [u8; 32],
 }
 
 impl RateLimits {
-    pub fn new(per_ip_burst: u32) -> Self {
+    pub fn new(per_ip_burst: u32, secret: &[u8]) -> Self {
         Self {
-            per_ip: RateLimiter::keyed(quota(per_ip_burst, Duration::from_secs(20))),
-            // Five wrong passwords in a row, then one try a minute.
-            login_per_account: RateLimiter::keyed(quota(5, Duration::from_secs(60))),
-            // Mails to one address (reset, confirmation resend): three, then one per 10 min.
-            mail_per_account: RateLimiter::keyed(quota(3, Duration::from_secs(600))),
+            per_ip_burst: per_ip_burst.max(1),
+            key: keys::subkey(secret, Purpose::RateLimits),
         }
     }
 
-    pub fn check_ip(&self, ip: IpAddr) -> Result<(), AppError> {
-        self.per_ip
-            .check_key(&ip)
-            .map_err(|_| AppError::RateLimited)
+    fn rule(&self, bucket: Bucket) -> Rule {
+        let per_ip = Rule {
+            burst: i64::from(self.per_ip_burst),
+            every_ms: 20_000,
+        };
+        match bucket {
+            // Five wrong passwords or codes in a row, then one try a minute.
+            Bucket::LoginAccount => Rule {
+                burst: 5,
+                every_ms: 60_000,
+            },
+            Bucket::LoginAddress | Bucket::Register | Bucket::Reset | Bucket::Sign => per_ip,
+            Bucket::Post => Rule {
+                burst: 20,
+                every_ms: 30_000,
+            },
+            // Three mails, then one per 10 minutes.
+            Bucket::Mail => Rule {
+                burst: 3,
+                every_ms: 600_000,
+            },
+        }
     }
 
-    pub fn check_login(&self, email: &str) -> Result<(), AppError> {
-        self.login_per_account
-            .check_key(&email.to_owned())
-            .map_err(|_| AppError::RateLimited)
+    fn row_key(&self, bucket: Bucket, subject: &Subject) -> String {
+        hex::encode(keys::mac(
+            &self.key,
+            &[bucket.name().as_bytes(), subject.key_text().as_bytes()],
+        ))
     }
 
-    /// Whether another mail to this address may go out now. Callers that must not reveal
-    /// whether an address exists skip the mail silently instead of failing.
-    pub fn allow_mail(&self, email: &str) -> bool {
-        self.mail_per_account.check_key(&email.to_owned()).is_ok()
+    /// Takes one attempt from the bucket; `false` when none is left. Atomic on both
+    /// databases (one upsert), so concurrent instances never hand out more than the limit.
+    pub async fn allow<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        bucket: Bucket,
+        subject: Subject<'_>,
+    ) -> Result<bool, DbErr> {
+        let rule = self.rule(bucket);
+        let now = Utc::now().timestamp_millis();
+        let backend = db.get_database_backend();
+        let p = |i: usize| match backend {
+            DatabaseBackend::Postgres => format!("${i}"),
+            _ => format!("?{i}"),
+        };
+        // tat' = max(tat, now) + T, accepted while tat' - now <= burst * T.
+        let next = format!(
+            "(CASE WHEN rate_limits.tat > {now} THEN rate_limits.tat ELSE {now} END + {t})",
+            now = p(3),
+            t = p(4)
+        );
+        let sql = format!(
+            "INSERT INTO rate_limits (bucket_key, tat) VALUES ({k}, {first}) \
+             ON CONFLICT (bucket_key) DO UPDATE SET tat = {next} \
+             WHERE {next} - {now} <= {limit} RETURNING tat",
+            k = p(1),
+            first = p(2),
+            now = p(3),
+            limit = p(5),
+        );
+        let values: Vec<Value> = vec![
+            self.row_key(bucket, &subject).into(),
+            (now + rule.every_ms).into(),
+            now.into(),
+            rule.every_ms.into(),
+            (rule.burst * rule.every_ms).into(),
+        ];
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        Ok(row.is_some())
     }
 
-    /// Forgets keys whose limits have fully recovered, so memory does not grow.
-    pub fn shrink(&self) {
-        self.per_ip.retain_recent();
-        self.login_per_account.retain_recent();
-        self.mail_per_account.retain_recent();
+    /// Whether an attempt would be allowed now, without taking one (for buckets that count
+    /// only failures).
+    pub async fn peek<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        bucket: Bucket,
+        subject: Subject<'_>,
+    ) -> Result<bool, DbErr> {
+        let rule = self.rule(bucket);
+        let now = Utc::now().timestamp_millis();
+        let row = rate_limit::Entity::find_by_id(self.row_key(bucket, &subject))
+            .one(db)
+            .await?;
+        Ok(row.is_none_or(|r| r.tat.max(now) + rule.every_ms - now <= rule.burst * rule.every_ms))
     }
+
+    /// `allow`, as an error the caller passes on (429), logged at `warn`.
+    pub async fn check<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        bucket: Bucket,
+        subject: Subject<'_>,
+    ) -> Result<(), AppError> {
+        if self.allow(db, bucket, subject).await? {
+            Ok(())
+        } else {
+            self.refused(bucket, &subject);
+            Err(AppError::RateLimited)
+        }
+    }
+
+    /// `peek`, as an error the caller passes on (429), logged at `warn`.
+    pub async fn check_failures<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        bucket: Bucket,
+        subject: Subject<'_>,
+    ) -> Result<(), AppError> {
+        if self.peek(db, bucket, subject).await? {
+            Ok(())
+        } else {
+            self.refused(bucket, &subject);
+            Err(AppError::RateLimited)
+        }
+    }
+
+    /// Logs a refusal: the address as the limit groups it, an account only as a hash.
+    pub fn refused(&self, bucket: Bucket, subject: &Subject) {
+        match subject {
+            Subject::Address(ip) => {
+                tracing::warn!(bucket = bucket.name(), address = %address_key(*ip), "rate limit reached")
+            }
+            Subject::Account(_) => {
+                tracing::warn!(bucket = bucket.name(), account = %self.account_tag(subject), "rate limit reached")
+            }
+        }
+    }
+
+    /// A short keyed hash that names an account in the log without naming the person.
+    pub fn account_tag(&self, subject: &Subject) -> String {
+        self.row_key(Bucket::LoginAccount, subject)[..12].to_owned()
+    }
+}
+
+/// Forgets counters that have fully recovered (their time lies in the past).
+pub async fn purge<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
+    let now = Utc::now().timestamp_millis();
+    Ok(rate_limit::Entity::delete_many()
+        .filter(rate_limit::Column::Tat.lt(now))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 #[cfg(test)]
@@ -76,26 +257,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_sixth_login_attempt_for_one_account_is_refused() {
-        let limits = RateLimits::default();
-        for _ in 0..5 {
-            assert!(limits.check_login("anna@example.org").is_ok());
-        }
-        assert_eq!(
-            limits.check_login("anna@example.org"),
-            Err(AppError::RateLimited)
-        );
-        // Another account is not affected.
-        assert!(limits.check_login("bernd@example.org").is_ok());
+    fn ipv6_addresses_of_one_household_share_a_limit() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(other));
+        assert_eq!(address_key(a), "ip:2001:db8:1:2::/64");
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(address_key(v4), "ip:192.0.2.7");
+        assert_eq!(address_key(mapped), address_key(v4));
+        assert_ne!(address_key(v4), address_key("192.0.2.8".parse().unwrap()));
     }
 
     #[test]
-    fn one_address_gets_thirty_attempts_then_waits() {
-        let limits = RateLimits::default();
-        let ip: IpAddr = [192, 0, 2, 1].into();
-        for _ in 0..30 {
-            assert!(limits.check_ip(ip).is_ok());
-        }
-        assert_eq!(limits.check_ip(ip), Err(AppError::RateLimited));
+    fn counter_names_hide_the_subject() {
+        let limits = RateLimits::new(30, &[7u8; 32]);
+        let key = limits.row_key(Bucket::LoginAccount, &Subject::Account("anna@example.org"));
+        assert_eq!(key.len(), 64);
+        assert!(!key.contains("anna"));
+        // Case does not make a second counter; buckets do.
+        assert_eq!(
+            key,
+            limits.row_key(Bucket::LoginAccount, &Subject::Account("Anna@Example.org"))
+        );
+        assert_ne!(
+            key,
+            limits.row_key(Bucket::Mail, &Subject::Account("anna@example.org"))
+        );
     }
 }

@@ -25,6 +25,9 @@ pub struct AppConfig {
     /// Where attachments of agenda items are stored (`<data>/files`). Several instances need
     /// it on a shared volume.
     pub files_dir: std::path::PathBuf,
+    /// Where uploads wait while they are read (`<data>/staging`, emptied at start): personal
+    /// data never lands in the system's shared temporary directory.
+    pub staging_dir: std::path::PathBuf,
 }
 
 impl AppConfig {

@@ -187,7 +187,9 @@ pub async fn sign_petition(
         async {
             let app = app_state()?;
             let ip = client_ip(&parts()?, &app.config);
-            app.limits.check_ip(ip)?;
+            app.limits
+                .check(&app.db, Bucket::Sign, Subject::Address(ip))
+                .await?;
             let input = SignerInput {
                 family_name,
                 given_names,

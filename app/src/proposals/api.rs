@@ -47,6 +47,9 @@ pub async fn submit_proposal(
         async {
             let app = app_state()?;
             let user = require_user()?;
+            app.limits
+                .check(&app.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .await?;
             let input = proposals::Input {
                 title,
                 body,
@@ -75,6 +78,9 @@ pub async fn edit_proposal(
         async {
             let app = app_state()?;
             let user = require_user()?;
+            app.limits
+                .check(&app.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .await?;
             let input = proposals::Input {
                 title,
                 body,

@@ -52,5 +52,6 @@ pub fn config() -> app::infra::AppConfig {
         mail_from: "Dorfplatz <dorfplatz@localhost>".into(),
         trust_forwarded_for: false,
         files_dir: std::env::temp_dir().join("dorfplatz-bench-files"),
+        staging_dir: std::env::temp_dir().join("dorfplatz-bench-staging"),
     }
 }

@@ -146,6 +146,7 @@ pub async fn seed(db: &DatabaseConnection, config: &AppConfig) -> Result<(), App
             display_name: a.name.to_owned(),
             roles: a.roles.to_vec(),
             blocked: false,
+            two_factor: false,
         });
     }
     let user = |email: &str| {

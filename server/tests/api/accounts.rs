@@ -41,8 +41,15 @@ db_test!(
         assert_eq!(res.headers()["location"], "/login?notice=confirmed");
 
         let res = app
-            .login("EVA@kalletal.example ", "ein-langes-passwort")
+            .call(
+                "login",
+                &[
+                    ("email", "EVA@kalletal.example "),
+                    ("password", "ein-langes-passwort"),
+                ],
+            )
             .await;
+        assert_eq!(res.status(), 200);
         let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
         assert!(cookie.starts_with("dorfplatz_session="));
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));

@@ -111,19 +111,8 @@ db_test!(
         app.account_with_roles("staff@kalletal.example", &[Role::Staff, Role::BoardMember])
             .await;
         let staff = new_client();
-        assert_eq!(
-            app.call_with(
-                &staff,
-                "login",
-                &[
-                    ("email", "staff@kalletal.example"),
-                    ("password", "sicheres-passwort")
-                ]
-            )
-            .await
-            .status(),
-            200
-        );
+        app.sign_in(&staff, "staff@kalletal.example", "sicheres-passwort")
+            .await;
         for (endpoint, form, _) in PROTECTED.iter().filter(|p| p.2 == Admin) {
             let (status, body) = error_code(app.call_with(&staff, endpoint, form).await).await;
             assert_eq!(

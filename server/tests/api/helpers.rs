@@ -120,7 +120,12 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// For running the `dorfplatz` binary against the test's database.
     pub database_url: String,
-    _test_db: TestDb,
+    /// The one-time password secrets of enrolled accounts (base32, as the enrolment page
+    /// shows them) and the last time step used, by email address.
+    pub totp_secrets: std::sync::Mutex<std::collections::HashMap<String, (String, u64)>>,
+    /// The database lives as long as the first instance; a second instance borrows it.
+    _test_db: Option<TestDb>,
+    _dirs: tempfile::TempDir,
 }
 
 pub fn new_client() -> reqwest::Client {
@@ -153,12 +158,26 @@ pub fn cli(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> std::process:
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with_burst(backend, app::infra::rate_limit::DEFAULT_PER_IP_BURST).await
+    }
+
+    /// An app whose per-address limits allow `burst` attempts at once.
+    pub async fn spawn_with_burst(backend: Backend, burst: u32) -> Self {
         let test_db = TestDb::new(backend).await;
-        let db = server::startup::connect_and_migrate(&test_db.url)
-            .await
-            .unwrap();
+        let url = test_db.url.clone();
+        Self::start(&url, Some(test_db), burst).await
+    }
+
+    /// A second server instance on the same database (as operators run several).
+    pub async fn second_instance(&self, burst: u32) -> Self {
+        Self::start(&self.database_url, None, burst).await
+    }
+
+    async fn start(url: &str, test_db: Option<TestDb>, burst: u32) -> Self {
+        let db = server::startup::connect_and_migrate(url).await.unwrap();
         // One key for every test of the process: the audit chain is keyed.
         app::infra::audit::init_key(TEST_AUDIT_KEY);
+        let dirs = tempfile::tempdir().unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let state = AppState {
@@ -173,10 +192,13 @@ impl TestApp {
                 secret_key: SecretSlice::from(vec![7u8; 32]),
                 mail_from: "Dorfplatz Test <test@dorfplatz.example>".into(),
                 trust_forwarded_for: false,
-                files_dir: std::env::temp_dir()
-                    .join(format!("dorfplatz-test-files-{}", std::process::id())),
+                files_dir: dirs.path().join("files"),
+                staging_dir: dirs.path().join("staging"),
             }),
-            limits: Default::default(),
+            limits: std::sync::Arc::new(app::infra::rate_limit::RateLimits::new(
+                burst,
+                &[7u8; 32],
+            )),
             mailer: Mailer::memory(),
         };
         let router = server::startup::router(state.clone());
@@ -193,8 +215,10 @@ impl TestApp {
             state,
             client: new_client(),
             db,
-            database_url: test_db.url.clone(),
+            database_url: url.to_owned(),
+            totp_secrets: Default::default(),
             _test_db: test_db,
+            _dirs: dirs,
         }
     }
 
@@ -300,12 +324,89 @@ impl TestApp {
         .await
     }
 
-    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+    pub async fn login(&self, email: &str, password: &str) {
+        self.sign_in(&self.client, email, password).await;
+    }
+
+    /// Logs in on `client`, and answers the code step with a fresh one-time password when
+    /// the account has a second factor.
+    pub async fn sign_in(&self, client: &reqwest::Client, email: &str, password: &str) {
         let res = self
-            .call("login", &[("email", email), ("password", password)])
+            .call_with(client, "login", &[("email", email), ("password", password)])
             .await;
         assert_eq!(res.status(), 200, "login of {email} failed");
-        res
+        let step: serde_json::Value = res.json().await.unwrap();
+        if step == "code_required" {
+            let code = self.fresh_code(email).await;
+            let res = self
+                .call_with(client, "login_code", &[("code", &code)])
+                .await;
+            assert_eq!(res.status(), 200, "code step of {email} failed: {:?}", res.text().await);
+        } else {
+            assert_eq!(step, "done", "login of {email}");
+        }
+        // Staff and administrators enrol at their first login, as the site makes them.
+        let me: serde_json::Value = self
+            .call_with(client, "me", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let staff = me["roles"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r == "staff" || r == "admin"));
+        if staff && me["two_factor"] == false {
+            self.enrol(client, email).await;
+        }
+    }
+
+    /// Enrols the signed-in account of `client` in the second factor, computing the code
+    /// from the secret the enrolment page shows, as a person's app would.
+    pub async fn enrol(&self, client: &reqwest::Client, email: &str) {
+        let view: serde_json::Value = self
+            .call_with(client, "two_factor", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let secret = view["setup"]["secret"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no secret to enrol {email} with: {view}"))
+            .to_owned();
+        self.totp_secrets
+            .lock()
+            .unwrap()
+            .insert(email.to_owned(), (secret, 0));
+        let code = self.fresh_code(email).await;
+        let res = self
+            .call_with(client, "enable_two_factor", &[("code", &code)])
+            .await;
+        assert_eq!(res.status(), 200, "enrolment of {email}: {:?}", res.text().await);
+    }
+
+    /// A one-time password of `email` for a time step not used before (waits for the
+    /// next step when both the current and the next one are used up).
+    pub async fn fresh_code(&self, email: &str) -> String {
+        loop {
+            let (secret, last) = self
+                .totp_secrets
+                .lock()
+                .unwrap()
+                .get(email)
+                .cloned()
+                .unwrap_or_else(|| panic!("{email} has not enrolled"));
+            let now = chrono::Utc::now().timestamp() as u64 / 30;
+            let step = now.max(last + 1);
+            if step > now + 1 {
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                continue;
+            }
+            self.totp_secrets
+                .lock()
+                .unwrap()
+                .insert(email.to_owned(), (secret.clone(), step));
+            return totp_code(&secret, step * 30);
+        }
     }
 
     /// Creates a confirmed account with roles directly (as the command line does).
@@ -322,7 +423,8 @@ impl TestApp {
         .unwrap();
     }
 
-    /// A confirmed account with `roles`, signed in on a client of its own.
+    /// A confirmed account with `roles`, signed in on a client of its own; staff and
+    /// administrators enrolled in the second factor, as they must be.
     pub async fn client_for(
         &self,
         email: &str,
@@ -330,14 +432,7 @@ impl TestApp {
     ) -> reqwest::Client {
         self.account_with_roles(email, roles).await;
         let client = new_client();
-        let res = self
-            .call_with(
-                &client,
-                "login",
-                &[("email", email), ("password", "sicheres-passwort")],
-            )
-            .await;
-        assert_eq!(res.status(), 200, "login of {email} failed");
+        self.sign_in(&client, email, "sicheres-passwort").await;
         client
     }
 
@@ -405,27 +500,13 @@ pub struct Cast {
 }
 
 pub async fn cast(app: &TestApp) -> Cast {
-    app.account_with_roles(
-        "kim@kalletal.example",
-        &[app::accounts::domain::Role::Staff],
-    )
-    .await;
-    app.account_with_roles("ida@kalletal.example", &[]).await;
-    let staff = new_client();
-    let initiator = new_client();
-    for (client, email) in [
-        (&staff, "kim@kalletal.example"),
-        (&initiator, "ida@kalletal.example"),
-    ] {
-        let res = app
-            .call_with(
-                client,
-                "login",
-                &[("email", email), ("password", "sicheres-passwort")],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-    }
+    let staff = app
+        .client_for(
+            "kim@kalletal.example",
+            &[app::accounts::domain::Role::Staff],
+        )
+        .await;
+    let initiator = app.client_for("ida@kalletal.example", &[]).await;
     assert_eq!(
         app.call_with(&staff, "update_municipality", KALLETAL)
             .await
@@ -552,4 +633,19 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "pdftotext failed");
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// The one-time password of a base32 secret at `time` (seconds), as an authenticator app
+/// computes it (RFC 6238: HMAC-SHA1, 6 digits, 30-second steps).
+pub fn totp_code(secret_base32: &str, time: u64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_base32).unwrap();
+    totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(secret)
+        .build()
+        .unwrap()
+        .generate(time)
+        .to_string()
 }

@@ -1083,6 +1083,7 @@ fn session_user(id: i64, roles: &[Role]) -> SessionUser {
         display_name: format!("Person {id}"),
         roles: roles.to_vec(),
         blocked: false,
+        two_factor: false,
     }
 }
 

@@ -1,10 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::components::{A, Redirect};
 
 use super::action_error;
 use crate::LayoutResource;
-use crate::accounts::api::{ChangeEmail, ChangePassword, DeleteAccount};
+use crate::accounts::api::{
+    ChangeEmail, ChangePassword, DeleteAccount, EndAllSessions, EndSession, my_sessions,
+};
 use crate::accounts::domain::PASSWORD_MIN_CHARS;
 use crate::components::{ErrorSummary, Field, Notice, Submit};
 
@@ -37,6 +39,18 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>"E-Mail-Adresse"</dt><dd>{me.email.clone()}</dd>
                             <dt>"Rollen"</dt><dd>{roles}</dd>
                         </dl>
+
+                        <section aria-labelledby="h-two-factor">
+                            <h2 id="h-two-factor">"Zwei-Faktor-Anmeldung"</h2>
+                            <p>{if me.two_factor {
+                                "Eingeschaltet: Zur Anmeldung braucht es außer dem Passwort einen Code aus Ihrer App."
+                            } else {
+                                "Ausgeschaltet. Mit einem Code aus einer App auf Ihrem Telefon schützen Sie Ihr Konto auch dann, wenn jemand Ihr Passwort kennt."
+                            }}</p>
+                            <p><A href="/account/two-factor">{if me.two_factor { "Zwei-Faktor-Anmeldung verwalten" } else { "Zwei-Faktor-Anmeldung einrichten" }}</A></p>
+                        </section>
+
+                        <Sessions />
 
                         <section aria-labelledby="h-password">
                             <h2 id="h-password">"Passwort ändern"</h2>
@@ -73,5 +87,54 @@ pub fn AccountPage() -> impl IntoView {
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// The account's signed-in browsers, each with a button to end it, and "Überall abmelden".
+#[component]
+fn Sessions() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let end_all = ServerAction::<EndAllSessions>::new();
+    let end_error = action_error(end);
+    let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
+    view! {
+        <section aria-labelledby="h-sessions" id="sessions">
+            <h2 id="h-sessions">"Angemeldete Geräte"</h2>
+            <ErrorSummary form="sess" error=end_error />
+            <Suspense fallback=crate::components::page::loading>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="session-list">
+                                {list.into_iter().map(|s| {
+                                    let label = format!("Abmelden: {}", s.browser);
+                                    view! {
+                                        <li>
+                                            <strong>{s.browser.clone()}</strong>
+                                            {s.current.then_some(" (dieses Gerät)")}
+                                            <br />
+                                            {format!(
+                                                "Netz {} · angemeldet {} · zuletzt aktiv {}",
+                                                if s.network.is_empty() { "unbekannt".to_owned() } else { s.network.clone() },
+                                                crate::time::german_datetime_text(s.signed_in_at),
+                                                crate::time::german_datetime_text(s.last_seen_at),
+                                            )}
+                                            <ActionForm action=end attr:class="inline-form">
+                                                <input type="hidden" name="id" value=s.id.to_string() />
+                                                <button type="submit" class="link-button" aria-label=label>"Abmelden"</button>
+                                            </ActionForm>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <ActionForm action=end_all attr:class="form">
+                <Submit label="Überall abmelden" class="button button-secondary" pending=end_all.pending() />
+            </ActionForm>
+        </section>
     }
 }

@@ -6,12 +6,14 @@ mod confirm;
 mod login;
 mod password_reset;
 mod register;
+mod two_factor;
 
 pub use account::AccountPage;
 pub use confirm::ConfirmPage;
 pub use login::LoginPage;
 pub use password_reset::{NewPasswordPage, PasswordResetPage};
 pub use register::RegisterPage;
+pub use two_factor::{LoginCodePage, TwoFactorPage};
 
 use leptos::prelude::*;
 

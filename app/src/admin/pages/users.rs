@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{AdminNav, AdminOnly};
 use crate::accounts::domain::Role;
-use crate::admin::api::{SetRole, list_users};
+use crate::admin::api::{ResetTwoFactor, SetRole, list_users};
 use crate::components::{ErrorSummary, Notice};
 
 #[component]
@@ -32,10 +32,17 @@ fn UserList() -> impl IntoView {
             .max(1)
     };
     let set_role = ServerAction::<SetRole>::new();
-    let role_error = Signal::derive(move || set_role.value().get().and_then(|r| r.err()));
+    let reset = ServerAction::<ResetTwoFactor>::new();
+    let role_error = Signal::derive(move || {
+        set_role
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| reset.value().get().and_then(|r| r.err()))
+    });
     let users = Resource::new(
-        move || (q(), page(), set_role.version().get()),
-        |(q, page, _)| list_users(q, page - 1),
+        move || (q(), page(), set_role.version().get(), reset.version().get()),
+        |(q, page, _, _)| list_users(q, page - 1),
     );
     view! {
         <h1>"Administration: Konten und Rollen"</h1>
@@ -65,6 +72,7 @@ fn UserList() -> impl IntoView {
                                         <th scope="col">"Name"</th>
                                         <th scope="col">"E-Mail-Adresse"</th>
                                         <th scope="col">"Bestätigt"</th>
+                                        <th scope="col">"Zwei-Faktor"</th>
                                         <th scope="col">"Rollen"</th>
                                     </tr>
                                 </thead>
@@ -76,6 +84,18 @@ fn UserList() -> impl IntoView {
                                                 <td>{u.display_name.clone()}</td>
                                                 <td>{u.email.clone()}</td>
                                                 <td>{if u.confirmed { "ja" } else { "nein" }}</td>
+                                                <td>
+                                                    {if u.two_factor { "an" } else { "aus" }}
+                                                    {u.two_factor.then(|| {
+                                                        let accessible = format!("Zwei-Faktor-Anmeldung zurücksetzen: {}", u.display_name);
+                                                        view! {
+                                                            <ActionForm action=reset attr:class="inline-form">
+                                                                <input type="hidden" name="user_id" value=user_id.to_string() />
+                                                                <button type="submit" class="link-button" aria-label=accessible>"zurücksetzen"</button>
+                                                            </ActionForm>
+                                                        }
+                                                    })}
+                                                </td>
                                                 <td>
                                                     <ul class="role-list">
                                                         {Role::ALL.into_iter().map(|role| {
@@ -110,11 +130,11 @@ fn UserList() -> impl IntoView {
                             </div>
                             <nav aria-label="Seiten" class="pager">
                                 {(current > 1).then(|| view! {
-                                    <a href=format!("/admin/users?q={}&page={}", urlencode(&q), current - 1) rel="prev">"← Vorherige Seite"</a>
+                                    <a href=format!("/admin/users?q={}&page={}", crate::text::url_encode(&q), current - 1) rel="prev">"← Vorherige Seite"</a>
                                 })}
                                 <span>{format!("Seite {current} von {pages}")}</span>
                                 {(current < pages).then(|| view! {
-                                    <a href=format!("/admin/users?q={}&page={}", urlencode(&q), current + 1) rel="next">"Nächste Seite →"</a>
+                                    <a href=format!("/admin/users?q={}&page={}", crate::text::url_encode(&q), current + 1) rel="next">"Nächste Seite →"</a>
                                 })}
                             </nav>
                         }.into_any()
@@ -125,13 +145,3 @@ fn UserList() -> impl IntoView {
     }
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}

@@ -269,13 +269,7 @@ impl Scope {
     ) -> Result<Self, AppError> {
         let expected = token(config.secret(), user_id, scope);
         // Constant-time comparison: the token is a credential.
-        let same = expected.len() == given.len()
-            && expected
-                .bytes()
-                .zip(given.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if !same {
+        if !crate::infra::keys::same(expected.as_bytes(), given.as_bytes()) {
             return Err(AppError::LinkInvalid);
         }
         if scope == "all" {

@@ -10,6 +10,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The browser's own name for itself, shortened (shown on the account page).
+    pub user_agent: Option<String>,
+    /// The client's network prefix (IPv4 /24, IPv6 /48), never the full address.
+    pub network: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,16 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
     /// When the last notification digest went out (at most one per hour).
     pub notified_at: Option<DateTimeUtc>,
+    /// Bumped at every enrolment: the one-time password secret is derived from it.
+    pub totp_generation: i32,
+    /// The second factor is on since then.
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last accepted time step: a code is accepted once.
+    pub totp_last_step: Option<i64>,
+    /// Bumped whenever new recovery codes are made (they are derived from it).
+    pub recovery_generation: i32,
+    /// New recovery codes are shown on the enrolment page until then.
+    pub recovery_shown_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

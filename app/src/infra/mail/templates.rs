@@ -136,6 +136,52 @@ pub fn email_change_requested(municipality: &str, new_email: &str) -> Rendered {
     )
 }
 
+/// What happened to an account's second factor, mailed to its owner each time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoFactorNews {
+    Enabled,
+    Disabled,
+    /// Switched off by an administrator (the owner lost phone and codes).
+    Reset,
+    RecoveryCodeUsed { left: u64 },
+    RecoveryCodesRenewed,
+}
+
+pub fn two_factor_news(municipality: &str, news: TwoFactorNews, account: &str) -> Rendered {
+    let (subject, what) = match news {
+        TwoFactorNews::Enabled => (
+            "Zwei-Faktor-Anmeldung eingeschaltet",
+            "für Ihr Konto ist die Zwei-Faktor-Anmeldung jetzt eingeschaltet. Bei jeder Anmeldung fragen wir nach dem Passwort auch den Code aus Ihrer App.".to_owned(),
+        ),
+        TwoFactorNews::Disabled => (
+            "Zwei-Faktor-Anmeldung ausgeschaltet",
+            "für Ihr Konto wurde die Zwei-Faktor-Anmeldung ausgeschaltet.".to_owned(),
+        ),
+        TwoFactorNews::Reset => (
+            "Zwei-Faktor-Anmeldung zurückgesetzt",
+            "die Administration hat die Zwei-Faktor-Anmeldung Ihres Kontos zurückgesetzt; alle Anmeldungen wurden beendet. Bei der nächsten Anmeldung richten Sie sie neu ein, wenn Ihr Konto sie braucht.".to_owned(),
+        ),
+        TwoFactorNews::RecoveryCodeUsed { left } => (
+            "Wiederherstellungscode verwendet",
+            format!("bei einer Anmeldung in Ihr Konto wurde eben ein Wiederherstellungscode verwendet. Sie haben noch {left} unbenutzte Codes; neue erzeugen Sie unter „Mein Konto“ → „Zwei-Faktor-Anmeldung“."),
+        ),
+        TwoFactorNews::RecoveryCodesRenewed => (
+            "Neue Wiederherstellungscodes",
+            "für Ihr Konto wurden neue Wiederherstellungscodes erzeugt; die bisherigen gelten nicht mehr.".to_owned(),
+        ),
+    };
+    render(
+        municipality,
+        subject,
+        &[
+            "Hallo,".into(),
+            what,
+            format!("Konto: {account}"),
+            "Wenn Sie das nicht selbst waren, ändern Sie sofort Ihr Passwort und wenden Sie sich an die Verwaltung.".into(),
+        ],
+    )
+}
+
 pub fn account_deleted(municipality: &str) -> Rendered {
     render(
         municipality,

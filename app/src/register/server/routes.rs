@@ -71,7 +71,13 @@ pub async fn register_upload(
             // One file per upload; a second one is not read.
             Some("file") if upload.is_none() => {
                 let name = field.file_name().unwrap_or("melderegister.csv").to_owned();
-                let Ok(temp) = tempfile::NamedTempFile::new() else {
+                // Staged inside the data directory, never in the shared /tmp.
+                let staged = match std::fs::create_dir_all(&state.config.staging_dir) {
+                    Ok(()) => tempfile::NamedTempFile::new_in(&state.config.staging_dir),
+                    Err(e) => Err(e),
+                };
+                let Ok(temp) = staged else {
+                    tracing::error!(dir = %state.config.staging_dir.display(), "register upload cannot be staged");
                     return error(AppError::Internal);
                 };
                 let Ok(std_file) = temp.reopen() else {

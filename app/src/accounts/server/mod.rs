@@ -2,6 +2,9 @@
 //! deletion, roles. Server functions and the command line call these; they take parsed
 //! domain types, so every caller gets the same checks.
 
+pub mod sessions;
+pub mod two_factor;
+
 use chrono::{TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait,
@@ -16,11 +19,15 @@ use crate::accounts::domain::{DisplayName, EmailAddress, NewPassword, Role};
 use crate::admin::UserRow;
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
-use crate::infra::auth::{SessionUser, create_meeting};
+use crate::infra::auth::{SessionUser, create_session, end_sessions};
 use crate::infra::db::{begin_write, is_unique_violation};
-use crate::infra::entities::{account_token, follow, notification, session, user, user_role};
+use crate::infra::entities::{
+    account_token, follow, login_challenge, notification, session, user, user_role,
+};
+use crate::infra::http::Client;
 use crate::infra::mail::{enqueue, templates};
 use crate::infra::passwords;
+use crate::infra::rate_limit::{self, Bucket, Subject};
 use crate::infra::state::AppState;
 use crate::infra::tokens;
 use crate::site::server as site;
@@ -85,9 +92,9 @@ async fn issue_token<C: ConnectionTrait>(
     Ok(raw)
 }
 
-/// Consumes a token: valid only once, before it expires, for the purposes given. A used,
-/// expired, unknown or forged token all give the same `LinkInvalid`.
-async fn consume_token<C: ConnectionTrait>(
+/// An open token: unused, unexpired, for one of the purposes given. A used, expired,
+/// unknown or forged token all give the same `LinkInvalid`.
+async fn open_token<C: ConnectionTrait>(
     db: &C,
     state: &AppState,
     raw: &str,
@@ -96,18 +103,63 @@ async fn consume_token<C: ConnectionTrait>(
     if raw.is_empty() || raw.len() > 100 {
         return Err(AppError::LinkInvalid);
     }
-    let now = Utc::now();
     let token = account_token::Entity::find()
         .filter(account_token::Column::TokenHash.eq(tokens::hash(state.config.secret(), raw)))
         .one(db)
         .await?
         .ok_or(AppError::LinkInvalid)?;
     if token.used_at.is_some()
-        || token.expires_at <= now
+        || token.expires_at <= Utc::now()
         || !purposes.iter().any(|p| p.as_str() == token.purpose)
     {
         return Err(AppError::LinkInvalid);
     }
+    Ok(token)
+}
+
+/// Voids every open link of the account (after its address or password changed, a link
+/// mailed before must not work any more).
+async fn void_links<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), AppError> {
+    account_token::Entity::delete_many()
+        .filter(account_token::Column::UserId.eq(user_id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Refuses a password that is too easy to guess, at the field `field`; the municipality's
+/// name, "dorfplatz" and the person's own address and name count as known words.
+pub async fn check_strength<C: ConnectionTrait>(
+    db: &C,
+    field: &str,
+    password: &NewPassword,
+    personal: &[&str],
+) -> Result<(), AppError> {
+    let municipality = site::municipality_name(db).await?;
+    let mut context = vec![municipality.as_str()];
+    context.extend_from_slice(personal);
+    // The local part of an address is a word of its own ("anna.schmidt").
+    let locals: Vec<&str> = personal
+        .iter()
+        .filter_map(|p| p.split_once('@').map(|(l, _)| l))
+        .collect();
+    context.extend(locals);
+    match passwords::weakness(password.expose(), &context) {
+        Some(why) => Err(AppError::field(field, why)),
+        None => Ok(()),
+    }
+}
+
+/// Consumes a token: valid only once, before it expires, for the purposes given.
+async fn consume_token<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    raw: &str,
+    purposes: &[Purpose],
+) -> Result<account_token::Model, AppError> {
+    let token = open_token(db, state, raw, purposes).await?;
+    let now = Utc::now();
     // Conditional update: of two concurrent uses only one wins.
     let res = account_token::Entity::update_many()
         .col_expr(account_token::Column::UsedAt, Expr::value(now))
@@ -123,17 +175,35 @@ async fn consume_token<C: ConnectionTrait>(
 
 /// Registers an account and mails the confirmation link. When the address already has an
 /// account, that account's owner gets a notice instead: the answer is the same either way.
+///
+/// An address with an unconfirmed account is registered anew: the password and name given
+/// now replace the old ones and the old links stop working, so whoever registered an
+/// address that is not theirs first cannot take the account over once its owner confirms.
 pub async fn register(
     state: &AppState,
     email: &EmailAddress,
     name: &DisplayName,
     password: &NewPassword,
 ) -> Result<(), AppError> {
+    check_strength(&state.db, "password", password, &[email.as_str(), name.as_str()]).await?;
     let municipality = site::municipality_name(&state.db).await?;
     let hash = passwords::hash(password.expose()).await?;
+    // Counted before the write transaction: on SQLite a second connection would wait for it.
+    let mail_allowed = state
+        .limits
+        .allow(&state.db, Bucket::Mail, Subject::Account(email.as_str()))
+        .await?;
     let tx = begin_write(&state.db).await?;
     if let Some(existing) = find_by_email(&tx, email).await? {
-        if state.limits.allow_mail(email.as_str()) {
+        if existing.email_confirmed_at.is_none() {
+            void_links(&tx, existing.id).await?;
+            let mut active: user::ActiveModel = existing.clone().into();
+            active.display_name = Set(Some(name.as_str().to_owned()));
+            active.password_hash = Set(Some(hash));
+            active.updated_at = Set(Utc::now());
+            active.update(&tx).await?;
+        }
+        if mail_allowed {
             let mail = if existing.email_confirmed_at.is_some() {
                 templates::already_registered(
                     &municipality,
@@ -144,7 +214,7 @@ pub async fn register(
                 let raw = issue_token(&tx, state, existing.id, Purpose::ConfirmEmail, None).await?;
                 templates::confirm_registration(
                     &municipality,
-                    existing.display_name.as_deref().unwrap_or_default(),
+                    name.as_str(),
                     &state.config.link(&format!("/confirm?token={raw}")),
                 )
             };
@@ -185,7 +255,6 @@ pub async fn register(
     )
     .await?;
     tx.commit().await?;
-    state.limits.allow_mail(email.as_str());
     Ok(())
 }
 
@@ -195,8 +264,10 @@ pub enum Confirmed {
     EmailChange,
 }
 
-/// Confirms a registration or an address change.
-pub async fn confirm(state: &AppState, raw: &str) -> Result<Confirmed, AppError> {
+/// Confirms a registration or an address change. A changed address ends every session of
+/// the account but `keep` (the browser that confirms, when it is signed in to it) and voids
+/// its other links.
+pub async fn confirm(state: &AppState, raw: &str, keep: Option<i64>) -> Result<Confirmed, AppError> {
     let tx = begin_write(&state.db).await?;
     let token = consume_token(
         &tx,
@@ -223,6 +294,8 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<Confirmed, AppError>
             Err(err) if is_unique_violation(&err) => return Err(AppError::LinkInvalid),
             Err(err) => return Err(err.into()),
         }
+        end_sessions(&tx, token.user_id, keep).await?;
+        void_links(&tx, token.user_id).await?;
         Confirmed::EmailChange
     } else {
         if u.email_confirmed_at.is_none() {
@@ -237,18 +310,34 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<Confirmed, AppError>
     Ok(outcome)
 }
 
-/// Checks the credentials and opens a session; returns the raw session token.
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in: the raw session token.
+    Session(String),
+    /// The account has a second factor: the raw token of the login waiting for its code.
+    Challenge(String),
+}
+
+/// Checks the credentials; opens a session, or a challenge when the account has a second
+/// factor. Wrong passwords count against the account and the address.
 pub async fn login(
     state: &AppState,
-    ip: std::net::IpAddr,
+    client: &Client,
     email: &str,
     password: &str,
-) -> Result<String, AppError> {
-    state.limits.check_ip(ip)?;
+) -> Result<LoginOutcome, AppError> {
+    state
+        .limits
+        .check(&state.db, Bucket::LoginAddress, Subject::Address(client.ip))
+        .await?;
     // An unparseable address cannot belong to an account; still spend the hashing time.
     let email = EmailAddress::parse(email).ok();
     if let Some(e) = &email {
-        state.limits.check_login(e.as_str())?;
+        state
+            .limits
+            .check_failures(&state.db, Bucket::LoginAccount, Subject::Account(e.as_str()))
+            .await?;
     }
     let account = match &email {
         Some(e) => find_by_email(&state.db, e).await?,
@@ -261,11 +350,19 @@ pub async fn login(
     .await?;
     let account = match (ok, account) {
         (true, Some(a)) => a,
-        _ => return Err(AppError::InvalidCredentials),
+        _ => {
+            if let Some(e) = &email {
+                login_failed(state, client, e.as_str(), "password").await?;
+            }
+            return Err(AppError::InvalidCredentials);
+        }
     };
     if account.email_confirmed_at.is_none() {
         if let Some(e) = &email
-            && state.limits.allow_mail(e.as_str())
+            && state
+                .limits
+                .allow(&state.db, Bucket::Mail, Subject::Account(e.as_str()))
+                .await?
         {
             let municipality = site::municipality_name(&state.db).await?;
             let tx = begin_write(&state.db).await?;
@@ -284,7 +381,35 @@ pub async fn login(
         }
         return Err(AppError::EmailNotConfirmed);
     }
-    Ok(create_meeting(&state.db, &state.config, account.id).await?)
+    if account.totp_enabled_at.is_some() {
+        let raw = two_factor::start_challenge(state, account.id, client).await?;
+        return Ok(LoginOutcome::Challenge(raw));
+    }
+    Ok(LoginOutcome::Session(
+        create_session(&state.db, &state.config, account.id, client).await?,
+    ))
+}
+
+/// Counts a wrong password or code against the account and logs it at `warn` (the
+/// account as a hash, the address as the limits group it).
+pub(crate) async fn login_failed(
+    state: &AppState,
+    client: &Client,
+    email: &str,
+    what: &str,
+) -> Result<(), AppError> {
+    let subject = Subject::Account(email);
+    state
+        .limits
+        .allow(&state.db, Bucket::LoginAccount, subject)
+        .await?;
+    tracing::warn!(
+        account = %state.limits.account_tag(&subject),
+        address = %rate_limit::address_key(client.ip),
+        what,
+        "login refused"
+    );
+    Ok(())
 }
 
 pub async fn logout(state: &AppState, session_id: i64) -> Result<(), AppError> {
@@ -297,14 +422,21 @@ pub async fn logout(state: &AppState, session_id: i64) -> Result<(), AppError> {
 /// Mails a reset link if the address has an account. Says nothing about whether it has.
 pub async fn request_password_reset(
     state: &AppState,
-    ip: std::net::IpAddr,
+    client: &Client,
     email: &EmailAddress,
 ) -> Result<(), AppError> {
-    state.limits.check_ip(ip)?;
+    state
+        .limits
+        .check(&state.db, Bucket::Reset, Subject::Address(client.ip))
+        .await?;
     let Some(account) = find_by_email(&state.db, email).await? else {
         return Ok(());
     };
-    if !state.limits.allow_mail(email.as_str()) {
+    if !state
+        .limits
+        .allow(&state.db, Bucket::Mail, Subject::Account(email.as_str()))
+        .await?
+    {
         return Ok(());
     }
     let municipality = site::municipality_name(&state.db).await?;
@@ -325,13 +457,22 @@ pub async fn request_password_reset(
     Ok(())
 }
 
-/// Sets a new password from a reset link. Every session of the account ends; the link also
-/// proves the address, so an unconfirmed account becomes confirmed.
+/// Sets a new password from a reset link. Every session and every other open link of the
+/// account ends; the link also proves the address, so an unconfirmed account becomes
+/// confirmed. The link is checked before the (expensive) hash, so a flood of forged links
+/// costs nothing.
 pub async fn reset_password(
     state: &AppState,
     raw: &str,
     password: &NewPassword,
 ) -> Result<(), AppError> {
+    let token = open_token(&state.db, state, raw, &[Purpose::PasswordReset]).await?;
+    let owner = user::Entity::find_by_id(token.user_id)
+        .one(&state.db)
+        .await?
+        .and_then(|u| u.email)
+        .unwrap_or_default();
+    check_strength(&state.db, "password", password, &[owner.as_str()]).await?;
     let hash = passwords::hash(password.expose()).await?;
     let tx = begin_write(&state.db).await?;
     let token = consume_token(&tx, state, raw, &[Purpose::PasswordReset]).await?;
@@ -347,24 +488,33 @@ pub async fn reset_password(
     active.email_confirmed_at = Set(Some(confirmed));
     active.updated_at = Set(now);
     active.update(&tx).await?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(token.user_id))
-        .exec(&tx)
-        .await?;
+    end_sessions(&tx, token.user_id, None).await?;
+    void_links(&tx, token.user_id).await?;
     tx.commit().await?;
     Ok(())
 }
 
-async fn check_current_password(
+/// Asks for the current password before a change to the account; wrong guesses count
+/// like wrong logins.
+pub(crate) async fn check_current_password(
     state: &AppState,
     user: &SessionUser,
     current: &str,
 ) -> Result<user::Model, AppError> {
+    state
+        .limits
+        .check_failures(&state.db, Bucket::LoginAccount, Subject::Account(&user.email))
+        .await?;
     let account = user::Entity::find_by_id(user.id)
         .one(&state.db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if !passwords::verify(account.password_hash.clone(), current).await? {
+        let subject = Subject::Account(&user.email);
+        state
+            .limits
+            .allow(&state.db, Bucket::LoginAccount, subject)
+            .await?;
         return Err(AppError::field(
             "current_password",
             "Das aktuelle Passwort ist nicht richtig.",
@@ -373,15 +523,21 @@ async fn check_current_password(
     Ok(account)
 }
 
-/// Changes the password; every other session of the account ends.
+/// Changes the password; every other session and every open link of the account ends.
 pub async fn change_password(
     state: &AppState,
     user: &SessionUser,
     current: &str,
     new: &NewPassword,
 ) -> Result<(), AppError> {
-    state.limits.check_login(&user.email)?;
     let account = check_current_password(state, user, current).await?;
+    check_strength(
+        &state.db,
+        "password",
+        new,
+        &[user.email.as_str(), user.display_name.as_str()],
+    )
+    .await?;
     let hash = passwords::hash(new.expose()).await?;
     let municipality = site::municipality_name(&state.db).await?;
     let tx = begin_write(&state.db).await?;
@@ -389,11 +545,8 @@ pub async fn change_password(
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());
     active.update(&tx).await?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user.id))
-        .filter(session::Column::Id.ne(user.session_id))
-        .exec(&tx)
-        .await?;
+    end_sessions(&tx, user.id, Some(user.session_id)).await?;
+    void_links(&tx, user.id).await?;
     enqueue(
         &tx,
         &user.email,
@@ -412,7 +565,6 @@ pub async fn request_email_change(
     new_email: &EmailAddress,
     current: &str,
 ) -> Result<(), AppError> {
-    state.limits.check_login(&user.email)?;
     check_current_password(state, user, current).await?;
     if new_email.as_str() == user.email {
         return Err(AppError::field(
@@ -422,8 +574,12 @@ pub async fn request_email_change(
     }
     let municipality = site::municipality_name(&state.db).await?;
     let taken = find_by_email(&state.db, new_email).await?.is_some();
+    let mail_allowed = state
+        .limits
+        .allow(&state.db, Bucket::Mail, Subject::Account(new_email.as_str()))
+        .await?;
     let tx = begin_write(&state.db).await?;
-    if state.limits.allow_mail(new_email.as_str()) {
+    if mail_allowed {
         let mail = if taken {
             templates::already_registered(
                 &municipality,
@@ -464,7 +620,6 @@ pub async fn delete_account(
     user: &SessionUser,
     current: &str,
 ) -> Result<(), AppError> {
-    state.limits.check_login(&user.email)?;
     let account = check_current_password(state, user, current).await?;
     let municipality = site::municipality_name(&state.db).await?;
     let tx = begin_write(&state.db).await?;
@@ -569,6 +724,16 @@ async fn set_role(
         .await?;
     let changed = match (grant, existing) {
         (true, None) => {
+            let confirmed = user::Entity::find_by_id(user_id)
+                .one(tx)
+                .await?
+                .is_some_and(|u| u.email_confirmed_at.is_some());
+            if !confirmed {
+                return Err(AppError::field(
+                    "role",
+                    "Rollen bekommen nur Konten, deren E-Mail-Adresse bestätigt ist.",
+                ));
+            }
             user_role::Entity::insert(user_role::ActiveModel {
                 user_id: Set(user_id),
                 role: Set(role.as_str().to_owned()),
@@ -599,6 +764,9 @@ async fn set_role(
         _ => false,
     };
     if changed {
+        // New rights, new session: the account signs in again (and staff enrol their
+        // second factor first).
+        end_sessions(tx, user_id, None).await?;
         audit::append(
             tx,
             Entry {
@@ -692,10 +860,65 @@ pub async fn list_users(
                 email: u.email.unwrap_or_default(),
                 display_name: u.display_name.unwrap_or_default(),
                 confirmed: u.email_confirmed_at.is_some(),
+                two_factor: u.totp_enabled_at.is_some(),
                 roles: user_roles,
                 created_at: u.created_at,
             }
         })
         .collect();
     Ok((rows, total))
+}
+
+/// Unconfirmed accounts are deleted after this long (their link has expired by then).
+pub const UNCONFIRMED_KEPT: TimeDelta = TimeDelta::hours(24);
+
+/// What housekeeping removed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: u64,
+    pub challenges: u64,
+    pub links: u64,
+    pub unconfirmed_accounts: u64,
+    pub rate_limits: u64,
+}
+
+/// Removes what has expired: sessions past their lifetime, logins that waited too long for
+/// their code, used or expired links, rate-limit counters that have recovered, and accounts
+/// never confirmed within a day. Runs in every instance (each delete is idempotent).
+pub async fn housekeeping(db: &DatabaseConnection) -> Result<Swept, AppError> {
+    let now = Utc::now();
+    let sessions = session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let challenges = login_challenge::Entity::delete_many()
+        .filter(login_challenge::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let links = account_token::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(account_token::Column::ExpiresAt.lte(now))
+                .add(account_token::Column::UsedAt.is_not_null()),
+        )
+        .exec(db)
+        .await?
+        .rows_affected;
+    let unconfirmed_accounts = user::Entity::delete_many()
+        .filter(user::Column::EmailConfirmedAt.is_null())
+        .filter(user::Column::DeletedAt.is_null())
+        .filter(user::Column::CreatedAt.lte(now - UNCONFIRMED_KEPT))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let rate_limits = rate_limit::purge(db).await?;
+    Ok(Swept {
+        sessions,
+        challenges,
+        links,
+        unconfirmed_accounts,
+        rate_limits,
+    })
 }
