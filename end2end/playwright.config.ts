@@ -25,7 +25,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    // Staff and administrators must enrol in the second factor before anything else: the
+    // setup enrols the demo's two (without JavaScript) and keeps their secrets for the rest.
+    { name: 'setup', testMatch: /.*\.setup\.ts/, use: { browserName: 'chromium' } },
+    { name: 'chromium', use: { browserName: 'chromium' }, dependencies: ['setup'] },
+  ],
   webServer: [
     {
       command: 'node_modules/.bin/maildev --smtp 1026 --web 1081 --ip 127.0.0.1 --web-ip 127.0.0.1',

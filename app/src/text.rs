@@ -37,7 +37,10 @@ mod tests {
 
     #[test]
     fn query_values_are_percent_encoded() {
-        assert_eq!(url_encode("/petitions/mvz?x=1&y=ä"), "%2Fpetitions%2Fmvz%3Fx%3D1%26y%3D%C3%A4");
+        assert_eq!(
+            url_encode("/petitions/mvz?x=1&y=ä"),
+            "%2Fpetitions%2Fmvz%3Fx%3D1%26y%3D%C3%A4"
+        );
         assert_eq!(url_encode("a-b_c.d~"), "a-b_c.d~");
     }
 

@@ -1,3 +1,4 @@
+import { signInApi } from './support/totp';
 import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,16 +30,7 @@ const MEMBERS = {
 };
 const SABINE = 'sabine.krueger@kalletal.example';
 
-async function signIn(playwright: PlaywrightApi, email: string, file: string): Promise<void> {
-  const api = await playwright.request.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
-  const res = await api.post('/api/login', {
-    form: { email, password: 'dorfplatz-demo' },
-    headers: { origin: BASE_URL, accept: 'application/json' },
-  });
-  expect(res.status()).toBe(200);
-  await api.storageState({ path: file });
-  await api.dispose();
-}
+const signIn = (playwright: PlaywrightApi, email: string, file: string) => signInApi(playwright, email, file);
 
 test.beforeAll(async ({ playwright }) => {
   // Logging in is limited to five per account and minute: each account signs in once here.

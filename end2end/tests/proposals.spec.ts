@@ -1,3 +1,4 @@
+import { signInApi } from './support/totp';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PlaywrightWorkerArgs, expect, test } from '@playwright/test';
@@ -19,16 +20,7 @@ const STATES = {
   sabine: path.join(os.tmpdir(), `dorfplatz-e2e-proposal-sabine-${process.pid}.json`),
 };
 
-async function signIn(playwright: PlaywrightApi, email: string, file: string): Promise<void> {
-  const api = await playwright.request.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
-  const res = await api.post('/api/login', {
-    form: { email, password: 'dorfplatz-demo' },
-    headers: { origin: BASE_URL, accept: 'application/json' },
-  });
-  expect(res.status()).toBe(200);
-  await api.storageState({ path: file });
-  await api.dispose();
-}
+const signIn = (playwright: PlaywrightApi, email: string, file: string) => signInApi(playwright, email, file);
 
 test.beforeAll(async ({ playwright }) => {
   await signIn(playwright, 'anna.schmidt@kalletal.example', STATES.anna);

@@ -1,3 +1,4 @@
+import { signInApi } from './support/totp';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,16 +13,7 @@ type PlaywrightApi = PlaywrightWorkerArgs['playwright'];
 // lines against a synthetic register), download the check report, and admins find that
 // download in the audit trail.
 
-async function signIn(playwright: PlaywrightApi, email: string, file: string): Promise<void> {
-  const api = await playwright.request.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
-  const res = await api.post('/api/login', {
-    form: { email, password: 'dorfplatz-demo' },
-    headers: { origin: BASE_URL, accept: 'application/json' },
-  });
-  expect(res.status()).toBe(200);
-  await api.storageState({ path: file });
-  await api.dispose();
-}
+const signIn = (playwright: PlaywrightApi, email: string, file: string) => signInApi(playwright, email, file);
 
 const STAFF_STATE = path.join(os.tmpdir(), `dorfplatz-e2e-report-staff-${process.pid}.json`);
 const ADMIN_STATE = path.join(os.tmpdir(), `dorfplatz-e2e-report-admin-${process.pid}.json`);

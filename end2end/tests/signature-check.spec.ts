@@ -1,8 +1,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Page, expect, test } from '@playwright/test';
-import { BASE_URL } from '../playwright.config';
 import { expectAccessible } from './support/a11y';
+import { signInApi } from './support/totp';
 
 // The demo imports a synthetic register of Kalletal and checks every paper line against it;
 // two lines of the medical care centre's petition wait for a person.
@@ -11,14 +11,7 @@ import { expectAccessible } from './support/a11y';
 // page has its own tests): the session cookie is shared by every test's browser context.
 const STAFF_STATE = path.join(os.tmpdir(), `dorfplatz-e2e-staff-${process.pid}.json`);
 test.beforeAll(async ({ playwright }) => {
-  const api = await playwright.request.newContext({ baseURL: BASE_URL, storageState: { cookies: [], origins: [] } });
-  const res = await api.post('/api/login', {
-    form: { email: 'verwaltung@kalletal.example', password: 'dorfplatz-demo' },
-    headers: { origin: BASE_URL, accept: 'application/json' },
-  });
-  expect(res.status()).toBe(200);
-  await api.storageState({ path: STAFF_STATE });
-  await api.dispose();
+  await signInApi(playwright, 'verwaltung@kalletal.example', STAFF_STATE);
 });
 test.use({ storageState: STAFF_STATE });
 

@@ -116,8 +116,13 @@ impl MigrationTrait for Migration {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         for column in ["network", "user_agent"] {
-            m.alter_table(Table::alter().table("sessions").drop_column(column).to_owned())
-                .await?;
+            m.alter_table(
+                Table::alter()
+                    .table("sessions")
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
         }
         for column in [
             "recovery_shown_until",

@@ -46,7 +46,10 @@ async fn state(db: DatabaseConnection) -> AppState {
             files_dir: std::env::temp_dir().join("dorfplatz-bench-files"),
             staging_dir: std::env::temp_dir().join("dorfplatz-bench-staging"),
         }),
-        limits: Arc::new(app::infra::rate_limit::RateLimits::new(u32::MAX, &[7u8; 32])),
+        limits: Arc::new(app::infra::rate_limit::RateLimits::new(
+            u32::MAX,
+            &[7u8; 32],
+        )),
         mailer: Mailer::memory(),
     }
 }

@@ -143,6 +143,8 @@ pub fn router(state: AppState) -> Router {
             shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(app::infra::http::client_errors))
+        .layer(axum::middleware::from_fn(app::infra::http::form_guard))
         // Inside the session layer, so that a member's calendar may show a closed session.
         .layer(from_fn_with_state(
             state.clone(),

@@ -69,7 +69,8 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
         async {
             let state = app_state()?;
             let me = crate::infra::auth::current_user();
-            let outcome = accounts::confirm(&state, token.trim(), me.as_ref().map(|u| u.session_id)).await?;
+            let outcome =
+                accounts::confirm(&state, token.trim(), me.as_ref().map(|u| u.session_id)).await?;
             let signed_in = me.is_some();
             leptos_axum::redirect(match (outcome, signed_in) {
                 (accounts::Confirmed::EmailChange, true) => "/account?notice=email_changed",
@@ -293,7 +294,11 @@ pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
             let user = auth::require_user()?;
             let code = parse_one_time_password(&code).map_err(|m| AppError::field("code", m))?;
             two_factor::enable(&state, &user, &code).await?;
-            redirect_with_notice("/account/two-factor", "two_factor_enabled", "#recovery-codes");
+            redirect_with_notice(
+                "/account/two-factor",
+                "two_factor_enabled",
+                "#recovery-codes",
+            );
             Ok(())
         }
         .await,
@@ -308,7 +313,11 @@ pub async fn renew_recovery_codes(current_password: String) -> Result<(), AppErr
             let state = app_state()?;
             let user = auth::require_user()?;
             two_factor::renew_recovery_codes(&state, &user, &current_password).await?;
-            redirect_with_notice("/account/two-factor", "recovery_codes_renewed", "#recovery-codes");
+            redirect_with_notice(
+                "/account/two-factor",
+                "recovery_codes_renewed",
+                "#recovery-codes",
+            );
             Ok(())
         }
         .await,

@@ -116,9 +116,18 @@ mod tests {
     fn codes_are_read_as_people_type_them() {
         for (input, expected) in [
             ("123456", Ok(SecondFactor::OneTimePassword("123456".into()))),
-            (" 123 456 ", Ok(SecondFactor::OneTimePassword("123456".into()))),
-            ("abcde-fghjk", Ok(SecondFactor::RecoveryCode("abcdefghjk".into()))),
-            ("ABCDE FGHJK", Ok(SecondFactor::RecoveryCode("abcdefghjk".into()))),
+            (
+                " 123 456 ",
+                Ok(SecondFactor::OneTimePassword("123456".into())),
+            ),
+            (
+                "abcde-fghjk",
+                Ok(SecondFactor::RecoveryCode("abcdefghjk".into())),
+            ),
+            (
+                "ABCDE FGHJK",
+                Ok(SecondFactor::RecoveryCode("abcdefghjk".into())),
+            ),
         ] {
             assert_eq!(SecondFactor::parse(input), expected, "{input:?}");
         }

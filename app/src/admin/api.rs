@@ -37,7 +37,8 @@ pub async fn set_role(user_id: i64, role: String, grant: String) -> Result<(), A
             let admin = require_role(Role::Admin)?;
             let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
             let changed =
-                accounts::change_role(&state.db, Some(admin.id), user_id, role, grant == "1").await?;
+                accounts::change_role(&state.db, Some(admin.id), user_id, role, grant == "1")
+                    .await?;
             // A role change ends the account's sessions; an administrator changing their own
             // roles continues in a new one.
             if changed && user_id == admin.id {

@@ -12,7 +12,11 @@ use crate::infra::responses::{csv_download, error};
 use crate::infra::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/audit.csv", get(audit_csv))
+    Router::new()
+        .route("/admin/audit.csv", get(audit_csv))
+        .route_layer(axum::middleware::from_fn(
+            crate::infra::http::same_site_only,
+        ))
 }
 
 /// `GET /admin/audit.csv?action=&actor=&from=&to=`: the audit trail (administrators only),

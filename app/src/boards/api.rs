@@ -432,7 +432,7 @@ pub async fn delete_agenda_file(file: i64) -> Result<(), AppError> {
         async {
             let app = app_state()?;
             let user = require_user()?;
-            let id = meetings::delete_file(&app.db, &user, file).await?;
+            let id = meetings::delete_file(&app.db, &app.config.files_dir, &user, file).await?;
             redirect_with_notice(&format!("/sessions/{id}/manage"), "file_removed", "#agenda");
             Ok(())
         }

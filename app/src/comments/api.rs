@@ -82,19 +82,16 @@ pub async fn post_comment(
             let state = app_state()?;
             state
                 .limits
-                .check(&state.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .check(
+                    &state.db,
+                    Bucket::Post,
+                    Subject::Account(&user.id.to_string()),
+                )
                 .await?;
             let kind = thread_kind(&kind)?;
-            let (id, path) = comments::post(
-                &state.db,
-                &user,
-                kind,
-                subject,
-                None,
-                &body,
-                follow == "on",
-            )
-            .await?;
+            let (id, path) =
+                comments::post(&state.db, &user, kind, subject, None, &body, follow == "on")
+                    .await?;
             crate::infra::http::redirect_with_notice(
                 &path,
                 "comment_posted",
@@ -120,7 +117,11 @@ pub async fn reply_comment(
             let state = app_state()?;
             state
                 .limits
-                .check(&state.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .check(
+                    &state.db,
+                    Bucket::Post,
+                    Subject::Account(&user.id.to_string()),
+                )
                 .await?;
             let (id, path) =
                 comments::reply(&state.db, &user, parent, &body, follow == "on").await?;

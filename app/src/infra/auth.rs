@@ -118,9 +118,7 @@ fn enrolment_allows(path: &str) -> bool {
         "/api/two_factor",
         "/api/enable_two_factor",
     ];
-    OPEN.contains(&path)
-        || path.starts_with("/pkg/")
-        || matches!(path, "/favicon.ico" | "/healthz")
+    OPEN.contains(&path) || path.starts_with("/pkg/") || matches!(path, "/favicon.ico" | "/healthz")
 }
 
 /// Pages send the browser to the enrolment page; everything else answers 403.
@@ -292,7 +290,11 @@ pub fn set_challenge_cookie(config: &AppConfig, token: &str) {
             "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
             challenge_cookie_name(config),
             CHALLENGE_VALIDITY.num_seconds(),
-            if config.cookie_secure() { "; Secure" } else { "" }
+            if config.cookie_secure() {
+                "; Secure"
+            } else {
+                ""
+            }
         ),
     );
 }
@@ -303,7 +305,11 @@ pub fn clear_challenge_cookie(config: &AppConfig) {
         &format!(
             "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
             challenge_cookie_name(config),
-            if config.cookie_secure() { "; Secure" } else { "" }
+            if config.cookie_secure() {
+                "; Secure"
+            } else {
+                ""
+            }
         ),
     );
 }

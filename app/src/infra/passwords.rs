@@ -87,28 +87,35 @@ pub fn weakness(password: &str, context: &[&str]) -> Option<String> {
         format!("Es enthält „{word}“, ein Wort, das man bei dieser Website zuerst probiert.")
     } else {
         match estimate.feedback().and_then(|f| f.warning()) {
-            Some(Warning::ThisIsATop10Password | Warning::ThisIsATop100Password | Warning::ThisIsACommonPassword) => {
-                "Es gehört zu den häufigsten Passwörtern.".to_owned()
-            }
+            Some(
+                Warning::ThisIsATop10Password
+                | Warning::ThisIsATop100Password
+                | Warning::ThisIsACommonPassword,
+            ) => "Es gehört zu den häufigsten Passwörtern.".to_owned(),
             Some(Warning::ThisIsSimilarToACommonlyUsedPassword) => {
                 "Es ähnelt einem sehr häufigen Passwort.".to_owned()
             }
-            Some(Warning::StraightRowsOfKeysAreEasyToGuess | Warning::ShortKeyboardPatternsAreEasyToGuess) => {
-                "Es folgt einem Muster auf der Tastatur.".to_owned()
-            }
-            Some(Warning::RepeatsLikeAaaAreEasyToGuess | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess) => {
-                "Es besteht aus Wiederholungen.".to_owned()
-            }
+            Some(
+                Warning::StraightRowsOfKeysAreEasyToGuess
+                | Warning::ShortKeyboardPatternsAreEasyToGuess,
+            ) => "Es folgt einem Muster auf der Tastatur.".to_owned(),
+            Some(
+                Warning::RepeatsLikeAaaAreEasyToGuess
+                | Warning::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+            ) => "Es besteht aus Wiederholungen.".to_owned(),
             Some(Warning::SequencesLikeAbcAreEasyToGuess) => {
                 "Es enthält eine Folge wie „abc“ oder „1234“.".to_owned()
             }
             Some(Warning::RecentYearsAreEasyToGuess | Warning::DatesAreOftenEasyToGuess) => {
                 "Es enthält ein Datum oder eine Jahreszahl.".to_owned()
             }
-            Some(Warning::AWordByItselfIsEasyToGuess) => "Ein einzelnes Wort ist leicht zu erraten.".to_owned(),
-            Some(Warning::NamesAndSurnamesByThemselvesAreEasyToGuess | Warning::CommonNamesAndSurnamesAreEasyToGuess) => {
-                "Namen sind leicht zu erraten.".to_owned()
+            Some(Warning::AWordByItselfIsEasyToGuess) => {
+                "Ein einzelnes Wort ist leicht zu erraten.".to_owned()
             }
+            Some(
+                Warning::NamesAndSurnamesByThemselvesAreEasyToGuess
+                | Warning::CommonNamesAndSurnamesAreEasyToGuess,
+            ) => "Namen sind leicht zu erraten.".to_owned(),
             _ => "Es ist zu leicht zu erraten.".to_owned(),
         }
     };

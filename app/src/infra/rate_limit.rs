@@ -19,8 +19,10 @@ use crate::infra::keys::{self, Purpose};
 /// What is limited. Each bucket counts on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucket {
-    /// Wrong passwords and codes for one account (only failures count).
+    /// Wrong passwords for one account (only failures count).
     LoginAccount,
+    /// Wrong second-factor codes for one account (only failures count).
+    Code,
     /// Login attempts (passwords and codes) from one address.
     LoginAddress,
     /// Registrations from one address.
@@ -39,6 +41,7 @@ impl Bucket {
     fn name(self) -> &'static str {
         match self {
             Bucket::LoginAccount => "login-account",
+            Bucket::Code => "code",
             Bucket::LoginAddress => "login-address",
             Bucket::Register => "register",
             Bucket::Reset => "reset",
@@ -110,9 +113,15 @@ impl RateLimits {
             every_ms: 20_000,
         };
         match bucket {
-            // Five wrong passwords or codes in a row, then one try a minute.
+            // Five wrong passwords in a row, then one try a minute.
             Bucket::LoginAccount => Rule {
                 burst: 5,
+                every_ms: 60_000,
+            },
+            // Ten wrong codes (two attempts of five), then one a minute: with 3 of 10^6
+            // codes valid at a time, guessing would take centuries.
+            Bucket::Code => Rule {
+                burst: 10,
                 every_ms: 60_000,
             },
             Bucket::LoginAddress | Bucket::Register | Bucket::Reset | Bucket::Sign => per_ip,

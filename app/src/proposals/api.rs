@@ -48,7 +48,11 @@ pub async fn submit_proposal(
             let app = app_state()?;
             let user = require_user()?;
             app.limits
-                .check(&app.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .check(
+                    &app.db,
+                    Bucket::Post,
+                    Subject::Account(&user.id.to_string()),
+                )
                 .await?;
             let input = proposals::Input {
                 title,
@@ -79,7 +83,11 @@ pub async fn edit_proposal(
             let app = app_state()?;
             let user = require_user()?;
             app.limits
-                .check(&app.db, Bucket::Post, Subject::Account(&user.id.to_string()))
+                .check(
+                    &app.db,
+                    Bucket::Post,
+                    Subject::Account(&user.id.to_string()),
+                )
                 .await?;
             let input = proposals::Input {
                 title,

@@ -1,5 +1,6 @@
 import { Page, expect } from '@playwright/test';
 import { expectAccessible } from './a11y';
+import { enterCode, isEnrolled } from './totp';
 
 /** Page objects: what a person sees and does, by label and role. */
 export class RegisterPage {
@@ -24,10 +25,16 @@ export class LoginPage {
     await this.page.goto('/login');
     await expect(this.page.getByRole('heading', { level: 1, name: 'Anmelden' })).toBeVisible();
   }
-  async login(email: string, password: string) {
+  /** Logs in; an account with a second factor gets its code entered on the next step
+   *  (`code: false` stops at that step). */
+  async login(email: string, password: string, { code = true } = {}) {
     await this.page.getByLabel('E-Mail-Adresse').fill(email);
     await this.page.getByLabel(/^Passwort/).fill(password);
     await this.page.getByRole('main').getByRole('button', { name: 'Anmelden' }).click();
+    if (code && isEnrolled(email)) {
+      await this.page.waitForURL(/\/login\/code/);
+      await enterCode(this.page, email);
+    }
   }
 }
 

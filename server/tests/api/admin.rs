@@ -215,8 +215,9 @@ db_test!(
         );
         let verification = app::infra::audit::verify(&app.db, None).await.unwrap();
         assert_eq!(verification.first_broken, None);
-        // The admin's own role (granted at creation), the grant and the revocation.
-        assert_eq!(verification.checked, 3);
+        // The admin's own role (granted at creation), the admin's second factor switched on
+        // at the first login, the grant and the revocation.
+        assert_eq!(verification.checked, 4);
 
         // The last administrator cannot lose the role.
         let me = app.me().await["id"].as_i64().unwrap().to_string();

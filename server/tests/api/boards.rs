@@ -1249,6 +1249,24 @@ db_test!(
                 .status(),
             404
         );
+        // The stored content stays while the closed item still holds the same file, and is
+        // erased with the last attachment that uses it.
+        let stored = {
+            use sha2::Digest;
+            app.state
+                .config
+                .files_dir
+                .join(hex::encode(sha2::Sha256::digest(&pdf)))
+        };
+        assert!(stored.exists());
+        ok(
+            &app,
+            &b.chair,
+            "delete_agenda_file",
+            &[("file", &closed_file.to_string())],
+        )
+        .await;
+        assert!(!stored.exists(), "an unused attachment is erased");
     }
 );
 

@@ -822,7 +822,10 @@ db_test!(
             .iter()
             .map(|e| e.action.as_str())
             .filter(|a| {
-                !a.starts_with("topics.") && !a.starts_with("districts.") && !a.starts_with("role.")
+                !a.starts_with("topics.")
+                    && !a.starts_with("districts.")
+                    && !a.starts_with("role.")
+                    && !a.starts_with("two_factor.")
             })
             .collect();
         assert_eq!(

@@ -195,10 +195,7 @@ impl TestApp {
                 files_dir: dirs.path().join("files"),
                 staging_dir: dirs.path().join("staging"),
             }),
-            limits: std::sync::Arc::new(app::infra::rate_limit::RateLimits::new(
-                burst,
-                &[7u8; 32],
-            )),
+            limits: std::sync::Arc::new(app::infra::rate_limit::RateLimits::new(burst, &[7u8; 32])),
             mailer: Mailer::memory(),
         };
         let router = server::startup::router(state.clone());
@@ -341,7 +338,12 @@ impl TestApp {
             let res = self
                 .call_with(client, "login_code", &[("code", &code)])
                 .await;
-            assert_eq!(res.status(), 200, "code step of {email} failed: {:?}", res.text().await);
+            assert_eq!(
+                res.status(),
+                200,
+                "code step of {email} failed: {:?}",
+                res.text().await
+            );
         } else {
             assert_eq!(step, "done", "login of {email}");
         }
@@ -381,7 +383,12 @@ impl TestApp {
         let res = self
             .call_with(client, "enable_two_factor", &[("code", &code)])
             .await;
-        assert_eq!(res.status(), 200, "enrolment of {email}: {:?}", res.text().await);
+        assert_eq!(
+            res.status(),
+            200,
+            "enrolment of {email}: {:?}",
+            res.text().await
+        );
     }
 
     /// A one-time password of `email` for a time step not used before (waits for the
@@ -438,6 +445,15 @@ impl TestApp {
 
     pub async fn me(&self) -> serde_json::Value {
         self.call("me", &[]).await.json().await.unwrap()
+    }
+
+    /// Who `client` is signed in as (`null` for nobody).
+    pub async fn me_of(&self, client: &reqwest::Client) -> serde_json::Value {
+        self.call_with(client, "me", &[])
+            .await
+            .json()
+            .await
+            .unwrap()
     }
 }
 

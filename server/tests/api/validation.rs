@@ -546,7 +546,31 @@ db_test!(
         let url = app.url(&format!("/petitions/{slug}/signatures.csv"));
         assert_eq!(c.initiator.get(&url).send().await.unwrap().status(), 403);
         assert_eq!(new_client().get(&url).send().await.unwrap().status(), 403);
-        let res = c.staff.get(&url).send().await.unwrap();
+        // A link or image on another site does not make a staff browser download the list,
+        // nor record an export.
+        for from in ["cross-site", "same-site"] {
+            let res = c
+                .staff
+                .get(&url)
+                .header("sec-fetch-site", from)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{from}");
+            assert!(res.text().await.unwrap().contains("nur von dieser Website"));
+        }
+        assert!(
+            !audit_actions(&app)
+                .await
+                .contains(&"signatures.exported".to_owned())
+        );
+        let res = c
+            .staff
+            .get(&url)
+            .header("sec-fetch-site", "same-origin")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200);
         assert!(
             res.headers()["content-type"]

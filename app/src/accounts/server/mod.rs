@@ -137,7 +137,9 @@ pub async fn check_strength<C: ConnectionTrait>(
     personal: &[&str],
 ) -> Result<(), AppError> {
     let municipality = site::municipality_name(db).await?;
-    let mut context = vec![municipality.as_str()];
+    // "Gemeinde Kalletal": each word is tried on its own, and the whole.
+    let mut context: Vec<&str> = municipality.split_whitespace().collect();
+    context.push(municipality.as_str());
     context.extend_from_slice(personal);
     // The local part of an address is a word of its own ("anna.schmidt").
     let locals: Vec<&str> = personal
@@ -185,7 +187,13 @@ pub async fn register(
     name: &DisplayName,
     password: &NewPassword,
 ) -> Result<(), AppError> {
-    check_strength(&state.db, "password", password, &[email.as_str(), name.as_str()]).await?;
+    check_strength(
+        &state.db,
+        "password",
+        password,
+        &[email.as_str(), name.as_str()],
+    )
+    .await?;
     let municipality = site::municipality_name(&state.db).await?;
     let hash = passwords::hash(password.expose()).await?;
     // Counted before the write transaction: on SQLite a second connection would wait for it.
@@ -267,7 +275,11 @@ pub enum Confirmed {
 /// Confirms a registration or an address change. A changed address ends every session of
 /// the account but `keep` (the browser that confirms, when it is signed in to it) and voids
 /// its other links.
-pub async fn confirm(state: &AppState, raw: &str, keep: Option<i64>) -> Result<Confirmed, AppError> {
+pub async fn confirm(
+    state: &AppState,
+    raw: &str,
+    keep: Option<i64>,
+) -> Result<Confirmed, AppError> {
     let tx = begin_write(&state.db).await?;
     let token = consume_token(
         &tx,
@@ -336,7 +348,11 @@ pub async fn login(
     if let Some(e) = &email {
         state
             .limits
-            .check_failures(&state.db, Bucket::LoginAccount, Subject::Account(e.as_str()))
+            .check_failures(
+                &state.db,
+                Bucket::LoginAccount,
+                Subject::Account(e.as_str()),
+            )
             .await?;
     }
     let account = match &email {
@@ -352,7 +368,7 @@ pub async fn login(
         (true, Some(a)) => a,
         _ => {
             if let Some(e) = &email {
-                login_failed(state, client, e.as_str(), "password").await?;
+                login_failed(state, client, e.as_str(), Bucket::LoginAccount).await?;
             }
             return Err(AppError::InvalidCredentials);
         }
@@ -390,23 +406,20 @@ pub async fn login(
     ))
 }
 
-/// Counts a wrong password or code against the account and logs it at `warn` (the
-/// account as a hash, the address as the limits group it).
+/// Counts a wrong password (`LoginAccount`) or code (`Code`) against the account and logs
+/// it at `warn` (the account as a hash, the address as the limits group it).
 pub(crate) async fn login_failed(
     state: &AppState,
     client: &Client,
     email: &str,
-    what: &str,
+    bucket: Bucket,
 ) -> Result<(), AppError> {
     let subject = Subject::Account(email);
-    state
-        .limits
-        .allow(&state.db, Bucket::LoginAccount, subject)
-        .await?;
+    state.limits.allow(&state.db, bucket, subject).await?;
     tracing::warn!(
         account = %state.limits.account_tag(&subject),
         address = %rate_limit::address_key(client.ip),
-        what,
+        what = if bucket == Bucket::Code { "code" } else { "password" },
         "login refused"
     );
     Ok(())
@@ -503,7 +516,11 @@ pub(crate) async fn check_current_password(
 ) -> Result<user::Model, AppError> {
     state
         .limits
-        .check_failures(&state.db, Bucket::LoginAccount, Subject::Account(&user.email))
+        .check_failures(
+            &state.db,
+            Bucket::LoginAccount,
+            Subject::Account(&user.email),
+        )
         .await?;
     let account = user::Entity::find_by_id(user.id)
         .one(&state.db)
@@ -576,7 +593,11 @@ pub async fn request_email_change(
     let taken = find_by_email(&state.db, new_email).await?.is_some();
     let mail_allowed = state
         .limits
-        .allow(&state.db, Bucket::Mail, Subject::Account(new_email.as_str()))
+        .allow(
+            &state.db,
+            Bucket::Mail,
+            Subject::Account(new_email.as_str()),
+        )
         .await?;
     let tx = begin_write(&state.db).await?;
     if mail_allowed {

@@ -27,8 +27,8 @@ use crate::infra::db::begin_write;
 use crate::infra::entities::{login_challenge, recovery_code, user};
 use crate::infra::http::Client;
 use crate::infra::keys::{self, Purpose};
-use crate::infra::mail::templates::{self, TwoFactorNews};
 use crate::infra::mail::enqueue;
+use crate::infra::mail::templates::{self, TwoFactorNews};
 use crate::infra::rate_limit::{Bucket, Subject};
 use crate::infra::state::{AppConfig, AppState};
 use crate::infra::tokens;
@@ -43,10 +43,7 @@ fn secret_of(config: &AppConfig, user_id: i64, generation: i32) -> Vec<u8> {
     let key = keys::subkey(config.secret(), Purpose::TotpSecrets);
     keys::mac(
         &key,
-        &[
-            &user_id.to_be_bytes(),
-            &i64::from(generation).to_be_bytes(),
-        ],
+        &[&user_id.to_be_bytes(), &i64::from(generation).to_be_bytes()],
     )[..20]
         .to_vec()
 }
@@ -233,7 +230,12 @@ async fn tell(
     news: TwoFactorNews,
 ) -> Result<(), AppError> {
     let municipality = site::municipality_name(db).await?;
-    enqueue(tx, email, templates::two_factor_news(&municipality, news, email)).await?;
+    enqueue(
+        tx,
+        email,
+        templates::two_factor_news(&municipality, news, email),
+    )
+    .await?;
     Ok(())
 }
 
@@ -340,8 +342,21 @@ pub async fn renew_recovery_codes(
         .exec(&tx)
         .await?;
     new_recovery_codes(&tx, &state.config, u.id, generation).await?;
-    log(&tx, Some(me.id), "two_factor.recovery_renewed", u.id, json!({})).await?;
-    tell(&tx, &state.db, &me.email, TwoFactorNews::RecoveryCodesRenewed).await?;
+    log(
+        &tx,
+        Some(me.id),
+        "two_factor.recovery_renewed",
+        u.id,
+        json!({}),
+    )
+    .await?;
+    tell(
+        &tx,
+        &state.db,
+        &me.email,
+        TwoFactorNews::RecoveryCodesRenewed,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -377,10 +392,7 @@ async fn switch_off<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), AppE
             user::Column::TotpEnabledAt,
             Expr::value(Option::<chrono::DateTime<Utc>>::None),
         )
-        .col_expr(
-            user::Column::TotpLastStep,
-            Expr::value(Option::<i64>::None),
-        )
+        .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
         .col_expr(
             user::Column::RecoveryShownUntil,
             Expr::value(Option::<chrono::DateTime<Utc>>::None),
@@ -402,7 +414,11 @@ async fn switch_off<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), AppE
 /// Resets the second factor of an account that lost both its app and its codes (an
 /// administrator on the users page, or `dorfplatz user reset-2fa`): switched off, every
 /// session ended, audited and mailed. Staff then enrol anew at their next login.
-pub async fn reset(db: &DatabaseConnection, actor: Option<i64>, user_id: i64) -> Result<(), AppError> {
+pub async fn reset(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    user_id: i64,
+) -> Result<(), AppError> {
     let u = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
@@ -485,7 +501,7 @@ pub async fn answer_challenge(
     let email = u.email.clone().unwrap_or_default();
     state
         .limits
-        .check_failures(&state.db, Bucket::LoginAccount, Subject::Account(&email))
+        .check_failures(&state.db, Bucket::Code, Subject::Account(&email))
         .await?;
     let tx = begin_write(&state.db).await?;
     let right = match factor {
@@ -518,9 +534,11 @@ pub async fn answer_challenge(
             let used = recovery_code::Entity::update_many()
                 .col_expr(recovery_code::Column::UsedAt, Expr::value(Utc::now()))
                 .filter(recovery_code::Column::UserId.eq(u.id))
-                .filter(
-                    recovery_code::Column::CodeHash.eq(recovery_hash(&state.config, u.id, code)),
-                )
+                .filter(recovery_code::Column::CodeHash.eq(recovery_hash(
+                    &state.config,
+                    u.id,
+                    code,
+                )))
                 .filter(recovery_code::Column::UsedAt.is_null())
                 .exec(&tx)
                 .await?
@@ -536,7 +554,13 @@ pub async fn answer_challenge(
                     json!({ "left": left }),
                 )
                 .await?;
-                tell(&tx, &state.db, &email, TwoFactorNews::RecoveryCodeUsed { left }).await?;
+                tell(
+                    &tx,
+                    &state.db,
+                    &email,
+                    TwoFactorNews::RecoveryCodeUsed { left },
+                )
+                .await?;
             }
             used
         }
@@ -555,7 +579,7 @@ pub async fn answer_challenge(
                 .await?;
         }
         tx.commit().await?;
-        super::login_failed(state, client, &email, "code").await?;
+        super::login_failed(state, client, &email, Bucket::Code).await?;
         return Ok(if failures >= MAX_CODE_FAILURES {
             Answer::Over
         } else {
@@ -607,7 +631,12 @@ mod tests {
 
     #[test]
     fn a_code_works_in_its_window_and_once() {
-        let t = totp(secret_of(&config(1), 1, 1), "Dorfplatz Kalletal", "kim@kalletal.example").unwrap();
+        let t = totp(
+            secret_of(&config(1), 1, 1),
+            "Dorfplatz Kalletal",
+            "kim@kalletal.example",
+        )
+        .unwrap();
         let now = now_seconds();
         let code = t.generate(now).to_string();
         let step = accepted_step(&t, &code, None).expect("the current code is accepted");
@@ -628,9 +657,17 @@ mod tests {
 
     #[test]
     fn the_uri_names_issuer_account_and_secret() {
-        let t = totp(secret_of(&config(1), 1, 1), "Dorfplatz Kalletal", "kim@kalletal.example").unwrap();
+        let t = totp(
+            secret_of(&config(1), 1, 1),
+            "Dorfplatz Kalletal",
+            "kim@kalletal.example",
+        )
+        .unwrap();
         let uri = t.to_url().unwrap();
-        assert!(uri.starts_with("otpauth://totp/Dorfplatz%20Kalletal:kim%40kalletal.example?"), "{uri}");
+        assert!(
+            uri.starts_with("otpauth://totp/Dorfplatz%20Kalletal:kim%40kalletal.example?"),
+            "{uri}"
+        );
         assert!(uri.contains(&format!("secret={}", t.secret().to_base32())));
         assert!(qr_svg(&uri).unwrap().starts_with("<svg"));
     }
@@ -651,6 +688,9 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), RECOVERY_CODES);
         assert_ne!(codes, recovery_codes(&c, 1, 2));
-        assert_ne!(recovery_hash(&c, 1, &codes[0]), recovery_hash(&c, 2, &codes[0]));
+        assert_ne!(
+            recovery_hash(&c, 1, &codes[0]),
+            recovery_hash(&c, 2, &codes[0])
+        );
     }
 }

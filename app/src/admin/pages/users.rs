@@ -144,4 +144,3 @@ fn UserList() -> impl IntoView {
         </Suspense>
     }
 }
-

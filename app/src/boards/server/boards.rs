@@ -342,13 +342,19 @@ pub async fn add_member(
                 .filter(user::Column::DeletedAt.is_null())
                 .one(db)
                 .await?;
-            if found.is_none() {
-                errors.add(
+            match &found {
+                None => errors.add(
                     "email",
                     "Zu dieser E-Mail-Adresse gibt es kein Konto. Die Person muss sich zuerst registrieren.",
-                );
+                ),
+                // Whoever registered an address without confirming it may not be its owner.
+                Some(u) if u.email_confirmed_at.is_none() => errors.add(
+                    "email",
+                    "Dieses Konto ist noch nicht bestätigt. Die Person muss zuerst den Link in ihrer E-Mail öffnen.",
+                ),
+                Some(_) => {}
             }
-            found
+            found.filter(|u| u.email_confirmed_at.is_some())
         }
         None => None,
     };

@@ -31,7 +31,13 @@ pub fn routes() -> Router<AppState> {
                 domain::MAX_FILE_BYTES + 64 * 1024,
             )),
         )
-        .route("/staff/reports/boards.csv", get(boards_report_csv))
+        .merge(
+            Router::new()
+                .route("/staff/reports/boards.csv", get(boards_report_csv))
+                .route_layer(axum::middleware::from_fn(
+                    crate::infra::http::same_site_only,
+                )),
+        )
 }
 
 /// `cache`: calendar programs poll; five minutes keeps them current without load. A calendar

@@ -143,7 +143,9 @@ pub enum TwoFactorNews {
     Disabled,
     /// Switched off by an administrator (the owner lost phone and codes).
     Reset,
-    RecoveryCodeUsed { left: u64 },
+    RecoveryCodeUsed {
+        left: u64,
+    },
     RecoveryCodesRenewed,
 }
 

@@ -22,7 +22,13 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{slug}/tally.json", get(tally_json))
         .route("/petitions/{slug}/list.pdf", get(signature_list))
         .route("/petitions/receipt/sheet.pdf", get(personal_sheet))
-        .route("/petitions/{slug}/signatures.csv", get(signatures_csv))
+        .merge(
+            Router::new()
+                .route("/petitions/{slug}/signatures.csv", get(signatures_csv))
+                .route_layer(axum::middleware::from_fn(
+                    crate::infra::http::same_site_only,
+                )),
+        )
 }
 
 /// `GET /petitions/{slug}/tally.json`: the aggregate figures of a public petition, never

@@ -15,7 +15,13 @@ use crate::infra::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/proposals/feed.atom", get(proposals_feed))
-        .route("/staff/reports/proposals.csv", get(proposals_report_csv))
+        .merge(
+            Router::new()
+                .route("/staff/reports/proposals.csv", get(proposals_report_csv))
+                .route_layer(axum::middleware::from_fn(
+                    crate::infra::http::same_site_only,
+                )),
+        )
 }
 
 /// `GET /proposals/feed.atom`: the newest proposals as an Atom feed.

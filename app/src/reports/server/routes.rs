@@ -19,6 +19,9 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{slug}/report.csv", get(tally_csv))
         .route("/petitions/{slug}/report.xlsx", get(tally_xlsx))
         .route("/petitions/{slug}/report.pdf", get(tally_pdf))
+        .route_layer(axum::middleware::from_fn(
+            crate::infra::http::same_site_only,
+        ))
 }
 
 /// `GET /petitions/{slug}/report.{csv,xlsx,pdf}`: the tally of any petition as a file

@@ -2,7 +2,10 @@
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -82,10 +85,11 @@ pub async fn store_file(
     Ok(m.id)
 }
 
-/// Removes an attachment (the stored content stays: another item may share it). Returns the
-/// session.
+/// Removes an attachment; its stored content is erased when no other attachment uses it
+/// (the same file may hang at several items). Returns the session.
 pub async fn delete_file(
     db: &DatabaseConnection,
+    files_dir: &Path,
     user: &SessionUser,
     file_id: i64,
 ) -> Result<i64, AppError> {
@@ -97,6 +101,7 @@ pub async fn delete_file(
     let (_, m) = find_item_managed(db, user, f.item_id).await?;
     editable_or(&m, "file")?;
     let now = Utc::now();
+    let sha = f.sha256.clone();
     let tx = begin_write(db).await?;
     let mut row: agenda_file::ActiveModel = f.into();
     row.deleted_at = Set(Some(now));
@@ -113,6 +118,17 @@ pub async fn delete_file(
     )
     .await?;
     tx.commit().await?;
+    let still_used = agenda_file::Entity::find()
+        .filter(agenda_file::Column::Sha256.eq(&sha))
+        .filter(agenda_file::Column::DeletedAt.is_null())
+        .count(db)
+        .await?;
+    if still_used == 0
+        && let Err(e) = tokio::fs::remove_file(file_path(files_dir, &sha)).await
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(error = %e, "erasing a removed attachment");
+    }
     Ok(m.id)
 }
 
