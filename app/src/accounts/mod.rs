@@ -91,6 +91,7 @@ pub fn describe_browser(user_agent: &str) -> String {
 }
 
 /// Only local paths are followed after login: no open redirect to another site.
+#[cfg(feature = "ssr")]
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if is_local_path(n) => n.to_owned(),
@@ -98,20 +99,26 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// A path on this site and nothing else: it starts with one slash, and holds no backslash,
-/// no whitespace and no control character (browsers drop tabs and line breaks from a URL,
-/// so "/\t/evil.example" would become "//evil.example", another site).
+/// A path on this site and nothing else: resolved against this site's origin (with `url`,
+/// as a browser would), it stays on it. Refused first: backslashes (browsers read them as
+/// slashes), whitespace and control characters (browsers drop tabs and line breaks from a
+/// URL, so "/\t/evil.example" would become "//evil.example", another site).
+#[cfg(feature = "ssr")]
 fn is_local_path(n: &str) -> bool {
-    let mut chars = n.chars();
-    chars.next() == Some('/')
-        && !matches!(chars.next(), Some('/'))
-        && n.len() <= 2000
-        && !n
-            .chars()
+    if !n.starts_with('/')
+        || n.len() > 2000
+        || n.chars()
             .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    {
+        return false;
+    }
+    let Ok(base) = url::Url::parse("https://dorfplatz.invalid/") else {
+        return false;
+    };
+    base.join(n).is_ok_and(|u| u.origin() == base.origin())
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::{describe_browser, safe_next};
 
@@ -157,6 +164,9 @@ mod tests {
             "",
             "evil.example",
             "javascript:alert(1)",
+            "///evil.example",
+            "//evil.example:443/x",
+            "/\u{85}/evil.example",
         ] {
             assert_eq!(safe_next(Some(hostile)), "/account", "{hostile:?}");
         }

@@ -348,12 +348,7 @@ impl TestApp {
             assert_eq!(step, "done", "login of {email}");
         }
         // Staff and administrators enrol at their first login, as the site makes them.
-        let me: serde_json::Value = self
-            .call_with(client, "me", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let me = self.json_of(client, "me", &[]).await;
         let staff = me["roles"]
             .as_array()
             .is_some_and(|r| r.iter().any(|r| r == "staff" || r == "admin"));
@@ -365,12 +360,7 @@ impl TestApp {
     /// Enrols the signed-in account of `client` in the second factor, computing the code
     /// from the secret the enrolment page shows, as a person's app would.
     pub async fn enrol(&self, client: &reqwest::Client, email: &str) {
-        let view: serde_json::Value = self
-            .call_with(client, "two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = self.json_of(client, "two_factor", &[]).await;
         let secret = view["setup"]["secret"]
             .as_str()
             .unwrap_or_else(|| panic!("no secret to enrol {email} with: {view}"))
@@ -449,7 +439,17 @@ impl TestApp {
 
     /// Who `client` is signed in as (`null` for nobody).
     pub async fn me_of(&self, client: &reqwest::Client) -> serde_json::Value {
-        self.call_with(client, "me", &[])
+        self.json_of(client, "me", &[]).await
+    }
+
+    /// The JSON answer of a server function called by `client`.
+    pub async fn json_of(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> serde_json::Value {
+        self.call_with(client, endpoint, form)
             .await
             .json()
             .await

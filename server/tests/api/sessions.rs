@@ -81,12 +81,7 @@ db_test!(
             .await;
         app.sign_in(&phone, "anna@kalletal.example", "sicheres-passwort")
             .await;
-        let list: serde_json::Value = app
-            .call_with(&laptop, "my_sessions", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let list = app.json_of(&laptop, "my_sessions", &[]).await;
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), 2);
         assert_eq!(list[0]["current"], true);

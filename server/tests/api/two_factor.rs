@@ -66,12 +66,7 @@ db_test!(
             .unwrap();
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
-        let view: serde_json::Value = app
-            .call_with(&kim, "two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = app.json_of(&kim, "two_factor", &[]).await;
         let secret = view["setup"]["secret"].as_str().unwrap().to_owned();
         assert!(
             html.contains(&format!("data-secret=\"{secret}\"")),
@@ -115,12 +110,7 @@ db_test!(
         assert_eq!(page.status(), 200);
 
         // Ten recovery codes, shown once on the page, stored only as hashes.
-        let view: serde_json::Value = app
-            .call_with(&kim, "two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = app.json_of(&kim, "two_factor", &[]).await;
         let codes: Vec<String> = view["fresh_recovery_codes"]
             .as_array()
             .unwrap()
@@ -185,12 +175,7 @@ db_test!(
     |backend| async move {
         let app = TestApp::spawn(backend).await;
         let first = app.client_for("kim@kalletal.example", &[Role::Staff]).await;
-        let view: serde_json::Value = app
-            .call_with(&first, "two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = app.json_of(&first, "two_factor", &[]).await;
         let recovery: Vec<String> = view["fresh_recovery_codes"]
             .as_array()
             .unwrap()
@@ -364,12 +349,7 @@ db_test!(
         app.enrol(&anna, "anna@kalletal.example").await;
         assert_eq!(app.me_of(&anna).await["two_factor"], true);
         // New recovery codes need the password and replace the old ones.
-        let old: serde_json::Value = app
-            .call_with(&anna, "two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let old = app.json_of(&anna, "two_factor", &[]).await;
         let (status, _) = error_code(
             app.call_with(
                 &anna,
@@ -388,12 +368,7 @@ db_test!(
             )
             .await;
         assert_eq!(res.status(), 200);
-        let new: serde_json::Value = app
-            .call_with(&anna, "two_factor", &[])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let new = app.json_of(&anna, "two_factor", &[]).await;
         assert_ne!(old["fresh_recovery_codes"], new["fresh_recovery_codes"]);
         assert_eq!(
             app.count("recovery_codes").await,
@@ -419,12 +394,9 @@ db_test!(
         // An admin resets a staff member who lost phone and codes: the staff member's
         // sessions end, the reset is audited and mailed, and the next login enrols anew.
         let kim = app.client_for("kim@kalletal.example", &[Role::Staff]).await;
-        let users: serde_json::Value = app
-            .call_with(&admin, "admin_users", &[("query", "kim@"), ("page", "0")])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let users = app
+            .json_of(&admin, "admin_users", &[("query", "kim@"), ("page", "0")])
+            .await;
         assert_eq!(users["users"][0]["two_factor"], true);
         let kim_id = users["users"][0]["id"].as_i64().unwrap().to_string();
         let (status, body) = error_code(
