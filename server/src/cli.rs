@@ -351,12 +351,19 @@ async fn user(settings: &Settings, command: UserCommand) -> Result<(), String> {
                 _ => rpassword::prompt_password("Passwort: ").map_err(|e| e.to_string())?,
             };
             let password = parse("Passwort", NewPassword::parse(&password))?;
-            accounts::check_strength(&db, "password", &password, &[email.as_str(), name.as_str()])
+            let municipality = app::site::server::municipality_name(&db)
                 .await
-                .map_err(|e| match e.field_message("password") {
-                    Some(m) => format!("Passwort: {m}"),
-                    None => explain(e),
-                })?;
+                .map_err(explain)?;
+            accounts::check_strength(
+                &municipality,
+                "password",
+                &password,
+                &[email.as_str(), name.as_str()],
+            )
+            .map_err(|e| match e.field_message("password") {
+                Some(m) => format!("Passwort: {m}"),
+                None => explain(e),
+            })?;
             let id = accounts::create_confirmed(&db, &email, &name, &password, &roles)
                 .await
                 .map_err(explain)?;

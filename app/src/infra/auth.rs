@@ -134,13 +134,10 @@ fn enrol_first(method: &axum::http::Method, path: &str) -> Response {
         )
             .into_response();
     }
-    let err = AppError::TwoFactorRequired;
-    (
+    crate::infra::responses::server_fn_error(
         axum::http::StatusCode::FORBIDDEN,
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::to_string(&err).unwrap_or_default(),
+        &AppError::TwoFactorRequired,
     )
-        .into_response()
 }
 
 async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>, DbErr> {

@@ -290,15 +290,12 @@ fn refuse(status: StatusCode, message: &str, html: bool) -> Response {
         )
             .into_response();
     }
-    let err = AppError::Request {
-        message: message.to_owned(),
-    };
-    (
+    crate::infra::responses::server_fn_error(
         status,
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::to_string(&err).unwrap_or_default(),
+        &AppError::Request {
+            message: message.to_owned(),
+        },
     )
-        .into_response()
 }
 
 /// Decodes an `application/x-www-form-urlencoded` body and names what is wrong with it.

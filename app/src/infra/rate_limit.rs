@@ -210,12 +210,8 @@ impl RateLimits {
         bucket: Bucket,
         subject: Subject<'_>,
     ) -> Result<(), AppError> {
-        if self.allow(db, bucket, subject).await? {
-            Ok(())
-        } else {
-            self.refused(bucket, &subject);
-            Err(AppError::RateLimited)
-        }
+        let allowed = self.allow(db, bucket, subject).await?;
+        self.verdict(allowed, bucket, &subject)
     }
 
     /// `peek`, as an error the caller passes on (429), logged at `warn`.
@@ -225,16 +221,15 @@ impl RateLimits {
         bucket: Bucket,
         subject: Subject<'_>,
     ) -> Result<(), AppError> {
-        if self.peek(db, bucket, subject).await? {
-            Ok(())
-        } else {
-            self.refused(bucket, &subject);
-            Err(AppError::RateLimited)
-        }
+        let allowed = self.peek(db, bucket, subject).await?;
+        self.verdict(allowed, bucket, &subject)
     }
 
-    /// Logs a refusal: the address as the limit groups it, an account only as a hash.
-    pub fn refused(&self, bucket: Bucket, subject: &Subject) {
+    /// A refusal is logged: the address as the limit groups it, an account only as a hash.
+    fn verdict(&self, allowed: bool, bucket: Bucket, subject: &Subject) -> Result<(), AppError> {
+        if allowed {
+            return Ok(());
+        }
         match subject {
             Subject::Address(ip) => {
                 tracing::warn!(bucket = bucket.name(), address = %address_key(*ip), "rate limit reached")
@@ -243,6 +238,7 @@ impl RateLimits {
                 tracing::warn!(bucket = bucket.name(), account = %self.account_tag(subject), "rate limit reached")
             }
         }
+        Err(AppError::RateLimited)
     }
 
     /// A short keyed hash that names an account in the log without naming the person.

@@ -16,6 +16,17 @@ pub fn error(e: AppError) -> Response {
         .into_response()
 }
 
+/// An error as a server function answers it (the `AppError` JSON the pages and tests read),
+/// for middleware that answers in a server function's place.
+pub fn server_fn_error(status: StatusCode, e: &AppError) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(e).unwrap_or_default(),
+    )
+        .into_response()
+}
+
 pub fn pdf_response(filename: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!("inline; filename=\"{filename}\"");
     (

@@ -437,6 +437,27 @@ impl TestApp {
         self.call("me", &[]).await.json().await.unwrap()
     }
 
+    /// The actions of the audit trail, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        use app::infra::entities::audit_log;
+        use sea_orm::{EntityTrait, QueryOrder};
+        audit_log::Entity::find()
+            .order_by_asc(audit_log::Column::Id)
+            .all(&self.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+
+    /// Asks for a password reset of `email` and returns the token of the mailed link.
+    pub async fn reset_link(&self, email: &str) -> String {
+        self.call("request_password_reset", &[("email", email)])
+            .await;
+        self.token_from_mail(email, "/password-reset/new").await
+    }
+
     /// Who `client` is signed in as (`null` for nobody).
     pub async fn me_of(&self, client: &reqwest::Client) -> serde_json::Value {
         self.json_of(client, "me", &[]).await

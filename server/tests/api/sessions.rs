@@ -117,7 +117,15 @@ db_test!(
         assert_eq!(res.status(), 200);
         assert!(app.me_of(&phone).await.is_null());
         assert_eq!(app.me_of(&laptop).await["email"], "anna@kalletal.example");
-        // "Überall abmelden" ends the laptop's session too.
+        // Ending the session one is looking from signs this browser out.
+        let own = list[0]["id"].as_i64().unwrap().to_string();
+        let res = app.call_with(&laptop, "end_session", &[("id", &own)]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["location"], "/?notice=logged_out");
+        assert!(app.me_of(&laptop).await.is_null());
+        // "Überall abmelden" ends every session, this one's too.
+        app.sign_in(&laptop, "anna@kalletal.example", "sicheres-passwort")
+            .await;
         app.sign_in(&phone, "anna@kalletal.example", "sicheres-passwort")
             .await;
         let res = app.call_with(&laptop, "end_all_sessions", &[]).await;
@@ -194,14 +202,7 @@ db_test!(
         app.sign_in(&there, "anna@kalletal.example", "sicheres-passwort")
             .await;
         // A reset link is open when the password is changed here.
-        app.call(
-            "request_password_reset",
-            &[("email", "anna@kalletal.example")],
-        )
-        .await;
-        let reset = app
-            .token_from_mail("anna@kalletal.example", "/password-reset/new")
-            .await;
+        let reset = app.reset_link("anna@kalletal.example").await;
         let res = app
             .call_with(
                 &here,
@@ -234,14 +235,7 @@ db_test!(
         // An address change, confirmed: the other browser is out again, other links void.
         app.sign_in(&there, "anna@kalletal.example", "Lindenblüte Traktor Nebel")
             .await;
-        app.call(
-            "request_password_reset",
-            &[("email", "anna@kalletal.example")],
-        )
-        .await;
-        let reset = app
-            .token_from_mail("anna@kalletal.example", "/password-reset/new")
-            .await;
+        let reset = app.reset_link("anna@kalletal.example").await;
         let res = app
             .call_with(
                 &here,

@@ -21,19 +21,6 @@ async fn password_step(app: &TestApp, client: &reqwest::Client, email: &str) -> 
     res.json().await.unwrap()
 }
 
-async fn audit_actions(app: &TestApp) -> Vec<String> {
-    use app::infra::entities::audit_log;
-    use sea_orm::{EntityTrait, QueryOrder};
-    audit_log::Entity::find()
-        .order_by_asc(audit_log::Column::Id)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action)
-        .collect()
-}
-
 db_test!(
     staff_reach_only_the_enrolment_page_until_they_enrol,
     |backend| async move {
@@ -58,6 +45,11 @@ db_test!(
             (status, body["code"].as_str()),
             (403, Some("two_factor_required"))
         );
+        // Logging out stays open (another browser, so that Kim's session goes on here).
+        let other = new_client();
+        password_step(&app, &other, "kim@kalletal.example").await;
+        assert_eq!(app.call_with(&other, "logout", &[]).await.status(), 200);
+        assert!(app.me_of(&other).await.is_null());
         // The enrolment page itself opens and shows the secret three ways.
         let page = kim
             .get(app.url("/account/two-factor"))
@@ -163,10 +155,20 @@ db_test!(
                 .any(|m| m.subject == "Zwei-Faktor-Anmeldung eingeschaltet")
         );
         assert!(
-            audit_actions(&app)
+            app.audit_actions()
                 .await
                 .contains(&"two_factor.enabled".to_owned())
         );
+        // A deleted account keeps no recovery codes.
+        let res = app
+            .call_with(
+                &kim,
+                "delete_account",
+                &[("current_password", "sicheres-passwort")],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(app.count("recovery_codes").await, 0);
     }
 );
 
@@ -330,7 +332,7 @@ db_test!(
         assert_eq!(used.len(), 2);
         assert!(used[1].text.contains("noch 8 unbenutzte Codes"));
         assert_eq!(
-            audit_actions(&app)
+            app.audit_actions()
                 .await
                 .iter()
                 .filter(|a| *a == "two_factor.recovery_code_used")
@@ -405,6 +407,17 @@ db_test!(
         )
         .await;
         assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+        // An administrator does not reset their own second factor.
+        let ada_id = app.me_of(&admin).await["id"].as_i64().unwrap().to_string();
+        let (status, body) = error_code(
+            app.call_with(&admin, "admin_reset_two_factor", &[("user_id", &ada_id)])
+                .await,
+        )
+        .await;
+        assert_eq!(
+            (status, body["fields"][0]["field"].as_str()),
+            (422, Some("user_id"))
+        );
         let res = app
             .call_with(&admin, "admin_reset_two_factor", &[("user_id", &kim_id)])
             .await;
@@ -421,7 +434,7 @@ db_test!(
             (status, body["code"].as_str()),
             (403, Some("two_factor_required"))
         );
-        let actions = audit_actions(&app).await;
+        let actions = app.audit_actions().await;
         assert!(actions.contains(&"two_factor.disabled".to_owned()));
         assert!(actions.contains(&"two_factor.reset".to_owned()));
         let subjects: Vec<String> = app
@@ -454,7 +467,7 @@ db_test!(
         assert!(String::from_utf8_lossy(&out.stdout).contains("zurückgesetzt"));
         assert!(app.me_of(&kim).await.is_null());
         assert_eq!(
-            audit_actions(&app)
+            app.audit_actions()
                 .await
                 .iter()
                 .filter(|a| *a == "two_factor.reset")

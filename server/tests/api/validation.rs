@@ -7,7 +7,7 @@ use app::petitions::server::paper_import;
 use app::register::check::Status;
 use app::register::server::import as register;
 use chrono::{Days, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use server::synthetic;
 
 use crate::helpers::{TestApp, cast, collecting, db_test, error_code, new_client, step};
@@ -205,18 +205,6 @@ pub(crate) async fn void_sheet(
     .await
 }
 
-async fn audit_actions(app: &TestApp) -> Vec<String> {
-    use app::infra::entities::audit_log;
-    audit_log::Entity::find()
-        .order_by_asc(audit_log::Column::Id)
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.action)
-        .collect()
-}
-
 db_test!(every_signature_ends_with_its_status, |backend| async move {
     let app = TestApp::spawn(backend).await;
     let c = cast(&app).await;
@@ -295,7 +283,7 @@ db_test!(every_signature_ends_with_its_status, |backend| async move {
     assert_eq!(candidate["comparison"]["birth_date"], "exact");
     assert_eq!(candidate["outcome"], "valid");
     assert!(
-        audit_actions(&app)
+        app.audit_actions()
             .await
             .contains(&"signature.viewed".to_owned())
     );
@@ -356,7 +344,7 @@ db_test!(every_signature_ends_with_its_status, |backend| async move {
     .await;
     assert_eq!(code, 200);
     assert!(
-        audit_actions(&app)
+        app.audit_actions()
             .await
             .iter()
             .filter(|a| *a == "signature.reviewed")
@@ -560,7 +548,7 @@ db_test!(
             assert!(res.text().await.unwrap().contains("nur von dieser Website"));
         }
         assert!(
-            !audit_actions(&app)
+            !app.audit_actions()
                 .await
                 .contains(&"signatures.exported".to_owned())
         );
@@ -604,7 +592,7 @@ db_test!(
         );
         assert_eq!(rows[7][6], "3?.07.1977");
         assert!(
-            audit_actions(&app)
+            app.audit_actions()
                 .await
                 .contains(&"signatures.exported".to_owned())
         );
@@ -713,7 +701,7 @@ db_test!(
             counts_before
         );
         assert!(
-            audit_actions(&app)
+            app.audit_actions()
                 .await
                 .contains(&"signatures.purged".to_owned())
         );

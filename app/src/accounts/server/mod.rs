@@ -130,16 +130,15 @@ async fn void_links<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), AppE
 
 /// Refuses a password that is too easy to guess, at the field `field`; the municipality's
 /// name, "dorfplatz" and the person's own address and name count as known words.
-pub async fn check_strength<C: ConnectionTrait>(
-    db: &C,
+pub fn check_strength(
+    municipality: &str,
     field: &str,
     password: &NewPassword,
     personal: &[&str],
 ) -> Result<(), AppError> {
-    let municipality = site::municipality_name(db).await?;
     // "Gemeinde Kalletal": each word is tried on its own, and the whole.
     let mut context: Vec<&str> = municipality.split_whitespace().collect();
-    context.push(municipality.as_str());
+    context.push(municipality);
     context.extend_from_slice(personal);
     // The local part of an address is a word of its own ("anna.schmidt").
     let locals: Vec<&str> = personal
@@ -161,10 +160,17 @@ async fn consume_token<C: ConnectionTrait>(
     purposes: &[Purpose],
 ) -> Result<account_token::Model, AppError> {
     let token = open_token(db, state, raw, purposes).await?;
-    let now = Utc::now();
-    // Conditional update: of two concurrent uses only one wins.
+    claim_token(db, &token).await?;
+    Ok(token)
+}
+
+/// Marks an open token used. Conditional: of two concurrent uses only one wins.
+async fn claim_token<C: ConnectionTrait>(
+    db: &C,
+    token: &account_token::Model,
+) -> Result<(), AppError> {
     let res = account_token::Entity::update_many()
-        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .col_expr(account_token::Column::UsedAt, Expr::value(Utc::now()))
         .filter(account_token::Column::Id.eq(token.id))
         .filter(account_token::Column::UsedAt.is_null())
         .exec(db)
@@ -172,7 +178,7 @@ async fn consume_token<C: ConnectionTrait>(
     if res.rows_affected != 1 {
         return Err(AppError::LinkInvalid);
     }
-    Ok(token)
+    Ok(())
 }
 
 /// Registers an account and mails the confirmation link. When the address already has an
@@ -187,14 +193,13 @@ pub async fn register(
     name: &DisplayName,
     password: &NewPassword,
 ) -> Result<(), AppError> {
+    let municipality = site::municipality_name(&state.db).await?;
     check_strength(
-        &state.db,
+        &municipality,
         "password",
         password,
         &[email.as_str(), name.as_str()],
-    )
-    .await?;
-    let municipality = site::municipality_name(&state.db).await?;
+    )?;
     let hash = passwords::hash(password.expose()).await?;
     // Counted before the write transaction: on SQLite a second connection would wait for it.
     let mail_allowed = state
@@ -368,7 +373,7 @@ pub async fn login(
         (true, Some(a)) => a,
         _ => {
             if let Some(e) = &email {
-                login_failed(state, client, e.as_str(), Bucket::LoginAccount).await?;
+                login_failed(state, Some(client), e.as_str(), Bucket::LoginAccount).await?;
             }
             return Err(AppError::InvalidCredentials);
         }
@@ -410,7 +415,7 @@ pub async fn login(
 /// it at `warn` (the account as a hash, the address as the limits group it).
 pub(crate) async fn login_failed(
     state: &AppState,
-    client: &Client,
+    client: Option<&Client>,
     email: &str,
     bucket: Bucket,
 ) -> Result<(), AppError> {
@@ -418,7 +423,7 @@ pub(crate) async fn login_failed(
     state.limits.allow(&state.db, bucket, subject).await?;
     tracing::warn!(
         account = %state.limits.account_tag(&subject),
-        address = %rate_limit::address_key(client.ip),
+        address = client.map(|c| rate_limit::address_key(c.ip)).unwrap_or_default(),
         what = if bucket == Bucket::Code { "code" } else { "password" },
         "login refused"
     );
@@ -480,20 +485,21 @@ pub async fn reset_password(
     password: &NewPassword,
 ) -> Result<(), AppError> {
     let token = open_token(&state.db, state, raw, &[Purpose::PasswordReset]).await?;
-    let owner = user::Entity::find_by_id(token.user_id)
-        .one(&state.db)
-        .await?
-        .and_then(|u| u.email)
-        .unwrap_or_default();
-    check_strength(&state.db, "password", password, &[owner.as_str()]).await?;
-    let hash = passwords::hash(password.expose()).await?;
-    let tx = begin_write(&state.db).await?;
-    let token = consume_token(&tx, state, raw, &[Purpose::PasswordReset]).await?;
     let u = user::Entity::find_by_id(token.user_id)
-        .one(&tx)
+        .one(&state.db)
         .await?
         .filter(|u| u.deleted_at.is_none())
         .ok_or(AppError::LinkInvalid)?;
+    let municipality = site::municipality_name(&state.db).await?;
+    check_strength(
+        &municipality,
+        "password",
+        password,
+        &[u.email.as_deref().unwrap_or_default()],
+    )?;
+    let hash = passwords::hash(password.expose()).await?;
+    let tx = begin_write(&state.db).await?;
+    claim_token(&tx, &token).await?;
     let now = Utc::now();
     let confirmed = u.email_confirmed_at.unwrap_or(now);
     let mut active: user::ActiveModel = u.into();
@@ -527,11 +533,7 @@ pub(crate) async fn check_current_password(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if !passwords::verify(account.password_hash.clone(), current).await? {
-        let subject = Subject::Account(&user.email);
-        state
-            .limits
-            .allow(&state.db, Bucket::LoginAccount, subject)
-            .await?;
+        login_failed(state, None, &user.email, Bucket::LoginAccount).await?;
         return Err(AppError::field(
             "current_password",
             "Das aktuelle Passwort ist nicht richtig.",
@@ -548,15 +550,14 @@ pub async fn change_password(
     new: &NewPassword,
 ) -> Result<(), AppError> {
     let account = check_current_password(state, user, current).await?;
+    let municipality = site::municipality_name(&state.db).await?;
     check_strength(
-        &state.db,
+        &municipality,
         "password",
         new,
         &[user.email.as_str(), user.display_name.as_str()],
-    )
-    .await?;
+    )?;
     let hash = passwords::hash(new.expose()).await?;
-    let municipality = site::municipality_name(&state.db).await?;
     let tx = begin_write(&state.db).await?;
     let mut active: user::ActiveModel = account.into();
     active.password_hash = Set(Some(hash));
@@ -652,10 +653,9 @@ pub async fn delete_account(
     active.deleted_at = Set(Some(now));
     active.updated_at = Set(now);
     active.update(&tx).await?;
-    session::Entity::delete_many()
-        .filter(session::Column::UserId.eq(user.id))
-        .exec(&tx)
-        .await?;
+    end_sessions(&tx, user.id, None).await?;
+    // The second factor goes with the account: its recovery codes are personal data too.
+    two_factor::switch_off(&tx, user.id).await?;
     account_token::Entity::delete_many()
         .filter(account_token::Column::UserId.eq(user.id))
         .exec(&tx)
@@ -745,16 +745,6 @@ async fn set_role(
         .await?;
     let changed = match (grant, existing) {
         (true, None) => {
-            let confirmed = user::Entity::find_by_id(user_id)
-                .one(tx)
-                .await?
-                .is_some_and(|u| u.email_confirmed_at.is_some());
-            if !confirmed {
-                return Err(AppError::field(
-                    "role",
-                    "Rollen bekommen nur Konten, deren E-Mail-Adresse bestätigt ist.",
-                ));
-            }
             user_role::Entity::insert(user_role::ActiveModel {
                 user_id: Set(user_id),
                 role: Set(role.as_str().to_owned()),
@@ -817,6 +807,13 @@ pub async fn change_role(
         .await?
         .filter(|u| u.deleted_at.is_none())
         .ok_or(AppError::NotFound)?;
+    // Whoever registered an address without confirming it may not be its owner.
+    if grant && target.email_confirmed_at.is_none() {
+        return Err(AppError::field(
+            "role",
+            "Rollen bekommen nur Konten, deren E-Mail-Adresse bestätigt ist.",
+        ));
+    }
     let changed = set_role(&tx, actor, target.id, role, grant).await?;
     tx.commit().await?;
     Ok(changed)

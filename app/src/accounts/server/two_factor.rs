@@ -386,7 +386,8 @@ pub async fn disable(
     Ok(())
 }
 
-async fn switch_off<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), AppError> {
+/// Switches the second factor off: no codes, no recovery codes, no waiting logins.
+pub(super) async fn switch_off<C: ConnectionTrait>(db: &C, user_id: i64) -> Result<(), AppError> {
     user::Entity::update_many()
         .col_expr(
             user::Column::TotpEnabledAt,
@@ -579,7 +580,7 @@ pub async fn answer_challenge(
                 .await?;
         }
         tx.commit().await?;
-        super::login_failed(state, client, &email, Bucket::Code).await?;
+        super::login_failed(state, Some(client), &email, Bucket::Code).await?;
         return Ok(if failures >= MAX_CODE_FAILURES {
             Answer::Over
         } else {
