@@ -31,11 +31,6 @@ impl Me {
     pub fn is_staff(&self) -> bool {
         self.has_role(Role::Staff) || self.has_role(Role::Admin)
     }
-
-    /// Staff and administrators without a second factor reach only the enrolment page.
-    pub fn must_enrol(&self) -> bool {
-        self.is_staff() && !self.two_factor
-    }
 }
 
 /// One signed-in browser of the account, as the account page lists it.
