@@ -5,6 +5,7 @@ import { PlaywrightWorkerArgs, expect, test } from '@playwright/test';
 import { BASE_URL } from '../playwright.config';
 import { expectAccessible, expectAccessibleWithoutScripts } from './support/a11y';
 import { waitForMail } from './support/mail';
+import { expectHydrated } from './support/pages';
 
 type PlaywrightApi = PlaywrightWorkerArgs['playwright'];
 
@@ -133,6 +134,7 @@ test('submitting works with JavaScript; supporting and commenting without', asyn
   const js = await browser.newContext({ storageState: STATES.sabine, locale: 'de-DE' });
   const j = await js.newPage();
   await j.goto('/proposals/new');
+  await expectHydrated(j.getByRole('button', { name: 'Vorschlag einreichen' }));
   await j.getByLabel('Titel').fill(title);
   await j.getByRole('button', { name: 'Vorschlag einreichen' }).click();
   await expect(j.locator('#f-body-error')).toHaveText('Bitte beschreiben Sie Ihren Vorschlag.');

@@ -250,8 +250,14 @@ pub fn Submit(
     #[prop(into)] pending: Signal<bool>,
     #[prop(into, default = "button".into())] class: String,
 ) -> impl IntoView {
+    // Effects run only in the browser, once this button is hydrated: from then on the form
+    // answers in place. Browser tests wait for the mark before they test that path (a click
+    // before it would take the no-JavaScript path, which is tested on its own).
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
-        <button type="submit" class=class aria-disabled=move || pending.get().then_some("true")>
+        <button type="submit" class=class aria-disabled=move || pending.get().then_some("true")
+            data-hydrated=move || hydrated.get().then_some("true")>
             {move || if pending.get() { "Bitte warten …".to_string() } else { label.clone() }}
         </button>
     }

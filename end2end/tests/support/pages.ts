@@ -1,4 +1,4 @@
-import { Page, expect } from '@playwright/test';
+import { Locator, Page, expect } from '@playwright/test';
 import { expectAccessible } from './a11y';
 import { enterCode, isEnrolled } from './totp';
 
@@ -54,4 +54,11 @@ export class Header {
     await this.nav().getByRole('button', { name: 'Abmelden' }).click();
     await expect(this.page.getByRole('status')).toContainText('Sie haben sich abgemeldet.');
   }
+}
+
+/** Waits until a submit button is hydrated, so a click takes the JavaScript path (answer in
+ *  place) rather than the no-JavaScript one; a click before that reloads the page and, on an
+ *  error, returns an empty form. */
+export async function expectHydrated(button: Locator) {
+  await expect(button).toHaveAttribute('data-hydrated', 'true');
 }
