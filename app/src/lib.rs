@@ -2,6 +2,7 @@
 
 #![recursion_limit = "256"]
 
+pub mod accessibility;
 pub mod accounts;
 pub mod admin;
 pub mod boards;
@@ -23,6 +24,9 @@ use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use accessibility::pages::{
+    AccessibilityPage, AdminAccessibilityPage, EasyLanguagePage, FeedbackQueuePage,
+};
 use accounts::pages::{
     AccountPage, ConfirmPage, LoginCodePage, LoginPage, NewPasswordPage, PasswordResetPage,
     RegisterPage, TwoFactorPage,
@@ -137,6 +141,10 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/sessions") view=boards::pages::MeetingsPage ssr=SsrMode::Async />
                 <Route path=path!("/sessions/:id") view=boards::pages::MeetingPage ssr=SsrMode::Async />
                 <Route path=path!("/sessions/:id/manage") view=boards::manage::MeetingManagePage ssr=SsrMode::Async />
+                <Route path=path!("/admin/accessibility") view=AdminAccessibilityPage ssr=SsrMode::Async />
+                <Route path=path!("/staff/feedback") view=FeedbackQueuePage ssr=SsrMode::Async />
+                <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async />
+                <Route path=path!("/leichte-sprache") view=EasyLanguagePage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
             </Routes>

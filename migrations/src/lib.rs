@@ -13,6 +13,7 @@ mod m20261130_000006_comments;
 mod m20261130_000007_boards;
 mod m20261205_000001_trust;
 mod m20261205_000002_account_security;
+mod m20261206_000001_accessibility;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_boards::Migration),
             Box::new(m20261205_000001_trust::Migration),
             Box::new(m20261205_000002_account_security::Migration),
+            Box::new(m20261206_000001_accessibility::Migration),
         ]
     }
 }

@@ -45,6 +45,7 @@ async fn state(db: DatabaseConnection) -> AppState {
             trust_forwarded_for: false,
             files_dir: std::env::temp_dir().join("dorfplatz-bench-files"),
             staging_dir: std::env::temp_dir().join("dorfplatz-bench-staging"),
+            signature_retention_days: 180,
         }),
         limits: Arc::new(app::infra::rate_limit::RateLimits::new(
             u32::MAX,

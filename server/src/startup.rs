@@ -101,6 +101,7 @@ pub fn app_config(settings: &Settings) -> AppConfig {
         trust_forwarded_for: settings.trust_forwarded_for,
         files_dir: settings.data_dir.join("files"),
         staging_dir: settings.data_dir.join("staging"),
+        signature_retention_days: settings.signature_retention_days,
     }
 }
 
@@ -139,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::comments::server::routes::routes())
         .merge(app::boards::server::routes())
         .merge(app::admin::server::routes())
+        .merge(app::accounts::server::export::routes())
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -231,6 +233,14 @@ pub fn spawn_workers(
             .await
             {
                 tracing::warn!(error = %e, "deleting delivered mail");
+            }
+            if let Err(e) = app::accessibility::server::purge_closed(
+                &expiring.db,
+                app::accessibility::server::KEEP_CLOSED,
+            )
+            .await
+            {
+                tracing::warn!(error = ?e, "deleting closed barrier feedback");
             }
             if retention_days > 0
                 && let Err(e) = app::petitions::server::signatures::purge_after_retention(

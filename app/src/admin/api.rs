@@ -109,3 +109,33 @@ pub async fn verify_audit() -> Result<super::ChainCheck, AppError> {
         .await,
     )
 }
+
+/// Replaces the privacy statement with the starting text that lists what Dorfplatz
+/// processes here, for the administration to complete.
+#[server(prefix = "/api", endpoint = "apply_privacy_template")]
+pub async fn apply_privacy_template() -> Result<(), AppError> {
+    use crate::accounts::domain::Role;
+    use crate::admin::privacy;
+    use crate::petitions::server::municipality;
+    finish(
+        async {
+            let state = app_state()?;
+            let admin = require_role(Role::Admin)?;
+            let here = municipality::get(&state.db).await?;
+            let rule_set = crate::petitions::rules::rule_set(
+                here.figures.state,
+                crate::time::today(),
+            )
+            .ok_or(AppError::Internal)?;
+            let text = privacy::template(&privacy::Facts {
+                municipality: &here.name,
+                rule_set,
+                signature_retention_days: state.config.signature_retention_days,
+            });
+            privacy::apply(&state.db, Some(admin.id), &text).await?;
+            leptos_axum::redirect("/admin/settings?notice=privacy_template_applied#f-privacy");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod privacy;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use chrono::{DateTime, Utc};

@@ -29,6 +29,17 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         }
         "account_deleted" => "Ihr Konto wurde gelöscht.",
         "settings_saved" => "Die Einstellungen wurden gespeichert.",
+        "privacy_template_applied" => {
+            "Die Vorlage ist als Datenschutzerklärung übernommen. Bitte ergänzen Sie jetzt die Teile in eckigen Klammern."
+        }
+        "statement_saved" => "Die Erklärung zur Barrierefreiheit ist gespeichert und veröffentlicht.",
+        "easy_language_saved" => "Der Text in Leichter Sprache ist gespeichert und veröffentlicht.",
+        "feedback_received" => {
+            "Vielen Dank, Ihre Rückmeldung ist angekommen. Wenn Sie eine E-Mail-Adresse angegeben haben, antworten wir Ihnen dorthin."
+        }
+        "feedback_answered" => "Die Antwort ist gespeichert; mit E-Mail-Adresse geht sie per E-Mail hinaus.",
+        "feedback_closed" => "Die Rückmeldung ist abgeschlossen.",
+        "feedback_reopened" => "Die Rückmeldung ist wieder offen.",
         "board_created" => "Das Gremium ist angelegt. Tragen Sie jetzt die Mitglieder ein.",
         "board_saved" => "Die Angaben zum Gremium sind gespeichert.",
         "member_added" => "Das Mitglied ist eingetragen.",

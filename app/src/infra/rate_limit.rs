@@ -1,6 +1,6 @@
 //! Rate limits for the doors attackers knock on: login (per account and per address),
-//! registration, password reset, the second factor, signing, posting, and mail to one
-//! address. The counters live in the database (one row per bucket and subject, generic cell
+//! registration, password reset, the second factor, signing, posting, barrier feedback,
+//! and mail to one address. The counters live in the database (one row per bucket and subject, generic cell
 //! rate algorithm), so several instances on one PostgreSQL share them, and SQLite works the
 //! same. A counter's name is a keyed hash: neither addresses nor accounts are stored.
 
@@ -35,6 +35,8 @@ pub enum Bucket {
     Post,
     /// Mails to one recipient address (confirmation resend, reset, address change).
     Mail,
+    /// Reports of barriers from one address (no account needed).
+    Feedback,
 }
 
 impl Bucket {
@@ -48,6 +50,7 @@ impl Bucket {
             Bucket::Sign => "sign",
             Bucket::Post => "post",
             Bucket::Mail => "mail",
+            Bucket::Feedback => "feedback",
         }
     }
 }
@@ -128,6 +131,12 @@ impl RateLimits {
             Bucket::Post => Rule {
                 burst: 20,
                 every_ms: 30_000,
+            },
+            // Five reports, then one per 10 minutes: enough for a person with several
+            // barriers to name, too few to flood the queue.
+            Bucket::Feedback => Rule {
+                burst: 5,
+                every_ms: 600_000,
             },
             // Three mails, then one per 10 minutes.
             Bucket::Mail => Rule {

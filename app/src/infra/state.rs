@@ -28,6 +28,9 @@ pub struct AppConfig {
     /// Where uploads wait while they are read (`<data>/staging`, emptied at start): personal
     /// data never lands in the system's shared temporary directory.
     pub staging_dir: std::path::PathBuf,
+    /// Days after a procedure closes that its signatures are deleted (0 = never by itself);
+    /// the privacy statement's starting text names it.
+    pub signature_retention_days: u32,
 }
 
 impl AppConfig {

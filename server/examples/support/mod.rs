@@ -53,5 +53,6 @@ pub fn config() -> app::infra::AppConfig {
         trust_forwarded_for: false,
         files_dir: std::env::temp_dir().join("dorfplatz-bench-files"),
         staging_dir: std::env::temp_dir().join("dorfplatz-bench-staging"),
+        signature_retention_days: 180,
     }
 }

@@ -2,6 +2,7 @@
 //! role, the municipality's figures and three petitions at different stages. Later features
 //! add their own content here.
 
+mod accessibility;
 mod boards;
 
 use chrono::{TimeDelta, Utc};
@@ -85,7 +86,6 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 const DEMO_RESIDENTS: u64 = 13_904;
 
 const IMPRESSUM: &str = "## Gemeinde Kalletal (Demo)\n\nRathausstraße 3, 32689 Kalletal\n\nVertreten durch den Bürgermeister\n\nTelefon: 05264 644-0 · E-Mail: info@kalletal.example\n\n*Dies ist eine Demo-Installation von Dorfplatz.*";
-const PRIVACY: &str = "## Datenschutz (Demo)\n\nVerantwortlich ist die Gemeinde Kalletal. Wir verarbeiten nur die Daten, die für die Teilnahme nötig sind: E-Mail-Adresse, Anzeigename und ein Passwort-Hash. Sie können Ihr Konto jederzeit unter „Konto“ löschen.\n\n### Unterschriften für Bürgerbegehren\n\nWer ein Bürgerbegehren unterschreibt, gibt die Angaben an, die das Gesetz verlangt (§ 26 GO NRW): Familienname, Vornamen, Geburtsdatum und Anschrift, online zusätzlich eine E-Mail-Adresse für den Bestätigungslink und die Quittung. Die Angaben dienen allein dem Bürgerbegehren: Die Gemeindeverwaltung prüft mit ihnen, ob Sie unterschreiben dürfen. Öffentlich sind nur Gesamtzahlen, nie Namen. Nicht bestätigte Online-Unterschriften verfallen nach sieben Tagen; bis zur Einreichung können Sie Ihre Unterschrift über den Link in der Quittung zurückziehen. Nach Abschluss des Verfahrens werden die Angaben gelöscht, die Zahlen bleiben.\n\n*Dies ist eine Demo-Installation von Dorfplatz.*";
 
 /// Whether the database has no accounts yet.
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, AppError> {
@@ -104,7 +104,6 @@ pub async fn seed(db: &DatabaseConnection, config: &AppConfig) -> Result<(), App
     }
     site::put(db, site::MUNICIPALITY_NAME, "Gemeinde Kalletal").await?;
     site::put(db, site::IMPRESSUM, IMPRESSUM).await?;
-    site::put(db, site::PRIVACY, PRIVACY).await?;
     // A synthetic register of Kalletal's size comes first, so that every paper line below
     // is checked as it is entered.
     let mut register_file = Vec::new();
@@ -168,6 +167,7 @@ pub async fn seed(db: &DatabaseConnection, config: &AppConfig) -> Result<(), App
     seed_proposals(db, config, &users).await?;
     seed_comments(db, &users).await?;
     boards::seed(db, &users).await?;
+    accessibility::seed(db, config, &user("verwaltung@kalletal.example")?).await?;
     // The seeded discussions are history: nobody is emailed about them.
     notification::Entity::update_many()
         .col_expr(notification::Column::SentAt, Expr::value(Utc::now()))

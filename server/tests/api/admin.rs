@@ -44,6 +44,34 @@ const PROTECTED: &[Protected] = &[
         ],
         Admin,
     ),
+    ("accessibility_statement_form", &[], Admin),
+    (
+        "save_accessibility_statement",
+        &[
+            ("compliance", "full"),
+            ("non_accessible", "keine"),
+            ("method", "Selbstbewertung"),
+            ("prepared_on", "2026-12-01"),
+            ("reviewed_on", "2026-12-01"),
+            ("contact", "Rathaus"),
+            ("enforcement", "Ombudsstelle"),
+            ("due_days", "14"),
+        ],
+        Admin,
+    ),
+    ("easy_language_form", &[], Admin),
+    (
+        "save_easy_language",
+        &[("text", "Das ist ein Text in Leichter Sprache.")],
+        Admin,
+    ),
+    ("apply_privacy_template", &[], Admin),
+    ("barrier_feedback_queue", &[], Staff),
+    (
+        "barrier_feedback_step",
+        &[("id", "1"), ("step", "close")],
+        Staff,
+    ),
     (
         "change_password",
         &[

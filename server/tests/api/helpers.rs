@@ -194,6 +194,7 @@ impl TestApp {
                 trust_forwarded_for: false,
                 files_dir: dirs.path().join("files"),
                 staging_dir: dirs.path().join("staging"),
+                signature_retention_days: 180,
             }),
             limits: std::sync::Arc::new(app::infra::rate_limit::RateLimits::new(burst, &[7u8; 32])),
             mailer: Mailer::memory(),

@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod accessibility;
 mod accounts;
 mod admin;
 mod boards;

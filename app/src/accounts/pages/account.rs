@@ -74,6 +74,15 @@ pub fn AccountPage() -> impl IntoView {
                             </ActionForm>
                         </section>
 
+                        <section aria-labelledby="h-data">
+                            <h2 id="h-data">"Meine Daten"</h2>
+                            <p>"Alles, was über Ihr Konto gespeichert ist: Konto, Rollen, Anmeldungen, Vorschläge und Kommentare mit früheren Fassungen, Unterstützungen, „Gefällt mir“, Gefolgtes, Meldungen, Mitgliedschaften in Gremien und die Unterschriften, die mit Ihrer E-Mail-Adresse bestätigt wurden (Art. 15 und 20 DSGVO)."</p>
+                            <p class="actions">
+                                <a href="/account/data.html" class="button button-secondary" download="meine-daten.html">"Als lesbare Seite herunterladen (HTML)"</a>
+                                <a href="/account/data.json" class="button button-secondary" download="meine-daten.json">"Maschinenlesbar herunterladen (JSON)"</a>
+                            </p>
+                        </section>
+
                         <section aria-labelledby="h-delete" class="danger-zone">
                             <h2 id="h-delete">"Konto löschen"</h2>
                             <p>"Ihre E-Mail-Adresse, Ihr Name und Ihr Passwort werden gelöscht. Öffentliche Beiträge bleiben unter „gelöschtes Konto“ stehen. Das kann nicht rückgängig gemacht werden."</p>

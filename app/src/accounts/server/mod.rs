@@ -2,6 +2,7 @@
 //! deletion, roles. Server functions and the command line call these; they take parsed
 //! domain types, so every caller gets the same checks.
 
+pub mod export;
 pub mod sessions;
 pub mod two_factor;
 

@@ -616,6 +616,7 @@ mod tests {
             trust_forwarded_for: false,
             files_dir: std::path::PathBuf::from("/nonexistent"),
             staging_dir: std::path::PathBuf::from("/nonexistent"),
+            signature_retention_days: 180,
         }
     }
 

@@ -33,6 +33,7 @@ pub fn AdminNav() -> impl IntoView {
             <ul class="nav">
                 <li><A href="/admin/users">"Konten und Rollen"</A></li>
                 <li><A href="/admin/settings">"Einstellungen"</A></li>
+                <li><A href="/admin/accessibility">"Barrierefreiheit"</A></li>
                 <li><A href="/admin/audit">"Protokoll"</A></li>
             </ul>
         </nav>

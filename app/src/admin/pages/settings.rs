@@ -3,6 +3,7 @@ use leptos_meta::Title;
 
 use super::{AdminNav, AdminOnly};
 use crate::components::{ErrorSummary, Field, Notice, Submit, TextArea};
+use crate::admin::api::ApplyPrivacyTemplate;
 use crate::site::api::{UpdateSiteSettings, get_site_settings};
 
 #[component]
@@ -39,9 +40,28 @@ fn SettingsForm() -> impl IntoView {
                             <TextArea name="privacy" label="Datenschutzerklärung (Markdown)" value=s.privacy rows=14 error />
                             <Submit label="Speichern" pending=action.pending() />
                         </ActionForm>
+                        <PrivacyTemplate />
                     }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Offers the starting text of the privacy statement (what Dorfplatz processes here, with
+/// this installation's retention periods).
+#[component]
+fn PrivacyTemplate() -> impl IntoView {
+    let apply = ServerAction::<ApplyPrivacyTemplate>::new();
+    let error = Signal::derive(move || apply.value().get().and_then(|r| r.err()));
+    view! {
+        <section aria-labelledby="privacy-template-heading" class="card">
+            <h2 id="privacy-template-heading">"Vorlage für die Datenschutzerklärung"</h2>
+            <p>"Dorfplatz kennt die Daten, die es verarbeitet: Konten, Unterschriften mit der Rechtsgrundlage der Gemeindeordnung Ihres Landes, das Melderegister, E-Mails, Protokolle und die hier eingestellten Löschfristen. Die Vorlage ersetzt den Text oben; danach ergänzen Sie die Teile in eckigen Klammern (verantwortliche Stelle, Datenschutzbeauftragte, Hosting, Aufsichtsbehörde)."</p>
+            <ErrorSummary error form="privacy-template" />
+            <ActionForm action=apply attr:class="inline-form">
+                <button type="submit" class="button button-secondary">"Vorlage als Datenschutzerklärung übernehmen"</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -5,6 +5,7 @@ pub mod account_token;
 pub mod agenda_file;
 pub mod agenda_item;
 pub mod audit_log;
+pub mod barrier_feedback;
 pub mod board;
 pub mod board_member;
 pub mod comment;

@@ -29,6 +29,14 @@ pub fn Header() -> impl IntoView {
                         </Suspense>
                     </span>
                 </A>
+                <nav aria-label="Zugänglichkeit" class="access-links">
+                    <ul class="nav">
+                        <li><A href="/leichte-sprache">
+                            <img src="/leichte-sprache.svg" alt="" width="24" height="24" />
+                            "Leichte Sprache"
+                        </A></li>
+                    </ul>
+                </nav>
                 <nav aria-label="Hauptnavigation">
                     <ul class="nav">
                         <li><A href="/" exact=true>"Start"</A></li>
@@ -48,6 +56,7 @@ pub fn Header() -> impl IntoView {
                                             <li><A href="/staff/residents">"Melderegister"</A></li>
                                             <li><A href="/staff/reports">"Berichte"</A></li>
                                             <li><A href="/moderation">"Moderation"</A></li>
+                                            <li><A href="/staff/feedback">"Rückmeldungen"</A></li>
                                         })}
                                         <li><A href="/account">"Konto"</A></li>
                                         <li>
@@ -80,6 +89,8 @@ pub fn Footer() -> impl IntoView {
                     <ul class="nav">
                         <li><A href="/impressum">"Impressum"</A></li>
                         <li><A href="/datenschutz">"Datenschutz"</A></li>
+                        <li><A href="/barrierefreiheit">"Barrierefreiheit"</A></li>
+                        <li><A href="/barrierefreiheit#feedback">"Barriere melden"</A></li>
                     </ul>
                 </nav>
             </div>

@@ -1,0 +1,195 @@
+//! Server functions of the accessibility duties: thin; rights are checked here.
+
+use leptos::prelude::*;
+
+use super::{FeedbackQueue, Statement, StatementView};
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::infra::prelude::*;
+
+/// The public accessibility statement.
+#[server(prefix = "/api", endpoint = "accessibility_statement")]
+pub async fn get_accessibility_statement() -> Result<StatementView, AppError> {
+    use crate::accessibility::server as a11y;
+    finish(async { a11y::statement_view(&app_state()?.db).await }.await)
+}
+
+/// The statement as the admin form edits it.
+#[server(prefix = "/api", endpoint = "accessibility_statement_form")]
+pub async fn get_statement_form() -> Result<Statement, AppError> {
+    use crate::accessibility::server as a11y;
+    use crate::accounts::domain::Role;
+    finish(
+        async {
+            let app = app_state()?;
+            require_role(Role::Admin)?;
+            a11y::statement(&app.db).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "save_accessibility_statement")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_accessibility_statement(
+    #[server(default)] compliance: String,
+    #[server(default)] non_accessible: String,
+    #[server(default)] method: String,
+    #[server(default)] prepared_on: String,
+    #[server(default)] reviewed_on: String,
+    #[server(default)] contact: String,
+    #[server(default)] enforcement: String,
+    #[server(default)] due_days: String,
+) -> Result<(), AppError> {
+    use crate::accessibility::server as a11y;
+    use crate::accounts::domain::Role;
+    finish(
+        async {
+            let app = app_state()?;
+            let admin = require_role(Role::Admin)?;
+            let statement = Statement::parse(
+                &compliance,
+                &non_accessible,
+                &method,
+                &prepared_on,
+                &reviewed_on,
+                &contact,
+                &enforcement,
+                &due_days,
+            )?;
+            a11y::save_statement(&app.db, admin.id, &statement).await?;
+            leptos_axum::redirect("/admin/accessibility?notice=statement_saved");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Anyone reports a barrier; no account needed, name and address optional.
+#[server(prefix = "/api", endpoint = "send_barrier_feedback")]
+pub async fn send_barrier_feedback(
+    #[server(default)] name: String,
+    #[server(default)] email: String,
+    #[server(default)] page: String,
+    #[server(default)] description: String,
+) -> Result<(), AppError> {
+    use crate::accessibility::FeedbackInput;
+    use crate::accessibility::server as a11y;
+    use crate::infra::http::{client_ip, parts};
+    finish(
+        async {
+            let app = app_state()?;
+            let input = FeedbackInput::parse(&name, &email, &page, &description)?;
+            let ip = client_ip(&parts()?, &app.config);
+            app.limits
+                .check(&app.db, Bucket::Feedback, Subject::Address(ip))
+                .await?;
+            a11y::receive(&app.db, &input).await?;
+            leptos_axum::redirect("/barrierefreiheit?notice=feedback_received#feedback");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The staff queue of barrier reports.
+#[server(prefix = "/api", endpoint = "barrier_feedback_queue")]
+pub async fn get_feedback_queue() -> Result<FeedbackQueue, AppError> {
+    use crate::accessibility::server as a11y;
+    finish(
+        async {
+            let app = app_state()?;
+            let staff = require_staff()?;
+            a11y::queue(&app.db, &staff).await
+        }
+        .await,
+    )
+}
+
+/// Staff answer (`step = answer`, with `answer`), close or reopen a report.
+#[server(prefix = "/api", endpoint = "barrier_feedback_step")]
+pub async fn feedback_step(
+    id: i64,
+    #[server(default)] step: String,
+    #[server(default)] answer: String,
+) -> Result<(), AppError> {
+    use crate::accessibility::server as a11y;
+    use crate::accessibility::{FeedbackStatus, FeedbackStep};
+    finish(
+        async {
+            let app = app_state()?;
+            let staff = require_staff()?;
+            let step = FeedbackStep::parse(&step)
+                .ok_or_else(|| AppError::field("step", "Unbekannter Schritt."))?;
+            let to = a11y::take_step(&app.db, &staff, id, step, &answer).await?;
+            let notice = match (step, to) {
+                (FeedbackStep::Answer, _) => "feedback_answered",
+                (_, FeedbackStatus::Closed) => "feedback_closed",
+                _ => "feedback_reopened",
+            };
+            leptos_axum::redirect(&format!("/staff/feedback?notice={notice}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The Leichte Sprache page, rendered and sanitized.
+#[server(prefix = "/api", endpoint = "easy_language")]
+pub async fn get_easy_language() -> Result<String, AppError> {
+    use crate::accessibility::server as a11y;
+    use crate::infra::markdown;
+    finish(
+        async {
+            Ok(markdown::to_safe_html(
+                &a11y::easy_language(&app_state()?.db).await?,
+            ))
+        }
+        .await,
+    )
+}
+
+/// The Leichte Sprache text as the admin form edits it.
+#[server(prefix = "/api", endpoint = "easy_language_form")]
+pub async fn get_easy_language_text() -> Result<String, AppError> {
+    use crate::accessibility::server as a11y;
+    use crate::accounts::domain::Role;
+    finish(
+        async {
+            let app = app_state()?;
+            require_role(Role::Admin)?;
+            a11y::easy_language(&app.db).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "save_easy_language")]
+pub async fn save_easy_language(#[server(default)] text: String) -> Result<(), AppError> {
+    use crate::accessibility::server as a11y;
+    use crate::accessibility::TEXT_MAX_CHARS;
+    use crate::accounts::domain::Role;
+    finish(
+        async {
+            let app = app_state()?;
+            let admin = require_role(Role::Admin)?;
+            let text = text.trim();
+            if text.chars().count() < 20 {
+                return Err(AppError::field(
+                    "text",
+                    "Bitte schreiben Sie den Text in Leichter Sprache (mindestens 20 Zeichen).",
+                ));
+            }
+            if text.chars().count() > TEXT_MAX_CHARS {
+                return Err(AppError::field(
+                    "text",
+                    "Der Text darf höchstens 20.000 Zeichen lang sein.",
+                ));
+            }
+            a11y::save_easy_language(&app.db, admin.id, text).await?;
+            leptos_axum::redirect("/admin/accessibility?notice=easy_language_saved");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -1,0 +1,326 @@
+//! `/barrierefreiheit` (statement and feedback form), `/leichte-sprache`, the staff queue
+//! `/staff/feedback` and the administration's `/admin/accessibility`.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::api::{
+    FeedbackStep as FeedbackStepAction, SaveAccessibilityStatement, SaveEasyLanguage,
+    SendBarrierFeedback, get_accessibility_statement, get_easy_language, get_easy_language_text,
+    get_feedback_queue, get_statement_form,
+};
+use super::{Compliance, FeedbackItem, FeedbackStatus};
+use crate::accounts::Me;
+use crate::admin::pages::{AdminNav, AdminOnly};
+use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea};
+use crate::time::{german_date_text, german_datetime_text};
+
+/// `/barrierefreiheit`: the statement in the parts of the EU model, then the feedback form.
+#[component]
+pub fn AccessibilityPage() -> impl IntoView {
+    let statement = Resource::new(|| (), |_| get_accessibility_statement());
+    view! {
+        <Title text="Erklärung zur Barrierefreiheit – Dorfplatz" />
+        <div class="wrap prose">
+            <h1>"Erklärung zur Barrierefreiheit"</h1>
+            <Suspense fallback=crate::components::page::loading>
+                {move || Suspend::new(async move {
+                    match statement.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(s) => view! {
+                            <p>{format!("Die {} ist bemüht, ihre Beteiligungsplattform Dorfplatz im Einklang mit dem Behindertengleichstellungsrecht des Bundes und des Landes barrierefrei zugänglich zu machen (Richtlinie (EU) 2016/2102, BGG § 12b, BITV 2.0 und die Regeln des Landes). Diese Erklärung gilt für diese Website.", s.municipality)}</p>
+                            <h2>"Stand der Vereinbarkeit mit den Anforderungen"</h2>
+                            <p>{s.compliance.sentence()}</p>
+                            <h2>"Nicht barrierefreie Inhalte"</h2>
+                            <div inner_html=s.non_accessible_html></div>
+                            <h2>"Erstellung dieser Erklärung"</h2>
+                            <p>{format!("Diese Erklärung wurde am {} erstellt und zuletzt am {} überprüft.", german_date_text(s.prepared_on), german_date_text(s.reviewed_on))}</p>
+                            <div inner_html=s.method_html></div>
+                            <h2>"Barrieren melden: Kontakt und Rückmeldung"</h2>
+                            <p>{format!("Sind Ihnen Mängel beim barrierefreien Zugang aufgefallen? Dann schreiben Sie uns über das Formular unten oder an die genannte Stelle. Wir antworten in der Regel innerhalb von {} Tagen.", s.due_days)}</p>
+                            <div inner_html=s.contact_html></div>
+                            <h2>"Schlichtungsverfahren"</h2>
+                            <div inner_html=s.enforcement_html></div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <FeedbackForm />
+            <p><A href="/leichte-sprache">"Informationen in Leichter Sprache"</A></p>
+        </div>
+    }
+}
+
+#[component]
+fn FeedbackForm() -> impl IntoView {
+    let action = ServerAction::<SendBarrierFeedback>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    // After a report went in (with JavaScript), the form starts empty again.
+    let sent = RwSignal::new(0u32);
+    crate::comments::thread::reload_on_success(action, sent);
+    view! {
+        <section id="feedback" aria-labelledby="feedback-heading" class="card">
+            <h2 id="feedback-heading">"Barriere melden"</h2>
+            <p>"Beschreiben Sie, was Sie nicht oder nur schwer benutzen konnten. Name und E-Mail-Adresse sind freiwillig; ohne E-Mail-Adresse können wir Ihnen nicht antworten."</p>
+            <Notice />
+            <ErrorSummary error form="feedback" />
+            {move || { sent.get(); view! {
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <TextArea name="description" form="feedback" label="Was ist Ihnen aufgefallen?" required=true rows=6
+                    maxlength=super::DESCRIPTION_MAX_CHARS
+                    hint="Zum Beispiel: „Das Formular zum Unterschreiben lässt sich mit dem Bildschirmleser nicht absenden.“" error />
+                <Field name="page" form="feedback" label="Auf welcher Seite? (freiwillig)" maxlength=500usize
+                    hint="Die Adresse oder der Name der Seite." error />
+                <Field name="name" form="feedback" label="Ihr Name (freiwillig)" autocomplete="name" maxlength=100usize error />
+                <Field name="email" form="feedback" kind="email" label="Ihre E-Mail-Adresse (freiwillig, für die Antwort)" autocomplete="email" maxlength=254usize error />
+                <p class="hint">"Wir verwenden Ihre Angaben nur, um die Barriere zu beheben und Ihnen zu antworten. Abgeschlossene Rückmeldungen werden nach zwei Jahren gelöscht."</p>
+                <Submit label="Rückmeldung senden" pending=action.pending() />
+            </ActionForm>
+            }}}
+        </section>
+    }
+}
+
+/// `/leichte-sprache`
+#[component]
+pub fn EasyLanguagePage() -> impl IntoView {
+    let text = Resource::new(|| (), |_| get_easy_language());
+    view! {
+        <Title text="Leichte Sprache – Dorfplatz" />
+        <div class="wrap prose easy-language">
+            <h1>"Informationen in Leichter Sprache"</h1>
+            <Suspense fallback=crate::components::page::loading>
+                {move || Suspend::new(async move {
+                    match text.await {
+                        // Markdown rendered and sanitized on the server (ammonia).
+                        Ok(html) => view! { <div inner_html=html></div> }.into_any(),
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <p><A href="/barrierefreiheit">"Zur Erklärung zur Barriere-Freiheit"</A></p>
+        </div>
+    }
+}
+
+/// `/staff/feedback`
+#[component]
+pub fn FeedbackQueuePage() -> impl IntoView {
+    view! {
+        <Title text="Rückmeldungen zur Barrierefreiheit – Dorfplatz" />
+        <div class="wrap">
+            <Restricted next="/staff/feedback" allow=Me::is_staff denial="Die Rückmeldungen sind der Verwaltung vorbehalten.">
+                <Queue />
+            </Restricted>
+        </div>
+    }
+}
+
+#[component]
+fn Queue() -> impl IntoView {
+    // Each report has its own forms; this page-level action only shows what a form sent
+    // without JavaScript brought back in the address.
+    let page_action = ServerAction::<FeedbackStepAction>::new();
+    let page_error = Signal::derive(move || page_action.value().get().and_then(|r| r.err()));
+    let reload = RwSignal::new(0u32);
+    let queue = Resource::new(move || reload.get(), |_| get_feedback_queue());
+    view! {
+        <h1>"Rückmeldungen zur Barrierefreiheit"</h1>
+        <p class="lead">"Was Besucherinnen und Besucher über das Formular der Erklärung zur Barrierefreiheit melden. Jede Antwort mit E-Mail-Adresse geht per E-Mail hinaus; jeder Schritt steht im Prüfprotokoll."</p>
+        <Notice />
+        <ErrorSummary error=page_error form="feedback-step" />
+        <Suspense fallback=crate::components::page::loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(q) => {
+                        let overdue = q.new.iter().filter(|f| f.overdue).count();
+                        view! {
+                            <p>{format!("Antwortfrist: {} Tage (einstellbar in der Erklärung zur Barrierefreiheit).", q.due_days)}
+                                {(overdue > 0).then(|| format!(" {overdue} überfällig."))}</p>
+                            <section aria-labelledby="new-heading">
+                                <h2 id="new-heading">{format!("Neu ({})", q.new.len())}</h2>
+                                {q.new.is_empty().then(|| view! { <p>"Keine offenen Rückmeldungen."</p> })}
+                                {q.new.into_iter().map(|item| view! { <Report item reload /> }).collect_view()}
+                            </section>
+                            <section aria-labelledby="answered-heading">
+                                <h2 id="answered-heading">{format!("Beantwortet ({})", q.answered.len())}</h2>
+                                {q.answered.is_empty().then(|| view! { <p>"Keine."</p> })}
+                                {q.answered.into_iter().map(|item| view! { <Report item reload /> }).collect_view()}
+                            </section>
+                            <section aria-labelledby="closed-heading">
+                                <h2 id="closed-heading">{format!("Abgeschlossen ({})", q.closed.len())}</h2>
+                                {q.closed.is_empty().then(|| view! { <p>"Keine."</p> })}
+                                {q.closed.into_iter().map(|item| view! { <Report item reload /> }).collect_view()}
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Report(item: FeedbackItem, reload: RwSignal<u32>) -> impl IntoView {
+    use crate::comments::thread::{own_error, reload_on_success};
+    let answer = ServerAction::<FeedbackStepAction>::new();
+    let other = ServerAction::<FeedbackStepAction>::new();
+    reload_on_success(answer, reload);
+    reload_on_success(other, reload);
+    let error = own_error(answer);
+    let other_error = own_error(other);
+    let heading_id = format!("feedback-{}", item.id);
+    let labelled_by = heading_id.clone();
+    let form = format!("answer-{}", item.id);
+    let id = item.id.to_string();
+    let answer_id = id.clone();
+    let who = match (&item.name, &item.email) {
+        (Some(n), Some(e)) => format!("{n} <{e}>"),
+        (Some(n), None) => format!("{n} (ohne E-Mail-Adresse)"),
+        (None, Some(e)) => e.clone(),
+        (None, None) => "anonym, ohne E-Mail-Adresse".to_owned(),
+    };
+    let can_answer = item.status != FeedbackStatus::Closed;
+    let answer_label = if item.email.is_some() {
+        "Antwort (geht per E-Mail hinaus)"
+    } else {
+        "Antwort (nur hier vermerkt: keine E-Mail-Adresse)"
+    };
+    view! {
+        <article class="card moderation-item feedback-item" class:overdue=item.overdue aria-labelledby=labelled_by>
+            <h3 id=heading_id>{format!("Rückmeldung vom {}", german_datetime_text(item.received_at))}</h3>
+            <p class="meta">
+                {format!("{} · {}", who, item.status.label())}
+                {item.page.clone().map(|p| format!(" · Seite: {p}"))}
+            </p>
+            {if item.overdue {
+                view! { <p class="badge badge-warning">{format!("überfällig: Antwort war bis {} fällig", german_date_text(item.due_on))}</p> }.into_any()
+            } else if item.status == FeedbackStatus::New {
+                view! { <p class="meta">{format!("Antwort fällig bis {}", german_date_text(item.due_on))}</p> }.into_any()
+            } else {
+                ().into_any()
+            }}
+            <blockquote class="moderation-text">{item.description.clone()}</blockquote>
+            {item.answer.clone().map(|a| view! {
+                <h4>"Antwort"</h4>
+                <p class="meta">{format!("{}{}",
+                    item.answered_at.map(german_datetime_text).unwrap_or_default(),
+                    item.answered_by.clone().map(|n| format!(", {n}")).unwrap_or_default())}</p>
+                <blockquote>{a}</blockquote>
+            })}
+            {item.closed_at.map(|c| view! { <p class="meta">{format!("abgeschlossen am {}", german_datetime_text(c))}</p> })}
+            <ErrorSummary error form=form.clone() />
+            {can_answer.then(|| view! {
+                <ActionForm action=answer attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=answer_id.clone() />
+                    <input type="hidden" name="step" value="answer" />
+                    <TextArea name="answer" form=form.clone() label=answer_label rows=4 required=true error />
+                    <Submit label=if item.answer.is_some() { "Antwort ändern und senden" } else { "Antwort senden" } pending=answer.pending() />
+                </ActionForm>
+            })}
+            <ErrorSummary error=other_error form=format!("step-{}", item.id) />
+            <ActionForm action=other attr:class="inline-form">
+                <input type="hidden" name="id" value=id.clone() />
+                {if item.status == FeedbackStatus::Closed {
+                    view! {
+                        <input type="hidden" name="step" value="reopen" />
+                        <button type="submit" class="button button-secondary">"Wieder öffnen"</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <input type="hidden" name="step" value="close" />
+                        <button type="submit" class="button button-secondary">"Abschließen"</button>
+                    }.into_any()
+                }}
+            </ActionForm>
+        </article>
+    }
+}
+
+/// `/admin/accessibility`: the statement's parts and the Leichte Sprache text.
+#[component]
+pub fn AdminAccessibilityPage() -> impl IntoView {
+    view! {
+        <Title text="Barrierefreiheit – Administration – Dorfplatz" />
+        <div class="wrap">
+            <AdminOnly next="/admin/accessibility">
+                <h1>"Administration: Barrierefreiheit"</h1>
+                <AdminNav />
+                <Notice />
+                <StatementForm />
+                <EasyLanguageForm />
+            </AdminOnly>
+        </div>
+    }
+}
+
+#[component]
+fn StatementForm() -> impl IntoView {
+    let action = ServerAction::<SaveAccessibilityStatement>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    let current = Resource::new(move || action.version().get(), |_| get_statement_form());
+    view! {
+        <section aria-labelledby="statement-heading">
+            <h2 id="statement-heading">"Erklärung zur Barrierefreiheit"</h2>
+            <p>"Die Teile, die die EU-Mustererklärung verlangt. Texte in Markdown. "<A href="/barrierefreiheit">"Öffentliche Seite ansehen"</A></p>
+            <ErrorSummary error form="statement" />
+            <Suspense fallback=crate::components::page::loading>
+                {move || Suspend::new(async move {
+                    match current.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(s) => view! {
+                            <ActionForm action attr:class="form" attr:novalidate=true>
+                                <Select name="compliance" form="statement" label="Stand der Vereinbarkeit"
+                                    options=Compliance::ALL.iter().map(|c| (c.code().to_owned(), c.label().to_owned())).collect()
+                                    selected=s.compliance.code().to_owned() error />
+                                <TextArea name="non_accessible" form="statement" label="Nicht barrierefreie Inhalte und Gründe" required=true rows=10
+                                    hint="Je Inhalt: was nicht barrierefrei ist und warum (Unvereinbarkeit, unverhältnismäßige Belastung, nicht anwendbar), und welche Alternative es gibt."
+                                    value=s.non_accessible error />
+                                <TextArea name="method" form="statement" label="Wie die Erklärung erstellt wurde" required=true rows=4
+                                    hint="Selbstbewertung oder Prüfung durch Dritte, mit welchen Verfahren." value=s.method error />
+                                <Field name="prepared_on" form="statement" kind="date" label="Erstellt am" required=true value=s.prepared_on.to_string() error />
+                                <Field name="reviewed_on" form="statement" kind="date" label="Zuletzt überprüft am" required=true value=s.reviewed_on.to_string() error />
+                                <TextArea name="contact" form="statement" label="Kontakt für Rückmeldungen" required=true rows=5
+                                    hint="Zuständige Stelle mit Anschrift, Telefon und E-Mail-Adresse; das Formular steht zusätzlich auf der Seite." value=s.contact error />
+                                <TextArea name="enforcement" form="statement" label="Schlichtungsverfahren" required=true rows=6
+                                    hint="Die Schlichtungs- oder Ombudsstelle des Landes mit Link und Anschrift." value=s.enforcement error />
+                                <Field name="due_days" form="statement" kind="number" inputmode="numeric" label="Antwortfrist für Rückmeldungen (Tage)" required=true
+                                    hint="Danach gilt eine unbeantwortete Rückmeldung in der Liste der Verwaltung als überfällig (1 bis 90)." value=s.due_days.to_string() error />
+                                <Submit label="Erklärung speichern" pending=action.pending() />
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn EasyLanguageForm() -> impl IntoView {
+    let action = ServerAction::<SaveEasyLanguage>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    let current = Resource::new(move || action.version().get(), |_| get_easy_language_text());
+    view! {
+        <section aria-labelledby="easy-heading">
+            <h2 id="easy-heading">"Leichte Sprache"</h2>
+            <p>"Der Text der Seite "<A href="/leichte-sprache">"Leichte Sprache"</A>": was die Website bietet, wie man sich zurechtfindet, was die Erklärung zur Barrierefreiheit sagt und was es sonst in Leichter Sprache gibt (BITV 2.0 § 4). Kurze Sätze, eine Aussage je Zeile; ein Zeilenumbruch entsteht durch zwei Leerzeichen am Zeilenende."</p>
+            <ErrorSummary error form="easy" />
+            <Suspense fallback=crate::components::page::loading>
+                {move || Suspend::new(async move {
+                    match current.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(text) => view! {
+                            <ActionForm action attr:class="form" attr:novalidate=true>
+                                <TextArea name="text" form="easy" label="Text in Leichter Sprache (Markdown)" required=true rows=20 value=text error />
+                                <Submit label="Text speichern" pending=action.pending() />
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,56 @@
+//! Barrier feedback (BGG § 12b, BITV 2.0 § 7): what a visitor reports about a barrier on the
+//! site, answered by the administration within a deadline. The accessibility statement and
+//! the Leichte Sprache page are texts in `site_settings`.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("barrier_feedback")
+                .col(big_pk_auto("id"))
+                // Both optional: a report needs no name and, if no answer is wanted, no address.
+                .col(string_len_null("name", 100))
+                .col(string_len_null("email", 254))
+                // The page the barrier is on, as the visitor gave it (or the page they came from).
+                .col(string_len_null("page", 500))
+                .col(text("description"))
+                // new | answered | closed
+                .col(string_len("status", 16))
+                .col(timestamp_with_time_zone("received_at"))
+                .col(text_null("answer"))
+                .col(timestamp_with_time_zone_null("answered_at"))
+                .col(big_integer_null("answered_by"))
+                .col(timestamp_with_time_zone_null("closed_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("barrier_feedback", "answered_by")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::SetNull),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("barrier_feedback_status_idx")
+                .table("barrier_feedback")
+                .col("status")
+                .col("received_at")
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table("barrier_feedback").to_owned())
+            .await
+    }
+}
