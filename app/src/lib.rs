@@ -26,6 +26,7 @@ use leptos_router::{SsrMode, path};
 
 use accessibility::pages::{
     AccessibilityPage, AdminAccessibilityPage, EasyLanguagePage, FeedbackQueuePage,
+    SignLanguagePage,
 };
 use accounts::pages::{
     AccountPage, ConfirmPage, LoginCodePage, LoginPage, NewPasswordPage, PasswordResetPage,
@@ -145,6 +146,7 @@ fn Frame() -> impl IntoView {
                 <Route path=path!("/staff/feedback") view=FeedbackQueuePage ssr=SsrMode::Async />
                 <Route path=path!("/barrierefreiheit") view=AccessibilityPage ssr=SsrMode::Async />
                 <Route path=path!("/leichte-sprache") view=EasyLanguagePage ssr=SsrMode::Async />
+                <Route path=path!("/gebaerdensprache") view=SignLanguagePage ssr=SsrMode::Async />
                 <Route path=path!("/impressum") view=ImpressumPage ssr=SsrMode::Async />
                 <Route path=path!("/datenschutz") view=PrivacyPage ssr=SsrMode::Async />
             </Routes>

@@ -1,6 +1,7 @@
 //! Barrier feedback (BGG § 12b, BITV 2.0 § 7): what a visitor reports about a barrier on the
-//! site, answered by the administration within a deadline. The accessibility statement and
-//! the Leichte Sprache page are texts in `site_settings`.
+//! site, answered by the administration within a deadline; and the videos in Deutsche
+//! Gebärdensprache (BITV 2.0 § 4). The accessibility statement and the Leichte Sprache page
+//! are texts in `site_settings`.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -46,11 +47,37 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Files are stored content-addressed beside the agenda attachments.
+        m.create_table(
+            Table::create()
+                .table("sign_videos")
+                .col(big_pk_auto("id"))
+                // offer | navigation | accessibility | more: the four points of BITV 2.0 § 4.
+                .col(string_len("topic", 16))
+                .col(string_len("title", 200))
+                .col(text("transcript"))
+                .col(string_len("content_type", 40))
+                .col(big_integer("size"))
+                .col(string_len("sha256", 64))
+                .col(string_len_null("captions_sha256", 64))
+                .col(big_integer_null("uploaded_by"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("sign_videos", "uploaded_by")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::SetNull),
+                )
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table("barrier_feedback").to_owned())
-            .await
+        for table in ["sign_videos", "barrier_feedback"] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
     }
 }

@@ -141,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::boards::server::routes())
         .merge(app::admin::server::routes())
         .merge(app::accounts::server::export::routes())
+        .merge(app::accessibility::routes::routes())
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })

@@ -193,3 +193,27 @@ pub async fn save_easy_language(#[server(default)] text: String) -> Result<(), A
         .await,
     )
 }
+
+/// The videos in Deutsche Gebärdensprache (public).
+#[server(prefix = "/api", endpoint = "sign_videos")]
+pub async fn get_sign_videos() -> Result<Vec<super::SignVideo>, AppError> {
+    use crate::accessibility::server as a11y;
+    finish(async { a11y::videos(&app_state()?.db).await }.await)
+}
+
+/// Administrators remove a video.
+#[server(prefix = "/api", endpoint = "delete_sign_video")]
+pub async fn delete_sign_video(id: i64) -> Result<(), AppError> {
+    use crate::accessibility::server as a11y;
+    use crate::accounts::domain::Role;
+    finish(
+        async {
+            let app = app_state()?;
+            let admin = require_role(Role::Admin)?;
+            a11y::delete_video(&app.db, &app.config.files_dir, &admin, id).await?;
+            leptos_axum::redirect("/admin/accessibility?notice=video_removed#videos");
+            Ok(())
+        }
+        .await,
+    )
+}

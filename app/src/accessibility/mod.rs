@@ -6,6 +6,8 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -330,6 +332,179 @@ impl FeedbackStep {
     }
 }
 
+/// The four points BITV 2.0 § 4 asks a site to explain in Deutsche Gebärdensprache (and in
+/// Leichte Sprache): one group of videos each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignTopic {
+    Offer,
+    Navigation,
+    Accessibility,
+    More,
+}
+
+impl SignTopic {
+    pub const ALL: [SignTopic; 4] = [
+        SignTopic::Offer,
+        SignTopic::Navigation,
+        SignTopic::Accessibility,
+        SignTopic::More,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SignTopic::Offer => "offer",
+            SignTopic::Navigation => "navigation",
+            SignTopic::Accessibility => "accessibility",
+            SignTopic::More => "more",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SignTopic::Offer => "Was diese Website bietet",
+            SignTopic::Navigation => "Wie Sie sich auf der Website zurechtfinden",
+            SignTopic::Accessibility => "Was die Erklärung zur Barrierefreiheit sagt",
+            SignTopic::More => "Was es sonst in Gebärdensprache gibt",
+        }
+    }
+}
+
+/// Largest video (a few minutes of signing in 720p) and caption file.
+pub const MAX_VIDEO_BYTES: u64 = 200 * 1024 * 1024;
+pub const MAX_CAPTIONS_BYTES: usize = 512 * 1024;
+pub const TRANSCRIPT_MAX_CHARS: usize = 20_000;
+
+/// The video type from a file's first bytes; the name and the browser's claim are not trusted.
+pub fn sniff_video(head: &[u8]) -> Option<&'static str> {
+    // ISO base media (MP4): a box of type `ftyp` first.
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return Some("video/mp4");
+    }
+    // Matroska/WebM: the EBML magic, then a DocType "webm" in the header.
+    if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) && head.windows(4).any(|w| w == b"webm") {
+        return Some("video/webm");
+    }
+    None
+}
+
+/// A caption file must be WebVTT (UTF-8, starting with `WEBVTT`).
+pub fn check_captions(bytes: &[u8]) -> Result<(), VideoProblem> {
+    if bytes.len() > MAX_CAPTIONS_BYTES {
+        return Err(VideoProblem::Captions);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| VideoProblem::Captions)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with("WEBVTT") {
+        Ok(())
+    } else {
+        Err(VideoProblem::Captions)
+    }
+}
+
+/// Why an upload of a video was refused, as a code in the address the form returns to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoProblem {
+    Empty,
+    TooLarge,
+    NotVideo,
+    Captions,
+    Title,
+    Transcript,
+    Topic,
+    Failed,
+}
+
+impl VideoProblem {
+    pub const ALL: [VideoProblem; 8] = [
+        VideoProblem::Empty,
+        VideoProblem::TooLarge,
+        VideoProblem::NotVideo,
+        VideoProblem::Captions,
+        VideoProblem::Title,
+        VideoProblem::Transcript,
+        VideoProblem::Topic,
+        VideoProblem::Failed,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            VideoProblem::Empty => "empty",
+            VideoProblem::TooLarge => "too_large",
+            VideoProblem::NotVideo => "not_video",
+            VideoProblem::Captions => "captions",
+            VideoProblem::Title => "title",
+            VideoProblem::Transcript => "transcript",
+            VideoProblem::Topic => "topic",
+            VideoProblem::Failed => "failed",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    /// The form field the problem is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            VideoProblem::Captions => "captions",
+            VideoProblem::Title => "title",
+            VideoProblem::Transcript => "transcript",
+            VideoProblem::Topic => "topic",
+            _ => "video",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            VideoProblem::Empty => "Bitte wählen Sie eine Videodatei aus.",
+            VideoProblem::TooLarge => "Das Video ist größer als 200 MB. Bitte verkleinern Sie es.",
+            VideoProblem::NotVideo => {
+                "Das ist kein MP4- oder WebM-Video. Bitte laden Sie das Video in einem dieser Formate hoch."
+            }
+            VideoProblem::Captions => {
+                "Die Untertitel müssen eine WebVTT-Datei sein (beginnt mit „WEBVTT“, höchstens 512 KB)."
+            }
+            VideoProblem::Title => "Bitte geben Sie einen Titel mit 3 bis 200 Zeichen an.",
+            VideoProblem::Transcript => {
+                "Bitte geben Sie den Inhalt des Videos als Text an (mindestens 20 Zeichen): Er steht als Abschrift neben dem Video."
+            }
+            VideoProblem::Topic => "Bitte wählen Sie, zu welchem Punkt das Video gehört.",
+            VideoProblem::Failed => "Das Hochladen ist fehlgeschlagen. Bitte versuchen Sie es noch einmal.",
+        }
+    }
+}
+
+/// The texts that come with a video, checked.
+pub fn check_video_texts(topic: &str, title: &str, transcript: &str) -> Result<SignTopic, VideoProblem> {
+    let topic = SignTopic::parse(topic.trim()).ok_or(VideoProblem::Topic)?;
+    let title_chars = title.trim().chars().count();
+    if !(3..=200).contains(&title_chars) {
+        return Err(VideoProblem::Title);
+    }
+    let transcript_chars = transcript.trim().chars().count();
+    if !(20..=TRANSCRIPT_MAX_CHARS).contains(&transcript_chars) {
+        return Err(VideoProblem::Transcript);
+    }
+    Ok(topic)
+}
+
+/// A video in Deutsche Gebärdensprache as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignVideo {
+    pub id: i64,
+    pub topic: SignTopic,
+    pub title: String,
+    pub transcript: String,
+    pub content_type: String,
+    pub size: i64,
+    pub has_captions: bool,
+    pub created_at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,5 +623,38 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(fields(err), ["reviewed_on", "due_days"]);
+    }
+    #[test]
+    fn videos_are_recognised_by_their_first_bytes() {
+        let mut mp4 = vec![0, 0, 0, 0x20];
+        mp4.extend_from_slice(b"ftypisom\0\0\x02\0");
+        let webm = [0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, b'w', b'e', b'b', b'm'];
+        let matroska = [0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x82, 0x88, b'm', b'a', b't', b'r', b'o', b's', b'k', b'a'];
+        let cases: [(&[u8], Option<&str>); 5] = [
+            (&mp4, Some("video/mp4")),
+            (&webm, Some("video/webm")),
+            (&matroska, None),
+            (b"%PDF-1.7 ftyp", None),
+            (b"", None),
+        ];
+        for (head, kind) in cases {
+            assert_eq!(sniff_video(head), kind, "{head:?}");
+        }
+    }
+
+    #[test]
+    fn captions_must_be_webvtt_and_texts_are_checked() {
+        assert_eq!(check_captions(b"WEBVTT\n\n00:00.000 --> 00:02.000\nHallo"), Ok(()));
+        assert_eq!(check_captions("\u{feff}WEBVTT".as_bytes()), Ok(()));
+        assert_eq!(check_captions(b"1\n00:00:00,000 --> 00:00:02,000\nSRT"), Err(VideoProblem::Captions));
+        assert_eq!(check_captions(&[0xff, 0xfe]), Err(VideoProblem::Captions));
+        let transcript = "Willkommen auf dem Dorfplatz der Gemeinde.";
+        assert_eq!(check_video_texts("offer", "Willkommen", transcript), Ok(SignTopic::Offer));
+        assert_eq!(check_video_texts("films", "Willkommen", transcript), Err(VideoProblem::Topic));
+        assert_eq!(check_video_texts("offer", "W", transcript), Err(VideoProblem::Title));
+        assert_eq!(check_video_texts("more", "Willkommen", "kurz"), Err(VideoProblem::Transcript));
+        for p in VideoProblem::ALL {
+            assert_eq!(VideoProblem::parse(p.code()), Some(p));
+        }
     }
 }

@@ -6,11 +6,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::api::{
-    FeedbackStep as FeedbackStepAction, SaveAccessibilityStatement, SaveEasyLanguage,
-    SendBarrierFeedback, get_accessibility_statement, get_easy_language, get_easy_language_text,
-    get_feedback_queue, get_statement_form,
+    DeleteSignVideo, FeedbackStep as FeedbackStepAction, SaveAccessibilityStatement,
+    SaveEasyLanguage, SendBarrierFeedback, get_accessibility_statement, get_easy_language,
+    get_easy_language_text, get_feedback_queue, get_sign_videos, get_statement_form,
 };
-use super::{Compliance, FeedbackItem, FeedbackStatus};
+use super::{Compliance, FeedbackItem, FeedbackStatus, SignTopic, SignVideo, VideoProblem};
 use crate::accounts::Me;
 use crate::admin::pages::{AdminNav, AdminOnly};
 use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea};
@@ -251,6 +251,7 @@ pub fn AdminAccessibilityPage() -> impl IntoView {
                 <Notice />
                 <StatementForm />
                 <EasyLanguageForm />
+                <VideosAdmin />
             </AdminOnly>
         </div>
     }
@@ -321,6 +322,138 @@ fn EasyLanguageForm() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// `/gebaerdensprache`: the four points of BITV 2.0 § 4 as videos in Deutsche
+/// Gebärdensprache, each with captions (where uploaded) and a transcript.
+#[component]
+pub fn SignLanguagePage() -> impl IntoView {
+    let videos = Resource::new(|| (), |_| get_sign_videos());
+    view! {
+        <Title text="Gebärdensprache – Dorfplatz" />
+        <div class="wrap prose">
+            <h1>"Informationen in Deutscher Gebärdensprache"</h1>
+            <p>"Hier erklären Videos in Deutscher Gebärdensprache (DGS), was diese Website bietet, wie Sie sich zurechtfinden, was die Erklärung zur Barrierefreiheit sagt und was es sonst in Gebärdensprache gibt. Neben jedem Video steht sein Inhalt als Text."</p>
+            <Suspense fallback=crate::components::page::loading>
+                {move || Suspend::new(async move {
+                    match videos.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <h2>"Noch keine Videos"</h2>
+                            <p>"Die Gemeinde hat noch keine Videos in Gebärdensprache eingestellt. Bis dahin finden Sie dieselben Informationen in Leichter Sprache und in der Erklärung zur Barrierefreiheit. Über das Formular der Erklärung können Sie uns schreiben, auch um ein Gespräch mit Gebärdensprachdolmetschung zu bitten."</p>
+                            <p class="actions">
+                                <A href="/leichte-sprache" attr:class="button button-secondary">"Leichte Sprache"</A>
+                                <A href="/barrierefreiheit#feedback" attr:class="button button-secondary">"Uns schreiben"</A>
+                            </p>
+                        }.into_any(),
+                        Ok(list) => SignTopic::ALL.into_iter().map(|topic| {
+                            let of_topic: Vec<SignVideo> = list.iter().filter(|v| v.topic == topic).cloned().collect();
+                            (!of_topic.is_empty()).then(|| view! {
+                                <section aria-labelledby=format!("topic-{}", topic.code())>
+                                    <h2 id=format!("topic-{}", topic.code())>{topic.label()}</h2>
+                                    {of_topic.into_iter().map(|v| view! { <Video v /> }).collect_view()}
+                                </section>
+                            })
+                        }).collect_view().into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn Video(v: SignVideo) -> impl IntoView {
+    let src = format!("/media/sign/{}", v.id);
+    let captions = v
+        .has_captions
+        .then(|| format!("/media/sign/{}/captions.vtt", v.id));
+    let transcript_id = format!("transcript-{}", v.id);
+    view! {
+        <figure class="sign-video">
+            <video controls=true preload="metadata" width="640" aria-describedby=transcript_id.clone()>
+                <source src=src.clone() type=v.content_type.clone() />
+                {captions.map(|c| view! { <track kind="captions" src=c srclang="de" label="Deutsch" default=true /> })}
+                <a href=src.clone()>"Video herunterladen"</a>
+            </video>
+            <figcaption>
+                <h3>{v.title.clone()}</h3>
+                <div id=transcript_id class="transcript">
+                    <h4>"Inhalt als Text"</h4>
+                    <p>{v.transcript.clone()}</p>
+                </div>
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The videos in the administration: upload (a plain multipart form, with or without
+/// JavaScript) and removal.
+#[component]
+fn VideosAdmin() -> impl IntoView {
+    use leptos_router::hooks::use_query_map;
+    let query = use_query_map();
+    let problem = Signal::derive(move || {
+        let p = VideoProblem::parse(&query.read().get("problem")?)?;
+        Some(crate::error::AppError::field(p.field(), p.message()))
+    });
+    let delete = ServerAction::<DeleteSignVideo>::new();
+    let delete_error = Signal::derive(move || delete.value().get().and_then(|r| r.err()));
+    let videos = Resource::new(move || delete.version().get(), |_| get_sign_videos());
+    let topics: Vec<(String, String)> = std::iter::once((String::new(), "– bitte wählen –".to_owned()))
+        .chain(SignTopic::ALL.iter().map(|t| (t.code().to_owned(), t.label().to_owned())))
+        .collect();
+    view! {
+        <section aria-labelledby="videos-heading" id="videos">
+            <h2 id="videos-heading">"Gebärdensprache"</h2>
+            <p>"Videos in Deutscher Gebärdensprache für die Seite "<A href="/gebaerdensprache">"Gebärdensprache"</A>": MP4 oder WebM bis 200 MB, Untertitel als WebVTT-Datei (freiwillig), der Inhalt als Text (Pflicht: er steht als Abschrift neben dem Video)."</p>
+            <ErrorSummary error=delete_error form="video-delete" />
+            <Suspense fallback=crate::components::page::loading>
+                {move || Suspend::new(async move {
+                    match videos.await {
+                        Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p>"Noch keine Videos."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain-list">
+                                {list.into_iter().map(|v| view! {
+                                    <li>
+                                        {format!("{} – {} ({} MB{})", v.topic.label(), v.title, (v.size as f64 / 1_048_576.0 * 10.0).round() / 10.0,
+                                            if v.has_captions { ", mit Untertiteln" } else { "" })}" "
+                                        <ActionForm action=delete attr:class="inline-form">
+                                            <input type="hidden" name="id" value=v.id.to_string() />
+                                            <button type="submit" class="link-button">{format!("„{}“ entfernen", v.title)}</button>
+                                        </ActionForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <h3>"Video hochladen"</h3>
+            <ErrorSummary error=problem form="video" />
+            <form method="post" enctype="multipart/form-data" action="/admin/sign-language/videos" class="form">
+                <Select name="topic" form="video" label="Punkt" options=topics error=problem />
+                <Field name="title" form="video" label="Titel" required=true maxlength=200usize error=problem />
+                <TextArea name="transcript" form="video" label="Inhalt als Text (Abschrift)" required=true rows=6 error=problem />
+                <div class="field" class:field-invalid=move || problem.get().and_then(|e| e.field_message("video")).is_some()>
+                    <label for="video-video">"Videodatei (MP4 oder WebM)"<span class="required" aria-hidden="true">" *"</span></label>
+                    {move || problem.get().and_then(|e| e.field_message("video")).map(|m| view! { <p class="field-error" id="video-video-error">{m}</p> })}
+                    <input id="video-video" type="file" name="video" accept="video/mp4,video/webm" required=true
+                        aria-invalid=move || problem.get().and_then(|e| e.field_message("video")).map(|_| "true")
+                        aria-describedby=move || problem.get().and_then(|e| e.field_message("video")).map(|_| "video-video-error") />
+                </div>
+                <div class="field" class:field-invalid=move || problem.get().and_then(|e| e.field_message("captions")).is_some()>
+                    <label for="video-captions">"Untertitel (WebVTT, freiwillig)"</label>
+                    {move || problem.get().and_then(|e| e.field_message("captions")).map(|m| view! { <p class="field-error" id="video-captions-error">{m}</p> })}
+                    <input id="video-captions" type="file" name="captions" accept=".vtt,text/vtt"
+                        aria-invalid=move || problem.get().and_then(|e| e.field_message("captions")).map(|_| "true")
+                        aria-describedby=move || problem.get().and_then(|e| e.field_message("captions")).map(|_| "video-captions-error") />
+                </div>
+                <button type="submit" class="button">"Video hochladen"</button>
+            </form>
         </section>
     }
 }

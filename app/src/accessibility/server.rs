@@ -10,13 +10,13 @@ use serde_json::json;
 
 use super::{
     Compliance, FeedbackInput, FeedbackItem, FeedbackQueue, FeedbackStatus, FeedbackStep,
-    Statement, StatementView, due_on, is_overdue,
+    SignTopic, SignVideo, Statement, StatementView, due_on, is_overdue,
 };
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
-use crate::infra::entities::{barrier_feedback, site_setting, user};
+use crate::infra::entities::{barrier_feedback, sign_video, site_setting, user};
 use crate::infra::mail::{self, templates};
 use crate::infra::markdown;
 use crate::site::server as site;
@@ -377,4 +377,128 @@ pub async fn purge_closed(
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+/// The videos in Deutsche Gebärdensprache, by topic and age.
+pub async fn videos<C: ConnectionTrait>(db: &C) -> Result<Vec<SignVideo>, AppError> {
+    Ok(sign_video::Entity::find()
+        .order_by_asc(sign_video::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            Some(SignVideo {
+                id: v.id,
+                topic: SignTopic::parse(&v.topic)?,
+                title: v.title,
+                transcript: v.transcript,
+                content_type: v.content_type,
+                size: v.size,
+                has_captions: v.captions_sha256.is_some(),
+                created_at: v.created_at,
+            })
+        })
+        .collect())
+}
+
+pub async fn video<C: ConnectionTrait>(db: &C, id: i64) -> Result<sign_video::Model, AppError> {
+    sign_video::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// What an upload brought, its files already in the files directory.
+pub struct NewVideo<'a> {
+    pub topic: SignTopic,
+    pub title: &'a str,
+    pub transcript: &'a str,
+    pub content_type: &'static str,
+    pub size: u64,
+    pub sha256: String,
+    pub captions_sha256: Option<String>,
+}
+
+pub async fn add_video(
+    db: &DatabaseConnection,
+    admin: &SessionUser,
+    v: NewVideo<'_>,
+) -> Result<i64, AppError> {
+    let tx = begin_write(db).await?;
+    let row = sign_video::ActiveModel {
+        topic: Set(v.topic.code().to_owned()),
+        title: Set(v.title.trim().to_owned()),
+        transcript: Set(v.transcript.trim().to_owned()),
+        content_type: Set(v.content_type.to_owned()),
+        size: Set(v.size as i64),
+        sha256: Set(v.sha256),
+        captions_sha256: Set(v.captions_sha256),
+        uploaded_by: Set(Some(admin.id)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(admin.id),
+            action: "accessibility.video_added",
+            target_type: "sign_video",
+            target_id: Some(row.id.to_string()),
+            details: json!({ "topic": v.topic.code(), "title": row.title, "size": v.size }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.id)
+}
+
+/// Removes a video; its files go when no other video or attachment uses them.
+pub async fn delete_video(
+    db: &DatabaseConnection,
+    files_dir: &std::path::Path,
+    admin: &SessionUser,
+    id: i64,
+) -> Result<(), AppError> {
+    let tx = begin_write(db).await?;
+    let row = video(&tx, id).await?;
+    sign_video::Entity::delete_by_id(id).exec(&tx).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(admin.id),
+            action: "accessibility.video_removed",
+            target_type: "sign_video",
+            target_id: Some(id.to_string()),
+            details: json!({ "title": row.title }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    for sha in std::iter::once(row.sha256).chain(row.captions_sha256) {
+        if !file_in_use(db, &sha).await? {
+            let _ = tokio::fs::remove_file(files_dir.join(&sha)).await;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a stored file is still referenced (files are content-addressed and shared).
+async fn file_in_use(db: &DatabaseConnection, sha: &str) -> Result<bool, AppError> {
+    use crate::infra::entities::agenda_file;
+    use sea_orm::PaginatorTrait;
+    let videos = sign_video::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(sign_video::Column::Sha256.eq(sha))
+                .add(sign_video::Column::CaptionsSha256.eq(sha)),
+        )
+        .count(db)
+        .await?;
+    let attachments = agenda_file::Entity::find()
+        .filter(agenda_file::Column::Sha256.eq(sha))
+        .count(db)
+        .await?;
+    Ok(videos + attachments > 0)
 }

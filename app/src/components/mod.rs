@@ -32,6 +32,8 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "privacy_template_applied" => {
             "Die Vorlage ist als Datenschutzerklärung übernommen. Bitte ergänzen Sie jetzt die Teile in eckigen Klammern."
         }
+        "video_added" => "Das Video ist hochgeladen und auf der Seite „Gebärdensprache“ zu sehen.",
+        "video_removed" => "Das Video ist entfernt.",
         "statement_saved" => "Die Erklärung zur Barrierefreiheit ist gespeichert und veröffentlicht.",
         "easy_language_saved" => "Der Text in Leichter Sprache ist gespeichert und veröffentlicht.",
         "feedback_received" => {

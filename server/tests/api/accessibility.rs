@@ -518,3 +518,137 @@ db_test!(
         assert_eq!(kim["roles"][0]["role"], "staff");
     }
 );
+
+/// The first bytes of a WebM file (EBML header with DocType "webm") and some payload.
+fn webm(payload: usize) -> Vec<u8> {
+    let mut v = vec![
+        0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, b'w', b'e', b'b',
+        b'm',
+    ];
+    v.extend((0..payload).map(|i| (i % 251) as u8));
+    v
+}
+
+db_test!(
+    administrators_upload_sign_language_videos_that_everyone_can_play,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        // Before any video, the page says so honestly and points to the alternatives.
+        let (status, html) = page(&app, &new_client(), "/gebaerdensprache").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Noch keine Videos"));
+        assert!(html.contains("href=\"/leichte-sprache\""));
+
+        let admin = app.client_for("admin@kalletal.example", &[Role::Admin]).await;
+        let upload = |client: &reqwest::Client,
+                      topic: &str,
+                      video: Vec<u8>,
+                      captions: Option<&'static [u8]>| {
+            let mut form = reqwest::multipart::Form::new()
+                .text("topic", topic.to_owned())
+                .text("title", "Was der Dorfplatz bietet")
+                .text(
+                    "transcript",
+                    "Hallo. Auf dem Dorfplatz reden Sie bei Ihrer Gemeinde mit.",
+                )
+                .part(
+                    "video",
+                    reqwest::multipart::Part::bytes(video).file_name("dorfplatz.webm"),
+                );
+            if let Some(c) = captions {
+                form = form.part(
+                    "captions",
+                    reqwest::multipart::Part::bytes(c).file_name("dorfplatz.vtt"),
+                );
+            }
+            client
+                .post(app.url("/admin/sign-language/videos"))
+                .header("origin", app.url(""))
+                .multipart(form)
+                .send()
+        };
+        let location = |res: &reqwest::Response| {
+            res.headers()["location"].to_str().unwrap().to_owned()
+        };
+        // Refusals name the problem; nothing is stored.
+        for (topic, video, captions, problem) in [
+            ("offer", b"<html>kein Video</html>".to_vec(), None, "not_video"),
+            ("films", webm(100), None, "topic"),
+            ("offer", webm(100), Some(&b"1\n00:00:00,000 --> 00:00:01,000\nSRT"[..]), "captions"),
+            ("offer", Vec::new(), None, "empty"),
+        ] {
+            let res = upload(&admin, topic, video, captions).await.unwrap();
+            assert_eq!(res.status(), 303);
+            assert!(
+                location(&res).contains(&format!("problem={problem}")),
+                "{problem}: {}",
+                location(&res)
+            );
+        }
+        assert_eq!(app.count("sign_videos").await, 0);
+        // Residents may not upload.
+        let resident = app.client_for("ida@kalletal.example", &[]).await;
+        let res = upload(&resident, "offer", webm(100), None).await.unwrap();
+        assert_eq!(res.status(), 403);
+
+        let video = webm(300_000);
+        let res = upload(
+            &admin,
+            "offer",
+            video.clone(),
+            Some(b"WEBVTT\n\n00:00.000 --> 00:02.000\nHallo."),
+        )
+        .await
+        .unwrap();
+        assert_eq!(location(&res), "/admin/accessibility?notice=video_added#videos");
+        let videos = app.json_of(&new_client(), "sign_videos", &[]).await;
+        let id = videos[0]["id"].as_i64().unwrap();
+        assert_eq!(videos[0]["content_type"], "video/webm");
+        assert_eq!(videos[0]["has_captions"], true);
+
+        let (_, html) = page(&app, &new_client(), "/gebaerdensprache").await;
+        assert!(html.contains(&format!("src=\"/media/sign/{id}\"")), "{html}");
+        assert!(html.contains("kind=\"captions\""));
+        assert!(html.contains("Auf dem Dorfplatz reden Sie bei Ihrer Gemeinde mit."));
+        assert!(html.contains("Was diese Website bietet"));
+
+        // Players fetch parts of the file to seek.
+        let res = new_client()
+            .get(app.url(&format!("/media/sign/{id}")))
+            .header("range", "bytes=100-199")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 206);
+        assert_eq!(res.headers()["content-type"], "video/webm");
+        assert_eq!(res.bytes().await.unwrap().as_ref(), &video[100..200]);
+        let full = new_client()
+            .get(app.url(&format!("/media/sign/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(full.bytes().await.unwrap().len(), video.len());
+        let vtt = new_client()
+            .get(app.url(&format!("/media/sign/{id}/captions.vtt")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(vtt.headers()["content-type"], "text/vtt; charset=utf-8");
+        assert!(vtt.text().await.unwrap().starts_with("WEBVTT"));
+
+        // Removing it removes the file, audited.
+        let res = app
+            .call_with(&admin, "delete_sign_video", &[("id", &id.to_string())])
+            .await;
+        assert_eq!(res.status(), 200);
+        let gone = new_client()
+            .get(app.url(&format!("/media/sign/{id}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gone.status(), 404);
+        let actions = app.audit_actions().await;
+        assert!(actions.contains(&"accessibility.video_added".to_owned()));
+        assert!(actions.contains(&"accessibility.video_removed".to_owned()));
+    }
+);

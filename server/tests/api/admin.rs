@@ -66,6 +66,7 @@ const PROTECTED: &[Protected] = &[
         Admin,
     ),
     ("apply_privacy_template", &[], Admin),
+    ("delete_sign_video", &[("id", "1")], Admin),
     ("barrier_feedback_queue", &[], Staff),
     (
         "barrier_feedback_step",

@@ -34,6 +34,7 @@ pub mod register_import;
 pub mod resident;
 pub mod session;
 pub mod signature;
+pub mod sign_video;
 pub mod site_setting;
 pub mod topic;
 pub mod user;

@@ -35,6 +35,10 @@ pub fn Header() -> impl IntoView {
                             <img src="/leichte-sprache.svg" alt="" width="24" height="24" />
                             "Leichte Sprache"
                         </A></li>
+                        <li><A href="/gebaerdensprache">
+                            <img src="/gebaerdensprache.svg" alt="" width="24" height="24" />
+                            "Gebärdensprache"
+                        </A></li>
                     </ul>
                 </nav>
                 <nav aria-label="Hauptnavigation">
