@@ -13,11 +13,13 @@ import { expectHydrated } from './support/pages';
 const STATES = {
   staff: path.join(os.tmpdir(), `dorfplatz-e2e-a11y-staff-${process.pid}.json`),
   peter: path.join(os.tmpdir(), `dorfplatz-e2e-a11y-peter-${process.pid}.json`),
+  admin: path.join(os.tmpdir(), `dorfplatz-e2e-a11y-admin-${process.pid}.json`),
 };
 
 test.beforeAll(async ({ playwright }) => {
   await signInApi(playwright, 'verwaltung@kalletal.example', STATES.staff);
   await signInApi(playwright, 'peter.mueller@kalletal.example', STATES.peter);
+  await signInApi(playwright, 'admin@kalletal.example', STATES.admin);
 });
 
 test('a barrier reported without JavaScript is answered by staff and the answer arrives by mail', async ({ browser, request }) => {
@@ -93,4 +95,68 @@ test('Meine Daten: the account page offers everything stored, readable and as JS
   expect(Array.isArray(data.comments)).toBe(true);
   await expectAccessible(p);
   await context.close();
+});
+
+test('a video in Gebärdensprache uploaded without JavaScript plays on the public page', async ({ browser }) => {
+  // A real WebM, recorded by the browser itself from a canvas (no tool or file needed).
+  const recorder = await browser.newPage();
+  await recorder.goto('/');
+  const bytes: number[] = await recorder.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 160;
+    canvas.height = 120;
+    const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const stream = canvas.captureStream(10);
+    const rec = new MediaRecorder(stream, { mimeType: 'video/webm' });
+    const chunks: Blob[] = [];
+    rec.ondataavailable = (e) => chunks.push(e.data);
+    const done = new Promise((resolve) => (rec.onstop = resolve));
+    rec.start();
+    for (let i = 0; i < 10; i++) {
+      ctx.fillStyle = `hsl(${i * 36}, 70%, 50%)`;
+      ctx.fillRect(0, 0, 160, 120);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    rec.stop();
+    await done;
+    return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+  });
+  await recorder.close();
+  expect(bytes.length).toBeGreaterThan(100);
+
+  const admin = await browser.newContext({ storageState: STATES.admin, javaScriptEnabled: false, locale: 'de-DE' });
+  const a = await admin.newPage();
+  await a.goto('/admin/accessibility');
+  const videos = a.locator('#videos');
+  const title = `Willkommen auf dem Dorfplatz ${Date.now()}`;
+  // A file that is no video is named at its field.
+  await videos.getByLabel('Punkt').selectOption({ label: 'Was diese Website bietet' });
+  await videos.getByLabel('Titel').fill(title);
+  await videos.getByLabel('Inhalt als Text (Abschrift)').fill('Hallo. Hier reden Sie bei der Gemeinde Kalletal mit: Vorschläge, Beirat, Bürgerbegehren.');
+  await videos.getByLabel('Videodatei (MP4 oder WebM)').setInputFiles({ name: 'kein-video.webm', mimeType: 'video/webm', buffer: Buffer.from('<html>kein Video</html>') });
+  await videos.getByRole('button', { name: 'Video hochladen' }).click();
+  await expect(a.locator('#video-video-error')).toContainText('kein MP4- oder WebM-Video');
+  await videos.getByLabel('Punkt').selectOption({ label: 'Was diese Website bietet' });
+  await videos.getByLabel('Titel').fill(title);
+  await videos.getByLabel('Inhalt als Text (Abschrift)').fill('Hallo. Hier reden Sie bei der Gemeinde Kalletal mit: Vorschläge, Beirat, Bürgerbegehren.');
+  await videos.getByLabel('Videodatei (MP4 oder WebM)').setInputFiles({ name: 'willkommen.webm', mimeType: 'video/webm', buffer: Buffer.from(bytes) });
+  await videos.getByLabel('Untertitel (WebVTT, freiwillig)').setInputFiles({ name: 'willkommen.vtt', mimeType: 'text/vtt', buffer: Buffer.from('WEBVTT\n\n00:00.000 --> 00:01.000\nHallo.\n') });
+  await videos.getByRole('button', { name: 'Video hochladen' }).click();
+  await expect(a.getByRole('status')).toContainText('Das Video ist hochgeladen');
+  await expect(videos).toContainText(`${title} (`);
+  await admin.close();
+
+  // Anyone finds it from the header; the browser loads and can play it.
+  const visitor = await browser.newContext({ locale: 'de-DE' });
+  const v = await visitor.newPage();
+  await v.goto('/');
+  await v.getByRole('navigation', { name: 'Zugänglichkeit' }).getByRole('link', { name: 'Gebärdensprache' }).click();
+  await expect(v.getByRole('heading', { level: 1, name: 'Informationen in Deutscher Gebärdensprache' })).toBeVisible();
+  const figure = v.locator('figure.sign-video', { hasText: title });
+  await expect(figure.getByText('Hier reden Sie bei der Gemeinde Kalletal mit')).toBeVisible();
+  const video = figure.locator('video');
+  await expect.poll(() => video.evaluate((el: HTMLVideoElement) => el.readyState)).toBeGreaterThanOrEqual(1);
+  expect(await video.evaluate((el: HTMLVideoElement) => el.textTracks.length)).toBe(1);
+  await expectAccessible(v);
+  await visitor.close();
 });

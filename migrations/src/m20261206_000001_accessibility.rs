@@ -1,7 +1,8 @@
 //! Barrier feedback (BGG § 12b, BITV 2.0 § 7): what a visitor reports about a barrier on the
 //! site, answered by the administration within a deadline; and the videos in Deutsche
-//! Gebärdensprache (BITV 2.0 § 4). The accessibility statement and the Leichte Sprache page
-//! are texts in `site_settings`.
+//! Gebärdensprache (BITV 2.0 § 4); summaries in Leichte Sprache of petitions, proposals and
+//! sessions. The accessibility statement and the Leichte Sprache page are texts in
+//! `site_settings`.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -71,11 +72,31 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // A summary in Leichte Sprache of a petition, proposal or board session, written by
+        // the administration (one per subject).
+        m.create_table(
+            Table::create()
+                .table("easy_summaries")
+                .col(string_len("subject_type", 16))
+                .col(big_integer("subject_id"))
+                .col(text("text"))
+                .col(timestamp_with_time_zone("updated_at"))
+                .col(big_integer_null("updated_by"))
+                .primary_key(Index::create().col("subject_type").col("subject_id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("easy_summaries", "updated_by")
+                        .to("users", "id")
+                        .on_delete(ForeignKeyAction::SetNull),
+                )
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["sign_videos", "barrier_feedback"] {
+        for table in ["easy_summaries", "sign_videos", "barrier_feedback"] {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

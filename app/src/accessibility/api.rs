@@ -134,16 +134,56 @@ pub async fn feedback_step(
     )
 }
 
-/// The Leichte Sprache page, rendered and sanitized.
+/// The Leichte Sprache page, rendered and sanitized, with everything that has a summary.
 #[server(prefix = "/api", endpoint = "easy_language")]
-pub async fn get_easy_language() -> Result<String, AppError> {
+pub async fn get_easy_language() -> Result<super::EasyLanguageView, AppError> {
     use crate::accessibility::server as a11y;
     use crate::infra::markdown;
     finish(
         async {
-            Ok(markdown::to_safe_html(
-                &a11y::easy_language(&app_state()?.db).await?,
-            ))
+            let db = &app_state()?.db;
+            Ok(super::EasyLanguageView {
+                html: markdown::to_safe_html(&a11y::easy_language(db).await?),
+                entries: a11y::easy_entries(db).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// The summary in Leichte Sprache of a petition, proposal or session (`kind` = `petition`,
+/// `proposal`, `session`).
+#[server(prefix = "/api", endpoint = "easy_summary")]
+pub async fn get_easy_summary(kind: String, id: i64) -> Result<super::EasySummary, AppError> {
+    use crate::accessibility::EasySubject;
+    use crate::accessibility::server as a11y;
+    finish(
+        async {
+            let kind = EasySubject::parse(&kind).ok_or(AppError::NotFound)?;
+            let viewer = current_user();
+            a11y::easy_summary(&app_state()?.db, viewer.as_ref(), kind, id).await
+        }
+        .await,
+    )
+}
+
+/// Staff write (or, with an empty text, remove) a summary in Leichte Sprache.
+#[server(prefix = "/api", endpoint = "save_easy_summary")]
+pub async fn save_easy_summary(
+    kind: String,
+    id: i64,
+    #[server(default)] text: String,
+) -> Result<(), AppError> {
+    use crate::accessibility::EasySubject;
+    use crate::accessibility::server as a11y;
+    finish(
+        async {
+            let app = app_state()?;
+            let staff = require_staff()?;
+            let kind = EasySubject::parse(&kind).ok_or(AppError::NotFound)?;
+            let href = a11y::save_easy_summary(&app.db, &staff, kind, id, &text).await?;
+            leptos_axum::redirect(&format!("{href}?notice=summary_saved#easy-summary"));
+            Ok(())
         }
         .await,
     )
@@ -166,8 +206,8 @@ pub async fn get_easy_language_text() -> Result<String, AppError> {
 
 #[server(prefix = "/api", endpoint = "save_easy_language")]
 pub async fn save_easy_language(#[server(default)] text: String) -> Result<(), AppError> {
-    use crate::accessibility::server as a11y;
     use crate::accessibility::TEXT_MAX_CHARS;
+    use crate::accessibility::server as a11y;
     use crate::accounts::domain::Role;
     finish(
         async {

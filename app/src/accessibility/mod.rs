@@ -106,13 +106,28 @@ impl Statement {
         let mut errors = FieldErrors::new();
         let compliance = Compliance::parse(compliance.trim());
         if compliance.is_none() {
-            errors.add("compliance", "Bitte wählen Sie, wie weit die Website vereinbar ist.");
+            errors.add(
+                "compliance",
+                "Bitte wählen Sie, wie weit die Website vereinbar ist.",
+            );
         }
         for (field, text, what) in [
-            ("non_accessible", non_accessible, "die nicht barrierefreien Inhalte (oder „keine“)"),
+            (
+                "non_accessible",
+                non_accessible,
+                "die nicht barrierefreien Inhalte (oder „keine“)",
+            ),
             ("method", method, "wie die Erklärung erstellt wurde"),
-            ("contact", contact, "die Kontaktdaten der zuständigen Stelle"),
-            ("enforcement", enforcement, "die Schlichtungs- oder Ombudsstelle"),
+            (
+                "contact",
+                contact,
+                "die Kontaktdaten der zuständigen Stelle",
+            ),
+            (
+                "enforcement",
+                enforcement,
+                "die Schlichtungs- oder Ombudsstelle",
+            ),
         ] {
             if text.trim().is_empty() {
                 errors.add(field, format!("Bitte beschreiben Sie {what}."));
@@ -247,7 +262,10 @@ impl FeedbackInput {
         };
         let page = page.trim();
         if page.chars().count() > 500 {
-            errors.add("page", "Die Angabe der Seite darf höchstens 500 Zeichen lang sein.");
+            errors.add(
+                "page",
+                "Die Angabe der Seite darf höchstens 500 Zeichen lang sein.",
+            );
         }
         let description = description.trim();
         if description.chars().count() < 10 {
@@ -473,13 +491,19 @@ impl VideoProblem {
                 "Bitte geben Sie den Inhalt des Videos als Text an (mindestens 20 Zeichen): Er steht als Abschrift neben dem Video."
             }
             VideoProblem::Topic => "Bitte wählen Sie, zu welchem Punkt das Video gehört.",
-            VideoProblem::Failed => "Das Hochladen ist fehlgeschlagen. Bitte versuchen Sie es noch einmal.",
+            VideoProblem::Failed => {
+                "Das Hochladen ist fehlgeschlagen. Bitte versuchen Sie es noch einmal."
+            }
         }
     }
 }
 
 /// The texts that come with a video, checked.
-pub fn check_video_texts(topic: &str, title: &str, transcript: &str) -> Result<SignTopic, VideoProblem> {
+pub fn check_video_texts(
+    topic: &str,
+    title: &str,
+    transcript: &str,
+) -> Result<SignTopic, VideoProblem> {
     let topic = SignTopic::parse(topic.trim()).ok_or(VideoProblem::Topic)?;
     let title_chars = title.trim().chars().count();
     if !(3..=200).contains(&title_chars) {
@@ -503,6 +527,70 @@ pub struct SignVideo {
     pub size: i64,
     pub has_captions: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// What can carry a summary in Leichte Sprache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EasySubject {
+    Petition,
+    Proposal,
+    Meeting,
+}
+
+impl EasySubject {
+    pub const ALL: [EasySubject; 3] = [
+        EasySubject::Petition,
+        EasySubject::Proposal,
+        EasySubject::Meeting,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EasySubject::Petition => "petition",
+            EasySubject::Proposal => "proposal",
+            EasySubject::Meeting => "session",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// The heading of its group on `/leichte-sprache` (in Leichte Sprache).
+    pub fn group(self) -> &'static str {
+        match self {
+            EasySubject::Petition => "Bürger-Begehren",
+            EasySubject::Proposal => "Vorschläge",
+            EasySubject::Meeting => "Sitzungen vom Beirat",
+        }
+    }
+}
+
+pub const SUMMARY_MAX_CHARS: usize = 5_000;
+
+/// The summary of one subject as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EasySummary {
+    /// Rendered and sanitized; `None` when there is none (yet).
+    pub html: Option<String>,
+    /// The Markdown, for staff's form only.
+    pub text: Option<String>,
+    pub can_edit: bool,
+}
+
+/// One entry of the list on `/leichte-sprache`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EasyEntry {
+    pub subject: EasySubject,
+    pub title: String,
+    pub href: String,
+}
+
+/// `/leichte-sprache`: the page's text and the subjects with a summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EasyLanguageView {
+    pub html: String,
+    pub entries: Vec<EasyEntry>,
 }
 
 #[cfg(test)]
@@ -567,7 +655,8 @@ mod tests {
 
     #[test]
     fn feedback_needs_only_a_description() {
-        let ok = FeedbackInput::parse("", "", "", "Der Kontrast der Knöpfe ist zu schwach.").unwrap();
+        let ok =
+            FeedbackInput::parse("", "", "", "Der Kontrast der Knöpfe ist zu schwach.").unwrap();
         assert_eq!(ok.name, None);
         assert_eq!(ok.email, None);
         let named = FeedbackInput::parse(
@@ -619,7 +708,14 @@ mod tests {
             ]
         );
         let err = Statement::parse(
-            "full", "keine", "Test", "05.12.2026", "01.12.2026", "Rathaus", "Stelle", "91",
+            "full",
+            "keine",
+            "Test",
+            "05.12.2026",
+            "01.12.2026",
+            "Rathaus",
+            "Stelle",
+            "91",
         )
         .unwrap_err();
         assert_eq!(fields(err), ["reviewed_on", "due_days"]);
@@ -628,8 +724,14 @@ mod tests {
     fn videos_are_recognised_by_their_first_bytes() {
         let mut mp4 = vec![0, 0, 0, 0x20];
         mp4.extend_from_slice(b"ftypisom\0\0\x02\0");
-        let webm = [0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, b'w', b'e', b'b', b'm'];
-        let matroska = [0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x82, 0x88, b'm', b'a', b't', b'r', b'o', b's', b'k', b'a'];
+        let webm = [
+            0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0x82, 0x84, b'w', b'e',
+            b'b', b'm',
+        ];
+        let matroska = [
+            0x1A, 0x45, 0xDF, 0xA3, 0x42, 0x82, 0x88, b'm', b'a', b't', b'r', b'o', b's', b'k',
+            b'a',
+        ];
         let cases: [(&[u8], Option<&str>); 5] = [
             (&mp4, Some("video/mp4")),
             (&webm, Some("video/webm")),
@@ -644,15 +746,33 @@ mod tests {
 
     #[test]
     fn captions_must_be_webvtt_and_texts_are_checked() {
-        assert_eq!(check_captions(b"WEBVTT\n\n00:00.000 --> 00:02.000\nHallo"), Ok(()));
+        assert_eq!(
+            check_captions(b"WEBVTT\n\n00:00.000 --> 00:02.000\nHallo"),
+            Ok(())
+        );
         assert_eq!(check_captions("\u{feff}WEBVTT".as_bytes()), Ok(()));
-        assert_eq!(check_captions(b"1\n00:00:00,000 --> 00:00:02,000\nSRT"), Err(VideoProblem::Captions));
+        assert_eq!(
+            check_captions(b"1\n00:00:00,000 --> 00:00:02,000\nSRT"),
+            Err(VideoProblem::Captions)
+        );
         assert_eq!(check_captions(&[0xff, 0xfe]), Err(VideoProblem::Captions));
         let transcript = "Willkommen auf dem Dorfplatz der Gemeinde.";
-        assert_eq!(check_video_texts("offer", "Willkommen", transcript), Ok(SignTopic::Offer));
-        assert_eq!(check_video_texts("films", "Willkommen", transcript), Err(VideoProblem::Topic));
-        assert_eq!(check_video_texts("offer", "W", transcript), Err(VideoProblem::Title));
-        assert_eq!(check_video_texts("more", "Willkommen", "kurz"), Err(VideoProblem::Transcript));
+        assert_eq!(
+            check_video_texts("offer", "Willkommen", transcript),
+            Ok(SignTopic::Offer)
+        );
+        assert_eq!(
+            check_video_texts("films", "Willkommen", transcript),
+            Err(VideoProblem::Topic)
+        );
+        assert_eq!(
+            check_video_texts("offer", "W", transcript),
+            Err(VideoProblem::Title)
+        );
+        assert_eq!(
+            check_video_texts("more", "Willkommen", "kurz"),
+            Err(VideoProblem::Transcript)
+        );
         for p in VideoProblem::ALL {
             assert_eq!(VideoProblem::parse(p.code()), Some(p));
         }

@@ -7,10 +7,13 @@ use leptos_router::components::A;
 
 use super::api::{
     DeleteSignVideo, FeedbackStep as FeedbackStepAction, SaveAccessibilityStatement,
-    SaveEasyLanguage, SendBarrierFeedback, get_accessibility_statement, get_easy_language,
-    get_easy_language_text, get_feedback_queue, get_sign_videos, get_statement_form,
+    SaveEasyLanguage, SaveEasySummary, SendBarrierFeedback, get_accessibility_statement,
+    get_easy_language, get_easy_language_text, get_easy_summary, get_feedback_queue,
+    get_sign_videos, get_statement_form,
 };
-use super::{Compliance, FeedbackItem, FeedbackStatus, SignTopic, SignVideo, VideoProblem};
+use super::{
+    Compliance, EasySubject, FeedbackItem, FeedbackStatus, SignTopic, SignVideo, VideoProblem,
+};
 use crate::accounts::Me;
 use crate::admin::pages::{AdminNav, AdminOnly};
 use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea};
@@ -94,7 +97,23 @@ pub fn EasyLanguagePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match text.await {
                         // Markdown rendered and sanitized on the server (ammonia).
-                        Ok(html) => view! { <div inner_html=html></div> }.into_any(),
+                        Ok(v) => view! {
+                            <div inner_html=v.html></div>
+                            {(!v.entries.is_empty()).then(|| view! {
+                                <h2>"Diese Seiten gibt es auch in Leichter Sprache"</h2>
+                                {EasySubject::ALL.into_iter().map(|kind| {
+                                    let of_kind: Vec<_> = v.entries.iter().filter(|e| e.subject == kind).cloned().collect();
+                                    (!of_kind.is_empty()).then(|| view! {
+                                        <h3>{kind.group()}</h3>
+                                        <ul>
+                                            {of_kind.into_iter().map(|e| view! {
+                                                <li><A href=format!("{}#easy-summary", e.href)>{e.title}</A></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    })
+                                }).collect_view()}
+                            })}
+                        }.into_any(),
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     }
                 })}
@@ -402,9 +421,14 @@ fn VideosAdmin() -> impl IntoView {
     let delete = ServerAction::<DeleteSignVideo>::new();
     let delete_error = Signal::derive(move || delete.value().get().and_then(|r| r.err()));
     let videos = Resource::new(move || delete.version().get(), |_| get_sign_videos());
-    let topics: Vec<(String, String)> = std::iter::once((String::new(), "– bitte wählen –".to_owned()))
-        .chain(SignTopic::ALL.iter().map(|t| (t.code().to_owned(), t.label().to_owned())))
-        .collect();
+    let topics: Vec<(String, String)> =
+        std::iter::once((String::new(), "– bitte wählen –".to_owned()))
+            .chain(
+                SignTopic::ALL
+                    .iter()
+                    .map(|t| (t.code().to_owned(), t.label().to_owned())),
+            )
+            .collect();
     view! {
         <section aria-labelledby="videos-heading" id="videos">
             <h2 id="videos-heading">"Gebärdensprache"</h2>
@@ -455,5 +479,49 @@ fn VideosAdmin() -> impl IntoView {
                 <button type="submit" class="button">"Video hochladen"</button>
             </form>
         </section>
+    }
+}
+
+/// The box "In Leichter Sprache" on a petition's, proposal's or session's page, with the
+/// staff's form to write it. Renders nothing for visitors while there is no summary.
+#[component]
+pub fn EasySummaryBox(kind: EasySubject, id: i64) -> impl IntoView {
+    let save = ServerAction::<SaveEasySummary>::new();
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let summary = Resource::new(
+        move || save.version().get(),
+        move |_| async move { get_easy_summary(kind.code().to_owned(), id).await.ok() },
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                summary.await.map(|s| {
+                    let shown = s.html.clone().map(|html| view! {
+                        <section class="easy-box" id="easy-summary" aria-labelledby="easy-summary-heading">
+                            <h2 id="easy-summary-heading">
+                                <img src="/leichte-sprache-dunkel.svg" alt="" width="28" height="28" />
+                                "In Leichter Sprache"
+                            </h2>
+                            <div inner_html=html></div>
+                        </section>
+                    });
+                    let form = s.can_edit.then(|| view! {
+                        <details class="staff-tools" id=if s.html.is_none() { "easy-summary" } else { "easy-summary-form" } open=move || error.get().is_some()>
+                            <summary>{if s.html.is_some() { "Zusammenfassung in Leichter Sprache bearbeiten" } else { "Zusammenfassung in Leichter Sprache schreiben" }}</summary>
+                            <ErrorSummary error form="easy-summary" />
+                            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                                <input type="hidden" name="kind" value=kind.code() />
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <TextArea name="text" form="easy-summary" label="Zusammenfassung in Leichter Sprache (Markdown)" rows=8
+                                    maxlength=super::SUMMARY_MAX_CHARS value=s.text.clone().unwrap_or_default()
+                                    hint="Kurze Sätze, eine Aussage je Zeile (zwei Leerzeichen am Zeilenende). Leer lassen und speichern entfernt die Zusammenfassung." error />
+                                <Submit label="Zusammenfassung speichern" pending=save.pending() />
+                            </ActionForm>
+                        </details>
+                    });
+                    view! { {shown}{form} }
+                })
+            })}
+        </Suspense>
     }
 }

@@ -9,14 +9,15 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    Compliance, FeedbackInput, FeedbackItem, FeedbackQueue, FeedbackStatus, FeedbackStep,
-    SignTopic, SignVideo, Statement, StatementView, due_on, is_overdue,
+    Compliance, EasyEntry, EasySubject, EasySummary, FeedbackInput, FeedbackItem, FeedbackQueue,
+    FeedbackStatus, FeedbackStep, SignTopic, SignVideo, Statement, StatementView, due_on,
+    is_overdue,
 };
 use crate::error::AppError;
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
-use crate::infra::entities::{barrier_feedback, sign_video, site_setting, user};
+use crate::infra::entities::{barrier_feedback, easy_summary, sign_video, site_setting, user};
 use crate::infra::mail::{self, templates};
 use crate::infra::markdown;
 use crate::site::server as site;
@@ -210,7 +211,10 @@ pub async fn receive(db: &DatabaseConnection, input: &FeedbackInput) -> Result<i
 }
 
 /// The staff queue. Reading it is logged: it holds names and addresses.
-pub async fn queue(db: &DatabaseConnection, viewer: &SessionUser) -> Result<FeedbackQueue, AppError> {
+pub async fn queue(
+    db: &DatabaseConnection,
+    viewer: &SessionUser,
+) -> Result<FeedbackQueue, AppError> {
     let due_days = statement(db).await?.due_days;
     let open = barrier_feedback::Entity::find()
         .filter(barrier_feedback::Column::Status.ne(FeedbackStatus::Closed.code()))
@@ -294,7 +298,10 @@ pub async fn take_step(
     let answer = answer.trim();
     if step == FeedbackStep::Answer {
         if answer.chars().count() < 2 {
-            return Err(AppError::field("answer", "Bitte schreiben Sie eine Antwort."));
+            return Err(AppError::field(
+                "answer",
+                "Bitte schreiben Sie eine Antwort.",
+            ));
         }
         if answer.chars().count() > ANSWER_MAX_CHARS {
             return Err(AppError::field(
@@ -501,4 +508,145 @@ async fn file_in_use(db: &DatabaseConnection, sha: &str) -> Result<bool, AppErro
         .count(db)
         .await?;
     Ok(videos + attachments > 0)
+}
+
+/// A subject's title, page and whether everyone may see it; `None` when it does not exist.
+async fn subject_of<C: ConnectionTrait>(
+    db: &C,
+    kind: EasySubject,
+    id: i64,
+) -> Result<Option<(String, String, bool)>, AppError> {
+    use crate::infra::entities::{meeting, petition, proposal};
+    Ok(match kind {
+        EasySubject::Petition => petition::Entity::find_by_id(id).one(db).await?.map(|p| {
+            let public = crate::petitions::server::query::visible_to_public(&p);
+            (p.title, format!("/petitions/{}", p.slug), public)
+        }),
+        EasySubject::Proposal => proposal::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|p| (p.title, format!("/proposals/{id}"), p.hidden_at.is_none())),
+        EasySubject::Meeting => meeting::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .filter(|m| m.deleted_at.is_none())
+            .map(|m| (m.title, format!("/sessions/{id}"), m.public)),
+    })
+}
+
+/// The summary of a subject for its page: everyone sees it where the subject is public,
+/// staff always (they write it).
+pub async fn easy_summary(
+    db: &DatabaseConnection,
+    viewer: Option<&SessionUser>,
+    kind: EasySubject,
+    id: i64,
+) -> Result<EasySummary, AppError> {
+    let staff = viewer.is_some_and(SessionUser::is_staff);
+    let Some((_, _, public)) = subject_of(db, kind, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if !public && !staff {
+        return Ok(EasySummary {
+            html: None,
+            text: None,
+            can_edit: false,
+        });
+    }
+    let row = easy_summary::Entity::find_by_id((kind.code().to_owned(), id))
+        .one(db)
+        .await?;
+    Ok(EasySummary {
+        html: row.as_ref().map(|r| markdown::to_safe_html(&r.text)),
+        text: staff.then(|| row.map(|r| r.text)).flatten(),
+        can_edit: staff,
+    })
+}
+
+/// Saves (or, with an empty text, removes) a summary; returns the subject's page.
+pub async fn save_easy_summary(
+    db: &DatabaseConnection,
+    staff: &SessionUser,
+    kind: EasySubject,
+    id: i64,
+    text: &str,
+) -> Result<String, AppError> {
+    let text = text.trim();
+    if text.chars().count() > super::SUMMARY_MAX_CHARS {
+        return Err(AppError::field(
+            "text",
+            "Die Zusammenfassung darf höchstens 5.000 Zeichen lang sein.",
+        ));
+    }
+    let tx = begin_write(db).await?;
+    let Some((_, href, _)) = subject_of(&tx, kind, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let key = (kind.code().to_owned(), id);
+    let action = if text.is_empty() {
+        easy_summary::Entity::delete_by_id(key).exec(&tx).await?;
+        "accessibility.summary_removed"
+    } else {
+        easy_summary::Entity::insert(easy_summary::ActiveModel {
+            subject_type: Set(kind.code().to_owned()),
+            subject_id: Set(id),
+            text: Set(text.to_owned()),
+            updated_at: Set(Utc::now()),
+            updated_by: Set(Some(staff.id)),
+        })
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::columns([
+                easy_summary::Column::SubjectType,
+                easy_summary::Column::SubjectId,
+            ])
+            .update_columns([
+                easy_summary::Column::Text,
+                easy_summary::Column::UpdatedAt,
+                easy_summary::Column::UpdatedBy,
+            ])
+            .to_owned(),
+        )
+        .exec(&tx)
+        .await?;
+        "accessibility.summary_saved"
+    };
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: Some(staff.id),
+            action,
+            target_type: kind.code(),
+            target_id: Some(id.to_string()),
+            details: json!({ "chars": text.chars().count() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(href)
+}
+
+/// Everything public that has a summary, for `/leichte-sprache`, by kind and title.
+pub async fn easy_entries(db: &DatabaseConnection) -> Result<Vec<EasyEntry>, AppError> {
+    let rows = easy_summary::Entity::find()
+        .order_by_asc(easy_summary::Column::SubjectType)
+        .order_by_asc(easy_summary::Column::SubjectId)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(kind) = EasySubject::parse(&r.subject_type) else {
+            continue;
+        };
+        if let Some((title, href, true)) = subject_of(db, kind, r.subject_id).await? {
+            out.push(EasyEntry {
+                subject: kind,
+                title,
+                href,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.subject as u8, a.title.to_lowercase()).cmp(&(b.subject as u8, b.title.to_lowercase()))
+    });
+    Ok(out)
 }

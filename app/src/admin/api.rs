@@ -122,11 +122,9 @@ pub async fn apply_privacy_template() -> Result<(), AppError> {
             let state = app_state()?;
             let admin = require_role(Role::Admin)?;
             let here = municipality::get(&state.db).await?;
-            let rule_set = crate::petitions::rules::rule_set(
-                here.figures.state,
-                crate::time::today(),
-            )
-            .ok_or(AppError::Internal)?;
+            let rule_set =
+                crate::petitions::rules::rule_set(here.figures.state, crate::time::today())
+                    .ok_or(AppError::Internal)?;
             let text = privacy::template(&privacy::Facts {
                 municipality: &here.name,
                 rule_set,

@@ -52,13 +52,13 @@ Die Plattform verschickt E-Mails zur Bestätigung, zu Anmeldungen und – nur we
 ## Rückmeldungen zur Barrierefreiheit\n\n\
 Name und E-Mail-Adresse sind dort freiwillig und dienen nur der Antwort. Abgeschlossene Rückmeldungen werden nach {feedback} gelöscht.\n\n\
 ## Protokolle\n\n\
-Die Plattform führt ein Prüfprotokoll über Handlungen der Verwaltung und sicherheitsrelevante Ereignisse (Art. 5 Abs. 2 und Art. 32 DSGVO). Zur Abwehr von Missbrauch zählt sie Anmeldeversuche und Formulare je Netzadresse; gespeichert wird dabei nur ein verschlüsselter Zählerschlüssel, nicht die Adresse. Die Protokolle des Webservers: [Betreiber und Speicherdauer eintragen].\n\n\
+Die Plattform führt ein Prüfprotokoll über Handlungen der Verwaltung und sicherheitsrelevante Ereignisse (Art. 5 Abs. 2 und Art. 32 DSGVO). Zur Abwehr von Missbrauch zählt sie Anmeldeversuche und Formulare je Netzadresse; gespeichert wird dabei nur ein mit einem geheimen Schlüssel gebildeter Prüfwert (Hash), nicht die Adresse. Die Protokolle des Webservers: [Betreiber und Speicherdauer eintragen].\n\n\
 ## Cookies\n\n\
 Die Plattform setzt nur technisch notwendige Cookies (die Anmeldung). Sie bindet keine Inhalte, Schriften oder Skripte Dritter ein und verwendet keine Analyse- oder Werbedienste.\n\n\
 ## Hosting\n\n\
 [Rechenzentrum oder Dienstleister, Standort, Auftragsverarbeitungsvertrag]\n\n\
 ## Ihre Rechte\n\n\
-Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung der Verarbeitung (Art. 18), Datenübertragbarkeit (Art. 20) und Widerspruch (Art. 21). Sie können sich bei der Aufsichtsbehörde beschweren: [für Gemeinden in Nordrhein-Westfalen die Landesbeauftragte für Datenschutz und Informationsfreiheit NRW; Anschrift eintragen].\n",
+Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16), Löschung (Art. 17), Einschränkung der Verarbeitung (Art. 18), Datenübertragbarkeit (Art. 20) und Widerspruch (Art. 21). Sie können sich bei der Aufsichtsbehörde beschweren: [Datenschutz-Aufsichtsbehörde des Landes mit Anschrift eintragen].\n",
         m = f.municipality,
         unconfirmed = days(crate::accounts::server::UNCONFIRMED_KEPT),
         session = days(crate::infra::auth::SESSION_LIFETIME),
@@ -71,7 +71,11 @@ Sie haben das Recht auf Auskunft (Art. 15 DSGVO), Berichtigung (Art. 16), Lösch
 
 /// Replaces the privacy statement with the starting text (audited); the administration
 /// then completes it in the settings form.
-pub async fn apply(db: &DatabaseConnection, actor: Option<i64>, text: &str) -> Result<(), AppError> {
+pub async fn apply(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    text: &str,
+) -> Result<(), AppError> {
     let tx = begin_write(db).await?;
     site::put(&tx, site::PRIVACY, text).await?;
     audit::append(
@@ -96,7 +100,11 @@ mod tests {
 
     #[test]
     fn the_starting_text_names_this_installations_law_and_periods() {
-        let nrw = rule_set(State::NordrheinWestfalen, chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()).unwrap();
+        let nrw = rule_set(
+            State::NordrheinWestfalen,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+        )
+        .unwrap();
         let text = template(&Facts {
             municipality: "Gemeinde Kalletal",
             rule_set: nrw,

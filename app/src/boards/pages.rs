@@ -3,6 +3,9 @@
 //! outcomes and minutes.
 
 use leptos::prelude::*;
+
+use crate::accessibility::EasySubject;
+use crate::accessibility::pages::EasySummaryBox;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -517,6 +520,7 @@ fn Meeting(s: MeetingDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> i
             {(status == MeetingStatus::Published).then(|| view! { " · "<a href=format!("/sessions/{id}/minutes.pdf")>"Protokoll als PDF"</a> })}
             {s.viewer.can_manage.then(|| view! { " · "<A href=format!("/sessions/{id}/manage")>"Sitzung leiten und bearbeiten"</A> })}
         </p>
+        <EasySummaryBox kind=EasySubject::Meeting id />
         {answerable.then(|| {
             let response = s.viewer.response.clone();
             view! {

@@ -32,14 +32,19 @@ pub fn notice_text(code: &str) -> Option<&'static str> {
         "privacy_template_applied" => {
             "Die Vorlage ist als Datenschutzerklärung übernommen. Bitte ergänzen Sie jetzt die Teile in eckigen Klammern."
         }
+        "summary_saved" => "Die Zusammenfassung in Leichter Sprache ist gespeichert.",
         "video_added" => "Das Video ist hochgeladen und auf der Seite „Gebärdensprache“ zu sehen.",
         "video_removed" => "Das Video ist entfernt.",
-        "statement_saved" => "Die Erklärung zur Barrierefreiheit ist gespeichert und veröffentlicht.",
+        "statement_saved" => {
+            "Die Erklärung zur Barrierefreiheit ist gespeichert und veröffentlicht."
+        }
         "easy_language_saved" => "Der Text in Leichter Sprache ist gespeichert und veröffentlicht.",
         "feedback_received" => {
             "Vielen Dank, Ihre Rückmeldung ist angekommen. Wenn Sie eine E-Mail-Adresse angegeben haben, antworten wir Ihnen dorthin."
         }
-        "feedback_answered" => "Die Antwort ist gespeichert; mit E-Mail-Adresse geht sie per E-Mail hinaus.",
+        "feedback_answered" => {
+            "Die Antwort ist gespeichert; mit E-Mail-Adresse geht sie per E-Mail hinaus."
+        }
         "feedback_closed" => "Die Rückmeldung ist abgeschlossen.",
         "feedback_reopened" => "Die Rückmeldung ist wieder offen.",
         "board_created" => "Das Gremium ist angelegt. Tragen Sie jetzt die Mitglieder ein.",

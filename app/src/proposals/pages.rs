@@ -2,6 +2,9 @@
 //! support, status history and the official answer form, and editing by the author.
 
 use leptos::prelude::*;
+
+use crate::accessibility::EasySubject;
+use crate::accessibility::pages::EasySummaryBox;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -317,6 +320,7 @@ fn Proposal(
                     <p><A href=format!("/proposals/{id}/edit")>"Vorschlag bearbeiten"</A></p>
                 })}
                 <ProposalModeration id hidden=c.hidden_reason.is_some() perms=perms.clone() />
+                <EasySummaryBox kind=EasySubject::Proposal id />
                 <section id="history" aria-labelledby="history-heading">
                     <h2 id="history-heading">"Verlauf und Antworten"</h2>
                     <ol class="timeline">

@@ -3,14 +3,17 @@
 //! barriers in the staff queue (one overdue, one new, one answered).
 
 use chrono::{TimeDelta, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 
-use app::accessibility::FeedbackStatus;
 use app::accessibility::server as a11y;
+use app::accessibility::{EasySubject, FeedbackStatus};
 use app::admin::privacy;
 use app::error::AppError;
 use app::infra::auth::SessionUser;
-use app::infra::entities::barrier_feedback;
+use app::infra::entities::{barrier_feedback, meeting, petition, proposal};
 use app::infra::state::AppConfig;
 use app::petitions::rules::{State, rule_set};
 
@@ -47,6 +50,22 @@ const PRIVACY_GAPS: [(&str, &str); 6] = [
     ),
 ];
 
+const MVZ_SUMMARY: &str = "In Kalletal gibt es bald zu wenige Ärzte.  \n\
+Viele Haus-Ärzte gehen bald in Rente.\n\n\
+Darum soll die Gemeinde ein Ärzte-Haus gründen.  \n\
+Das Ärzte-Haus heißt: Medizinisches Versorgungs-Zentrum.  \n\
+Die Abkürzung ist: MVZ.  \n\
+Dort arbeiten Ärzte für die Gemeinde.\n\n\
+Sie wollen das auch?  \n\
+Dann können Sie unterschreiben.  \n\
+Sie müssen mindestens 16 Jahre alt sein.  \n\
+Sie müssen in Kalletal wohnen.";
+
+const MEETING_SUMMARY: &str = "Der Beirat trifft sich.  \n\
+Alle Menschen dürfen zuhören.  \n\
+Der Beirat spricht über die Ärzte im Ort.  \n\
+Sie müssen sich nicht anmelden.";
+
 pub async fn seed(
     db: &DatabaseConnection,
     config: &AppConfig,
@@ -68,7 +87,7 @@ pub async fn seed(
         text = text.replace(gap, filled);
     }
     text = text.replace(
-        "[für Gemeinden in Nordrhein-Westfalen die Landesbeauftragte für Datenschutz und Informationsfreiheit NRW; Anschrift eintragen]",
+        "[Datenschutz-Aufsichtsbehörde des Landes mit Anschrift eintragen]",
         "die Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen, Kavalleriestraße 2–4, 40213 Düsseldorf",
     );
     text = text.replace(
@@ -76,6 +95,35 @@ pub async fn seed(
         "betreibt das Rechenzentrum; sie werden nach sieben Tagen gelöscht (Demo)",
     );
     privacy::apply(db, None, &text).await?;
+
+    // Summaries in Leichte Sprache of the MVZ petition, a proposal and the next session.
+    let mvz = petition::Entity::find()
+        .filter(petition::Column::Slug.eq("mvz-kalletal"))
+        .one(db)
+        .await?
+        .ok_or(AppError::Internal)?;
+    a11y::save_easy_summary(db, staff, EasySubject::Petition, mvz.id, MVZ_SUMMARY).await?;
+    if let Some(p) = proposal::Entity::find()
+        .filter(proposal::Column::HiddenAt.is_null())
+        .order_by_asc(proposal::Column::Id)
+        .one(db)
+        .await?
+    {
+        let text = format!(
+            "Jemand hat einen Vorschlag gemacht.  \nDer Vorschlag heißt: {}.  \nSie können den Vorschlag gut finden.  \nDann klicken Sie auf: Vorschlag unterstützen.",
+            p.title
+        );
+        a11y::save_easy_summary(db, staff, EasySubject::Proposal, p.id, &text).await?;
+    }
+    if let Some(m) = meeting::Entity::find()
+        .filter(meeting::Column::Public.eq(true))
+        .filter(meeting::Column::StartsAt.gt(Utc::now()))
+        .order_by_asc(meeting::Column::StartsAt)
+        .one(db)
+        .await?
+    {
+        a11y::save_easy_summary(db, staff, EasySubject::Meeting, m.id, MEETING_SUMMARY).await?;
+    }
 
     let now = Utc::now();
     let reports = [
@@ -104,7 +152,9 @@ pub async fn seed(
             "Beim Einreichen eines Vorschlags sagt mir der Bildschirmleser nicht, welches Feld fehlt.",
             TimeDelta::days(9),
             FeedbackStatus::Answered,
-            Some("Vielen Dank für den Hinweis. Fehlermeldungen stehen jetzt am Anfang des Formulars mit Links zu den Feldern und werden vorgelesen. Bitte sagen Sie uns, ob es jetzt für Sie funktioniert."),
+            Some(
+                "Vielen Dank für den Hinweis. Fehlermeldungen stehen jetzt am Anfang des Formulars mit Links zu den Feldern und werden vorgelesen. Bitte sagen Sie uns, ob es jetzt für Sie funktioniert.",
+            ),
         ),
     ];
     for (name, email, page, description, age, status, answer) in reports {

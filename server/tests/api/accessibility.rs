@@ -14,8 +14,14 @@ const STATEMENT: &[(&str, &str)] = &[
     ("method", "Selbstbewertung mit axe-core."),
     ("prepared_on", "2026-12-01"),
     ("reviewed_on", "06.12.2026"),
-    ("contact", "Rathaus Kalletal, Zimmer 12, Telefon 05264 6440-0"),
-    ("enforcement", "Ombudsstelle für barrierefreie Informationstechnik NRW"),
+    (
+        "contact",
+        "Rathaus Kalletal, Zimmer 12, Telefon 05264 6440-0",
+    ),
+    (
+        "enforcement",
+        "Ombudsstelle für barrierefreie Informationstechnik NRW",
+    ),
     ("due_days", "10"),
 ];
 
@@ -58,13 +64,18 @@ db_test!(
         assert!(start.contains("href=\"/barrierefreiheit\""));
         assert!(start.contains("href=\"/leichte-sprache\""));
 
-        let admin = app.client_for("admin@kalletal.example", &[Role::Admin]).await;
+        let admin = app
+            .client_for("admin@kalletal.example", &[Role::Admin])
+            .await;
         let mut bad: Vec<(&str, &str)> = STATEMENT.to_vec();
         bad[0] = ("compliance", "meistens");
         bad[4] = ("reviewed_on", "30.11.2026");
         bad[5] = ("contact", "  ");
-        let (status, body) =
-            error_code(app.call_with(&admin, "save_accessibility_statement", &bad).await).await;
+        let (status, body) = error_code(
+            app.call_with(&admin, "save_accessibility_statement", &bad)
+                .await,
+        )
+        .await;
         assert_eq!(status, 422);
         assert_eq!(fields(&body), ["compliance", "contact", "reviewed_on"]);
         assert!(
@@ -130,7 +141,10 @@ db_test!(
             .call_with(
                 &visitor,
                 "send_barrier_feedback",
-                &[("description", "Das PDF-Protokoll liest mein Bildschirmleser nicht vor.")],
+                &[(
+                    "description",
+                    "Das PDF-Protokoll liest mein Bildschirmleser nicht vor.",
+                )],
             )
             .await;
         assert_eq!(anonymous.status(), 200);
@@ -178,8 +192,16 @@ db_test!(
             mails[0].subject,
             "Antwort auf Ihre Rückmeldung zur Barrierefreiheit"
         );
-        assert!(mails[0].text.contains("Wir haben den Kontrast der Datumsangaben erhöht."));
-        assert!(mails[0].text.contains("Die grauen Datumsangaben kann ich kaum lesen."));
+        assert!(
+            mails[0]
+                .text
+                .contains("Wir haben den Kontrast der Datumsangaben erhöht.")
+        );
+        assert!(
+            mails[0]
+                .text
+                .contains("Die grauen Datumsangaben kann ich kaum lesen.")
+        );
 
         // Without an address the answer is only noted.
         let sent_before = app.deliver_mail().await.len();
@@ -203,8 +225,12 @@ db_test!(
         assert!(answered[0]["answered_at"].is_string());
 
         // Closed, then reopened; a closed report cannot be answered.
-        app.call_with(&staff, "barrier_feedback_step", &[("id", &id), ("step", "close")])
-            .await;
+        app.call_with(
+            &staff,
+            "barrier_feedback_step",
+            &[("id", &id), ("step", "close")],
+        )
+        .await;
         let (status, body) = error_code(
             app.call_with(
                 &staff,
@@ -215,8 +241,12 @@ db_test!(
         )
         .await;
         assert_eq!((status, fields(&body)), (422, vec!["step"]));
-        app.call_with(&staff, "barrier_feedback_step", &[("id", &id), ("step", "reopen")])
-            .await;
+        app.call_with(
+            &staff,
+            "barrier_feedback_step",
+            &[("id", &id), ("step", "reopen")],
+        )
+        .await;
         let queue = app.json_of(&staff, "barrier_feedback_queue", &[]).await;
         assert_eq!(queue["new"][0]["id"].as_i64().unwrap().to_string(), id);
 
@@ -232,8 +262,11 @@ db_test!(
         }
         // Residents do not see the queue.
         let resident = app.client_for("ida@kalletal.example", &[]).await;
-        let (status, _) =
-            error_code(app.call_with(&resident, "barrier_feedback_queue", &[]).await).await;
+        let (status, _) = error_code(
+            app.call_with(&resident, "barrier_feedback_queue", &[])
+                .await,
+        )
+        .await;
         assert_eq!(status, 403);
     }
 );
@@ -268,7 +301,9 @@ db_test!(
         assert!(html.contains("überfällig: Antwort war bis"), "{html}");
 
         // With a longer deadline nothing is overdue.
-        let admin = app.client_for("admin@kalletal.example", &[Role::Admin]).await;
+        let admin = app
+            .client_for("admin@kalletal.example", &[Role::Admin])
+            .await;
         let mut longer: Vec<(&str, &str)> = STATEMENT.to_vec();
         longer[7] = ("due_days", "30");
         app.call_with(&admin, "save_accessibility_statement", &longer)
@@ -305,26 +340,29 @@ db_test!(
     }
 );
 
-db_test!(
-    feedback_from_one_address_is_limited,
-    |backend| async move {
-        let app = TestApp::spawn(backend).await;
-        let visitor = new_client();
-        let form = [("description", "Der Knopf ist mit der Tastatur nicht erreichbar.")];
-        for _ in 0..5 {
-            assert_eq!(
-                app.call_with(&visitor, "send_barrier_feedback", &form)
-                    .await
-                    .status(),
-                200
-            );
-        }
-        let (status, body) =
-            error_code(app.call_with(&visitor, "send_barrier_feedback", &form).await).await;
-        assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")));
-        assert_eq!(app.count("barrier_feedback").await, 5);
+db_test!(feedback_from_one_address_is_limited, |backend| async move {
+    let app = TestApp::spawn(backend).await;
+    let visitor = new_client();
+    let form = [(
+        "description",
+        "Der Knopf ist mit der Tastatur nicht erreichbar.",
+    )];
+    for _ in 0..5 {
+        assert_eq!(
+            app.call_with(&visitor, "send_barrier_feedback", &form)
+                .await
+                .status(),
+            200
+        );
     }
-);
+    let (status, body) = error_code(
+        app.call_with(&visitor, "send_barrier_feedback", &form)
+            .await,
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (429, Some("rate_limited")));
+    assert_eq!(app.count("barrier_feedback").await, 5);
+});
 
 db_test!(
     the_page_in_leichte_sprache_and_the_privacy_template,
@@ -340,7 +378,9 @@ db_test!(
         ] {
             assert!(html.contains(point), "{point}");
         }
-        let admin = app.client_for("admin@kalletal.example", &[Role::Admin]).await;
+        let admin = app
+            .client_for("admin@kalletal.example", &[Role::Admin])
+            .await;
         let (status, body) = error_code(
             app.call_with(&admin, "save_easy_language", &[("text", "Zu kurz.")])
                 .await,
@@ -409,7 +449,10 @@ db_test!(
                 "submit_proposal",
                 &[
                     ("title", "Bücherschrank in Varenholz"),
-                    ("body", "Ein offener Bücherschrank an der Bushaltestelle zum Tauschen."),
+                    (
+                        "body",
+                        "Ein offener Bücherschrank an der Bushaltestelle zum Tauschen.",
+                    ),
                     ("topic", topic),
                 ],
             )
@@ -423,7 +466,10 @@ db_test!(
             &[
                 ("id", &p),
                 ("title", "Offener Bücherschrank in Varenholz"),
-                ("body", "Ein offener Bücherschrank an der Bushaltestelle zum Tauschen."),
+                (
+                    "body",
+                    "Ein offener Bücherschrank an der Bushaltestelle zum Tauschen.",
+                ),
                 ("topic", topic),
             ],
         )
@@ -431,13 +477,21 @@ db_test!(
         app.call_with(
             ida,
             "post_comment",
-            &[("kind", "proposal"), ("subject", &p), ("body", "Ich stelle gern Bücher hinein.")],
+            &[
+                ("kind", "proposal"),
+                ("subject", &p),
+                ("body", "Ich stelle gern Bücher hinein."),
+            ],
         )
         .await;
         app.call_with(
             &c.staff,
             "post_comment",
-            &[("kind", "proposal"), ("subject", &p), ("body", "Kommentar der Verwaltung.")],
+            &[
+                ("kind", "proposal"),
+                ("subject", &p),
+                ("body", "Kommentar der Verwaltung."),
+            ],
         )
         .await;
         let signer: Vec<(&str, &str)> = SIGNER
@@ -465,7 +519,10 @@ db_test!(
         );
         let data: serde_json::Value = res.json().await.unwrap();
         assert_eq!(data["account"]["email"], ida_email);
-        assert_eq!(data["proposals"][0]["title"], "Offener Bücherschrank in Varenholz");
+        assert_eq!(
+            data["proposals"][0]["title"],
+            "Offener Bücherschrank in Varenholz"
+        );
         assert_eq!(
             data["proposals"][0]["earlier_versions"][0]["title"],
             "Bücherschrank in Varenholz"
@@ -476,7 +533,10 @@ db_test!(
         assert_eq!(data["sessions"].as_array().unwrap().len(), 1);
         let signatures = data["petition_signatures"].as_array().unwrap();
         assert_eq!(signatures.len(), 1);
-        assert_eq!(signatures[0]["petition"], "Medizinisches Versorgungszentrum");
+        assert_eq!(
+            signatures[0]["petition"],
+            "Medizinisches Versorgungszentrum"
+        );
         assert_eq!(signatures[0]["state"], "bestätigt");
         // What the signature says about a person stays with staff.
         let text = data.to_string();
@@ -539,7 +599,9 @@ db_test!(
         assert!(html.contains("Noch keine Videos"));
         assert!(html.contains("href=\"/leichte-sprache\""));
 
-        let admin = app.client_for("admin@kalletal.example", &[Role::Admin]).await;
+        let admin = app
+            .client_for("admin@kalletal.example", &[Role::Admin])
+            .await;
         let upload = |client: &reqwest::Client,
                       topic: &str,
                       video: Vec<u8>,
@@ -567,14 +629,23 @@ db_test!(
                 .multipart(form)
                 .send()
         };
-        let location = |res: &reqwest::Response| {
-            res.headers()["location"].to_str().unwrap().to_owned()
-        };
+        let location =
+            |res: &reqwest::Response| res.headers()["location"].to_str().unwrap().to_owned();
         // Refusals name the problem; nothing is stored.
         for (topic, video, captions, problem) in [
-            ("offer", b"<html>kein Video</html>".to_vec(), None, "not_video"),
+            (
+                "offer",
+                b"<html>kein Video</html>".to_vec(),
+                None,
+                "not_video",
+            ),
             ("films", webm(100), None, "topic"),
-            ("offer", webm(100), Some(&b"1\n00:00:00,000 --> 00:00:01,000\nSRT"[..]), "captions"),
+            (
+                "offer",
+                webm(100),
+                Some(&b"1\n00:00:00,000 --> 00:00:01,000\nSRT"[..]),
+                "captions",
+            ),
             ("offer", Vec::new(), None, "empty"),
         ] {
             let res = upload(&admin, topic, video, captions).await.unwrap();
@@ -600,14 +671,20 @@ db_test!(
         )
         .await
         .unwrap();
-        assert_eq!(location(&res), "/admin/accessibility?notice=video_added#videos");
+        assert_eq!(
+            location(&res),
+            "/admin/accessibility?notice=video_added#videos"
+        );
         let videos = app.json_of(&new_client(), "sign_videos", &[]).await;
         let id = videos[0]["id"].as_i64().unwrap();
         assert_eq!(videos[0]["content_type"], "video/webm");
         assert_eq!(videos[0]["has_captions"], true);
 
         let (_, html) = page(&app, &new_client(), "/gebaerdensprache").await;
-        assert!(html.contains(&format!("src=\"/media/sign/{id}\"")), "{html}");
+        assert!(
+            html.contains(&format!("src=\"/media/sign/{id}\"")),
+            "{html}"
+        );
         assert!(html.contains("kind=\"captions\""));
         assert!(html.contains("Auf dem Dorfplatz reden Sie bei Ihrer Gemeinde mit."));
         assert!(html.contains("Was diese Website bietet"));
@@ -650,5 +727,200 @@ db_test!(
         let actions = app.audit_actions().await;
         assert!(actions.contains(&"accessibility.video_added".to_owned()));
         assert!(actions.contains(&"accessibility.video_removed".to_owned()));
+    }
+);
+
+db_test!(
+    staff_write_summaries_in_leichte_sprache_that_public_pages_show_and_list,
+    |backend| async move {
+        use app::infra::entities::proposal;
+        let app = TestApp::spawn(backend).await;
+        let c = cast(&app).await;
+        // A petition still in draft: its summary is not public until it is published.
+        let res = app
+            .call_with(&c.initiator, "create_petition", crate::helpers::DRAFT)
+            .await;
+        assert_eq!(res.status(), 200);
+        let petition = petition_id(&app, "medizinisches-versorgungszentrum").await;
+        app.call_with(
+            &c.staff,
+            "save_proposal_lists",
+            &[("topics", "Ortsentwicklung"), ("districts", "")],
+        )
+        .await;
+        let choices = app.json_of(&c.initiator, "proposal_choices", &[]).await;
+        let topic = choices["topics"][0]["id"].to_string();
+        let proposal: i64 = app
+            .call_with(
+                &c.initiator,
+                "submit_proposal",
+                &[
+                    ("title", "Bücherschrank in Varenholz"),
+                    (
+                        "body",
+                        "Ein offener Bücherschrank an der Bushaltestelle zum Tauschen.",
+                    ),
+                    ("topic", &topic),
+                ],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let summary = "Im Ort soll ein Bücher-Schrank stehen.  \nDort können alle Bücher tauschen.";
+        for (kind, id) in [("proposal", proposal), ("petition", petition)] {
+            let res = app
+                .call_with(
+                    &c.staff,
+                    "save_easy_summary",
+                    &[("kind", kind), ("id", &id.to_string()), ("text", summary)],
+                )
+                .await;
+            assert_eq!(res.status(), 200, "{kind}");
+        }
+        // Residents may not write one.
+        let (status, _) = error_code(
+            app.call_with(
+                &c.initiator,
+                "save_easy_summary",
+                &[
+                    ("kind", "proposal"),
+                    ("id", &proposal.to_string()),
+                    ("text", "Meins."),
+                ],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 403);
+
+        let guest = new_client();
+        let shown = app
+            .json_of(
+                &guest,
+                "easy_summary",
+                &[("kind", "proposal"), ("id", &proposal.to_string())],
+            )
+            .await;
+        assert!(
+            shown["html"]
+                .as_str()
+                .unwrap()
+                .contains("Dort können alle Bücher tauschen.")
+        );
+        assert_eq!(shown["text"], serde_json::Value::Null);
+        assert_eq!(shown["can_edit"], false);
+        let (_, html) = page(&app, &guest, &format!("/proposals/{proposal}")).await;
+        assert!(html.contains("In Leichter Sprache"), "{html}");
+        // The draft petition's summary stays with staff; the list names only the proposal.
+        let draft = app
+            .json_of(
+                &guest,
+                "easy_summary",
+                &[("kind", "petition"), ("id", &petition.to_string())],
+            )
+            .await;
+        assert_eq!(draft["html"], serde_json::Value::Null);
+        let (_, list) = page(&app, &guest, "/leichte-sprache").await;
+        assert!(
+            list.contains(&format!("href=\"/proposals/{proposal}#easy-summary\"")),
+            "{list}"
+        );
+        assert!(!list.contains("/petitions/medizinisches-versorgungszentrum#easy-summary"));
+
+        // Hidden by moderation: gone from the list too.
+        proposal::Entity::update_many()
+            .col_expr(
+                proposal::Column::HiddenAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+            )
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (_, list) = page(&app, &guest, "/leichte-sprache").await;
+        assert!(!list.contains("#easy-summary"));
+
+        // An empty text removes it; both steps are in the audit trail.
+        app.call_with(
+            &c.staff,
+            "save_easy_summary",
+            &[
+                ("kind", "proposal"),
+                ("id", &proposal.to_string()),
+                ("text", ""),
+            ],
+        )
+        .await;
+        assert_eq!(app.count("easy_summaries").await, 1);
+        let actions = app.audit_actions().await;
+        assert!(actions.contains(&"accessibility.summary_saved".to_owned()));
+        assert!(actions.contains(&"accessibility.summary_removed".to_owned()));
+        let (status, body) = error_code(
+            app.call_with(
+                &c.staff,
+                "save_easy_summary",
+                &[("kind", "proposal"), ("id", "99999"), ("text", summary)],
+            )
+            .await,
+        )
+        .await;
+        assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    }
+);
+
+/// The id of a petition by its slug.
+async fn petition_id(app: &TestApp, slug: &str) -> i64 {
+    use app::infra::entities::petition;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    petition::Entity::find()
+        .filter(petition::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+db_test!(
+    the_demo_fills_every_page_of_the_duties,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        server::demo::seed(&app.db, &app.state.config)
+            .await
+            .unwrap();
+        let guest = new_client();
+        let (_, statement) = page(&app, &guest, "/barrierefreiheit").await;
+        assert!(statement.contains("barrierefreiheit@kalletal.example"));
+        assert!(!statement.contains("noch nicht hinterlegt"));
+        let (_, privacy) = page(&app, &guest, "/datenschutz").await;
+        assert!(privacy.contains("§ 26 GO NRW"));
+        for gap in [
+            "[Anschrift",
+            "[Name oder Stelle",
+            "[Frist",
+            "[Mailserver",
+            "[Betreiber",
+            "[Rechenzentrum",
+            "[Datenschutz-Aufsichtsbehörde",
+            "eckigen Klammern",
+        ] {
+            assert!(
+                !privacy.contains(gap),
+                "a gap left in the demo's privacy statement: {gap}"
+            );
+        }
+        let (_, easy) = page(&app, &guest, "/leichte-sprache").await;
+        for group in ["Bürger-Begehren", "Vorschläge", "Sitzungen vom Beirat"] {
+            assert!(easy.contains(&format!("<h3>{group}</h3>")), "{group}");
+        }
+        let (_, mvz) = page(&app, &guest, "/petitions/mvz-kalletal").await;
+        assert!(mvz.contains("Darum soll die Gemeinde ein Ärzte-Haus gründen."));
+        let staff = new_client();
+        app.sign_in(&staff, "verwaltung@kalletal.example", "dorfplatz-demo")
+            .await;
+        let queue = app.json_of(&staff, "barrier_feedback_queue", &[]).await;
+        assert_eq!(queue["new"].as_array().unwrap().len(), 2);
+        assert_eq!(queue["new"][0]["overdue"], true);
+        assert_eq!(queue["answered"].as_array().unwrap().len(), 1);
     }
 );

@@ -69,6 +69,11 @@ const PROTECTED: &[Protected] = &[
     ("delete_sign_video", &[("id", "1")], Admin),
     ("barrier_feedback_queue", &[], Staff),
     (
+        "save_easy_summary",
+        &[("kind", "proposal"), ("id", "1"), ("text", "Kurz.")],
+        Staff,
+    ),
+    (
         "barrier_feedback_step",
         &[("id", "1"), ("step", "close")],
         Staff,

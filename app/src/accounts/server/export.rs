@@ -22,8 +22,8 @@ use crate::infra::audit::{self, Entry};
 use crate::infra::auth::{CurrentSession, SessionUser};
 use crate::infra::db::begin_write;
 use crate::infra::entities::{
-    board, board_member, comment, comment_like, comment_version, content_report, follow,
-    petition, proposal, proposal_support, proposal_version, session, signature, user, user_role,
+    board, board_member, comment, comment_like, comment_version, content_report, follow, petition,
+    proposal, proposal_support, proposal_version, session, signature, user, user_role,
 };
 use crate::infra::responses::error;
 use crate::infra::state::AppState;
@@ -219,7 +219,11 @@ pub async fn collect(db: &DatabaseConnection, user_id: i64) -> Result<Value, App
     }))
 }
 
-async fn log_export(db: &DatabaseConnection, user: &SessionUser, format: &str) -> Result<(), AppError> {
+async fn log_export(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    format: &str,
+) -> Result<(), AppError> {
     let tx = begin_write(db).await?;
     audit::append(
         &tx,
@@ -342,7 +346,9 @@ fn label(key: &str) -> &str {
         "term_to" => "Amtszeit bis",
         "name_shown_publicly" => "Name öffentlich",
         "removed_at" => "ausgetragen am",
-        "petition_signatures" => "Unterschriften für Bürgerbegehren (online, mit dieser E-Mail-Adresse bestätigt)",
+        "petition_signatures" => {
+            "Unterschriften für Bürgerbegehren (online, mit dieser E-Mail-Adresse bestätigt)"
+        }
         "petition" => "Bürgerbegehren",
         "address" => "Seite",
         "signed_at" => "unterschrieben am",

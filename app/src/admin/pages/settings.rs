@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{AdminNav, AdminOnly};
-use crate::components::{ErrorSummary, Field, Notice, Submit, TextArea};
 use crate::admin::api::ApplyPrivacyTemplate;
+use crate::components::{ErrorSummary, Field, Notice, Submit, TextArea};
 use crate::site::api::{UpdateSiteSettings, get_site_settings};
 
 #[component]

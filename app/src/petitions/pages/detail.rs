@@ -2,6 +2,9 @@ use crate::comments::Thread;
 use crate::comments::domain::SubjectKind;
 use crate::comments::thread::{CommentThread, load_thread, use_thread_query};
 use leptos::prelude::*;
+
+use crate::accessibility::EasySubject;
+use crate::accessibility::pages::EasySummaryBox;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -106,6 +109,7 @@ fn Detail(d: PetitionDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> i
                 <ul>
                     {d.representatives.iter().map(|r| view! { <li>{format!("{}, {}", r.name, r.address)}</li> }).collect_view()}
                 </ul>
+                <EasySummaryBox kind=EasySubject::Petition id=d.id />
             </div>
             <aside class="column-side">
                 <Progress tally=s.tally.clone() days_left=d.days_left ends_on=s.ends_on explanation=d.required_explanation.clone() citation=d.rule_citation.clone() />
