@@ -131,13 +131,13 @@ test('a video in Gebärdensprache uploaded without JavaScript plays on the publi
   const title = `Willkommen auf dem Dorfplatz ${Date.now()}`;
   // A file that is no video is named at its field.
   await videos.getByLabel('Punkt').selectOption({ label: 'Was diese Website bietet' });
-  await videos.getByLabel('Titel').fill(title);
+  await videos.getByLabel(/^Titel/).fill(title);
   await videos.getByLabel('Inhalt als Text (Abschrift)').fill('Hallo. Hier reden Sie bei der Gemeinde Kalletal mit: Vorschläge, Beirat, Bürgerbegehren.');
   await videos.getByLabel('Videodatei (MP4 oder WebM)').setInputFiles({ name: 'kein-video.webm', mimeType: 'video/webm', buffer: Buffer.from('<html>kein Video</html>') });
   await videos.getByRole('button', { name: 'Video hochladen' }).click();
   await expect(a.locator('#video-video-error')).toContainText('kein MP4- oder WebM-Video');
   await videos.getByLabel('Punkt').selectOption({ label: 'Was diese Website bietet' });
-  await videos.getByLabel('Titel').fill(title);
+  await videos.getByLabel(/^Titel/).fill(title);
   await videos.getByLabel('Inhalt als Text (Abschrift)').fill('Hallo. Hier reden Sie bei der Gemeinde Kalletal mit: Vorschläge, Beirat, Bürgerbegehren.');
   await videos.getByLabel('Videodatei (MP4 oder WebM)').setInputFiles({ name: 'willkommen.webm', mimeType: 'video/webm', buffer: Buffer.from(bytes) });
   await videos.getByLabel('Untertitel (WebVTT, freiwillig)').setInputFiles({ name: 'willkommen.vtt', mimeType: 'text/vtt', buffer: Buffer.from('WEBVTT\n\n00:00.000 --> 00:01.000\nHallo.\n') });

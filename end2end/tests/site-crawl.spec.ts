@@ -13,7 +13,8 @@ import { expectAccessible, expectAccessibleWithoutScripts } from './support/a11y
 
 const ROLES: Record<string, string | null> = {
   guest: null,
-  resident: 'peter.mueller@kalletal.example',
+  // Peter's password is changed by the login tests; Sabine keeps hers.
+  resident: 'sabine.krueger@kalletal.example',
   chair: 'beirat.vorsitz@kalletal.example',
   staff: 'verwaltung@kalletal.example',
   admin: 'admin@kalletal.example',

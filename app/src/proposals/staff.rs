@@ -77,7 +77,7 @@ fn BoardReport() -> impl IntoView {
                 match report.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     Ok(rows) => view! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Beiräte: Sitzungen, Anwesenheit und Empfehlungen">
                             <table class="data" id="board-report">
                                 <caption class="visually-hidden">"Beiräte: Sitzungen, Anwesenheit und Empfehlungen"</caption>
                                 <thead>
@@ -128,7 +128,7 @@ fn TopicReport() -> impl IntoView {
                 match report.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     Ok(rows) => view! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="Vorschläge nach Thema und Stand">
                             <table class="data" id="topic-report">
                                 <caption class="visually-hidden">"Vorschläge nach Thema und Stand"</caption>
                                 <thead>

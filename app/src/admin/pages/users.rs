@@ -64,7 +64,7 @@ fn UserList() -> impl IntoView {
                         let q = q();
                         view! {
                             <p>{if data.total == 1 { "1 Konto gefunden.".to_string() } else { format!("{} Konten gefunden.", data.total) }}</p>
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Konten mit ihren Rollen">
                             <table class="data">
                                 <caption class="visually-hidden">"Konten mit ihren Rollen"</caption>
                                 <thead>
