@@ -1,5 +1,8 @@
 //! Server functions of the accessibility duties: thin; rights are checked here.
 
+// A server function takes a form's fields as arguments; the statement has eight parts.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::{FeedbackQueue, Statement, StatementView};
@@ -30,7 +33,6 @@ pub async fn get_statement_form() -> Result<Statement, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "save_accessibility_statement")]
-#[allow(clippy::too_many_arguments)]
 pub async fn save_accessibility_statement(
     #[server(default)] compliance: String,
     #[server(default)] non_accessible: String,

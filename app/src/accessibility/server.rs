@@ -130,21 +130,15 @@ pub async fn save_statement(
     s: &Statement,
 ) -> Result<(), AppError> {
     let value = serde_json::to_string(s).map_err(|_| AppError::Internal)?;
-    let tx = begin_write(db).await?;
-    site::put(&tx, STATEMENT, &value).await?;
-    audit::append(
-        &tx,
-        Entry {
-            actor_id: Some(actor),
-            action: "accessibility.statement_saved",
-            target_type: "site",
-            target_id: None,
-            details: json!({ "compliance": s.compliance.code(), "reviewed_on": s.reviewed_on }),
-        },
+    site::put_audited(
+        db,
+        Some(actor),
+        STATEMENT,
+        &value,
+        "accessibility.statement_saved",
+        json!({ "compliance": s.compliance.code(), "reviewed_on": s.reviewed_on }),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// The Leichte Sprache page's Markdown (the starting text until the administration saves
@@ -164,21 +158,15 @@ pub async fn save_easy_language(
     actor: i64,
     text: &str,
 ) -> Result<(), AppError> {
-    let tx = begin_write(db).await?;
-    site::put(&tx, EASY_LANGUAGE, text).await?;
-    audit::append(
-        &tx,
-        Entry {
-            actor_id: Some(actor),
-            action: "accessibility.easy_language_saved",
-            target_type: "site",
-            target_id: None,
-            details: json!({ "chars": text.chars().count() }),
-        },
+    site::put_audited(
+        db,
+        Some(actor),
+        EASY_LANGUAGE,
+        text,
+        "accessibility.easy_language_saved",
+        json!({ "chars": text.chars().count() }),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Stores a report of a barrier. The audit names no person: the report itself is the record.

@@ -7,8 +7,6 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use crate::error::AppError;
-use crate::infra::audit::{self, Entry};
-use crate::infra::db::begin_write;
 use crate::petitions::rules::RuleSet;
 use crate::site::server as site;
 
@@ -76,21 +74,15 @@ pub async fn apply(
     actor: Option<i64>,
     text: &str,
 ) -> Result<(), AppError> {
-    let tx = begin_write(db).await?;
-    site::put(&tx, site::PRIVACY, text).await?;
-    audit::append(
-        &tx,
-        Entry {
-            actor_id: actor,
-            action: "settings.privacy_template_applied",
-            target_type: "site",
-            target_id: None,
-            details: json!({ "chars": text.chars().count() }),
-        },
+    site::put_audited(
+        db,
+        actor,
+        site::PRIVACY,
+        text,
+        "settings.privacy_template_applied",
+        json!({ "chars": text.chars().count() }),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 #[cfg(test)]

@@ -91,6 +91,33 @@ pub async fn put<C: ConnectionTrait>(db: &C, key: &str, value: &str) -> Result<(
     Ok(())
 }
 
+/// Saves one setting with its audit entry, in one transaction (texts the administration
+/// keeps: the accessibility statement, the Leichte Sprache page, the privacy template).
+pub async fn put_audited(
+    db: &DatabaseConnection,
+    actor: Option<i64>,
+    key: &str,
+    value: &str,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let tx = begin_write(db).await?;
+    put(&tx, key, value).await?;
+    audit::append(
+        &tx,
+        Entry {
+            actor_id: actor,
+            action,
+            target_type: "site",
+            target_id: None,
+            details,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Saves all settings at once, with one audit entry naming what changed.
 pub async fn update(
     db: &DatabaseConnection,

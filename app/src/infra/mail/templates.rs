@@ -484,6 +484,22 @@ pub fn audit_anchor(
     )
 }
 
+/// The administration's answer to a report of a barrier on the site.
+pub fn barrier_feedback_answer(municipality: &str, description: &str, answer: &str) -> Rendered {
+    render(
+        municipality,
+        "Antwort auf Ihre Rückmeldung zur Barrierefreiheit",
+        &[
+            "Guten Tag,".into(),
+            "vielen Dank für Ihre Rückmeldung zu einer Barriere auf unserer Beteiligungsplattform. Sie schrieben:".into(),
+            format!("„{}“", crate::text::first_words(description, 60)),
+            "Unsere Antwort:".into(),
+            answer.to_owned(),
+            "Wenn Sie mit der Antwort nicht zufrieden sind, nennt Ihnen die Erklärung zur Barrierefreiheit auf der Plattform die Stelle, die kostenlos vermittelt.".into(),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,20 +516,4 @@ mod tests {
         assert!(m.html.contains("<a href=\"https://x.de/confirm?token=a\""));
         assert!(m.text.contains("https://x.de/confirm?token=a\n"));
     }
-}
-
-/// The administration's answer to a report of a barrier on the site.
-pub fn barrier_feedback_answer(municipality: &str, description: &str, answer: &str) -> Rendered {
-    render(
-        municipality,
-        "Antwort auf Ihre Rückmeldung zur Barrierefreiheit",
-        &[
-            "Guten Tag,".into(),
-            "vielen Dank für Ihre Rückmeldung zu einer Barriere auf unserer Beteiligungsplattform. Sie schrieben:".into(),
-            format!("„{}“", crate::text::first_words(description, 60)),
-            "Unsere Antwort:".into(),
-            answer.to_owned(),
-            "Wenn Sie mit der Antwort nicht zufrieden sind, nennt Ihnen die Erklärung zur Barrierefreiheit auf der Plattform die Stelle, die kostenlos vermittelt.".into(),
-        ],
-    )
 }
