@@ -105,7 +105,7 @@ mod tests {
         assert!(text.contains("§ 26 GO NRW"), "{text}");
         assert!(text.contains("bis 180 Tage nach Abschluss des Verfahrens"));
         assert!(text.contains("binnen 7 Tagen"));
-        assert!(text.contains("nach 24 Stunden gelöscht"));
+        assert!(text.contains("Nicht bestätigte Konten werden nach einem Tag gelöscht"));
         assert!(text.contains("nach 730 Tagen gelöscht"));
         assert!(text.contains("[Anschrift, Telefon, E-Mail-Adresse]"));
         let manual = template(&Facts {
