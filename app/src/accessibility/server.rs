@@ -298,7 +298,6 @@ pub async fn take_step(
             ));
         }
     }
-    let municipality = site::municipality_name(db).await?;
     let tx = begin_write(db).await?;
     let row = barrier_feedback::Entity::find_by_id(id)
         .one(&tx)
@@ -331,6 +330,8 @@ pub async fn take_step(
     change.update(&tx).await?;
     let mailed = step == FeedbackStep::Answer && email.is_some();
     if let (true, Some(to_address)) = (mailed, email.as_deref()) {
+        // Read inside the transaction, and only when a mail goes out.
+        let municipality = site::municipality_name(&tx).await?;
         mail::enqueue(
             &tx,
             to_address,
