@@ -97,24 +97,6 @@ impl Staged {
     }
 }
 
-async fn store_small(files_dir: &std::path::Path, bytes: &[u8]) -> Result<String, VideoProblem> {
-    let sha = hex::encode(Sha256::digest(bytes));
-    let target = files_dir.join(&sha);
-    if tokio::fs::metadata(&target).await.is_err() {
-        tokio::fs::create_dir_all(files_dir)
-            .await
-            .map_err(|_| VideoProblem::Failed)?;
-        let temp = files_dir.join(format!("{sha}.{}.part", crate::infra::tokens::generate()));
-        tokio::fs::write(&temp, bytes)
-            .await
-            .map_err(|_| VideoProblem::Failed)?;
-        tokio::fs::rename(&temp, &target)
-            .await
-            .map_err(|_| VideoProblem::Failed)?;
-    }
-    Ok(sha)
-}
-
 /// `POST /admin/sign-language/videos` (multipart: `topic`, `title`, `transcript`, `video`,
 /// optional `captions`): administrators add a video. Problems come back in the address.
 pub async fn upload(
@@ -201,7 +183,11 @@ pub async fn upload(
             .await
             .map_err(|_| VideoProblem::Failed)?;
         let captions_sha256 = match &captions {
-            Some(bytes) => Some(store_small(files_dir, bytes).await?),
+            Some(bytes) => Some(
+                crate::infra::files::store_bytes(files_dir, bytes)
+                    .await
+                    .map_err(|_| VideoProblem::Failed)?,
+            ),
             None => None,
         };
         Ok((topic, content_type, size, sha, captions_sha256))

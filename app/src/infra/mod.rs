@@ -8,6 +8,7 @@ pub mod auth;
 pub mod cells;
 pub mod db;
 pub mod entities;
+pub mod files;
 pub mod http;
 pub mod ical;
 pub mod keys;

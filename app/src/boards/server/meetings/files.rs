@@ -7,7 +7,6 @@ use sea_orm::{
     PaginatorTrait, QueryFilter,
 };
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::boards::domain::{self};
 use crate::error::AppError;
@@ -36,24 +35,7 @@ pub async fn store_file(
     editable_or(&m, "file")?;
     let content_type =
         domain::check_attachment(bytes).map_err(|p| AppError::field("file", p.message()))?;
-    let sha = hex::encode(Sha256::digest(bytes));
-    let path = file_path(files_dir, &sha);
-    if tokio::fs::metadata(&path).await.is_err() {
-        tokio::fs::create_dir_all(files_dir).await.map_err(|e| {
-            tracing::error!(error = %e, "creating the files directory");
-            AppError::Internal
-        })?;
-        // Written under a temporary name and renamed, so a reader never sees half a file.
-        let temp = files_dir.join(format!("{sha}.{}.part", crate::infra::tokens::generate()));
-        tokio::fs::write(&temp, bytes).await.map_err(|e| {
-            tracing::error!(error = %e, "writing an attachment");
-            AppError::Internal
-        })?;
-        tokio::fs::rename(&temp, &path).await.map_err(|e| {
-            tracing::error!(error = %e, "storing an attachment");
-            AppError::Internal
-        })?;
-    }
+    let sha = crate::infra::files::store_bytes(files_dir, bytes).await?;
     let now = Utc::now();
     let name = domain::clean_filename(filename);
     let tx = begin_write(db).await?;
