@@ -1,5 +1,5 @@
 //! One error type for the whole application. Its variants are stable codes the UI
-//! translates into German messages; `Internal` never carries detail to the browser (the cause
+//! translates (`i18n`); `Internal` never carries detail to the browser (the cause
 //! is logged on the server where it happened).
 
 use leptos::server_fn::codec::JsonEncoding;
@@ -81,39 +81,12 @@ impl AppError {
         }
     }
 
-    /// The German message shown to the user for errors that do not belong to one field.
+    /// The message shown to the user for errors that do not belong to one field, in the
+    /// page's language (`error-<code>` in the translation files).
     pub fn message(&self) -> String {
         match self {
-            Self::Unauthenticated => "Bitte melden Sie sich an, um fortzufahren.".into(),
-            Self::Forbidden => "Dafür fehlen Ihnen die Berechtigungen.".into(),
-            Self::NotFound => "Diese Seite oder dieser Eintrag existiert nicht.".into(),
-            Self::Validation { .. } => "Bitte prüfen Sie die markierten Angaben.".into(),
-            Self::InvalidCredentials => "E-Mail-Adresse oder Passwort ist falsch.".into(),
-            Self::EmailNotConfirmed => {
-                "Bitte bestätigen Sie zuerst Ihre E-Mail-Adresse über den Link in unserer E-Mail. Wir haben Ihnen den Link eben erneut geschickt."
-                    .into()
-            }
-            Self::RateLimited => {
-                "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
-                    .into()
-            }
-            Self::LinkInvalid => {
-                "Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Bitte fordern Sie einen neuen an."
-                    .into()
-            }
             Self::NotCollecting { message } => message.clone(),
-            Self::Blocked => "Ihr Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung.".into(),
-            Self::TwoFactorRequired => {
-                "Konten der Verwaltung brauchen die Zwei-Faktor-Anmeldung. Bitte richten Sie sie unter „Mein Konto“ → „Zwei-Faktor-Anmeldung“ ein."
-                    .into()
-            }
-            Self::Internal => {
-                "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.".into()
-            }
-            Self::Request { .. } => {
-                "Die Anfrage konnte nicht verarbeitet werden. Bitte laden Sie die Seite neu und versuchen Sie es erneut."
-                    .into()
-            }
+            other => crate::i18n::t(&format!("error-{}", other.code().replace('_', "-"))),
         }
     }
 
@@ -204,5 +177,47 @@ impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
         tracing::error!(error = %err, "database error");
         Self::Internal
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::i18n::{LANGUAGES, server::catalog};
+
+    /// The UI translates every code; a new variant without a text would show its key.
+    #[test]
+    fn every_code_has_a_message_in_every_language() {
+        let all = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Validation { fields: vec![] },
+            AppError::InvalidCredentials,
+            AppError::EmailNotConfirmed,
+            AppError::RateLimited,
+            AppError::LinkInvalid,
+            AppError::Blocked,
+            AppError::TwoFactorRequired,
+            AppError::Internal,
+            AppError::Request {
+                message: String::new(),
+            },
+        ];
+        for lang in LANGUAGES {
+            for error in &all {
+                let key = format!("error-{}", error.code().replace('_', "-"));
+                assert!(
+                    catalog(*lang).messages.contains_key(&key),
+                    "{}.ftl lacks {key}",
+                    lang.code
+                );
+            }
+        }
+        // Outside a request the message is German.
+        assert_eq!(
+            AppError::Forbidden.message(),
+            "Dafür fehlen Ihnen die Berechtigungen."
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod boards;
 pub mod comments;
 pub mod components;
 pub mod error;
+pub mod i18n;
 #[cfg(feature = "ssr")]
 pub mod infra;
 pub mod petitions;
@@ -47,10 +48,19 @@ use site::pages::{Footer, Header, HomePage, ImpressumPage, NotFound, PrivacyPage
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_csp();
+    let lang = i18n::current_lang();
+    #[cfg(feature = "ssr")]
+    provide_context(lang);
+    #[cfg(feature = "ssr")]
+    let messages = i18n::server::catalog_json(lang);
+    #[cfg(not(feature = "ssr"))]
+    let messages = "";
     view! {
         <!DOCTYPE html>
-        <html lang="de">
+        <html lang=lang.code dir=lang.dir()>
             <head>
+                // The page's texts for the browser (only this language; see `i18n`).
+                <script type="application/json" id=i18n::CATALOG_ELEMENT inner_html=messages></script>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
@@ -102,7 +112,7 @@ fn Frame() -> impl IntoView {
     );
     provide_context(layout);
     view! {
-        <a class="skip-link" href="#main">"Zum Inhalt springen"</a>
+        <a class="skip-link" href="#main">{i18n::t("skip-link")}</a>
         <Header />
         <main id="main" tabindex="-1">
             <Routes fallback=NotFound>

@@ -14,6 +14,7 @@ mod m20261130_000007_boards;
 mod m20261205_000001_trust;
 mod m20261205_000002_account_security;
 mod m20261206_000001_accessibility;
+mod m20261206_000002_account_language;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_trust::Migration),
             Box::new(m20261205_000002_account_security::Migration),
             Box::new(m20261206_000001_accessibility::Migration),
+            Box::new(m20261206_000002_account_language::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod serving;
 pub mod settings;
 pub mod startup;
 /// The synthetic register lives with the demo that uses it; tests and benchmarks reach it here.

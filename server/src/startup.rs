@@ -1,6 +1,5 @@
 //! Wiring: database, state, router, listener and background workers.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -142,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::admin::server::routes())
         .merge(app::accounts::server::export::routes())
         .merge(app::accessibility::routes::routes())
+        .merge(app::i18n::server::routes())
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -339,7 +339,7 @@ pub fn clear_staging(dir: &std::path::Path) {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(settings: Settings) -> Result<(), String> {
-    use axum::serve::ListenerExt;
+    app::i18n::server::check()?;
     let mailer = mailer(&settings)?;
     let db = open(&settings).await?;
     let state = state(&settings, db, mailer);
@@ -352,21 +352,15 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     );
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
-        .map_err(|e| format!("{}: {e}", settings.site_addr))?
-        // axum 0.8 no longer disables Nagle; small responses would wait ~40 ms for ACKs.
-        .tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %err, "TCP_NODELAY could not be set");
-            }
-        });
+        .map_err(|e| format!("{}: {e}", settings.site_addr))?;
     tracing::info!("Dorfplatz läuft auf http://{}", settings.site_addr);
-    axum::serve(
+    crate::serving::serve(
         listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router(state),
+        crate::serving::default_threads(),
+        shutdown_signal(),
     )
-    .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(|e| e.to_string())
 }
 
 async fn shutdown_signal() {

@@ -17,5 +17,5 @@ pub fn set_status(code: u16) {
 
 /// What a page shows while its data load (the `Suspense` fallback).
 pub fn loading() -> impl IntoView {
-    view! { <p>"Lädt …"</p> }
+    view! { <p>{crate::i18n::t("page-loading")}</p> }
 }

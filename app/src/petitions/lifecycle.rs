@@ -95,6 +95,11 @@ impl Stage {
         }
     }
 
+    /// The label in the page's language (`label` stays German for the legal documents).
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!("stage-{}", self.as_str().replace('_', "-")))
+    }
+
     /// Whether the petition is visible to the public in this stage. Drafts and the cost
     /// estimate phase belong to the initiators and the administration. (A petition withdrawn
     /// before publication stays private: the service knows that from its publication date.)

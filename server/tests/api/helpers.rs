@@ -200,14 +200,13 @@ impl TestApp {
             mailer: Mailer::memory(),
         };
         let router = server::startup::router(state.clone());
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
+        // Served as in production: each connection on one of two single-threaded runtimes.
+        tokio::spawn(server::serving::serve(
+            listener,
+            router,
+            2,
+            std::future::pending(),
+        ));
         Self {
             addr,
             state,

@@ -23,6 +23,8 @@ pub struct Model {
     pub recovery_generation: i32,
     /// New recovery codes are shown on the enrolment page until then.
     pub recovery_shown_until: Option<DateTimeUtc>,
+    /// The interface language chosen (a code of `i18n::LANGUAGES`); emails use it.
+    pub language: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

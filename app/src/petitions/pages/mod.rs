@@ -20,6 +20,7 @@ use leptos::prelude::*;
 
 use super::rules::thousands;
 use super::{LegalFrame, figure};
+use crate::i18n::{t, t_args};
 
 /// The required signatures with the rule they come from and the figures behind them; the
 /// same card for the public and for staff. `children` come after the figures.
@@ -27,26 +28,29 @@ use super::{LegalFrame, figure};
 fn QuorumCard(
     frame: LegalFrame,
     /// What to say while the figures are incomplete.
-    missing: &'static str,
+    #[prop(into)]
+    missing: String,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let f = &frame.municipality.figures;
     let basis = f.eligible_reference_date.map(|day| {
-        format!(
-            "Grundlage: {} Bürgerinnen und Bürger ({}, Stand {}) bei {} Einwohnerinnen und Einwohnern.",
-            figure(f.eligible_citizens),
-            f.eligible_source,
-            day.format("%d.%m.%Y"),
-            figure(f.population),
+        t_args(
+            "quorum-basis",
+            &[
+                ("citizens", &figure(f.eligible_citizens)),
+                ("source", &f.eligible_source),
+                ("date", &day.format("%d.%m.%Y").to_string()),
+                ("population", &figure(f.population)),
+            ],
         )
     });
     view! {
         <section aria-labelledby="quorum-heading" class="card">
-            <h2 id="quorum-heading">"Erforderliche Unterschriften"</h2>
+            <h2 id="quorum-heading">{t("quorum-heading")}</h2>
             {match frame.requirement {
                 Some(r) => view! {
                     <p class="figure-large">{thousands(r.required)}</p>
-                    <p>{r.explanation}</p>
+                    <p lang="de">{r.explanation}</p>
                     <p class="hint">{basis}</p>
                 }.into_any(),
                 None => view! { <p>{missing}</p> }.into_any(),

@@ -10,6 +10,7 @@ use crate::LayoutResource;
 use crate::accounts::api::Logout;
 use crate::accounts::domain::Role;
 use crate::components::Notice;
+use crate::i18n::{LanguageSwitch, current_lang, t, t_args};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -29,49 +30,50 @@ pub fn Header() -> impl IntoView {
                         </Suspense>
                     </span>
                 </A>
-                <nav aria-label="Zugänglichkeit" class="access-links">
+                <nav aria-label=t("nav-access") class="access-links">
                     <ul class="nav">
                         <li><A href="/leichte-sprache">
                             <img src="/leichte-sprache.svg" alt="" width="24" height="24" />
-                            "Leichte Sprache"
+                            {t("nav-easy-language")}
                         </A></li>
                         <li><A href="/gebaerdensprache">
                             <img src="/gebaerdensprache.svg" alt="" width="24" height="24" />
-                            "Gebärdensprache"
+                            {t("nav-sign-language")}
                         </A></li>
                     </ul>
                 </nav>
-                <nav aria-label="Hauptnavigation">
+                <LanguageSwitch />
+                <nav aria-label=t("nav-main")>
                     <ul class="nav">
-                        <li><A href="/" exact=true>"Start"</A></li>
-                        <li><A href="/proposals">"Vorschläge"</A></li>
-                        <li><A href="/petitions">"Bürgerbegehren"</A></li>
-                        <li><A href="/boards">"Beiräte"</A></li>
+                        <li><A href="/" exact=true>{t("nav-start")}</A></li>
+                        <li><A href="/proposals">{t("nav-proposals")}</A></li>
+                        <li><A href="/petitions">{t("nav-petitions")}</A></li>
+                        <li><A href="/boards">{t("nav-boards")}</A></li>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 let me = layout.await.ok().and_then(|l| l.me);
                                 match me {
                                     Some(me) => view! {
                                         {me.has_role(Role::Admin).then(|| view! {
-                                            <li><A href="/admin/users">"Administration"</A></li>
+                                            <li><A href="/admin/users">{t("nav-admin")}</A></li>
                                         })}
                                         {me.is_staff().then(|| view! {
-                                            <li><A href="/staff/municipality">"Verwaltung"</A></li>
-                                            <li><A href="/staff/residents">"Melderegister"</A></li>
-                                            <li><A href="/staff/reports">"Berichte"</A></li>
-                                            <li><A href="/moderation">"Moderation"</A></li>
-                                            <li><A href="/staff/feedback">"Rückmeldungen"</A></li>
+                                            <li><A href="/staff/municipality">{t("nav-staff")}</A></li>
+                                            <li><A href="/staff/residents">{t("nav-register")}</A></li>
+                                            <li><A href="/staff/reports">{t("nav-reports")}</A></li>
+                                            <li><A href="/moderation">{t("nav-moderation")}</A></li>
+                                            <li><A href="/staff/feedback">{t("nav-feedback")}</A></li>
                                         })}
-                                        <li><A href="/account">"Konto"</A></li>
+                                        <li><A href="/account">{t("nav-account")}</A></li>
                                         <li>
                                             <ActionForm action=logout attr:class="inline-form">
-                                                <button type="submit" class="link-button">"Abmelden"</button>
+                                                <button type="submit" class="link-button">{t("nav-logout")}</button>
                                             </ActionForm>
                                         </li>
                                     }.into_any(),
                                     None => view! {
-                                        <li><A href="/login">"Anmelden"</A></li>
-                                        <li><A href="/register">"Registrieren"</A></li>
+                                        <li><A href="/login">{t("nav-login")}</A></li>
+                                        <li><A href="/register">{t("nav-sign-up")}</A></li>
                                     }.into_any(),
                                 }
                             })}
@@ -88,13 +90,13 @@ pub fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="wrap footer-inner">
-                <p>"Dorfplatz – freie Software für Bürgerbeteiligung in Gemeinden"</p>
-                <nav aria-label="Rechtliches">
+                <p>{t("footer-tagline")}</p>
+                <nav aria-label=t("footer-legal")>
                     <ul class="nav">
-                        <li><A href="/impressum">"Impressum"</A></li>
-                        <li><A href="/datenschutz">"Datenschutz"</A></li>
-                        <li><A href="/barrierefreiheit">"Barrierefreiheit"</A></li>
-                        <li><A href="/barrierefreiheit#feedback">"Barriere melden"</A></li>
+                        <li><A href="/impressum">{t("footer-impressum")}</A></li>
+                        <li><A href="/datenschutz">{t("footer-privacy")}</A></li>
+                        <li><A href="/barrierefreiheit">{t("footer-accessibility")}</A></li>
+                        <li><A href="/barrierefreiheit#feedback">{t("footer-report-barrier")}</A></li>
                     </ul>
                 </nav>
             </div>
@@ -106,7 +108,7 @@ pub fn Footer() -> impl IntoView {
 pub fn HomePage() -> impl IntoView {
     let layout = expect_context::<LayoutResource>();
     view! {
-        <Title text="Start – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("home-title"))]) />
         <div class="wrap">
             <Notice />
             <Suspense fallback=crate::components::page::loading>
@@ -116,34 +118,34 @@ pub fn HomePage() -> impl IntoView {
                     let me = layout.and_then(|l| l.me);
                     view! {
                         <section class="hero">
-                            <h1>"Willkommen auf dem Dorfplatz"</h1>
+                            <h1>{t("home-heading")}</h1>
                             <p class="lead">
-                                {format!("Hier beteiligen sich die Bürgerinnen und Bürger der {name} an der Entwicklung ihrer Gemeinde: Vorschläge einbringen und diskutieren, die Sitzungen des Entwicklungsbeirats verfolgen und Bürgerbegehren unterstützen.")}
+                                {t_args("home-lead", &[("municipality", &name)])}
                             </p>
                             {match me {
                                 Some(me) => view! {
-                                    <p>{format!("Sie sind angemeldet als {}.", me.display_name)}" "<A href="/account">"Zu Ihrem Konto"</A></p>
+                                    <p>{t_args("home-signed-in-as", &[("name", &me.display_name)])}" "<A href="/account">{t("home-to-account")}</A></p>
                                 }.into_any(),
                                 None => view! {
                                     <p class="actions">
-                                        <A href="/register" attr:class="button">"Konto anlegen"</A>
-                                        <A href="/login" attr:class="button button-secondary">"Anmelden"</A>
+                                        <A href="/register" attr:class="button">{t("home-create-account")}</A>
+                                        <A href="/login" attr:class="button button-secondary">{t("nav-login")}</A>
                                     </p>
                                 }.into_any(),
                             }}
                         </section>
-                        <section class="cards" aria-label="So funktioniert es">
+                        <section class="cards" aria-label=t("home-how")>
                             <article class="card">
-                                <h2>"Mitreden"</h2>
-                                <p>"Mit einem Konto können Sie Vorschläge einreichen, unterstützen und kommentieren. Zur Anmeldung genügen eine E-Mail-Adresse und ein Anzeigename."</p>
+                                <h2>{t("home-speak-heading")}</h2>
+                                <p>{t("home-speak-text")}</p>
                             </article>
                             <article class="card">
-                                <h2>"Nachvollziehen"</h2>
-                                <p>"Der Entwicklungsbeirat berät öffentlich: Tagesordnungen, Empfehlungen und Protokolle stehen allen offen."</p>
+                                <h2>{t("home-follow-heading")}</h2>
+                                <p>{t("home-follow-text")}</p>
                             </article>
                             <article class="card">
-                                <h2>"Entscheiden"</h2>
-                                <p>"Bürgerbegehren sammeln Unterschriften nach den Regeln der Gemeindeordnung – online unterstützt und auf Papier unterschrieben."</p>
+                                <h2>{t("home-decide-heading")}</h2>
+                                <p>{t("home-decide-text")}</p>
                             </article>
                         </section>
                     }
@@ -154,17 +156,18 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn Legal(page: LegalPage, title: &'static str) -> impl IntoView {
+fn Legal(page: LegalPage, title: String) -> impl IntoView {
     let text = Resource::new(move || page, get_legal_page);
     view! {
-        <Title text=format!("{title} – Dorfplatz") />
+        <Title text=t_args("page-title", &[("title", &title)]) />
         <div class="wrap prose">
             <h1>{title}</h1>
+            {(current_lang().code != "de").then(|| view! { <p class="notice">{t("legal-german-only")}</p> })}
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match text.await {
                         // Markdown rendered and sanitized on the server (ammonia).
-                        Ok(html) => view! { <div inner_html=html></div> }.into_any(),
+                        Ok(html) => view! { <div lang="de" inner_html=html></div> }.into_any(),
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     }
                 })}
@@ -175,22 +178,22 @@ fn Legal(page: LegalPage, title: &'static str) -> impl IntoView {
 
 #[component]
 pub fn ImpressumPage() -> impl IntoView {
-    view! { <Legal page=LegalPage::Impressum title="Impressum" /> }
+    view! { <Legal page=LegalPage::Impressum title=t("legal-impressum") /> }
 }
 
 #[component]
 pub fn PrivacyPage() -> impl IntoView {
-    view! { <Legal page=LegalPage::Privacy title="Datenschutz" /> }
+    view! { <Legal page=LegalPage::Privacy title=t("legal-privacy") /> }
 }
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     crate::components::page::set_status(404);
     view! {
-        <Title text="Seite nicht gefunden – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("not-found-title"))]) />
         <div class="wrap">
-            <h1>"Seite nicht gefunden"</h1>
-            <p>"Diese Adresse gibt es nicht (mehr). "<A href="/">"Zur Startseite"</A></p>
+            <h1>{t("not-found-title")}</h1>
+            <p>{t("not-found-text")}" "<A href="/">{t("not-found-home")}</A></p>
         </div>
     }
 }
