@@ -4,4 +4,9 @@
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // Marks the page as interactive (browser tests wait for it before using client-side
+    // navigation; nothing else reads it).
+    if let Some(html) = leptos::prelude::document().document_element() {
+        let _ = html.set_attribute("data-hydrated", "true");
+    }
 }

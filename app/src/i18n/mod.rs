@@ -1,14 +1,15 @@
 //! The interface's languages: German (the default) and English.
 //!
-//! The texts live in `app/locales/<code>.ftl`, one key per text, in Project Fluent's syntax
+//! The texts live in `app/locales/<code>/<feature>.ftl`, one key per text, in Project Fluent's syntax
 //! (translators' tools such as Weblate and Pontoon read it). The server parses the files
 //! once; a page carries the messages of its one language as JSON for the browser, so the
 //! wasm holds no translations and does not grow with each language. Messages are text with
 //! `{ $variables }` only: the browser fills them in without a Fluent runtime. Where a
 //! language needs forms by number, the code picks one of several keys (`…-one`, `…-other`).
 //!
-//! Adding a language: a file `app/locales/<code>.ftl` with every key (the test
-//! `every_language_has_every_key` names what is missing) and one line in `LANGUAGES`.
+//! Adding a language: a folder `app/locales/<code>/` with the same files and every key (the
+//! test `every_language_has_every_key_with_the_same_variables` names what is missing) and one
+//! line in `LANGUAGES` (its name, and whether it is written right to left).
 
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -20,11 +20,9 @@ use crate::infra::http::cookie;
 use crate::infra::responses::see_other;
 use crate::infra::state::AppState;
 
-/// The files, compiled into the server binary (never into the wasm).
-const SOURCES: &[(&str, &str)] = &[
-    ("de", include_str!("../../locales/de.ftl")),
-    ("en", include_str!("../../locales/en.ftl")),
-];
+/// Each language's files (`app/locales/<code>/*.ftl`, joined by `build.rs`), compiled into
+/// the server binary (never into the wasm).
+const SOURCES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 /// Parses one translation file: messages of text and `{ $variables }` (see the module
 /// comment in `i18n`); anything else is refused with the message's name.
@@ -239,6 +237,24 @@ async fn switch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_folder_is_a_language_and_every_language_has_a_folder() {
+        let folders: Vec<&str> = SOURCES.iter().map(|(code, _)| *code).collect();
+        let languages: Vec<&str> = LANGUAGES.iter().map(|l| l.code).collect();
+        for code in &folders {
+            assert!(
+                languages.contains(code),
+                "app/locales/{code} has no line in LANGUAGES"
+            );
+        }
+        for code in &languages {
+            assert!(
+                folders.contains(code),
+                "LANGUAGES has {code}, app/locales has no folder"
+            );
+        }
+    }
 
     #[test]
     fn every_language_parses() {

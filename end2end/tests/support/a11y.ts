@@ -17,8 +17,13 @@ export async function expectAccessible(page: Page): Promise<void> {
  * context that allows scripts but blocks the site's JavaScript and WebAssembly: axe sees the
  * server-rendered page exactly as a visitor without JavaScript does.
  */
-export async function expectAccessibleWithoutScripts(browser: Browser, url: string, storageState?: string): Promise<void> {
-  const context = await browser.newContext({ javaScriptEnabled: true, locale: 'de-DE', storageState });
+export async function expectAccessibleWithoutScripts(
+  browser: Browser,
+  url: string,
+  storageState?: string,
+  locale = 'de-DE',
+): Promise<void> {
+  const context = await browser.newContext({ javaScriptEnabled: true, locale, storageState });
   try {
     await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
     const page = await context.newPage();

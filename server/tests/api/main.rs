@@ -12,6 +12,7 @@ mod admin;
 mod boards;
 mod comments;
 mod hostile;
+mod languages;
 mod municipality;
 mod namesakes;
 mod oparl;

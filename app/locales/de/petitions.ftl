@@ -1,0 +1,27 @@
+## Bürgerbegehren
+stage-draft = Entwurf
+stage-cost-estimate-requested = Kostenschätzung angefragt
+stage-cost-estimated = Kostenschätzung liegt vor
+stage-collecting = Unterschriftensammlung läuft
+stage-submitted = Eingereicht
+stage-admissible = Für zulässig erklärt
+stage-inadmissible = Für unzulässig erklärt
+stage-council-adopted = Vom Rat übernommen
+stage-referendum-scheduled = Bürgerentscheid angesetzt
+stage-decided = Bürgerentscheid durchgeführt
+stage-expired = Frist abgelaufen
+stage-withdrawn = Zurückgezogen
+petitions-title = Bürgerbegehren
+petitions-lead = Mit einem Bürgerbegehren beantragen Bürgerinnen und Bürger, dass sie selbst über eine Angelegenheit ihrer Gemeinde entscheiden – in einem Bürgerentscheid. Dafür braucht es die Unterschriften eines gesetzlich festgelegten Anteils der Bürgerschaft.
+petitions-in-municipality = Bürgerbegehren in der Gemeinde
+petitions-start = Bürgerbegehren starten
+petitions-none = Zurzeit gibt es keine Bürgerbegehren.
+petitions-rules-heading = Die Regeln in { $state } ({ $citation })
+petitions-rules-german = Die Regeln geben das Gesetz wieder und stehen deshalb auf Deutsch.
+petitions-figures-missing = Die Gemeindeverwaltung hat Einwohnerzahl und Zahl der Bürgerinnen und Bürger noch nicht vollständig hinterlegt; bis dahin kann die erforderliche Zahl nicht berechnet werden.
+petitions-plan-before = Wer ein Bürgerbegehren plant, wendet sich an die Gemeindeverwaltung (siehe
+petitions-plan-after = ). Die Verwaltung berät zu Form und Fristen.
+petitions-progress = { $counting } von { $required } Unterschriften
+petitions-collect-until = Sammlung bis { $date }
+quorum-heading = Erforderliche Unterschriften
+quorum-basis = Grundlage: { $citizens } Bürgerinnen und Bürger ({ $source }, Stand { $date }) bei { $population } Einwohnerinnen und Einwohnern.

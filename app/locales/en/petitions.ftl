@@ -1,0 +1,27 @@
+## Citizens' petitions
+stage-draft = Draft
+stage-cost-estimate-requested = Cost estimate requested
+stage-cost-estimated = Cost estimate available
+stage-collecting = Collecting signatures
+stage-submitted = Submitted
+stage-admissible = Declared admissible
+stage-inadmissible = Declared inadmissible
+stage-council-adopted = Adopted by the council
+stage-referendum-scheduled = Referendum scheduled
+stage-decided = Referendum held
+stage-expired = Deadline passed
+stage-withdrawn = Withdrawn
+petitions-title = Citizens' petitions
+petitions-lead = With a citizens' petition (Bürgerbegehren), residents ask to decide a matter of their municipality themselves – in a referendum (Bürgerentscheid). It needs the signatures of a share of the citizens set by law.
+petitions-in-municipality = Citizens' petitions in the municipality
+petitions-start = Start a citizens' petition
+petitions-none = There are no citizens' petitions at the moment.
+petitions-rules-heading = The rules in { $state } ({ $citation })
+petitions-rules-german = The rules restate the law and are therefore given in German.
+petitions-figures-missing = The council staff have not yet entered the population and the number of citizens in full; until then the required number cannot be calculated.
+petitions-plan-before = If you are planning a citizens' petition, contact the council staff (see
+petitions-plan-after = ). They advise on form and deadlines.
+petitions-progress = { $counting } of { $required } signatures
+petitions-collect-until = Collecting until { $date }
+quorum-heading = Signatures required
+quorum-basis = Basis: { $citizens } citizens ({ $source }, as of { $date }) out of { $population } residents.

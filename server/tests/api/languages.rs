@@ -1,0 +1,109 @@
+//! The interface in German and English: the switch (a plain form), the cookie that keeps
+//! the choice, the browser's Accept-Language, `<html lang>`, and the account's language.
+
+use app::infra::entities::user;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::helpers::{TestApp, db_test, new_client};
+
+async fn html(client: &reqwest::Client, app: &TestApp, path: &str, accept: Option<&str>) -> String {
+    let mut req = client.get(app.url(path));
+    if let Some(accept) = accept {
+        req = req.header("accept-language", accept);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.unwrap()
+}
+
+async fn switch(
+    client: &reqwest::Client,
+    app: &TestApp,
+    lang: &str,
+    next: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/language"))
+        .header("origin", format!("http://{}", app.addr))
+        .form(&[("lang", lang), ("next", next)])
+        .send()
+        .await
+        .unwrap()
+}
+
+db_test!(
+    the_language_follows_the_choice_then_the_browser,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let guest = new_client();
+
+        // Without a choice: German, unless the browser asks for English.
+        let page = html(&guest, &app, "/petitions", None).await;
+        assert!(page.contains(r#"<html lang="de" dir="ltr""#));
+        assert!(page.contains("<h1>Bürgerbegehren</h1>"));
+        let page = html(&guest, &app, "/petitions", Some("en-GB,en;q=0.9,de;q=0.5")).await;
+        assert!(page.contains(r#"<html lang="en" dir="ltr""#));
+        assert!(
+            page.contains("<h1>Citizens&#x27; petitions</h1>")
+                || page.contains("<h1>Citizens' petitions</h1>")
+        );
+        assert!(page.contains("Skip to content"));
+        // The page carries only its own language's texts for the browser.
+        assert!(page.contains(r#""lang":"en""#));
+        assert!(!page.contains("Zum Inhalt springen"));
+
+        // The switch keeps the choice in a cookie and leads back to the page; the choice beats
+        // the browser's wish.
+        let res = switch(&guest, &app, "en", "/petitions?x=1").await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/petitions?x=1");
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("dorfplatz_lang=en;"), "{cookie}");
+        assert!(cookie.contains("Max-Age=31536000"));
+        let page = html(&guest, &app, "/", Some("de-DE")).await;
+        assert!(page.contains(r#"<html lang="en""#));
+        assert!(page.contains("Welcome to Dorfplatz"));
+        // Errors the server names by code speak the page's language too.
+        let page = html(&guest, &app, "/petitions/gibt-es-nicht", None).await;
+        assert!(
+            page.contains("This page or entry does not exist."),
+            "{page}"
+        );
+
+        let res = switch(&guest, &app, "de", "/").await;
+        assert_eq!(res.status(), 303);
+        let page = html(&guest, &app, "/", Some("en")).await;
+        assert!(page.contains(r#"<html lang="de""#));
+        assert!(page.contains("Willkommen auf dem Dorfplatz"));
+
+        // An unknown language changes nothing; a foreign `next` leads home, not away.
+        let res = switch(&guest, &app, "xx", "/petitions").await;
+        assert_eq!(res.status(), 303);
+        assert!(res.headers().get("set-cookie").is_none());
+        let res = switch(&guest, &app, "en", "//evil.example/").await;
+        assert_eq!(res.headers()["location"], "/");
+    }
+);
+
+db_test!(
+    a_signed_in_account_keeps_its_language,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        app.signed_in_resident("anna@example.org").await;
+        let language = || async {
+            user::Entity::find()
+                .filter(user::Column::Email.eq("anna@example.org"))
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .language
+        };
+        assert_eq!(language().await, None);
+        let res = switch(&app.client, &app, "en", "/account").await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(language().await.as_deref(), Some("en"));
+        let page = html(&app.client, &app, "/", None).await;
+        assert!(page.contains("You are signed in as Anna Schmidt."));
+    }
+);
