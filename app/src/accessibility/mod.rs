@@ -14,6 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::t;
 
 /// How far the site complies with the standard (the three answers of the EU model
 /// statement, Implementing Decision (EU) 2018/1523).
@@ -46,6 +47,11 @@ impl Compliance {
             Compliance::Partial => "teilweise vereinbar",
             Compliance::None => "nicht vereinbar",
         }
+    }
+
+    /// The option in the page's language.
+    pub fn title(self) -> String {
+        t(&format!("a11y-compliance-{}", self.code()))
     }
 
     /// The sentence of the public statement.
@@ -106,51 +112,43 @@ impl Statement {
         let mut errors = FieldErrors::new();
         let compliance = Compliance::parse(compliance.trim());
         if compliance.is_none() {
-            errors.add(
-                "compliance",
-                "Bitte wählen Sie, wie weit die Website vereinbar ist.",
-            );
+            errors.add("compliance", t("a11y-statement-compliance-missing"));
         }
-        for (field, text, what) in [
+        for (field, text, missing) in [
             (
                 "non_accessible",
                 non_accessible,
-                "die nicht barrierefreien Inhalte (oder „keine“)",
+                "a11y-statement-non-accessible-missing",
             ),
-            ("method", method, "wie die Erklärung erstellt wurde"),
-            (
-                "contact",
-                contact,
-                "die Kontaktdaten der zuständigen Stelle",
-            ),
+            ("method", method, "a11y-statement-method-missing"),
+            ("contact", contact, "a11y-statement-contact-missing"),
             (
                 "enforcement",
                 enforcement,
-                "die Schlichtungs- oder Ombudsstelle",
+                "a11y-statement-enforcement-missing",
             ),
         ] {
             if text.trim().is_empty() {
-                errors.add(field, format!("Bitte beschreiben Sie {what}."));
+                errors.add(field, t(missing));
             } else if text.chars().count() > TEXT_MAX_CHARS {
-                errors.add(field, "Der Text darf höchstens 20.000 Zeichen lang sein.");
+                errors.add(field, t("a11y-statement-text-too-long"));
             }
         }
         let prepared = crate::petitions::parse_date(prepared_on);
         if prepared.is_none() {
-            errors.add("prepared_on", "Bitte geben Sie ein Datum an (TT.MM.JJJJ).");
+            errors.add("prepared_on", t("a11y-statement-date-missing"));
         }
         let reviewed = crate::petitions::parse_date(reviewed_on);
         match (prepared, reviewed) {
-            (_, None) => errors.add("reviewed_on", "Bitte geben Sie ein Datum an (TT.MM.JJJJ)."),
-            (Some(p), Some(r)) if r < p => errors.add(
-                "reviewed_on",
-                "Die letzte Überprüfung kann nicht vor der Erstellung liegen.",
-            ),
+            (_, None) => errors.add("reviewed_on", t("a11y-statement-date-missing")),
+            (Some(p), Some(r)) if r < p => {
+                errors.add("reviewed_on", t("a11y-statement-reviewed-before-prepared"))
+            }
             _ => {}
         }
         let due_days = due_days.trim().parse::<u32>().ok();
         if !matches!(due_days, Some(1..=MAX_DUE_DAYS)) {
-            errors.add("due_days", "Bitte geben Sie eine Zahl von 1 bis 90 an.");
+            errors.add("due_days", t("a11y-statement-due-days-invalid"));
         }
         errors.into_result()?;
         Ok(Statement {
@@ -214,6 +212,11 @@ impl FeedbackStatus {
             FeedbackStatus::Closed => "abgeschlossen",
         }
     }
+
+    /// The label in the page's language.
+    pub fn title(self) -> String {
+        t(&format!("a11y-feedback-status-{}", self.code()))
+    }
 }
 
 /// The day by which feedback received at `received` should be answered.
@@ -248,7 +251,7 @@ impl FeedbackInput {
         let mut errors = FieldErrors::new();
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.chars().count() > 100 {
-            errors.add("name", "Der Name darf höchstens 100 Zeichen lang sein.");
+            errors.add("name", t("a11y-feedback-name-too-long"));
         }
         let email = match email.trim() {
             "" => None,
@@ -262,22 +265,13 @@ impl FeedbackInput {
         };
         let page = page.trim();
         if page.chars().count() > 500 {
-            errors.add(
-                "page",
-                "Die Angabe der Seite darf höchstens 500 Zeichen lang sein.",
-            );
+            errors.add("page", t("a11y-feedback-page-too-long"));
         }
         let description = description.trim();
         if description.chars().count() < 10 {
-            errors.add(
-                "description",
-                "Bitte beschreiben Sie die Barriere in mindestens 10 Zeichen.",
-            );
+            errors.add("description", t("a11y-feedback-description-too-short"));
         } else if description.chars().count() > DESCRIPTION_MAX_CHARS {
-            errors.add(
-                "description",
-                "Die Beschreibung darf höchstens 5.000 Zeichen lang sein.",
-            );
+            errors.add("description", t("a11y-feedback-description-too-long"));
         }
         errors.into_result()?;
         Ok(FeedbackInput {
@@ -389,6 +383,11 @@ impl SignTopic {
             SignTopic::More => "Was es sonst in Gebärdensprache gibt",
         }
     }
+
+    /// The label in the page's language.
+    pub fn title(self) -> String {
+        t(&format!("a11y-sign-topic-{}", self.code()))
+    }
 }
 
 /// Largest video (a few minutes of signing in 720p) and caption file.
@@ -474,6 +473,14 @@ impl VideoProblem {
             VideoProblem::Topic => "topic",
             _ => "video",
         }
+    }
+
+    /// The message in the page's language (German in the tests).
+    pub fn text(self) -> String {
+        t(&format!(
+            "a11y-video-problem-{}",
+            self.code().replace('_', "-")
+        ))
     }
 
     pub fn message(self) -> &'static str {

@@ -97,10 +97,10 @@ pub async fn login(
             let state = app_state()?;
             let mut errors = crate::error::FieldErrors::new();
             if email.trim().is_empty() {
-                errors.add("email", "Bitte geben Sie Ihre E-Mail-Adresse ein.");
+                errors.add("email", crate::i18n::t("account-error-email-empty"));
             }
             if password.is_empty() {
-                errors.add("password", "Bitte geben Sie Ihr Passwort ein.");
+                errors.add("password", crate::i18n::t("account-error-password-empty"));
             }
             errors.into_result()?;
             let client = http::Client::now(&state.config)?;
@@ -150,16 +150,20 @@ pub async fn login_code(code: String, next: Option<String>) -> Result<(), AppErr
                 }
                 Answer::Wrong { left } => Err(AppError::field(
                     "code",
-                    format!(
-                        "Dieser Code stimmt nicht. Noch {left} {} – danach melden Sie sich erneut mit dem Passwort an.",
-                        if left == 1 { "Versuch" } else { "Versuche" }
+                    crate::i18n::t_args(
+                        if left == 1 {
+                            "account-error-code-wrong-one"
+                        } else {
+                            "account-error-code-wrong-other"
+                        },
+                        &[("left", &left.to_string())],
                     ),
                 )),
                 Answer::Over => {
                     auth::clear_challenge_cookie(&state.config);
                     Err(AppError::field(
                         "code",
-                        "Diese Anmeldung ist beendet (zu viele falsche Codes oder mehr als 10 Minuten). Bitte melden Sie sich erneut mit E-Mail-Adresse und Passwort an.",
+                        crate::i18n::t("account-error-login-over"),
                     ))
                 }
             }

@@ -1,7 +1,9 @@
 //! Account inputs parsed into small types. The server always re-parses, whatever the browser
-//! checked before. Error messages are German and meant for the field that caused them.
+//! checked before. Error messages are in the request's language (German outside a request) and meant for the field that caused them.
 
 use serde::{Deserialize, Serialize};
+
+use crate::i18n::{t, t_args};
 
 pub const PASSWORD_MIN_CHARS: usize = 10;
 /// Upper bound so that nobody can make the server hash megabytes with argon2.
@@ -17,17 +19,15 @@ impl EmailAddress {
     pub fn parse(input: &str) -> Result<Self, String> {
         let value = input.trim().to_lowercase();
         if value.is_empty() {
-            return Err("Bitte geben Sie Ihre E-Mail-Adresse ein.".into());
+            return Err(t("account-error-email-empty"));
         }
         if value.chars().count() > EMAIL_MAX_CHARS {
-            return Err(format!(
-                "Die E-Mail-Adresse darf höchstens {EMAIL_MAX_CHARS} Zeichen lang sein."
+            return Err(t_args(
+                "account-error-email-too-long",
+                &[("max", &EMAIL_MAX_CHARS.to_string())],
             ));
         }
-        let invalid = || {
-            "Bitte geben Sie eine gültige E-Mail-Adresse ein, zum Beispiel name@beispiel.de."
-                .to_string()
-        };
+        let invalid = || t("account-error-email-invalid");
         if value.chars().any(|c| {
             c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
         }) {
@@ -70,21 +70,22 @@ impl DisplayName {
         let value = input.split_whitespace().collect::<Vec<_>>().join(" ");
         let len = value.chars().count();
         if len == 0 {
-            return Err("Bitte geben Sie einen Anzeigenamen ein.".into());
+            return Err(t("account-error-name-empty"));
         }
         if len < 2 {
-            return Err("Der Anzeigename muss mindestens 2 Zeichen lang sein.".into());
+            return Err(t("account-error-name-too-short"));
         }
         if len > DISPLAY_NAME_MAX_CHARS {
-            return Err(format!(
-                "Der Anzeigename darf höchstens {DISPLAY_NAME_MAX_CHARS} Zeichen lang sein."
+            return Err(t_args(
+                "account-error-name-too-long",
+                &[("max", &DISPLAY_NAME_MAX_CHARS.to_string())],
             ));
         }
         if value
             .chars()
             .any(|c| c.is_control() || matches!(c, '<' | '>'))
         {
-            return Err("Der Anzeigename enthält unzulässige Zeichen.".into());
+            return Err(t("account-error-name-invalid"));
         }
         Ok(Self(value))
     }
@@ -102,17 +103,19 @@ impl NewPassword {
     pub fn parse(input: &str) -> Result<Self, String> {
         let len = input.chars().count();
         if len < PASSWORD_MIN_CHARS {
-            return Err(format!(
-                "Das Passwort muss mindestens {PASSWORD_MIN_CHARS} Zeichen lang sein."
+            return Err(t_args(
+                "account-error-password-too-short",
+                &[("min", &PASSWORD_MIN_CHARS.to_string())],
             ));
         }
         if len > PASSWORD_MAX_CHARS {
-            return Err(format!(
-                "Das Passwort darf höchstens {PASSWORD_MAX_CHARS} Zeichen lang sein."
+            return Err(t_args(
+                "account-error-password-too-long",
+                &[("max", &PASSWORD_MAX_CHARS.to_string())],
             ));
         }
         if input.trim().is_empty() {
-            return Err("Das Passwort darf nicht nur aus Leerzeichen bestehen.".into());
+            return Err(t("account-error-password-blank"));
         }
         Ok(Self(input.to_owned()))
     }
@@ -153,16 +156,26 @@ impl Role {
             "board_member" => Ok(Role::BoardMember),
             "staff" => Ok(Role::Staff),
             "admin" => Ok(Role::Admin),
-            _ => Err("Unbekannte Rolle. Erlaubt sind: board_member, staff, admin.".to_string()),
+            _ => Err(t("account-error-role-unknown")),
         }
     }
 
+    /// The German name (command line, documents).
     pub fn label(self) -> &'static str {
         match self {
             Role::BoardMember => "Beiratsmitglied",
             Role::Staff => "Verwaltung",
             Role::Admin => "Administration",
         }
+    }
+
+    /// The name in the page's language.
+    pub fn title(self) -> String {
+        t(match self {
+            Role::BoardMember => "account-role-board-member",
+            Role::Staff => "account-role-staff",
+            Role::Admin => "account-role-admin",
+        })
     }
 }
 

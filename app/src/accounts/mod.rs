@@ -47,7 +47,7 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
-/// A short German name for a browser from its `User-Agent`: the browser family and the
+/// A short name (in the page's language) for a browser from its `User-Agent`: the browser family and the
 /// system, enough for a person to recognise their own devices.
 pub fn describe_browser(user_agent: &str) -> String {
     let ua = user_agent;
@@ -77,11 +77,15 @@ pub fn describe_browser(user_agent: &str) -> String {
     } else {
         ""
     };
+    use crate::i18n::{t, t_args};
     match (browser, system) {
-        ("", "") => "Unbekannter Browser".to_owned(),
-        ("", s) => format!("Browser unter {s}"),
+        ("", "") => t("account-browser-unknown"),
+        ("", s) => t_args("account-browser-on-system", &[("system", s)]),
         (b, "") => b.to_owned(),
-        (b, s) => format!("{b} unter {s}"),
+        (b, s) => t_args(
+            "account-browser-and-system",
+            &[("browser", b), ("system", s)],
+        ),
     }
 }
 

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{t, t_args};
+
 /// Digits of a one-time password (RFC 6238 with the authenticator apps' defaults).
 pub const CODE_DIGITS: usize = 6;
 /// Recovery codes made at once; each works one time.
@@ -31,7 +33,7 @@ impl SecondFactor {
             .collect::<String>()
             .to_lowercase();
         if compact.is_empty() {
-            return Err("Bitte geben Sie den Code aus Ihrer App ein.".into());
+            return Err(t("account-error-code-empty"));
         }
         if compact.len() == CODE_DIGITS && compact.bytes().all(|b| b.is_ascii_digit()) {
             return Ok(Self::OneTimePassword(compact));
@@ -41,8 +43,9 @@ impl SecondFactor {
         {
             return Ok(Self::RecoveryCode(compact));
         }
-        Err(format!(
-            "Bitte geben Sie den {CODE_DIGITS}-stelligen Code aus Ihrer App ein oder einen Ihrer Wiederherstellungscodes (10 Zeichen)."
+        Err(t_args(
+            "account-error-code-invalid",
+            &[("digits", &CODE_DIGITS.to_string())],
         ))
     }
 }
@@ -51,8 +54,9 @@ impl SecondFactor {
 pub fn parse_one_time_password(input: &str) -> Result<String, String> {
     match SecondFactor::parse(input) {
         Ok(SecondFactor::OneTimePassword(code)) => Ok(code),
-        _ => Err(format!(
-            "Bitte geben Sie den {CODE_DIGITS}-stelligen Code ein, den Ihre App jetzt anzeigt."
+        _ => Err(t_args(
+            "account-error-otp-invalid",
+            &[("digits", &CODE_DIGITS.to_string())],
         )),
     }
 }

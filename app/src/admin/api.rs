@@ -67,7 +67,7 @@ pub async fn reset_two_factor(user_id: i64) -> Result<(), AppError> {
             if user_id == admin.id {
                 return Err(AppError::field(
                     "user_id",
-                    "Die eigene Zwei-Faktor-Anmeldung setzt eine andere Administratorin oder ein anderer Administrator zurück.",
+                    crate::i18n::t("admin-two-factor-own"),
                 ));
             }
             two_factor::reset(&state.db, Some(admin.id), user_id).await?;

@@ -131,6 +131,21 @@ pub fn action_label(action: &str) -> String {
     known.to_owned()
 }
 
+/// What an action code means, in the page's language, for the audit page (`action_label`
+/// stays German for the CSV export); unknown codes are shown as they are.
+pub fn action_title(action: &str) -> String {
+    use crate::i18n::{t, t_args};
+    use crate::petitions::lifecycle::parse_step_code;
+    let german = action_label(action);
+    if german == action {
+        return german;
+    }
+    if let Some(step) = action.strip_prefix("petition.").and_then(parse_step_code) {
+        return t_args("admin-action-petition-step", &[("step", &step.title())]);
+    }
+    t(&format!("admin-action-{}", action.replace(['.', '_'], "-")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +173,37 @@ mod tests {
             "Bürgerbegehren: Unterschriften eingereicht"
         );
         assert_eq!(action_label("something.new"), "something.new");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_page_titles_of_actions_read_in_german_as_the_labels() {
+        for action in [
+            "account.deleted",
+            "role.granted",
+            "role.revoked",
+            "settings.updated",
+            "municipality.updated",
+            "petition.created",
+            "petition.sheet_voided",
+            "petition.sheet_restored",
+            "signature.paper_entered",
+            "signature.paper_imported",
+            "signature.sheet_received",
+            "signature.reviewed",
+            "signature.viewed",
+            "signatures.exported",
+            "signatures.purged",
+            "register.imported",
+            "register.import_failed",
+            "register.purged",
+            "tally.exported",
+            "audit.exported",
+            "petition.submit",
+            "petition.withdraw",
+            "something.new",
+        ] {
+            assert_eq!(action_title(action), action_label(action), "{action}");
+        }
     }
 }

@@ -5,6 +5,7 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::{t, t_args};
 use crate::proposals::domain::text_between;
 
 pub const NAME_MAX_CHARS: usize = 120;
@@ -53,6 +54,11 @@ impl Role {
             Role::Member => "Mitglied",
             Role::Advisory => "Beratendes Mitglied (ohne Stimmrecht)",
         }
+    }
+
+    /// The label in the page's language (`label` stays German for documents and OParl).
+    pub fn title(self) -> String {
+        t(&format!("board-role-{}", self.code()))
     }
 
     /// For lists of names ("Renate Vogt (Vorsitz)").
@@ -118,6 +124,11 @@ impl MeetingStatus {
             MeetingStatus::Published => "Protokoll veröffentlicht",
             MeetingStatus::Cancelled => "Abgesagt",
         }
+    }
+
+    /// The label in the page's language (`label` stays German for documents and calendars).
+    pub fn title(self) -> String {
+        t(&format!("board-state-{}", self.code()))
     }
 
     /// Agenda items, place and time may change until the minutes are published; a cancelled
@@ -196,6 +207,19 @@ impl Majority {
             Majority::TwoThirds => "mindestens zwei Drittel der abgegebenen Ja- und Nein-Stimmen",
         }
     }
+
+    /// The label in the page's language (`label` stays German for the minutes).
+    pub fn title(self) -> String {
+        t(&format!("board-majority-{}", self.code().replace('_', "-")))
+    }
+
+    /// The explanation in the page's language.
+    pub fn explanation_title(self) -> String {
+        t(&format!(
+            "board-majority-{}-explanation",
+            self.code().replace('_', "-")
+        ))
+    }
 }
 
 /// What became of an agenda item's recommendation.
@@ -233,6 +257,11 @@ impl ItemResult {
             ItemResult::Postponed => "Vertagt",
         }
     }
+
+    /// The label in the page's language (`label` stays German for the minutes).
+    pub fn title(self) -> String {
+        t(&format!("board-result-{}", self.code()))
+    }
 }
 
 /// The counts of one vote.
@@ -256,6 +285,23 @@ impl Votes {
             } else {
                 "Enthaltungen"
             }
+        )
+    }
+
+    /// The counts in the page's language (`text` stays German for the minutes).
+    pub fn title(self) -> String {
+        let key = if self.abstain == 1 {
+            "board-votes-one"
+        } else {
+            "board-votes-other"
+        };
+        t_args(
+            key,
+            &[
+                ("yes", &self.yes.to_string()),
+                ("no", &self.no.to_string()),
+                ("abstain", &self.abstain.to_string()),
+            ],
         )
     }
 
@@ -306,7 +352,7 @@ pub fn parse_votes(
             t => match t.parse::<u32>() {
                 Ok(n) => n,
                 Err(_) => {
-                    errors.push((field, "Bitte eine ganze Zahl ab 0 eingeben.".to_owned()));
+                    errors.push((field, crate::i18n::t("board-votes-whole-number")));
                     0
                 }
             },
@@ -318,17 +364,17 @@ pub fn parse_votes(
         abstain: count("votes_abstain", abstain),
     };
     if errors.is_empty() && votes.total() == 0 {
-        errors.push((
-            "votes_yes",
-            "Bitte tragen Sie die Stimmen ein – oder vermerken Sie, dass der Punkt ohne Abstimmung vertagt wurde.".to_owned(),
-        ));
+        errors.push(("votes_yes", t("board-votes-missing")));
     }
     if errors.is_empty() && votes.total() > u64::from(present_voting) {
         errors.push((
             "votes_yes",
-            format!(
-                "Es wurden {} Stimmen eingetragen, aber nur {present_voting} stimmberechtigte Mitglieder sind anwesend.",
-                votes.total()
+            t_args(
+                "board-votes-too-many",
+                &[
+                    ("total", &votes.total().to_string()),
+                    ("present", &present_voting.to_string()),
+                ],
             ),
         ));
     }
@@ -343,8 +389,8 @@ pub fn parse_name(input: &str) -> Result<String, String> {
     one_line(
         input,
         NAME_MAX_CHARS,
-        "Der Name",
-        "Bitte geben Sie einen Namen ein.",
+        &t("board-what-name"),
+        &t("board-name-missing"),
     )
 }
 
@@ -352,8 +398,8 @@ pub fn parse_title(input: &str) -> Result<String, String> {
     one_line(
         input,
         TITLE_MAX_CHARS,
-        "Der Titel",
-        "Bitte geben Sie einen Titel ein.",
+        &t("board-what-title"),
+        &t("board-title-missing"),
     )
 }
 
@@ -361,8 +407,8 @@ pub fn parse_item_title(input: &str) -> Result<String, String> {
     one_line(
         input,
         ITEM_TITLE_MAX_CHARS,
-        "Der Titel",
-        "Bitte geben Sie einen Titel ein.",
+        &t("board-what-title"),
+        &t("board-title-missing"),
     )
 }
 
@@ -379,15 +425,15 @@ pub fn parse_minutes(input: &str) -> Result<String, String> {
         input,
         1,
         MINUTES_MAX_CHARS,
-        "Das Protokoll",
-        "Das Protokoll ist leer.",
+        &t("board-what-minutes"),
+        &t("board-minutes-empty"),
     )
 }
 
 fn one_line(input: &str, max: usize, what: &str, empty: &str) -> Result<String, String> {
     let value = text_between(input, 1, max, what, empty)?;
     if value.contains('\n') {
-        return Err(format!("{what} muss in eine Zeile passen."));
+        return Err(t_args("board-one-line", &[("what", what)]));
     }
     Ok(value)
 }
@@ -397,23 +443,22 @@ fn one_line(input: &str, max: usize, what: &str, empty: &str) -> Result<String, 
 pub fn parse_local(input: &str, what: &str) -> Result<NaiveDateTime, String> {
     let t = input.trim();
     if t.is_empty() {
-        return Err(format!("Bitte geben Sie {what} an."));
+        return Err(t_args("board-time-missing", &[("what", what)]));
     }
     NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| {
-            format!("Bitte geben Sie {what} als Datum und Uhrzeit an (z. B. 03.12.2026, 19:00).")
-        })
+        .map_err(|_| t_args("board-time-invalid", &[("what", what)]))
 }
 
 /// Start and end of a session: the end after the start, and on a sensible scale.
 pub fn check_span(starts: NaiveDateTime, ends: NaiveDateTime) -> Result<(), String> {
     if ends <= starts {
-        return Err("Das Ende muss nach dem Beginn liegen.".to_owned());
+        return Err(t("board-end-before-start"));
     }
     if (ends - starts).num_hours() >= MAX_SESSION_HOURS {
-        return Err(format!(
-            "Eine Sitzung dauert höchstens {MAX_SESSION_HOURS} Stunden. Bitte prüfen Sie das Datum des Endes."
+        return Err(t_args(
+            "board-session-too-long",
+            &[("hours", &MAX_SESSION_HOURS.to_string())],
         ));
     }
     Ok(())
@@ -430,10 +475,7 @@ pub fn parse_online_url(input: &str) -> Result<Option<String>, String> {
         || t.chars().any(char::is_whitespace)
         || t.len() > 500
     {
-        return Err(
-            "Bitte geben Sie eine vollständige Adresse an, die mit https:// (oder http://) beginnt."
-                .into(),
-        );
+        return Err(crate::i18n::t("board-online-url-invalid"));
     }
     Ok(Some(t.to_owned()))
 }
@@ -488,17 +530,13 @@ impl UploadProblem {
 
     pub fn message(self) -> String {
         match self {
-            UploadProblem::Empty => "Bitte wählen Sie eine Datei aus.".into(),
-            UploadProblem::TooLarge => format!(
-                "Die Datei ist zu groß: höchstens {} MB.",
-                MAX_FILE_BYTES / (1024 * 1024)
+            UploadProblem::Empty => t("board-upload-empty"),
+            UploadProblem::TooLarge => t_args(
+                "board-upload-too-large",
+                &[("mb", &(MAX_FILE_BYTES / (1024 * 1024)).to_string())],
             ),
-            UploadProblem::NotAllowed => {
-                "Nur PDF-Dateien und Bilder (PNG, JPEG, GIF, WebP) können angehängt werden.".into()
-            }
-            UploadProblem::Failed => {
-                "Die Datei kam nicht vollständig an. Bitte versuchen Sie es noch einmal.".into()
-            }
+            UploadProblem::NotAllowed => t("board-upload-type"),
+            UploadProblem::Failed => t("board-upload-failed"),
         }
     }
 }
@@ -584,6 +622,48 @@ pub fn when_text(starts: NaiveDateTime, ends: NaiveDateTime) -> String {
             starts.format("%H:%M"),
             day_text(ends),
             ends.format("%H:%M")
+        )
+    }
+}
+
+/// "Thursday, 3 December 2026": `day_text` in the page's language.
+pub fn day_title(at: NaiveDateTime) -> String {
+    use chrono::Datelike;
+    t_args(
+        "board-day",
+        &[
+            (
+                "weekday",
+                &t(&format!(
+                    "board-weekday-{}",
+                    at.weekday().number_from_monday()
+                )),
+            ),
+            ("day", &at.day().to_string()),
+            ("month", &t(&format!("board-month-{}", at.month()))),
+            ("year", &at.year().to_string()),
+        ],
+    )
+}
+
+/// `when_text` in the page's language.
+pub fn when_title(starts: NaiveDateTime, ends: NaiveDateTime) -> String {
+    let from = starts.format("%H:%M").to_string();
+    let to = ends.format("%H:%M").to_string();
+    if starts.date() == ends.date() {
+        t_args(
+            "board-when-same-day",
+            &[("day", &day_title(starts)), ("from", &from), ("to", &to)],
+        )
+    } else {
+        t_args(
+            "board-when-days",
+            &[
+                ("day", &day_title(starts)),
+                ("from", &from),
+                ("end_day", &day_title(ends)),
+                ("to", &to),
+            ],
         )
     }
 }
@@ -913,6 +993,39 @@ mod tests {
             when_text(t("2026-03-01T22:00"), t("2026-03-02T01:00")),
             "Sonntag, 1. März 2026, 22:00 Uhr – Montag, 2. März 2026, 01:00 Uhr"
         );
+    }
+
+    #[test]
+    fn the_titles_in_german_are_the_labels() {
+        for r in Role::ALL {
+            assert_eq!(r.title(), r.label());
+        }
+        for s in MeetingStatus::ALL {
+            assert_eq!(s.title(), s.label());
+        }
+        for m in Majority::ALL {
+            assert_eq!(m.title(), m.label());
+            assert_eq!(m.explanation_title(), m.explanation());
+        }
+        for r in ItemResult::ALL {
+            assert_eq!(r.title(), r.label());
+        }
+        for abstain in [0, 1, 2] {
+            let v = Votes {
+                yes: 3,
+                no: 1,
+                abstain,
+            };
+            assert_eq!(v.title(), v.text());
+        }
+        let start = parse_local("2026-01-01T19:00", "x").unwrap();
+        for d in 0..400 {
+            let s = start + chrono::TimeDelta::days(d);
+            let same = s + chrono::TimeDelta::hours(2);
+            let next = s + chrono::TimeDelta::hours(6);
+            assert_eq!(when_title(s, same), when_text(s, same));
+            assert_eq!(when_title(s, next), when_text(s, next));
+        }
     }
 
     #[test]

@@ -13,12 +13,13 @@ use super::api::{
     InviteToMeeting, MoveAgendaItem, PublishMinutes, RecordAttendance, RecordOutcome, SaveMinutes,
     UpdateAgendaItem, UpdateMeeting, get_meeting_manage,
 };
-use super::domain::{Majority, MeetingStatus, UploadProblem, when_text};
+use super::domain::{Majority, MeetingStatus, UploadProblem, when_title};
 use super::pages::{MeetingFields, error_of, size_text};
 use super::{ItemEdit, LinkChoice, MeetingManage};
 use crate::comments::thread::{own_error, reload_on_success};
 use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 
 /// `/sessions/:id/manage`
 #[component]
@@ -58,13 +59,13 @@ pub fn MeetingManagePage() -> impl IntoView {
                         Err(e) => {
                             crate::components::page::set_status(e.status());
                             view! {
-                                <Title text="Sitzung leiten – Dorfplatz" />
-                                <h1>"Sitzung leiten"</h1>
+                                <Title text=t_args("page-title", &[("title", &t("board-run-heading"))]) />
+                                <h1>{t("board-run-heading")}</h1>
                                 <p>{match e {
-                                    AppError::Forbidden => "Sitzungen leiten der Vorsitz des Gremiums, seine Stellvertretung und die Verwaltung.".to_owned(),
+                                    AppError::Forbidden => t("board-run-forbidden"),
                                     other => other.message(),
                                 }}</p>
-                                <p><A href="/sessions">"Zu allen Sitzungen"</A></p>
+                                <p><A href="/sessions">{t("board-back-to-sessions")}</A></p>
                             }.into_any()
                         }
                         Ok(m) => view! { <Manage m reload /> }.into_any(),
@@ -88,34 +89,36 @@ fn Manage(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
             UploadProblem::parse(&q.get("problem")?)?,
         ))
     });
-    let top_choices: Vec<(String, String)> =
-        std::iter::once((String::new(), "– Hauptpunkt –".to_owned()))
-            .chain(m.items.iter().filter(|i| i.parent_id.is_none()).map(|i| {
-                (
-                    i.id.to_string(),
-                    format!("Unterpunkt von TOP {}: {}", i.number, i.title),
-                )
-            }))
-            .collect();
+    let top_choices: Vec<(String, String)> = std::iter::once((String::new(), t("board-main-item")))
+        .chain(m.items.iter().filter(|i| i.parent_id.is_none()).map(|i| {
+            (
+                i.id.to_string(),
+                t_args(
+                    "board-sub-item-of",
+                    &[("n", &i.number), ("title", &i.title)],
+                ),
+            )
+        }))
+        .collect();
     let links = Links {
         proposals: m.proposals.clone(),
         petitions: m.petitions.clone(),
     };
     view! {
-        <Title text=format!("Leiten: {} – Dorfplatz", c.title) />
+        <Title text=t_args("page-title", &[("title", &t_args("board-run-title", &[("title", &c.title)]))]) />
         <p class="breadcrumb">
             <A href=format!("/boards/{}", c.board_id)>{c.board.clone()}</A>" · "
-            <A href=format!("/sessions/{id}")>"Öffentliche Seite der Sitzung"</A>
+            <A href=format!("/sessions/{id}")>{t("board-public-page")}</A>
         </p>
-        <h1>{format!("Sitzung leiten: {}", c.title)}</h1>
-        <p class="meta"><span class=format!("badge session-{}", status.code())>{status.label()}</span>{when_text(c.starts, c.ends)}</p>
+        <h1>{t_args("board-run-h1", &[("title", &c.title)])}</h1>
+        <p class="meta"><span class=format!("badge session-{}", status.code())>{status.title()}</span>{when_title(c.starts, c.ends)}</p>
         <Notice />
         <StatusActions m=m.clone() reload />
         {status.editable().then(|| view! { <Details m=m.clone() reload /> })}
         <section id="agenda" aria-labelledby="agenda-heading">
-            <h2 id="agenda-heading">"Tagesordnung"</h2>
+            <h2 id="agenda-heading">{t("board-agenda")}</h2>
             {if m.items.is_empty() {
-                view! { <p>"Noch keine Tagesordnungspunkte."</p> }.into_any()
+                view! { <p>{t("board-items-none")}</p> }.into_any()
             } else {
                 view! {
                     <ol class="agenda">
@@ -142,20 +145,20 @@ fn StatusActions(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     let status = m.card.status;
     view! {
         <section id="status" class="card" aria-labelledby="status-heading">
-            <h2 id="status-heading">"Stand"</h2>
+            <h2 id="status-heading">{t("board-status-heading")}</h2>
             <p>{match status {
-                MeetingStatus::Planned => "Die Sitzung ist in Vorbereitung. Wenn die Tagesordnung steht, laden Sie die Mitglieder ein: Jedes Mitglied erhält eine E-Mail mit der Tagesordnung und einem Kalendereintrag; wer dem Gremium folgt, erfährt von der Sitzung.",
-                MeetingStatus::Invited => "Die Mitglieder sind eingeladen. Zu Beginn der Sitzung erfassen Sie die Anwesenheit, danach die Ergebnisse.",
-                MeetingStatus::Held => "Die Sitzung hat stattgefunden. Erfassen Sie die Ergebnisse und stellen Sie das Protokoll fertig.",
-                MeetingStatus::Published => "Das Protokoll ist veröffentlicht. Die Sitzung ist abgeschlossen.",
-                MeetingStatus::Cancelled => "Die Sitzung ist abgesagt.",
+                MeetingStatus::Planned => t("board-status-planned"),
+                MeetingStatus::Invited => t("board-status-invited"),
+                MeetingStatus::Held => t("board-status-held"),
+                MeetingStatus::Published => t("board-status-published"),
+                MeetingStatus::Cancelled => t("board-status-cancelled"),
             }}</p>
             <ErrorSummary error=invite_error form="invite" />
             {matches!(status, MeetingStatus::Planned | MeetingStatus::Invited).then(|| view! {
                 <ActionForm action=invite attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
                     <p class="field-error" id="invite-invite">{move || invite_error.get().and_then(|e| e.field_message("invite"))}</p>
-                    <Submit label=if status == MeetingStatus::Planned { "Einladung verschicken" } else { "Einladung erneut verschicken" } pending=invite.pending() />
+                    <Submit label=if status == MeetingStatus::Planned { t("board-invite") } else { t("board-invite-again") } pending=invite.pending() />
                 </ActionForm>
             })}
             {(status == MeetingStatus::Planned).then(|| view! {
@@ -163,11 +166,11 @@ fn StatusActions(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
                 <p class="field-error" id="delete-delete">{move || delete_error.get().and_then(|e| e.field_message("delete"))}</p>
                 <ActionForm action=delete attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
-                    <button type="submit" class="link-button">"Sitzung löschen (nur vor der Einladung)"</button>
+                    <button type="submit" class="link-button">{t("board-delete-session")}</button>
                 </ActionForm>
             })}
             {status.cancellable().then(|| view! {
-                <p><A href=format!("/sessions/{id}#cancel")>"Sitzung absagen …"</A></p>
+                <p><A href=format!("/sessions/{id}#cancel")>{t("board-cancel-session-more")}</A></p>
             })}
         </section>
     }
@@ -180,13 +183,13 @@ fn Details(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     let error = error_of(update);
     view! {
         <details id="details" open=move || error.get().is_some()>
-            <summary>"Titel, Zeit und Ort ändern"</summary>
+            <summary>{t("board-edit-session")}</summary>
             <ErrorSummary error form="session" />
             <ActionForm action=update attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="id" value=m.card.id.to_string() />
                 <MeetingFields error title=m.card.title.clone() starts=m.starts_input.clone() ends=m.ends_input.clone()
                     address=m.address.clone() room=m.room.clone() online_url=m.online_url.clone() public=m.card.public />
-                <Submit label="Speichern" pending=update.pending() />
+                <Submit label=t("board-save") pending=update.pending() />
             </ActionForm>
         </details>
     }
@@ -199,7 +202,7 @@ struct Links {
 }
 
 fn link_options(choices: &[LinkChoice]) -> Vec<(String, String)> {
-    std::iter::once((String::new(), "– keiner –".to_owned()))
+    std::iter::once((String::new(), t("board-link-none")))
         .chain(choices.iter().map(|c| (c.id.to_string(), c.title.clone())))
         .collect()
 }
@@ -219,12 +222,12 @@ fn ItemFields(
         .filter(|(v, _)| i.is_none_or(|i| *v != i.id.to_string()))
         .collect();
     view! {
-        <Field name="title" form=form.clone() label="Titel" required=true maxlength=super::domain::ITEM_TITLE_MAX_CHARS value=i.map(|i| i.title.clone()).unwrap_or_default() error />
-        <TextArea name="description" form=form.clone() label="Beschreibung (Markdown)" rows=3 value=i.map(|i| i.description.clone()).unwrap_or_default() error />
-        <Select name="parent" form=form.clone() label="Einordnung" options=top selected=i.and_then(|i| i.parent_id).map(|p| p.to_string()).unwrap_or_default() error />
-        <Select name="proposal" form=form.clone() label="Bezieht sich auf den Vorschlag" options=link_options(&links.proposals) selected=i.and_then(|i| i.proposal_id).map(|p| p.to_string()).unwrap_or_default() error />
-        <Select name="petition" form=form.clone() label="Bezieht sich auf das Bürgerbegehren" options=link_options(&links.petitions) selected=i.and_then(|i| i.petition_id).map(|p| p.to_string()).unwrap_or_default() error />
-        <Checkbox name="public" form=form.clone() label="Öffentlich (sonst sieht die Öffentlichkeit nur den Titel)" checked=i.is_none_or(|i| i.public) error />
+        <Field name="title" form=form.clone() label=t("board-field-item-title") required=true maxlength=super::domain::ITEM_TITLE_MAX_CHARS value=i.map(|i| i.title.clone()).unwrap_or_default() error />
+        <TextArea name="description" form=form.clone() label=t("board-field-item-description") rows=3 value=i.map(|i| i.description.clone()).unwrap_or_default() error />
+        <Select name="parent" form=form.clone() label=t("board-field-parent") options=top selected=i.and_then(|i| i.parent_id).map(|p| p.to_string()).unwrap_or_default() error />
+        <Select name="proposal" form=form.clone() label=t("board-field-proposal") options=link_options(&links.proposals) selected=i.and_then(|i| i.proposal_id).map(|p| p.to_string()).unwrap_or_default() error />
+        <Select name="petition" form=form.clone() label=t("board-field-petition") options=link_options(&links.petitions) selected=i.and_then(|i| i.petition_id).map(|p| p.to_string()).unwrap_or_default() error />
+        <Checkbox name="public" form=form.clone() label=t("board-field-item-public") checked=i.is_none_or(|i| i.public) error />
     }
 }
 
@@ -240,12 +243,12 @@ fn NewItem(
     let error = error_of(add);
     view! {
         <section class="card" aria-labelledby="new-item-heading">
-            <h3 id="new-item-heading">"Tagesordnungspunkt hinzufügen"</h3>
+            <h3 id="new-item-heading">{t("board-add-item")}</h3>
             <ErrorSummary error form="item" />
             <ActionForm action=add attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="session" value=id.to_string() />
                 <ItemFields form="item".into() error top links />
-                <Submit label="Hinzufügen" pending=add.pending() />
+                <Submit label=t("board-add-item-submit") pending=add.pending() />
             </ActionForm>
         </section>
     }
@@ -297,15 +300,14 @@ fn ItemManager(
             .filter(|(i, _)| *i == item_id)
             .map(|(_, p)| p.message())
     });
-    let majorities: Vec<(String, String)> =
-        std::iter::once((String::new(), "– bitte wählen –".to_owned()))
-            .chain(Majority::ALL.into_iter().map(|m| {
-                (
-                    m.code().to_owned(),
-                    format!("{} ({})", m.label(), m.explanation()),
-                )
-            }))
-            .collect();
+    let majorities: Vec<(String, String)> = std::iter::once((String::new(), t("board-choose")))
+        .chain(Majority::ALL.into_iter().map(|m| {
+            (
+                m.code().to_owned(),
+                format!("{} ({})", m.title(), m.explanation_title()),
+            )
+        }))
+        .collect();
     let votes = item.votes;
     let editable = status.editable();
     let n = item.number.clone();
@@ -322,49 +324,49 @@ fn ItemManager(
     let postponed = item.result == Some(super::domain::ItemResult::Postponed) && votes.is_none();
     view! {
         <li class="agenda-item card" class:agenda-sub=sub id=format!("item-{item_id}")>
-            <h3><span class="top-number">{format!("TOP {n}")}</span>" "{item.title.clone()}
-                {(!item.public).then_some(view! { " "<span class="badge">"nichtöffentlich"</span> })}
+            <h3><span class="top-number">{t_args("board-item-number", &[("n", &n)])}</span>" "{item.title.clone()}
+                {(!item.public).then(|| view! { " "<span class="badge">{t("board-closed")}</span> })}
             </h3>
-            {item.result.map(|r| view! { <p class=format!("result result-{}", r.code())><strong>{format!("Ergebnis: {}", r.label())}</strong>
-                {votes.map(|v| format!(" ({})", v.text()))}</p> })}
+            {item.result.map(|r| view! { <p class=format!("result result-{}", r.code())><strong>{t_args("board-result", &[("result", &r.title())])}</strong>
+                {votes.map(|v| format!(" ({})", v.title()))}</p> })}
             {move || tool_error.get().map(|m| view! { <p class="error-summary" role="alert">{m}</p> })}
             {editable.then(move || view! {
                 <div class="item-tools">
                     <ActionForm action=moving attr:class="inline-form">
                         <input type="hidden" name="item" value=item_id.to_string() />
                         <input type="hidden" name="direction" value="up" />
-                        <button type="submit" class="link-button">{format!("TOP {n1} nach oben")}</button>
+                        <button type="submit" class="link-button">{t_args("board-item-up", &[("n", &n1)])}</button>
                     </ActionForm>
                     <ActionForm action=moving attr:class="inline-form">
                         <input type="hidden" name="item" value=item_id.to_string() />
                         <input type="hidden" name="direction" value="down" />
-                        <button type="submit" class="link-button">{format!("TOP {n2} nach unten")}</button>
+                        <button type="submit" class="link-button">{t_args("board-item-down", &[("n", &n2)])}</button>
                     </ActionForm>
                     <ActionForm action=delete attr:class="inline-form">
                         <input type="hidden" name="item" value=item_id.to_string() />
-                        <button type="submit" class="link-button">{format!("TOP {n3} entfernen")}</button>
+                        <button type="submit" class="link-button">{t_args("board-item-remove", &[("n", &n3)])}</button>
                     </ActionForm>
                 </div>
                 <details open=move || update_error.get().is_some()>
-                    <summary>{format!("TOP {n4} bearbeiten")}</summary>
+                    <summary>{t_args("board-item-edit", &[("n", &n4)])}</summary>
                     <ErrorSummary error=update_error form=form.clone() />
                     <ActionForm action=update attr:class="form" attr:novalidate=true>
                         <input type="hidden" name="item" value=item_id.to_string() />
                         <ItemFields form=form.clone() error=update_error top=top.clone() links=links.clone() item=edit_item />
-                        <Submit label="Speichern" pending=update.pending() />
+                        <Submit label=t("board-save") pending=update.pending() />
                     </ActionForm>
                 </details>
             }.into_any())}
             <div class="files">
-                <h4>"Anlagen"</h4>
+                <h4>{t("board-files")}</h4>
                 {if files.is_empty() {
-                    view! { <p>"Keine Anlagen."</p> }.into_any()
+                    view! { <p>{t("board-files-none")}</p> }.into_any()
                 } else {
                     view! {
                         <ul>
                             {files.into_iter().map(|f| {
                                 let fid = f.id;
-                                let remove_label = format!("{} entfernen", f.name);
+                                let remove_label = t_args("board-file-remove", &[("name", &f.name)]);
                                 view! {
                                     <li>
                                         <a href=f.href.clone()>{f.name.clone()}</a>{format!(" ({}) ", size_text(f.size))}
@@ -384,33 +386,33 @@ fn ItemManager(
                     // A plain form: files go straight to the upload route, with or without JavaScript.
                     <form method="post" enctype="multipart/form-data" action=format!("/sessions/items/{item_id}/files") class="form">
                         <div class="field" class:field-invalid=move || problem.get().is_some()>
-                            <label for=format!("{file_form}-file")>"Anlage hochladen (PDF oder Bild, höchstens 10 MB)"</label>
+                            <label for=format!("{file_form}-file")>{t("board-file-upload-label")}</label>
                             {move || problem.get().map(|p| view! { <p class="field-error" id=format!("file-{item_id}-error") role="alert">{p}</p> })}
                             <input id=format!("{file_form}-file") type="file" name="file" accept="application/pdf,image/png,image/jpeg,image/gif,image/webp"
                                 aria-invalid=move || problem.get().is_some().then_some("true")
                                 aria-describedby=move || problem.get().is_some().then(|| format!("file-{item_id}-error")) />
                         </div>
-                        <button type="submit" class="button button-secondary">"Hochladen"</button>
+                        <button type="submit" class="button button-secondary">{t("board-file-upload")}</button>
                     </form>
                 })}
             </div>
             {status.records_outcomes().then(move || view! {
                 <details open=move || outcome_error.get().is_some()>
-                    <summary>{format!("Ergebnis zu TOP {n5} erfassen")}</summary>
+                    <summary>{t_args("board-outcome-record", &[("n", &n5)])}</summary>
                     <ErrorSummary error=outcome_error form=outcome_form.clone() />
                     <ActionForm action=outcome attr:class="form" attr:novalidate=true>
                         <input type="hidden" name="item" value=item_id.to_string() />
-                        <TextArea name="notes" form=outcome_form.clone() label="Notizen zur Beratung (Markdown, fürs Protokoll)" rows=3 value=notes error=outcome_error />
-                        <TextArea name="recommendation" form=outcome_form.clone() label="Text der Empfehlung" rows=3 value=recommendation error=outcome_error />
+                        <TextArea name="notes" form=outcome_form.clone() label=t("board-field-notes") rows=3 value=notes error=outcome_error />
+                        <TextArea name="recommendation" form=outcome_form.clone() label=t("board-field-recommendation") rows=3 value=recommendation error=outcome_error />
                         <fieldset class="votes">
-                            <legend>"Abstimmung"</legend>
-                            <Field name="votes_yes" form=outcome_form.clone() kind="number" label="Ja" value=votes.map(|v| v.yes.to_string()).unwrap_or_default() error=outcome_error />
-                            <Field name="votes_no" form=outcome_form.clone() kind="number" label="Nein" value=votes.map(|v| v.no.to_string()).unwrap_or_default() error=outcome_error />
-                            <Field name="votes_abstain" form=outcome_form.clone() kind="number" label="Enthaltungen" value=votes.map(|v| v.abstain.to_string()).unwrap_or_default() error=outcome_error />
+                            <legend>{t("board-vote-legend")}</legend>
+                            <Field name="votes_yes" form=outcome_form.clone() kind="number" label=t("board-field-yes") value=votes.map(|v| v.yes.to_string()).unwrap_or_default() error=outcome_error />
+                            <Field name="votes_no" form=outcome_form.clone() kind="number" label=t("board-field-no") value=votes.map(|v| v.no.to_string()).unwrap_or_default() error=outcome_error />
+                            <Field name="votes_abstain" form=outcome_form.clone() kind="number" label=t("board-field-abstain") value=votes.map(|v| v.abstain.to_string()).unwrap_or_default() error=outcome_error />
                         </fieldset>
-                        <Select name="majority" form=outcome_form.clone() label="Erforderliche Mehrheit" options=majorities selected=majority_now error=outcome_error />
-                        <Checkbox name="postpone" form=outcome_form.clone() label="Ohne Abstimmung vertagt" checked=postponed error=outcome_error />
-                        <Submit label="Ergebnis speichern" pending=outcome.pending() />
+                        <Select name="majority" form=outcome_form.clone() label=t("board-field-majority") options=majorities selected=majority_now error=outcome_error />
+                        <Checkbox name="postpone" form=outcome_form.clone() label=t("board-field-postpone") checked=postponed error=outcome_error />
+                        <Submit label=t("board-outcome-save") pending=outcome.pending() />
                     </ActionForm>
                 </details>
             })}
@@ -426,13 +428,13 @@ fn Attendance(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     let quorum_options = vec![
         (
             String::new(),
-            format!(
-                "nach der Zahl der Anwesenden (mehr als die Hälfte von {})",
-                m.voting_members
+            t_args(
+                "board-quorum-by-count",
+                &[("voting", &m.voting_members.to_string())],
             ),
         ),
-        ("yes".to_owned(), "beschlussfähig".to_owned()),
-        ("no".to_owned(), "nicht beschlussfähig".to_owned()),
+        ("yes".to_owned(), t("board-quorate")),
+        ("no".to_owned(), t("board-not-quorate")),
     ];
     let selected = match m.quorum {
         Some(true) => "yes",
@@ -441,20 +443,22 @@ fn Attendance(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <section id="attendance" aria-labelledby="attendance-heading">
-            <h2 id="attendance-heading">"Anwesenheit und Beschlussfähigkeit"</h2>
+            <h2 id="attendance-heading">{t("board-attendance-heading")}</h2>
             {m.quorum.map(|q| view! {
-                <p>{format!(
-                    "Erfasst: {} von {} stimmberechtigten Mitgliedern anwesend, {}.",
-                    m.present_voting,
-                    m.voting_members,
-                    if q { "beschlussfähig" } else { "nicht beschlussfähig" }
+                <p>{t_args(
+                    "board-attendance-recorded",
+                    &[
+                        ("present", &m.present_voting.to_string()),
+                        ("voting", &m.voting_members.to_string()),
+                        ("quorum", &if q { t("board-quorate") } else { t("board-not-quorate") }),
+                    ],
                 )}</p>
             })}
             <ErrorSummary error form="attendance" />
             <ActionForm action=record attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="id" value=m.card.id.to_string() />
                 <fieldset id="attendance-present">
-                    <legend>"Anwesend"</legend>
+                    <legend>{t("board-present")}</legend>
                     {m.attendance.iter().enumerate().map(|(n, a)| {
                         let checked = a.present.unwrap_or(a.response.as_deref() == Some("attending"));
                         let input_id = format!("present-{}", a.member_id);
@@ -462,19 +466,19 @@ fn Attendance(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
                             <div class="field field-check">
                                 <input type="checkbox" id=input_id.clone() name=format!("present[{n}]") value=a.member_id.to_string() checked=checked />
                                 <label for=input_id>
-                                    {format!("{} ({})", a.name, a.role.label())}
+                                    {format!("{} ({})", a.name, a.role.title())}
                                     <span class="meta">{match a.response.as_deref() {
-                                        Some("attending") => " – hat zugesagt",
-                                        Some("absent") => " – hat abgesagt",
-                                        _ => "",
+                                        Some("attending") => format!(" – {}", t("board-has-accepted")),
+                                        Some("absent") => format!(" – {}", t("board-has-declined")),
+                                        _ => String::new(),
                                     }}</span>
                                 </label>
                             </div>
                         }
                     }).collect_view()}
                 </fieldset>
-                <Select name="quorum" form="attendance" label="Beschlussfähigkeit" options=quorum_options selected=selected error />
-                <Submit label="Anwesenheit speichern" pending=record.pending() />
+                <Select name="quorum" form="attendance" label=t("board-quorum") options=quorum_options selected=selected error />
+                <Submit label=t("board-attendance-save") pending=record.pending() />
             </ActionForm>
         </section>
     }
@@ -492,24 +496,24 @@ fn Minutes(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
     let id = m.card.id;
     view! {
         <section id="minutes" aria-labelledby="minutes-heading">
-            <h2 id="minutes-heading">"Protokoll"</h2>
+            <h2 id="minutes-heading">{t("board-minutes")}</h2>
             <p>{match (m.minutes_saved, m.minutes_approved) {
-                (false, _) => "Ein Entwurf aus Anwesenheit, Notizen, Empfehlungen und Abstimmungen steht unten. Ergänzen Sie ihn und speichern Sie.",
-                (true, false) => "Das Protokoll ist gespeichert, aber noch nicht genehmigt.",
-                (true, true) => "Das Protokoll ist genehmigt. Mit der Veröffentlichung erscheint es auf der Seite der Sitzung und als PDF; die Mitglieder und alle, die dem Gremium folgen, werden benachrichtigt.",
+                (false, _) => t("board-minutes-draft"),
+                (true, false) => t("board-minutes-saved"),
+                (true, true) => t("board-minutes-approved"),
             }}</p>
             <ErrorSummary error=save_error form="minutes" />
             <ActionForm action=save attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="id" value=id.to_string() />
-                <TextArea name="minutes" form="minutes" label="Text des Protokolls (Markdown)" rows=18 value=m.minutes.clone() error=save_error />
-                <Submit label="Protokoll speichern" pending=save.pending() />
+                <TextArea name="minutes" form="minutes" label=t("board-field-minutes") rows=18 value=m.minutes.clone() error=save_error />
+                <Submit label=t("board-minutes-save") pending=save.pending() />
             </ActionForm>
             {(m.minutes_saved && !m.minutes_approved).then(|| view! {
                 <ErrorSummary error=approve_error form="approve" />
                 <p class="field-error" id="approve-approve">{move || approve_error.get().and_then(|e| e.field_message("approve"))}</p>
                 <ActionForm action=approve attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
-                    <Submit label="Protokoll genehmigen" pending=approve.pending() />
+                    <Submit label=t("board-minutes-approve") pending=approve.pending() />
                 </ActionForm>
             })}
             {m.minutes_approved.then(|| view! {
@@ -517,7 +521,7 @@ fn Minutes(m: MeetingManage, reload: RwSignal<u32>) -> impl IntoView {
                 <p class="field-error" id="publish-publish">{move || publish_error.get().and_then(|e| e.field_message("publish"))}</p>
                 <ActionForm action=publish attr:class="inline-form">
                     <input type="hidden" name="id" value=id.to_string() />
-                    <Submit label="Protokoll veröffentlichen" pending=publish.pending() />
+                    <Submit label=t("board-minutes-publish") pending=publish.pending() />
                 </ActionForm>
             })}
         </section>

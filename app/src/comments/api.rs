@@ -276,8 +276,9 @@ pub async fn moderate_content(
         async {
             let user = require_user()?;
             let target = super::domain::Target::parse(&target).ok_or(AppError::NotFound)?;
-            let decision = super::domain::Decision::parse(&decision)
-                .ok_or_else(|| AppError::field("decision", "Unbekannte Entscheidung."))?;
+            let decision = super::domain::Decision::parse(&decision).ok_or_else(|| {
+                AppError::field("decision", crate::i18n::t("comment-error-unknown-decision"))
+            })?;
             let path =
                 comments::moderate(&app_state()?.db, &user, target, id, decision, &reason).await?;
             let back = local_path(&back, &path);

@@ -67,6 +67,11 @@ impl SubjectKind {
             SubjectKind::Meeting => "Sitzung",
         }
     }
+
+    /// The label in the page's language (`label` stays German for emails).
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!("comment-subject-{}", self.code()))
+    }
 }
 
 /// Where a new reply goes: `(parent_id, depth)` for a reply to `target` at `target_depth`
@@ -115,6 +120,11 @@ impl Order {
             Order::MostLiked => "beliebteste zuerst",
         }
     }
+
+    /// The label in the page's language.
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!("comment-order-{}", self.code().replace('_', "-")))
+    }
 }
 
 /// A comment's text (Markdown, sanitized when rendered).
@@ -127,8 +137,8 @@ impl CommentBody {
             input,
             1,
             BODY_MAX_CHARS,
-            "Der Kommentar",
-            "Bitte schreiben Sie einen Kommentar.",
+            &crate::i18n::t("comment-error-the-comment"),
+            &crate::i18n::t("comment-error-comment-empty"),
         )
         .map(CommentBody)
     }
@@ -144,7 +154,7 @@ pub fn parse_reason(input: &str, empty: &str) -> Result<String, String> {
         input,
         REASON_MIN_CHARS,
         REASON_MAX_CHARS,
-        "Die Begründung",
+        &crate::i18n::t("comment-error-the-reason"),
         empty,
     )?;
     Ok(value.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -153,8 +163,12 @@ pub fn parse_reason(input: &str, empty: &str) -> Result<String, String> {
 /// Whether an account that posted `recent` times within the window may post again.
 pub fn may_post(recent: u64) -> Result<(), String> {
     if recent >= POSTS_PER_WINDOW {
-        Err(format!(
-            "Sie haben in den letzten {POST_WINDOW_MINUTES} Minuten {recent} Beiträge geschrieben. Bitte warten Sie ein paar Minuten, bevor Sie weiterschreiben."
+        Err(crate::i18n::t_args(
+            "comment-error-too-many-posts",
+            &[
+                ("minutes", &POST_WINDOW_MINUTES.to_string()),
+                ("n", &recent.to_string()),
+            ],
         ))
     } else {
         Ok(())
@@ -195,6 +209,11 @@ impl Target {
     /// "Der Kommentar", "Der Vorschlag": the start of a message about it.
     pub fn with_article(self) -> String {
         format!("Der {}", self.label())
+    }
+
+    /// "Der Kommentar", "Der Vorschlag" in the page's language.
+    pub fn with_article_title(self) -> String {
+        crate::i18n::t(&format!("comment-target-the-{}", self.code()))
     }
 }
 

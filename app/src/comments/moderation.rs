@@ -14,15 +14,16 @@ use super::api::{
 use super::thread::{own_error, reload_on_success};
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Notice, Restricted, Submit, TextArea};
+use crate::i18n::{t, t_args};
 use crate::petitions::rules::german_datetime_text;
 
 /// `/moderation`
 #[component]
 pub fn ModerationPage() -> impl IntoView {
     view! {
-        <Title text="Moderation – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("comment-moderation-title"))]) />
         <div class="wrap">
-            <Restricted next="/moderation" allow=Me::is_staff denial="Die Moderation ist der Verwaltung vorbehalten.">
+            <Restricted next="/moderation" allow=Me::is_staff denial=t("comment-moderation-denial")>
                 <Queue />
             </Restricted>
         </div>
@@ -48,8 +49,8 @@ fn Queue() -> impl IntoView {
     reload_on_success(unblock, reload);
     let queue = Resource::new(move || reload.get(), |_| get_moderation_queue());
     view! {
-        <h1>"Moderation"</h1>
-        <p class="lead">"Gemeldete Kommentare und Vorschläge. Ausgeblendete Beiträge bleiben an ihrem Platz und zeigen öffentlich den Grund; jede Entscheidung steht im Prüfprotokoll."</p>
+        <h1>{t("comment-moderation-title")}</h1>
+        <p class="lead">{t("comment-moderation-lead")}</p>
         <Notice />
         <ErrorSummary error form="moderation" />
         <Suspense fallback=crate::components::page::loading>
@@ -58,26 +59,26 @@ fn Queue() -> impl IntoView {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     Ok(q) => view! {
                         <section aria-labelledby="open-heading">
-                            <h2 id="open-heading">{format!("Gemeldet ({})", q.open.len())}</h2>
-                            {q.open.is_empty().then(|| view! { <p>"Keine offenen Meldungen."</p> })}
+                            <h2 id="open-heading">{t_args("comment-moderation-reported", &[("n", &q.open.len().to_string())])}</h2>
+                            {q.open.is_empty().then(|| view! { <p>{t("comment-moderation-no-reports")}</p> })}
                             {q.open.into_iter().map(|item| view! { <Item item reload /> }).collect_view()}
                         </section>
                         <section aria-labelledby="hidden-heading">
-                            <h2 id="hidden-heading">{format!("Ausgeblendet ({})", q.hidden.len())}</h2>
-                            {q.hidden.is_empty().then(|| view! { <p>"Nichts ausgeblendet."</p> })}
+                            <h2 id="hidden-heading">{t_args("comment-moderation-hidden", &[("n", &q.hidden.len().to_string())])}</h2>
+                            {q.hidden.is_empty().then(|| view! { <p>{t("comment-moderation-nothing-hidden")}</p> })}
                             {q.hidden.into_iter().map(|item| view! { <Item item reload /> }).collect_view()}
                         </section>
                         <section aria-labelledby="blocked-heading">
-                            <h2 id="blocked-heading">{format!("Gesperrte Konten ({})", q.blocked.len())}</h2>
-                            {q.blocked.is_empty().then(|| view! { <p>"Kein Konto gesperrt."</p> })}
+                            <h2 id="blocked-heading">{t_args("comment-moderation-blocked", &[("n", &q.blocked.len().to_string())])}</h2>
+                            {q.blocked.is_empty().then(|| view! { <p>{t("comment-moderation-none-blocked")}</p> })}
                             <ul class="plain-list">
                                 {q.blocked.into_iter().map(|b| view! {
                                     <li>
-                                        {format!("{} – gesperrt seit {} ", b.name, german_datetime_text(b.since))}
+                                        {format!("{} ", t_args("comment-moderation-blocked-since", &[("name", &b.name), ("since", &german_datetime_text(b.since))]))}
                                         <ActionForm action=unblock attr:class="inline-form">
                                             <input type="hidden" name="user" value=b.id.to_string() />
                                             <input type="hidden" name="block" value="0" />
-                                            <button type="submit" class="button button-secondary">{format!("Sperre von {} aufheben", b.name)}</button>
+                                            <button type="submit" class="button button-secondary">{t_args("comment-moderation-unblock", &[("name", &b.name)])}</button>
                                         </ActionForm>
                                     </li>
                                 }).collect_view()}
@@ -108,26 +109,26 @@ fn Item(item: QueueItem, reload: RwSignal<u32>) -> impl IntoView {
         <article class="card moderation-item" aria-labelledby=labelled_by>
             <h3 id=heading_id><A href=item.link.clone()>{item.context.clone()}</A></h3>
             <p class="meta">
-                {format!("von {} am {}", item.author, german_datetime_text(item.created_at))}
-                {item.author_blocked.then_some(" · Konto gesperrt")}
+                {t_args("comment-by-on", &[("author", &item.author), ("date", &german_datetime_text(item.created_at))])}
+                {item.author_blocked.then(|| format!(" · {}", t("comment-moderation-account-blocked")))}
             </p>
-            {item.hidden_reason.clone().map(|r| view! { <p class="hidden-note">{format!("ausgeblendet: {r}")}</p> })}
+            {item.hidden_reason.clone().map(|r| view! { <p class="hidden-note">{t_args("comment-hidden-reason", &[("reason", &r)])}</p> })}
             <blockquote class="moderation-text">{item.text.clone()}</blockquote>
             {(!item.versions.is_empty()).then(|| view! {
                 <details>
-                    <summary>{format!("Frühere Fassungen ({})", item.versions.len())}</summary>
+                    <summary>{t_args("comment-moderation-versions", &[("n", &item.versions.len().to_string())])}</summary>
                     <ol>
                         {item.versions.iter().map(|v| view! {
-                            <li><p class="meta">{format!("ersetzt am {}", german_datetime_text(v.replaced_at))}</p><blockquote>{v.body.clone()}</blockquote></li>
+                            <li><p class="meta">{t_args("comment-moderation-replaced-on", &[("date", &german_datetime_text(v.replaced_at))])}</p><blockquote>{v.body.clone()}</blockquote></li>
                         }).collect_view()}
                     </ol>
                 </details>
             })}
             {(!item.reports.is_empty()).then(|| view! {
-                <h4>{format!("Meldungen ({})", item.reports.len())}</h4>
+                <h4>{t_args("comment-moderation-reports", &[("n", &item.reports.len().to_string())])}</h4>
                 <ul>
                     {item.reports.iter().map(|r| view! {
-                        <li>{format!("„{}“ – {}, {}", r.reason, r.by, german_datetime_text(r.at))}</li>
+                        <li>{t_args("comment-moderation-report-line", &[("reason", &r.reason), ("by", &r.by), ("date", &german_datetime_text(r.at))])}</li>
                     }).collect_view()}
                 </ul>
             })}
@@ -139,7 +140,7 @@ fn Item(item: QueueItem, reload: RwSignal<u32>) -> impl IntoView {
                             <input type="hidden" name="id" value=item.id.to_string() />
                             <input type="hidden" name="decision" value="restore" />
                             <input type="hidden" name="back" value="/moderation" />
-                            <button type="submit" class="button button-secondary">"Wieder einblenden"</button>
+                            <button type="submit" class="button button-secondary">{t("comment-restore")}</button>
                         </ActionForm>
                     }.into_any()
                 } else {
@@ -149,26 +150,26 @@ fn Item(item: QueueItem, reload: RwSignal<u32>) -> impl IntoView {
                             <input type="hidden" name="id" value=item.id.to_string() />
                             <input type="hidden" name="decision" value="hide" />
                             <input type="hidden" name="back" value="/moderation" />
-                            <TextArea name="reason" form=hide_form.clone() label="Öffentlicher Grund für das Ausblenden" rows=2 required=true error />
-                            <Submit label="Ausblenden" pending=moderate.pending() />
+                            <TextArea name="reason" form=hide_form.clone() label=t("comment-moderation-hide-reason") rows=2 required=true error />
+                            <Submit label=t("comment-moderation-hide") pending=moderate.pending() />
                         </ActionForm>
                         <ActionForm action=moderate attr:class="inline-form">
                             <input type="hidden" name="target" value=item.target.code() />
                             <input type="hidden" name="id" value=item.id.to_string() />
                             <input type="hidden" name="decision" value="dismiss" />
                             <input type="hidden" name="back" value="/moderation" />
-                            <button type="submit" class="button button-secondary">"Meldungen zurückweisen"</button>
+                            <button type="submit" class="button button-secondary">{t("comment-moderation-dismiss")}</button>
                         </ActionForm>
                     }.into_any()
                 }}
                 {item.author_id.filter(|_| !item.author_blocked).map(|author| view! {
                     <details>
-                        <summary>{format!("Konto von {} sperren", item.author)}</summary>
+                        <summary>{t_args("comment-moderation-block", &[("name", &item.author)])}</summary>
                         <ActionForm action=block attr:class="form" attr:novalidate=true>
                             <input type="hidden" name="user" value=author.to_string() />
                             <input type="hidden" name="block" value="1" />
-                            <TextArea name="reason" form=block_form.clone() label="Grund der Sperre (nur für die Verwaltung)" rows=2 required=true error=block_error />
-                            <Submit label="Konto sperren" pending=block.pending() />
+                            <TextArea name="reason" form=block_form.clone() label=t("comment-moderation-block-reason") rows=2 required=true error=block_error />
+                            <Submit label=t("comment-moderation-block-button") pending=block.pending() />
                         </ActionForm>
                     </details>
                 })}
@@ -197,9 +198,9 @@ pub fn UnsubscribePage() -> impl IntoView {
     let action = ServerAction::<Unsubscribe>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Title text="E-Mails abbestellen – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("comment-unsubscribe-title"))]) />
         <div class="wrap narrow">
-            <h1>"E-Mails abbestellen"</h1>
+            <h1>{t("comment-unsubscribe-title")}</h1>
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match scope.await {
@@ -210,20 +211,20 @@ pub fn UnsubscribePage() -> impl IntoView {
                         Ok(about) if done() => {
                             match (about.title, about.link) {
                                 (Some(title), Some(link)) => view! {
-                                    <p class="notice" role="status">{format!("Erledigt: Sie erhalten keine E-Mails mehr zu {title}.")}</p>
-                                    <p>"Wenn Sie es sich anders überlegen, können Sie auf der Seite wieder „Folgen“ wählen: "<A href=link>{title}</A></p>
+                                    <p class="notice" role="status">{t_args("comment-unsubscribe-done-subject", &[("title", &title)])}</p>
+                                    <p>{t("comment-unsubscribe-follow-again")}" "<A href=link>{title}</A></p>
                                 }.into_any(),
                                 _ => view! {
-                                    <p class="notice" role="status">"Erledigt: Sie erhalten keine Benachrichtigungen mehr über Beiträge, denen Sie gefolgt sind."</p>
-                                    <p>"E-Mails zu Ihrem Konto (etwa zum Zurücksetzen des Passworts) und zu Ihren Unterschriften erhalten Sie weiterhin."</p>
+                                    <p class="notice" role="status">{t("comment-unsubscribe-done-all")}</p>
+                                    <p>{t("comment-unsubscribe-still")}</p>
                                 }.into_any(),
                             }
                         }
                         Ok(about) => {
-                            let (u, s, t) = params();
+                            let (u, s, token) = params();
                             let question = match about.title {
-                                Some(title) => format!("Sie erhalten E-Mails zu {title}. Möchten Sie diese abbestellen?"),
-                                None => "Möchten Sie alle Benachrichtigungen über Beiträge, denen Sie folgen, abbestellen?".to_owned(),
+                                Some(title) => t_args("comment-unsubscribe-question-subject", &[("title", &title)]),
+                                None => t("comment-unsubscribe-question-all"),
                             };
                             view! {
                                 <p>{question}</p>
@@ -231,8 +232,8 @@ pub fn UnsubscribePage() -> impl IntoView {
                                 <ActionForm action=action attr:class="form">
                                     <input type="hidden" name="u" value=u.to_string() />
                                     <input type="hidden" name="s" value=s />
-                                    <input type="hidden" name="t" value=t />
-                                    <Submit label="E-Mails abbestellen" pending=action.pending() />
+                                    <input type="hidden" name="t" value=token />
+                                    <Submit label=t("comment-unsubscribe-title") pending=action.pending() />
                                 </ActionForm>
                             }.into_any()
                         }

@@ -14,6 +14,7 @@ use super::domain::{BODY_MAX_CHARS, Order, SubjectKind};
 use super::{CommentView, Thread};
 use crate::components::{Checkbox, ErrorSummary, Submit, TextArea};
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::petitions::rules::{german_datetime_text, thousands};
 
 /// Reloads the thread after any action of one of its comments succeeded.
@@ -132,7 +133,7 @@ pub fn CommentThread(t: Thread, reload: RwSignal<u32>) -> impl IntoView {
     // Erased: the full type of a thread nested in a page overflows the compiler's limits.
     view! {
         <section id="comments" class="comments" aria-labelledby="comments-heading">
-            <ThreadView t post post_error follow follow_error fallback reload />
+            <ThreadView th=t post post_error follow follow_error fallback reload />
         </section>
     }
     .into_any()
@@ -140,7 +141,7 @@ pub fn CommentThread(t: Thread, reload: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 fn ThreadView(
-    t: Thread,
+    th: Thread,
     post: ServerAction<PostComment>,
     post_error: Signal<Option<AppError>>,
     follow: ServerAction<FollowSubject>,
@@ -148,32 +149,32 @@ fn ThreadView(
     fallback: [Signal<Option<AppError>>; 6],
     reload: RwSignal<u32>,
 ) -> impl IntoView {
-    let heading = match t.total {
-        0 => "Diskussion".to_owned(),
-        1 => "Diskussion (1 Kommentar)".to_owned(),
-        n => format!("Diskussion ({} Kommentare)", thousands(n)),
+    let heading = match th.total {
+        0 => t("comment-heading"),
+        1 => t("comment-heading-one"),
+        n => t_args("comment-heading-other", &[("n", &thousands(n))]),
     };
-    let path = t.path.clone();
-    let focus = t.focus;
-    let kind = t.kind;
-    let subject = t.subject_id;
+    let path = th.path.clone();
+    let focus = th.focus;
+    let kind = th.kind;
+    let subject = th.subject_id;
     let fallback_error = Signal::derive(move || fallback.iter().find_map(|s| s.get()));
-    let prev = (t.page > 1).then(|| thread_link(&path, t.order, t.page - 1));
-    let next = (t.page < t.pages).then(|| thread_link(&path, t.order, t.page + 1));
+    let prev = (th.page > 1).then(|| thread_link(&path, th.order, th.page - 1));
+    let next = (th.page < th.pages).then(|| thread_link(&path, th.order, th.page + 1));
     let order_options = Order::ALL.map(|o| {
-        let selected = o == t.order;
-        view! { <option value=o.code() selected=selected>{o.label()}</option> }
+        let selected = o == th.order;
+        view! { <option value=o.code() selected=selected>{o.title()}</option> }
     });
     let login = format!("/login?next={}", crate::admin::encode_query(&path));
-    let viewer = t.viewer.clone();
+    let viewer = th.viewer.clone();
     view! {
         <h2 id="comments-heading">{heading}</h2>
         <ErrorSummary error=fallback_error form="thread" />
         <div class="thread-tools">
             <form method="get" action=path.clone() class="inline-form">
-                <label for="comment-order">"Reihenfolge"</label>
+                <label for="comment-order">{t("comment-order")}</label>
                 <select id="comment-order" name="order">{order_options}</select>
-                <button type="submit" class="button button-secondary">"Anzeigen"</button>
+                <button type="submit" class="button button-secondary">{t("comment-order-show")}</button>
             </form>
             {viewer.signed_in.then(|| view! {
                 <ActionForm action=follow attr:class="inline-form">
@@ -181,38 +182,38 @@ fn ThreadView(
                     <input type="hidden" name="subject" value=subject.to_string() />
                     <input type="hidden" name="follow" value=if viewer.following { "0" } else { "1" } />
                     <button type="submit" class="button button-secondary" aria-pressed=if viewer.following { "true" } else { "false" }>
-                        {if viewer.following { "Nicht mehr folgen" } else { "Folgen (E-Mail bei neuen Beiträgen)" }}
+                        {if viewer.following { t("comment-unfollow") } else { t("comment-follow") }}
                     </button>
                 </ActionForm>
                 <ErrorSummary error=follow_error form="follow" />
             })}
         </div>
-        {match (&t.closed, viewer.signed_in, viewer.blocked) {
+        {match (&th.closed, viewer.signed_in, viewer.blocked) {
             (Some(reason), _, _) => view! { <p class="hidden-note">{reason.clone()}</p> }.into_any(),
             (None, false, _) => view! {
-                <p><a href=login>"Melden Sie sich an"</a>", um mitzudiskutieren."</p>
+                <p><a href=login>{t("comment-login")}</a>{t("comment-login-after")}</p>
             }.into_any(),
             (None, true, true) => view! {
-                <p class="hidden-note">"Ihr Konto ist gesperrt; Sie können nicht kommentieren."</p>
+                <p class="hidden-note">{t("comment-blocked")}</p>
             }.into_any(),
             (None, true, false) => view! {
                 <ActionForm action=post attr:class="form comment-form" attr:novalidate=true>
                     <ErrorSummary error=post_error form="comment" />
                     <input type="hidden" name="kind" value=kind.code() />
                     <input type="hidden" name="subject" value=subject.to_string() />
-                    <TextArea name="body" form="comment" label="Ihr Kommentar" rows=4 required=true maxlength=BODY_MAX_CHARS
-                        hint="Sachlich und freundlich, bitte. **fett**, *kursiv*, Listen und Links sind möglich." error=post_error />
-                    <Checkbox name="follow" form="comment" label="Bei neuen Beiträgen per E-Mail benachrichtigen (höchstens eine E-Mail pro Stunde)" checked=!viewer.following error=post_error />
-                    <Submit label="Kommentar veröffentlichen" pending=post.pending() />
+                    <TextArea name="body" form="comment" label=t("comment-your-comment") rows=4 required=true maxlength=BODY_MAX_CHARS
+                        hint=t("comment-body-hint") error=post_error />
+                    <Checkbox name="follow" form="comment" label=t("comment-notify-hourly") checked=!viewer.following error=post_error />
+                    <Submit label=t("comment-publish") pending=post.pending() />
                 </ActionForm>
             }.into_any(),
         }}
-        {(t.total == 0).then(|| view! { <p>"Noch keine Kommentare. Schreiben Sie den ersten."</p> })}
+        {(th.total == 0).then(|| view! { <p>{t("comment-none")}</p> })}
         {focus.is_some().then(|| view! {
-            <p><a href=format!("{path}#comments")>"Zurück zur ganzen Diskussion"</a></p>
+            <p><a href=format!("{path}#comments")>{t("comment-back-to-thread")}</a></p>
         })}
         <ol class="comment-list">
-            {t.roots.into_iter().map(|r| {
+            {th.roots.into_iter().map(|r| {
                 let back = path.clone();
                 let root = r.comment.id;
                 let more = replies_nav(&path, focus, root, r.replies_total, r.replies_page, r.replies_pages);
@@ -229,11 +230,11 @@ fn ThreadView(
                 }
             }).collect_view()}
         </ol>
-        {(t.pages > 1).then(|| view! {
-            <nav aria-label="Seiten der Diskussion" class="pager">
-                {prev.map(|href| view! { <a href=href rel="prev">"Vorherige Kommentare"</a> })}
-                <span>{format!(" Seite {} von {} ", t.page, t.pages)}</span>
-                {next.map(|href| view! { <a href=href rel="next">"Weitere Kommentare"</a> })}
+        {(th.pages > 1).then(|| view! {
+            <nav aria-label=t("comment-pages") class="pager">
+                {prev.map(|href| view! { <a href=href rel="prev">{t("comment-page-prev")}</a> })}
+                <span>{format!(" {} ", t_args("comment-page-of", &[("page", &th.page.to_string()), ("pages", &th.pages.to_string())]))}</span>
+                {next.map(|href| view! { <a href=href rel="next">{t("comment-page-next")}</a> })}
             </nav>
         })}
     }
@@ -256,14 +257,14 @@ fn replies_nav(
     let link = |p: u64| format!("{path}?focus={root}&rpage={p}#comment-{root}");
     Some(match focus {
         None => view! {
-            <p class="more-replies"><a href=link(1)>{format!("Alle {} Antworten lesen", thousands(total))}</a></p>
+            <p class="more-replies"><a href=link(1)>{t_args("comment-replies-all", &[("n", &thousands(total))])}</a></p>
         }
         .into_any(),
         Some(_) => view! {
-            <nav aria-label="Seiten der Antworten" class="pager">
-                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"Frühere Antworten"</a> })}
-                <span>{format!(" Antworten, Seite {page} von {pages} ")}</span>
-                {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"Weitere Antworten"</a> })}
+            <nav aria-label=t("comment-replies-pages") class="pager">
+                {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">{t("comment-replies-prev")}</a> })}
+                <span>{format!(" {} ", t_args("comment-replies-page-of", &[("page", &page.to_string()), ("pages", &pages.to_string())]))}</span>
+                {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">{t("comment-replies-next")}</a> })}
             </nav>
         }
         .into_any(),
@@ -298,22 +299,22 @@ fn Comment(c: CommentView, back: String, reload: RwSignal<u32>) -> impl IntoView
     let labelled_by = by_id.clone();
     let f = move |what: &str| format!("{what}-{id}");
     let like_label = if c.liked {
-        format!("Gefällt mir nicht mehr ({})", thousands(c.likes))
+        t_args("comment-unlike", &[("n", &thousands(c.likes))])
     } else {
-        format!("Gefällt mir ({})", thousands(c.likes))
+        t_args("comment-like", &[("n", &thousands(c.likes))])
     };
     view! {
         <article id=anchor class=format!("comment depth-{}", c.depth) aria-labelledby=labelled_by>
             <header class="meta">
                 <strong id=by_id>{c.author.clone()}</strong>
-                {c.reply_to.clone().map(|to| format!(" antwortet {to}"))}
+                {c.reply_to.clone().map(|to| format!(" {}", t_args("comment-replies-to", &[("name", &to)])))}
                 " · "<time datetime=c.created_at.to_rfc3339()>{german_datetime_text(c.created_at)}</time>
-                {c.edited.then_some(" · bearbeitet")}
+                {c.edited.then(|| format!(" · {}", t("comment-edited")))}
             </header>
             {if c.deleted {
-                view! { <p class="comment-gone">"Kommentar gelöscht"</p> }.into_any()
+                view! { <p class="comment-gone">{t("comment-deleted")}</p> }.into_any()
             } else if let Some(reason) = c.hidden_reason.clone() {
-                view! { <p class="hidden-note">{format!("ausgeblendet: {reason}")}</p> }.into_any()
+                view! { <p class="hidden-note">{t_args("comment-hidden-reason", &[("reason", &reason)])}</p> }.into_any()
             } else {
                 view! { <div class="prose comment-body" inner_html=c.body_html.clone()></div> }.into_any()
             }}
@@ -328,65 +329,65 @@ fn Comment(c: CommentView, back: String, reload: RwSignal<u32>) -> impl IntoView
                         <ErrorSummary error=like_error form=f("like") />
                     }.into_any()
                 } else if c.likes > 0 {
-                    view! { <span class="likes">{format!("{} × „Gefällt mir“", thousands(c.likes))}</span> }.into_any()
+                    view! { <span class="likes">{t_args("comment-likes", &[("n", &thousands(c.likes))])}</span> }.into_any()
                 } else {
                     ().into_any()
                 }}
                 {c.can_reply.then(|| view! {
                     <details open=move || reply_error.get().is_some()>
-                        <summary>"Antworten"</summary>
+                        <summary>{t("comment-reply")}</summary>
                         <ActionForm action=reply attr:class="form" attr:novalidate=true>
                             <ErrorSummary error=reply_error form=f("reply") />
                             <input type="hidden" name="parent" value=id.to_string() />
-                            <TextArea name="body" form=f("reply") label=format!("Antwort an {}", c.author) rows=3 required=true maxlength=BODY_MAX_CHARS error=reply_error />
-                            <Checkbox name="follow" form=f("reply") label="Bei neuen Beiträgen per E-Mail benachrichtigen" checked=true error=reply_error />
-                            <Submit label="Antwort veröffentlichen" pending=reply.pending() />
+                            <TextArea name="body" form=f("reply") label=t_args("comment-reply-to", &[("name", &c.author)]) rows=3 required=true maxlength=BODY_MAX_CHARS error=reply_error />
+                            <Checkbox name="follow" form=f("reply") label=t("comment-notify") checked=true error=reply_error />
+                            <Submit label=t("comment-reply-publish") pending=reply.pending() />
                         </ActionForm>
                     </details>
                 })}
                 {c.can_edit.then(|| view! {
                     <details open=move || edit_error.get().is_some()>
-                        <summary>"Bearbeiten"</summary>
+                        <summary>{t("comment-edit")}</summary>
                         <ActionForm action=edit attr:class="form" attr:novalidate=true>
                             <ErrorSummary error=edit_error form=f("edit") />
                             <input type="hidden" name="id" value=id.to_string() />
-                            <TextArea name="body" form=f("edit") label="Ihr Kommentar" rows=4 required=true maxlength=BODY_MAX_CHARS value=c.body.clone().unwrap_or_default()
-                                hint="Der Kommentar wird als „bearbeitet“ gekennzeichnet." error=edit_error />
-                            <Submit label="Änderung speichern" pending=edit.pending() />
+                            <TextArea name="body" form=f("edit") label=t("comment-your-comment") rows=4 required=true maxlength=BODY_MAX_CHARS value=c.body.clone().unwrap_or_default()
+                                hint=t("comment-edit-hint") error=edit_error />
+                            <Submit label=t("comment-edit-save") pending=edit.pending() />
                         </ActionForm>
                     </details>
                     <ActionForm action=delete attr:class="inline-form">
                         <input type="hidden" name="id" value=id.to_string() />
-                        <button type="submit" class="link-button">"Löschen"</button>
+                        <button type="submit" class="link-button">{t("comment-delete")}</button>
                     </ActionForm>
                     <ErrorSummary error=delete_error form=f("delete") />
                 })}
                 {c.can_report.then(|| view! {
                     <details open=move || report_error.get().is_some()>
-                        <summary>"Melden"</summary>
+                        <summary>{t("comment-report")}</summary>
                         <ActionForm action=report attr:class="form" attr:novalidate=true>
                             <ErrorSummary error=report_error form=f("report") />
                             <input type="hidden" name="target" value="comment" />
                             <input type="hidden" name="id" value=id.to_string() />
-                            <TextArea name="reason" form=f("report") label="Was ist an diesem Kommentar nicht in Ordnung?" rows=2 required=true
-                                hint="Die Moderation der Gemeinde sieht sich den Kommentar an. Ihr Name wird nicht öffentlich." error=report_error />
-                            <Submit label="Meldung senden" pending=report.pending() />
+                            <TextArea name="reason" form=f("report") label=t("comment-report-reason") rows=2 required=true
+                                hint=t("comment-report-hint") error=report_error />
+                            <Submit label=t("comment-report-send") pending=report.pending() />
                         </ActionForm>
                     </details>
                 })}
                 {c.can_moderate.then(|| match c.hidden_reason.is_some() {
                     false => view! {
                         <details open=move || moderate_error.get().is_some()>
-                            <summary>"Ausblenden"</summary>
+                            <summary>{t("comment-hide")}</summary>
                             <ActionForm action=moderate attr:class="form" attr:novalidate=true>
                                 <ErrorSummary error=moderate_error form=f("hide") />
                                 <input type="hidden" name="target" value="comment" />
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <input type="hidden" name="decision" value="hide" />
                                 <input type="hidden" name="back" value=format!("{back}#comment-{id}") />
-                                <TextArea name="reason" form=f("hide") label="Öffentlicher Grund" rows=2 required=true
-                                    hint="Erscheint anstelle des Kommentars: „ausgeblendet: …“" error=moderate_error />
-                                <Submit label="Kommentar ausblenden" pending=moderate.pending() />
+                                <TextArea name="reason" form=f("hide") label=t("comment-hide-reason") rows=2 required=true
+                                    hint=t("comment-hide-hint") error=moderate_error />
+                                <Submit label=t("comment-hide-button") pending=moderate.pending() />
                             </ActionForm>
                         </details>
                     }.into_any(),
@@ -396,7 +397,7 @@ fn Comment(c: CommentView, back: String, reload: RwSignal<u32>) -> impl IntoView
                             <input type="hidden" name="id" value=id.to_string() />
                             <input type="hidden" name="decision" value="restore" />
                             <input type="hidden" name="back" value=format!("{back}#comment-{id}") />
-                            <button type="submit" class="link-button">"Wieder einblenden"</button>
+                            <button type="submit" class="link-button">{t("comment-restore")}</button>
                         </ActionForm>
                         <ErrorSummary error=moderate_error form=f("restore") />
                     }.into_any(),

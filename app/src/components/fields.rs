@@ -255,10 +255,11 @@ pub fn Submit(
     // before it would take the no-JavaScript path, which is tested on its own).
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    let waiting = crate::i18n::t("form-pending");
     view! {
         <button type="submit" class=class aria-disabled=move || pending.get().then_some("true")
             data-hydrated=move || hydrated.get().then_some("true")>
-            {move || if pending.get() { "Bitte warten …".to_string() } else { label.clone() }}
+            {move || if pending.get() { waiting.clone() } else { label.clone() }}
         </button>
     }
 }

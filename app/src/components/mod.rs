@@ -129,13 +129,14 @@ pub fn Notice() -> impl IntoView {
 pub fn Restricted(
     #[prop(into)] next: String,
     allow: fn(&crate::accounts::Me) -> bool,
-    denial: &'static str,
+    #[prop(into)] denial: String,
     children: ChildrenFn,
 ) -> impl IntoView {
     use leptos_router::components::Redirect;
     let layout = expect_context::<crate::LayoutResource>();
     let children = StoredValue::new(children);
     let next = StoredValue::new(next);
+    let denial = StoredValue::new(denial);
     view! {
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
@@ -146,8 +147,8 @@ pub fn Restricted(
                     Some(me) if !allow(&me) => {
                         crate::components::page::set_status(403);
                         view! {
-                            <h1>"Keine Berechtigung"</h1>
-                            <p>{denial}</p>
+                            <h1>{crate::i18n::t("form-no-permission")}</h1>
+                            <p>{denial.get_value()}</p>
                         }.into_any()
                     }
                     Some(_) => children.with_value(|c| c()).into_any(),

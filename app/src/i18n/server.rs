@@ -94,7 +94,7 @@ pub fn parse(lang: &str, source: &str) -> Result<Catalog, String> {
     })
 }
 
-fn push_text(parts: &mut Vec<String>, text: &str) {
+fn push_text(parts: &mut [String], text: &str) {
     if let Some(last) = parts.last_mut() {
         last.push_str(text);
     }
@@ -175,11 +175,12 @@ pub fn lang_of(headers: &http::HeaderMap) -> Lang {
     )
 }
 
-/// The language an account's emails use: its choice, else German.
-pub fn account_lang(language: Option<&str>) -> Lang {
-    language
+/// The language of emails to an account: its choice, else the language of the request
+/// being answered (German outside a request, e.g. the command line).
+pub fn lang_for(account_language: Option<&str>) -> Lang {
+    account_language
         .and_then(Lang::from_code)
-        .unwrap_or_else(Lang::default_lang)
+        .unwrap_or_else(request_lang)
 }
 
 pub fn routes() -> Router<AppState> {
@@ -324,14 +325,18 @@ mod tests {
                 continue;
             }
             let source = std::fs::read_to_string(&path).unwrap_or_default();
-            for call in ["t(\"", "t_args(\""] {
+            for call in ["t(", "t_args("] {
                 for (at, _) in source.match_indices(call) {
                     // `t(` must be the whole name (not `alert(` or `start(`).
                     let before = source[..at].chars().next_back();
                     if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                         continue;
                     }
-                    let rest = &source[at + call.len()..];
+                    // The key may stand on the next line (rustfmt breaks long calls).
+                    let Some(rest) = source[at + call.len()..].trim_start().strip_prefix('"')
+                    else {
+                        continue;
+                    };
                     let Some(end) = rest.find('"') else { continue };
                     let key = &rest[..end];
                     // Only what looks like a key (other functions named `t` exist in tests).

@@ -9,6 +9,7 @@ use super::lifecycle::Step;
 use super::parse_date;
 use super::rules::{CouncilDecision, DeadlineError, RuleSet, german_date_text};
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::{t, t_args};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 // Question, justification and cost estimate must fit on every signature list (tested in
@@ -49,6 +50,11 @@ impl Kind {
             Kind::Initiating => "Initiierendes Bürgerbegehren",
             Kind::Cassatory => "Kassatorisches Bürgerbegehren (gegen einen Ratsbeschluss)",
         }
+    }
+
+    /// The label in the page's language (`label` stays German for the legal documents).
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!("petition-kind-{}", self.as_str()))
     }
 }
 
@@ -110,28 +116,33 @@ pub fn representative_field(index: usize, part: &str) -> String {
     format!("representatives[{index}][{part}]")
 }
 
-fn text(input: &str, max: usize, empty: &str, subject: &str) -> Result<String, String> {
+/// `field` names the messages: `petition-draft-{field}-missing` and `-too-long`.
+fn text(input: &str, max: usize, field: &str) -> Result<String, String> {
     let value = input.trim().replace("\r\n", "\n");
     if value.is_empty() {
-        return Err(empty.to_owned());
+        return Err(t(&format!("petition-draft-{field}-missing")));
     }
     if value.chars().count() > max {
-        return Err(format!("{subject} darf höchstens {max} Zeichen lang sein."));
+        return Err(t_args(
+            &format!("petition-draft-{field}-too-long"),
+            &[("max", &max.to_string())],
+        ));
     }
     Ok(value)
 }
 
-fn one_line(input: &str, max: usize, empty: &str, subject: &str) -> Result<String, String> {
-    text(input, max, empty, subject).map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+fn one_line(input: &str, max: usize, field: &str) -> Result<String, String> {
+    text(input, max, field).map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-fn optional_date(input: &str, what: &str) -> Result<Option<NaiveDate>, String> {
+/// `field` names the message: `petition-draft-{field}-date`.
+fn optional_date(input: &str, field: &str) -> Result<Option<NaiveDate>, String> {
     if input.trim().is_empty() {
         return Ok(None);
     }
     parse_date(input)
         .map(Some)
-        .ok_or_else(|| format!("Bitte geben Sie {what} als Datum ein, zum Beispiel 17.05.2026."))
+        .ok_or_else(|| t(&format!("petition-draft-{field}-date")))
 }
 
 impl Draft {
@@ -139,28 +150,14 @@ impl Draft {
     /// already passed is refused here, at the field of the council decision.
     pub fn parse(input: &DraftInput, rules: &RuleSet, today: NaiveDate) -> Result<Draft, AppError> {
         let mut errors = FieldErrors::new();
-        let title = errors.check(
-            "title",
-            one_line(
-                &input.title,
-                TITLE_MAX_CHARS,
-                "Bitte geben Sie einen kurzen Titel ein.",
-                "Der Titel",
-            ),
-        );
+        let title = errors.check("title", one_line(&input.title, TITLE_MAX_CHARS, "title"));
         let question = errors.check(
             "question",
-            one_line(
-                &input.question,
-                QUESTION_MAX_CHARS,
-                "Bitte formulieren Sie die Frage, über die die Bürgerinnen und Bürger entscheiden sollen.",
-                "Die Frage",
-            )
-            .and_then(|q| {
+            one_line(&input.question, QUESTION_MAX_CHARS, "question").and_then(|q| {
                 if q.ends_with('?') {
                     Ok(q)
                 } else {
-                    Err("Die Frage muss sich mit Ja oder Nein beantworten lassen und mit einem Fragezeichen enden, zum Beispiel „Soll die Gemeinde …?“.".to_owned())
+                    Err(t("petition-draft-question-mark"))
                 }
             }),
         );
@@ -169,38 +166,30 @@ impl Draft {
             text(
                 &input.justification,
                 JUSTIFICATION_MAX_CHARS,
-                "Bitte begründen Sie das Bürgerbegehren.",
-                "Die Begründung",
+                "justification",
             ),
         );
         let kind = errors.check(
             "kind",
-            Kind::parse(input.kind.trim())
-                .ok_or_else(|| "Bitte wählen Sie die Art des Bürgerbegehrens.".to_owned()),
+            Kind::parse(input.kind.trim()).ok_or_else(|| t("petition-draft-kind-missing")),
         );
         let meeting = errors
             .check(
                 "council_meeting_on",
-                optional_date(&input.council_meeting_on, "den Tag der Ratssitzung"),
+                optional_date(&input.council_meeting_on, "council-meeting-on"),
             )
             .flatten();
         let published = errors
             .check(
                 "council_published_on",
-                optional_date(&input.council_published_on, "den Tag der Bekanntmachung"),
+                optional_date(&input.council_published_on, "council-published-on"),
             )
             .flatten();
         let end_date = errors
-            .check(
-                "end_date",
-                optional_date(&input.end_date, "das Ende der Sammlung"),
-            )
+            .check("end_date", optional_date(&input.end_date, "end-date"))
             .flatten();
         if end_date.is_some_and(|d| d <= today) {
-            errors.add(
-                "end_date",
-                "Das Ende der Sammlung muss in der Zukunft liegen.",
-            );
+            errors.add("end_date", t("petition-draft-end-date-past"));
         }
 
         let (council_decision, deadline) = if kind == Some(Kind::Cassatory) {
@@ -242,23 +231,23 @@ fn cassatory(
     match meeting {
         None if input.council_meeting_on.trim().is_empty() => errors.add(
             "council_meeting_on",
-            "Bitte geben Sie an, an welchem Tag der Rat den Beschluss gefasst hat.",
+            t("petition-draft-council-meeting-on-missing"),
         ),
         None => {}
         Some(day) if day > today => errors.add(
             "council_meeting_on",
-            "Der Ratsbeschluss kann nicht in der Zukunft liegen.",
+            t("petition-draft-council-meeting-on-future"),
         ),
         Some(day) => {
             if published.is_some_and(|p| p < day) {
                 errors.add(
                     "council_published_on",
-                    "Die Bekanntmachung kann nicht vor der Ratssitzung liegen.",
+                    t("petition-draft-council-published-on-before"),
                 );
             } else if published.is_some_and(|p| p > today) {
                 errors.add(
                     "council_published_on",
-                    "Die Bekanntmachung kann nicht in der Zukunft liegen.",
+                    t("petition-draft-council-published-on-future"),
                 );
             } else {
                 let decision = CouncilDecision {
@@ -268,15 +257,15 @@ fn cassatory(
                 match rules.cassatory_deadline(decision, None) {
                     Ok(last) if last < today => errors.add(
                         "council_meeting_on",
-                        format!(
-                            "Die Frist für ein Bürgerbegehren gegen diesen Ratsbeschluss ist am {} abgelaufen.",
-                            german_date_text(last)
+                        t_args(
+                            "petition-draft-deadline-passed",
+                            &[("date", &german_date_text(last))],
                         ),
                     ),
                     Ok(last) => deadline = Some(last),
                     Err(DeadlineError::NotYetPublished) => errors.add(
                         "council_published_on",
-                        "Nach dem Recht dieses Bundeslandes beginnt die Frist erst mit der Bekanntmachung. Bitte geben Sie deren Tag an.",
+                        t("petition-draft-council-published-on-required"),
                     ),
                     Err(DeadlineError::NoDeadline) => {}
                 }
@@ -304,16 +293,19 @@ fn representatives(
     if filled.is_empty() {
         errors.add(
             &representative_field(0, "name"),
-            "Bitte nennen Sie mindestens eine vertretungsberechtigte Person.",
+            t("petition-draft-representative-missing"),
         );
     }
     if filled.len() > rules.max_representatives {
         let (index, _) = filled[rules.max_representatives];
         errors.add(
             &representative_field(index, "name"),
-            format!(
-                "Höchstens {} Personen dürfen die Unterzeichnenden vertreten ({}).",
-                rules.max_representatives, rules.citation
+            t_args(
+                "petition-draft-representatives-too-many",
+                &[
+                    ("max", &rules.max_representatives.to_string()),
+                    ("citation", rules.citation),
+                ],
             ),
         );
     }
@@ -323,8 +315,7 @@ fn representatives(
             one_line(
                 &r.name,
                 REPRESENTATIVE_NAME_MAX_CHARS,
-                "Bitte geben Sie den Namen an.",
-                "Der Name",
+                "representative-name",
             ),
         );
         let address = errors.check(
@@ -332,8 +323,7 @@ fn representatives(
             one_line(
                 &r.address,
                 REPRESENTATIVE_ADDRESS_MAX_CHARS,
-                "Bitte geben Sie die Anschrift an; sie steht auf jeder Unterschriftenliste.",
-                "Die Anschrift",
+                "representative-address",
             ),
         );
         let email = if r.email.trim().is_empty() {
@@ -405,6 +395,11 @@ impl Outcome {
             Outcome::Rejected => "abgelehnt",
         }
     }
+
+    /// The label in the page's language (`label` stays German for the legal documents).
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!("petition-outcome-{}", self.as_str()))
+    }
 }
 
 /// A step with the data it carries.
@@ -459,12 +454,15 @@ impl StepAction {
     }
 
     pub fn parse(input: &StepInput) -> Result<StepAction, AppError> {
-        let note = |field: &str, required: Option<&str>| -> Result<String, AppError> {
+        let note = |field: &str, required: Option<String>| -> Result<String, AppError> {
             let value = input.note.trim().replace("\r\n", "\n");
             if value.chars().count() > NOTE_MAX_CHARS {
                 return Err(AppError::field(
                     field,
-                    format!("Der Text darf höchstens {NOTE_MAX_CHARS} Zeichen lang sein."),
+                    t_args(
+                        "petition-draft-note-too-long",
+                        &[("max", &NOTE_MAX_CHARS.to_string())],
+                    ),
                 ));
             }
             match required {
@@ -478,8 +476,7 @@ impl StepAction {
                 cost_estimate: text(
                     &input.cost_estimate,
                     COST_ESTIMATE_MAX_CHARS,
-                    "Bitte geben Sie die Kostenschätzung ein.",
-                    "Die Kostenschätzung",
+                    "cost-estimate",
                 )
                 .map_err(|m| AppError::field("cost_estimate", m))?,
             },
@@ -487,20 +484,14 @@ impl StepAction {
             "submit" => StepAction::Submit,
             "declare_admissible" => StepAction::DeclareAdmissible,
             "declare_inadmissible" => StepAction::DeclareInadmissible {
-                reason: note(
-                    "note",
-                    Some("Bitte geben Sie die Begründung des Rates für die Unzulässigkeit an."),
-                )?,
+                reason: note("note", Some(t("petition-draft-council-reason-missing")))?,
             },
             "council_adopts" => StepAction::CouncilAdopts {
                 note: note("note", None)?,
             },
             "schedule_referendum" => StepAction::ScheduleReferendum {
                 on: parse_date(&input.referendum_on).ok_or_else(|| {
-                    AppError::field(
-                        "referendum_on",
-                        "Bitte geben Sie den Abstimmungstag als Datum ein.",
-                    )
+                    AppError::field("referendum_on", t("petition-draft-referendum-on-invalid"))
                 })?,
             },
             "record_result" => {
@@ -516,7 +507,7 @@ impl StepAction {
                 let outcome = errors.check(
                     "outcome",
                     Outcome::parse(&input.outcome)
-                        .ok_or_else(|| "Bitte wählen Sie das Ergebnis.".to_owned()),
+                        .ok_or_else(|| t("petition-draft-outcome-missing")),
                 );
                 errors.into_result()?;
                 match (yes, no, outcome) {
@@ -529,7 +520,7 @@ impl StepAction {
             "withdraw" => StepAction::Withdraw {
                 note: note("note", None)?,
             },
-            _ => return Err(AppError::field("step", "Unbekannter Verfahrensschritt.")),
+            _ => return Err(AppError::field("step", t("petition-draft-step-unknown"))),
         })
     }
 }

@@ -208,6 +208,14 @@ impl Step {
             Step::Withdraw => "Von den Vertretungsberechtigten zurückgezogen",
         }
     }
+
+    /// The label in the page's language (`label` stays German for the legal documents).
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!(
+            "petition-step-{}",
+            step_code(self).replace('_', "-")
+        ))
+    }
 }
 
 /// The stage after `step`, if `actor` may take it now. `cost_estimate` says whether the

@@ -10,6 +10,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::{t, t_args};
 use crate::register::check::SignedData;
 
 pub const NAME_MAX_CHARS: usize = 100;
@@ -59,18 +60,8 @@ impl Signer {
         today: NaiveDate,
         errors: &mut FieldErrors,
     ) -> Option<Signer> {
-        let family_name = errors.check(
-            "family_name",
-            name(
-                &input.family_name,
-                "Ihren Familiennamen",
-                "Der Familienname",
-            ),
-        );
-        let given_names = errors.check(
-            "given_names",
-            name(&input.given_names, "Ihren Vornamen", "Der Vorname"),
-        );
+        let family_name = errors.check("family_name", name(&input.family_name, "family-name"));
+        let given_names = errors.check("given_names", name(&input.given_names, "given-names"));
         let birth_date = errors.check("birth_date", birth_date(&input.birth_date, today));
         let street = errors.check("street", street(&input.street));
         let house_number = errors.check("house_number", house_number(&input.house_number));
@@ -101,21 +92,21 @@ fn collapse(input: &str) -> String {
 }
 
 /// A person's or place's name: letters (any script), spaces, hyphens, apostrophes, dots.
-fn name(input: &str, ask: &str, subject: &str) -> Result<String, String> {
+/// `field` names the messages: `petition-signer-{field}-missing`, `-too-long`, `-letters`.
+fn name(input: &str, field: &str) -> Result<String, String> {
     let value = collapse(input);
     if value.is_empty() {
-        return Err(format!("Bitte geben Sie {ask} ein."));
+        return Err(t(&format!("petition-signer-{field}-missing")));
     }
     if value.chars().count() > NAME_MAX_CHARS {
-        return Err(format!(
-            "{subject} darf höchstens {NAME_MAX_CHARS} Zeichen lang sein."
+        return Err(t_args(
+            &format!("petition-signer-{field}-too-long"),
+            &[("max", &NAME_MAX_CHARS.to_string())],
         ));
     }
     let allowed = |c: char| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.');
     if !value.chars().any(char::is_alphabetic) || !value.chars().all(allowed) {
-        return Err(format!(
-            "{subject} darf nur Buchstaben, Leerzeichen, Bindestriche, Apostrophe und Punkte enthalten."
-        ));
+        return Err(t(&format!("petition-signer-{field}-letters")));
     }
     Ok(value)
 }
@@ -123,28 +114,26 @@ fn name(input: &str, ask: &str, subject: &str) -> Result<String, String> {
 /// Places may carry a river in brackets: "Frankfurt (Oder)", "Halle (Saale)".
 fn place(input: &str) -> Result<String, String> {
     let without_brackets: String = input.chars().filter(|c| !matches!(c, '(' | ')')).collect();
-    name(&without_brackets, "den Ort", "Der Ort")?;
+    name(&without_brackets, "city")?;
     Ok(collapse(input))
 }
 
 fn street(input: &str) -> Result<String, String> {
     let value = collapse(input);
     if value.is_empty() {
-        return Err("Bitte geben Sie die Straße ein.".into());
+        return Err(t("petition-signer-street-missing"));
     }
     if value.chars().count() > NAME_MAX_CHARS {
-        return Err(format!(
-            "Die Straße darf höchstens {NAME_MAX_CHARS} Zeichen lang sein."
+        return Err(t_args(
+            "petition-signer-street-too-long",
+            &[("max", &NAME_MAX_CHARS.to_string())],
         ));
     }
     let allowed = |c: char| {
         c.is_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '’' | '.' | '/' | '(' | ')')
     };
     if !value.chars().any(char::is_alphabetic) || !value.chars().all(allowed) {
-        return Err(
-            "Bitte geben Sie die Straße ohne Sonderzeichen ein, zum Beispiel „Lange Straße“."
-                .into(),
-        );
+        return Err(t("petition-signer-street-chars"));
     }
     Ok(value)
 }
@@ -153,14 +142,14 @@ fn street(input: &str) -> Result<String, String> {
 fn house_number(input: &str) -> Result<String, String> {
     let value = collapse(input);
     if value.is_empty() {
-        return Err("Bitte geben Sie die Hausnummer ein.".into());
+        return Err(t("petition-signer-house-number-missing"));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.');
     if value.chars().count() > HOUSE_NUMBER_MAX_CHARS
         || !value.starts_with(|c: char| c.is_ascii_digit())
         || !value.chars().all(allowed)
     {
-        return Err("Bitte geben Sie eine Hausnummer wie „12“ oder „12a“ ein.".into());
+        return Err(t("petition-signer-house-number-invalid"));
     }
     Ok(value)
 }
@@ -168,10 +157,10 @@ fn house_number(input: &str) -> Result<String, String> {
 fn postal_code(input: &str) -> Result<String, String> {
     let value = input.trim();
     if value.is_empty() {
-        return Err("Bitte geben Sie die Postleitzahl ein.".into());
+        return Err(t("petition-signer-postal-code-missing"));
     }
     if value.len() != 5 || !value.chars().all(|c| c.is_ascii_digit()) {
-        return Err("Die Postleitzahl hat fünf Ziffern, zum Beispiel 32689.".into());
+        return Err(t("petition-signer-postal-code-invalid"));
     }
     Ok(value.to_owned())
 }
@@ -181,27 +170,26 @@ fn postal_code(input: &str) -> Result<String, String> {
 pub fn birth_date(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let value = input.trim();
     if value.is_empty() {
-        return Err("Bitte geben Sie Ihr Geburtsdatum ein.".into());
+        return Err(t("petition-signer-birth-date-missing"));
     }
-    let date = super::parse_date(value).ok_or_else(|| {
-        "Bitte geben Sie das Geburtsdatum als Datum ein, zum Beispiel 17.05.1980.".to_string()
-    })?;
+    let date = super::parse_date(value).ok_or_else(|| t("petition-signer-birth-date-invalid"))?;
     if date.year() < 1000 {
-        return Err("Bitte geben Sie das Jahr vierstellig an, zum Beispiel 17.05.1980.".into());
+        return Err(t("petition-signer-birth-date-year"));
     }
     if date > today {
-        return Err("Das Geburtsdatum liegt in der Zukunft.".into());
+        return Err(t("petition-signer-birth-date-future"));
     }
     let years_ago = |n: u32| today.checked_sub_months(Months::new(12 * n));
     if years_ago(MAX_AGE_YEARS).is_some_and(|limit| date < limit) {
-        return Err(format!(
-            "Bitte prüfen Sie das Geburtsdatum: Es liegt mehr als {MAX_AGE_YEARS} Jahre zurück."
+        return Err(t_args(
+            "petition-signer-birth-date-too-old",
+            &[("years", &MAX_AGE_YEARS.to_string())],
         ));
     }
     if years_ago(MIN_PLAUSIBLE_AGE_YEARS).is_some_and(|limit| date > limit) {
-        return Err(format!(
-            "Bitte prüfen Sie das Geburtsdatum: Das Jahr {} ist nicht plausibel.",
-            date.year()
+        return Err(t_args(
+            "petition-signer-birth-date-implausible",
+            &[("year", &date.year().to_string())],
         ));
     }
     Ok(date)
@@ -229,10 +217,7 @@ impl OnlineSignature {
         let signer = Signer::parse_into(input, today, &mut errors);
         let email = errors.check("email", crate::accounts::domain::EmailAddress::parse(email));
         if !consent {
-            errors.add(
-                "consent",
-                "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben und der Verarbeitung Ihrer Angaben zustimmen.",
-            );
+            errors.add("consent", t("petition-signer-consent-missing"));
         }
         errors.into_result()?;
         match (signer, email) {
@@ -276,12 +261,14 @@ pub struct PaperLine {
     pub signed_on_unreadable: bool,
 }
 
+/// `what` names the messages: `petition-signer-{what}-missing` and `-range`.
 fn number(input: &str, max: u32, what: &str) -> Result<u32, String> {
     match input.trim().parse::<u32>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ if input.trim().is_empty() => Err(format!("Bitte geben Sie die {what} ein.")),
-        _ => Err(format!(
-            "Die {what} muss eine ganze Zahl von 1 bis {max} sein."
+        _ if input.trim().is_empty() => Err(t(&format!("petition-signer-{what}-missing"))),
+        _ => Err(t_args(
+            &format!("petition-signer-{what}-range"),
+            &[("max", &max.to_string())],
         )),
     }
 }
@@ -296,8 +283,8 @@ impl PaperLine {
     /// line must not be empty; the signer's fields are taken as written.
     pub fn parse(input: &PaperInput, today: NaiveDate) -> Result<PaperLine, AppError> {
         let mut errors = FieldErrors::new();
-        let sheet = errors.check("sheet", number(&input.sheet, MAX_SHEET, "Blattnummer"));
-        let line = errors.check("line", number(&input.line, MAX_LINE, "Zeilennummer"));
+        let sheet = errors.check("sheet", number(&input.sheet, MAX_SHEET, "sheet"));
+        let line = errors.check("line", number(&input.line, MAX_LINE, "line"));
         let i = &input.signer;
         let empty = [
             &i.family_name,
@@ -311,10 +298,7 @@ impl PaperLine {
         .iter()
         .all(|f| f.trim().is_empty());
         if empty {
-            errors.add(
-                "family_name",
-                "Die Zeile ist leer: Bitte geben Sie ein, was auf der Liste steht.",
-            );
+            errors.add("family_name", t("petition-signer-line-empty"));
         }
         errors.into_result()?;
         let written_birth = collapse(&i.birth_date);

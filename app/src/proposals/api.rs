@@ -166,7 +166,7 @@ pub async fn save_proposal_lists(
             let topics = errors.check("topics", proposals::parse_list(&topics));
             let districts = errors.check("districts", proposals::parse_list(&districts));
             if topics.as_ref().is_some_and(|t| t.is_empty()) {
-                errors.add("topics", "Es braucht mindestens ein Thema.");
+                errors.add("topics", crate::i18n::t("proposal-error-list-no-topic"));
             }
             errors.into_result()?;
             let (Some(topics), Some(districts)) = (topics, districts) else {

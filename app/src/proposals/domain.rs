@@ -71,6 +71,14 @@ impl Status {
         }
     }
 
+    /// The label in the page's language (`label` stays German for exports and emails).
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!(
+            "proposal-status-{}",
+            self.code().replace('_', "-")
+        ))
+    }
+
     /// The statuses `actor` may move a proposal in this status to. Officials answer every
     /// step publicly; an author can only withdraw, and only before the board has decided.
     pub fn next(self, actor: Actor) -> &'static [Status] {
@@ -118,18 +126,29 @@ pub(crate) fn text_between(
         return Err(empty.to_owned());
     }
     if n < min {
-        return Err(format!("{what} ist zu kurz: mindestens {min} Zeichen."));
+        return Err(crate::i18n::t_args(
+            "proposal-text-too-short",
+            &[("what", what), ("min", &min.to_string())],
+        ));
     }
     if n > max {
-        return Err(format!(
-            "{what} ist zu lang: höchstens {max} Zeichen, es sind {n}."
+        return Err(crate::i18n::t_args(
+            "proposal-text-too-long",
+            &[
+                ("what", what),
+                ("max", &max.to_string()),
+                ("n", &n.to_string()),
+            ],
         ));
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(format!("{what} enthält unzulässige Steuerzeichen."));
+        return Err(crate::i18n::t_args(
+            "proposal-text-control-chars",
+            &[("what", what)],
+        ));
     }
     Ok(value)
 }
@@ -144,11 +163,11 @@ impl Title {
             input,
             TITLE_MIN_CHARS,
             TITLE_MAX_CHARS,
-            "Der Titel",
-            "Bitte geben Sie Ihrem Vorschlag einen Titel.",
+            &crate::i18n::t("proposal-error-the-title"),
+            &crate::i18n::t("proposal-error-title-empty"),
         )?;
         if value.contains('\n') {
-            return Err("Der Titel muss in eine Zeile passen.".into());
+            return Err(crate::i18n::t("proposal-error-title-one-line"));
         }
         Ok(Title(value))
     }
@@ -168,8 +187,8 @@ impl Body {
             input,
             BODY_MIN_CHARS,
             BODY_MAX_CHARS,
-            "Der Text",
-            "Bitte beschreiben Sie Ihren Vorschlag.",
+            &crate::i18n::t("proposal-error-the-text"),
+            &crate::i18n::t("proposal-error-text-empty"),
         )
         .map(Body)
     }
@@ -185,8 +204,8 @@ pub fn parse_answer(input: &str) -> Result<String, String> {
         input,
         10,
         ANSWER_MAX_CHARS,
-        "Die Antwort",
-        "Bitte begründen Sie die Änderung mit einer öffentlichen Antwort.",
+        &crate::i18n::t("proposal-error-the-answer"),
+        &crate::i18n::t("proposal-error-answer-empty"),
     )
 }
 
@@ -224,6 +243,11 @@ impl Sort {
             Sort::MostSupported => "meiste Unterstützung",
             Sort::MostDiscussed => "meistdiskutiert",
         }
+    }
+
+    /// The label in the page's language.
+    pub fn title(self) -> String {
+        crate::i18n::t(&format!("proposal-sort-{}", self.code().replace('_', "-")))
     }
 }
 

@@ -24,6 +24,7 @@ use crate::comments::thread::{CommentThread, load_thread, use_thread_query};
 use crate::components::{
     Checkbox, ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea,
 };
+use crate::i18n::{t, t_args};
 use crate::petitions::rules::{german_date, german_date_text, thousands};
 
 fn choice_options(choices: &[Choice], none: &str) -> Vec<(String, String)> {
@@ -38,7 +39,7 @@ fn choice_options(choices: &[Choice], none: &str) -> Vec<(String, String)> {
 }
 
 fn status_badge(status: Status) -> impl IntoView {
-    view! { <span class=format!("badge proposal-{}", status.code())>{status.label()}</span> }
+    view! { <span class=format!("badge proposal-{}", status.code())>{status.title()}</span> }
 }
 
 #[component]
@@ -49,15 +50,15 @@ fn Card(p: ProposalCard) -> impl IntoView {
             <p class="meta">
                 {status_badge(p.status)}" · "{p.topic.clone()}
                 {p.district.clone().map(|d| format!(" · {d}"))}
-                " · "{format!("von {} am {}", p.author, german_date_text(german_date(p.created_at)))}
+                " · "{t_args("proposal-by-on", &[("author", &p.author), ("date", &german_date_text(german_date(p.created_at)))])}
             </p>
             {match p.hidden_reason.clone() {
-                Some(reason) => view! { <p class="hidden-note">{format!("ausgeblendet: {reason}")}</p> }.into_any(),
+                Some(reason) => view! { <p class="hidden-note">{t_args("proposal-hidden-reason", &[("reason", &reason)])}</p> }.into_any(),
                 None => view! { <p>{p.teaser.clone()}</p> }.into_any(),
             }}
             <p class="meta">
-                {format!("{} Unterstützung{}", thousands(p.supports), if p.supports == 1 { "" } else { "en" })}
-                " · "{format!("{} Kommentar{}", thousands(p.comments), if p.comments == 1 { "" } else { "e" })}
+                {t_args(if p.supports == 1 { "proposal-supports-one" } else { "proposal-supports-other" }, &[("n", &thousands(p.supports))])}
+                " · "{t_args(if p.comments == 1 { "proposal-comments-one" } else { "proposal-comments-other" }, &[("n", &thousands(p.comments))])}
             </p>
         </li>
     }
@@ -102,14 +103,14 @@ pub fn ProposalsPage() -> impl IntoView {
     let q = move || list_query(&query.read());
     let list = Resource::new(q, list_proposals);
     view! {
-        <Title text="Vorschläge – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("proposal-list-title"))]) />
         <div class="wrap">
-            <h1>"Vorschläge"</h1>
-            <p class="lead">"Ideen für die Gemeinde: Bürgerinnen und Bürger schlagen vor, andere unterstützen und diskutieren, der Entwicklungsbeirat berät und antwortet öffentlich."</p>
+            <h1>{t("proposal-list-title")}</h1>
+            <p class="lead">{t("proposal-list-lead")}</p>
             <Notice />
             <p>
-                <A href="/proposals/new" attr:class="button">"Vorschlag einreichen"</A>" "
-                <a href="/proposals/feed.atom">"Neue Vorschläge als Feed (Atom)"</a>
+                <A href="/proposals/new" attr:class="button">{t("proposal-submit")}</A>" "
+                <a href="/proposals/feed.atom">{t("proposal-feed")}</a>
             </p>
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
@@ -117,37 +118,37 @@ pub fn ProposalsPage() -> impl IntoView {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                         Ok(l) => {
                             let current = q();
-                            let topic_options = choice_options(&l.topics, "alle Themen");
-                            let district_options = choice_options(&l.districts, "alle Ortsteile");
-                            let status_options: Vec<(String, String)> = std::iter::once((String::new(), "jeder Stand".to_owned()))
-                                .chain(Status::ALL.into_iter().map(|s| (s.code().to_owned(), s.label().to_owned())))
+                            let topic_options = choice_options(&l.topics, &t("proposal-filter-all-topics"));
+                            let district_options = choice_options(&l.districts, &t("proposal-filter-all-districts"));
+                            let status_options: Vec<(String, String)> = std::iter::once((String::new(), t("proposal-filter-any-status")))
+                                .chain(Status::ALL.into_iter().map(|s| (s.code().to_owned(), s.title())))
                                 .collect();
-                            let sort_options: Vec<(String, String)> = Sort::ALL.into_iter().map(|s| (s.code().to_owned(), s.label().to_owned())).collect();
+                            let sort_options: Vec<(String, String)> = Sort::ALL.into_iter().map(|s| (s.code().to_owned(), s.title())).collect();
                             let no_error = Signal::derive(|| None);
                             let prev = (l.page > 1).then(|| page_link(&current, l.page - 1));
                             let next = (l.page < l.pages).then(|| page_link(&current, l.page + 1));
                             view! {
                                 <form method="get" action="/proposals" class="form filter-form" role="search">
-                                    <Field name="q" label="Suche in Titel und Text" kind="search" value=current.q.clone() error=no_error />
-                                    <Select name="topic" label="Thema" options=topic_options selected=current.topic.map(|t| t.to_string()).unwrap_or_default() error=no_error />
-                                    <Select name="district" label="Ortsteil" options=district_options selected=current.district.map(|d| d.to_string()).unwrap_or_default() error=no_error />
-                                    <Select name="status" label="Stand" options=status_options selected=current.status.clone() error=no_error />
-                                    <Select name="sort" label="Reihenfolge" options=sort_options selected=l.sort.code().to_owned() error=no_error />
-                                    <button type="submit" class="button">"Anzeigen"</button>
+                                    <Field name="q" label=t("proposal-filter-search") kind="search" value=current.q.clone() error=no_error />
+                                    <Select name="topic" label=t("proposal-topic") options=topic_options selected=current.topic.map(|t| t.to_string()).unwrap_or_default() error=no_error />
+                                    <Select name="district" label=t("proposal-district") options=district_options selected=current.district.map(|d| d.to_string()).unwrap_or_default() error=no_error />
+                                    <Select name="status" label=t("proposal-status") options=status_options selected=current.status.clone() error=no_error />
+                                    <Select name="sort" label=t("proposal-sort") options=sort_options selected=l.sort.code().to_owned() error=no_error />
+                                    <button type="submit" class="button">{t("proposal-filter-show")}</button>
                                 </form>
                                 <p id="proposal-total" aria-live="polite">{match l.total {
-                                    0 => "Keine Vorschläge gefunden.".to_owned(),
-                                    1 => "1 Vorschlag gefunden.".to_owned(),
-                                    n => format!("{} Vorschläge gefunden.", thousands(n)),
+                                    0 => t("proposal-found-none"),
+                                    1 => t("proposal-found-one"),
+                                    n => t_args("proposal-found-other", &[("n", &thousands(n))]),
                                 }}</p>
                                 <ul class="proposal-list">
                                     {l.items.into_iter().map(|p| view! { <Card p /> }).collect_view()}
                                 </ul>
                                 {(l.pages > 1).then(|| view! {
-                                    <nav aria-label="Seiten" class="pager">
-                                        {prev.map(|href| view! { <a href=href rel="prev">"Vorherige Seite"</a> })}
-                                        <span>{format!(" Seite {} von {} ", l.page, l.pages)}</span>
-                                        {next.map(|href| view! { <a href=href rel="next">"Nächste Seite"</a> })}
+                                    <nav aria-label=t("proposal-pages") class="pager">
+                                        {prev.map(|href| view! { <a href=href rel="prev">{t("proposal-page-prev")}</a> })}
+                                        <span>{format!(" {} ", t_args("proposal-page-of", &[("page", &l.page.to_string()), ("pages", &l.pages.to_string())]))}</span>
+                                        {next.map(|href| view! { <a href=href rel="next">{t("proposal-page-next")}</a> })}
                                     </nav>
                                 })}
                             }.into_any()
@@ -163,7 +164,7 @@ pub fn ProposalsPage() -> impl IntoView {
 #[component]
 pub fn NewProposalPage() -> impl IntoView {
     view! {
-        <Title text="Vorschlag einreichen – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("proposal-submit"))]) />
         <div class="wrap narrow">
             <Restricted next="/proposals/new" allow=|_: &Me| true denial="">
                 <NewProposalForm />
@@ -178,8 +179,8 @@ fn NewProposalForm() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let choices = Resource::new(|| (), |_| get_proposal_choices());
     view! {
-        <h1>"Vorschlag einreichen"</h1>
-        <p>"Beschreiben Sie, was sich ändern soll und warum. Andere können Ihren Vorschlag unterstützen und kommentieren; der Entwicklungsbeirat beantwortet ihn öffentlich. Bis zur ersten Antwort können Sie ihn noch ändern."</p>
+        <h1>{t("proposal-submit")}</h1>
+        <p>{t("proposal-new-intro")}</p>
         <ErrorSummary error />
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
@@ -188,7 +189,7 @@ fn NewProposalForm() -> impl IntoView {
                     Ok(c) => view! {
                         <ActionForm action attr:class="form" attr:novalidate=true>
                             <ProposalFields topics=c.topics districts=c.districts error title=String::new() body=String::new() topic=String::new() district=String::new() />
-                            <Submit label="Vorschlag einreichen" pending=action.pending() />
+                            <Submit label=t("proposal-submit") pending=action.pending() />
                         </ActionForm>
                     }.into_any(),
                 }
@@ -208,12 +209,12 @@ fn ProposalFields(
     district: String,
 ) -> impl IntoView {
     view! {
-        <Field name="title" label="Titel" required=true maxlength=TITLE_MAX_CHARS value=title
-            hint="Kurz und genau, zum Beispiel „Bürgerbus nach Lemgo“." error />
-        <TextArea name="body" label="Beschreibung" rows=10 required=true maxlength=BODY_MAX_CHARS value=body
-            hint=format!("Mindestens 30, höchstens {} Zeichen. Absätze trennen Sie mit einer Leerzeile; **fett**, *kursiv*, Listen mit „- “ und Links sind möglich.", thousands(BODY_MAX_CHARS as u64)) error />
-        <Select name="topic" label="Thema" options=choice_options(&topics, "Bitte wählen") selected=topic error />
-        <Select name="district" label="Ortsteil (freiwillig)" options=choice_options(&districts, "die ganze Gemeinde") selected=district error />
+        <Field name="title" label=t("proposal-field-title") required=true maxlength=TITLE_MAX_CHARS value=title
+            hint=t("proposal-field-title-hint") error />
+        <TextArea name="body" label=t("proposal-field-body") rows=10 required=true maxlength=BODY_MAX_CHARS value=body
+            hint=t_args("proposal-field-body-hint", &[("max", &thousands(BODY_MAX_CHARS as u64))]) error />
+        <Select name="topic" label=t("proposal-topic") options=choice_options(&topics, &t("proposal-field-choose")) selected=topic error />
+        <Select name="district" label=t("proposal-field-district") options=choice_options(&districts, &t("proposal-field-whole-municipality")) selected=district error />
     }
 }
 
@@ -253,10 +254,10 @@ pub fn ProposalPage() -> impl IntoView {
                         Err(e) => {
                             crate::components::page::set_status(e.status());
                             view! {
-                                <Title text="Vorschlag – Dorfplatz" />
-                                <h1>"Vorschlag nicht gefunden"</h1>
+                                <Title text=t_args("page-title", &[("title", &t("proposal-one-title"))]) />
+                                <h1>{t("proposal-not-found")}</h1>
                                 <p>{e.message()}</p>
-                                <p><A href="/proposals">"Zu allen Vorschlägen"</A></p>
+                                <p><A href="/proposals">{t("proposal-to-all")}</A></p>
                             }.into_any()
                         }
                         Ok((d, thread)) => view! { <Proposal d thread support answer reload /> }.into_any(),
@@ -283,51 +284,51 @@ fn Proposal(
     let steps: Vec<(String, String)> = perms
         .steps
         .iter()
-        .map(|s| (s.code().to_owned(), s.label().to_owned()))
+        .map(|s| (s.code().to_owned(), s.title()))
         .collect();
     let official = perms.steps.iter().any(|s| *s != Status::Withdrawn);
     let (answer_heading, answer_label, answer_hint) = if official {
         (
-            "Stand ändern und antworten",
-            "Öffentliche Antwort",
-            "Erscheint im Verlauf des Vorschlags und geht per E-Mail an die Einreichenden und an Unterstützende, die das wünschen.",
+            t("proposal-answer-heading"),
+            t("proposal-answer-label"),
+            t("proposal-answer-hint"),
         )
     } else {
         (
-            "Vorschlag zurückziehen",
-            "Begründung (freiwillig)",
-            "Erscheint im Verlauf des Vorschlags.",
+            t("proposal-withdraw-heading"),
+            t("proposal-withdraw-label"),
+            t("proposal-withdraw-hint"),
         )
     };
     view! {
-        <Title text=format!("{} – Vorschläge – Dorfplatz", c.title) />
-        <p class="breadcrumb"><A href="/proposals">"Vorschläge"</A></p>
+        <Title text=t_args("page-title", &[("title", &format!("{} – {}", c.title, t("proposal-list-title")))]) />
+        <p class="breadcrumb"><A href="/proposals">{t("proposal-list-title")}</A></p>
         <h1>{c.title.clone()}</h1>
         <p class="meta">
             {status_badge(c.status)}" · "{c.topic.clone()}
             {c.district.clone().map(|d| format!(" · {d}"))}
-            " · "{format!("eingereicht von {} am {}", c.author, german_date_text(german_date(c.created_at)))}
-            {d.edited.then_some(" · bearbeitet")}
+            " · "{t_args("proposal-submitted-by-on", &[("author", &c.author), ("date", &german_date_text(german_date(c.created_at)))])}
+            {d.edited.then(|| format!(" · {}", t("proposal-edited")))}
         </p>
         <Notice />
         <div class="columns">
             <div class="column-main">
                 {match c.hidden_reason.clone() {
-                    Some(reason) => view! { <p class="hidden-note">{format!("ausgeblendet: {reason}")}</p> }.into_any(),
+                    Some(reason) => view! { <p class="hidden-note">{t_args("proposal-hidden-reason", &[("reason", &reason)])}</p> }.into_any(),
                     None => view! { <div class="prose proposal-body" inner_html=d.body_html.clone()></div> }.into_any(),
                 }}
                 {perms.can_edit.then(|| view! {
-                    <p><A href=format!("/proposals/{id}/edit")>"Vorschlag bearbeiten"</A></p>
+                    <p><A href=format!("/proposals/{id}/edit")>{t("proposal-edit")}</A></p>
                 })}
                 <ProposalModeration id hidden=c.hidden_reason.is_some() perms=perms.clone() />
                 <EasySummaryBox kind=EasySubject::Proposal id />
                 <section id="history" aria-labelledby="history-heading">
-                    <h2 id="history-heading">"Verlauf und Antworten"</h2>
+                    <h2 id="history-heading">{t("proposal-history-heading")}</h2>
                     <ol class="timeline">
                         {d.history.iter().map(|h| view! {
                             <li>
                                 <time datetime=h.at.to_rfc3339()>{german_date_text(german_date(h.at))}</time>
-                                ": "{h.status.label()}
+                                ": "{h.status.title()}
                                 {h.by.clone().map(|b| format!(" ({b})"))}
                                 {h.answer_html.clone().map(|a| view! { <div class="prose official-answer" inner_html=a></div> })}
                             </li>
@@ -336,16 +337,15 @@ fn Proposal(
                 </section>
                 {(!d.agenda.is_empty()).then(|| view! {
                     <section id="agenda" aria-labelledby="agenda-heading">
-                        <h2 id="agenda-heading">"Im Beirat beraten"</h2>
+                        <h2 id="agenda-heading">{t("proposal-agenda-heading")}</h2>
                         <ul>
                             {d.agenda.iter().map(|a| view! {
                                 <li>
                                     <A href=format!("/sessions/{}#agenda", a.session_id)>{format!("{}, {}", a.board, a.session_title)}</A>
                                     {format!(
-                                        " am {}, TOP {}{}",
-                                        crate::boards::domain::day_text(a.starts),
-                                        a.number,
-                                        a.result.map(|r| format!(": {}", r.label())).unwrap_or_default()
+                                        " {}{}",
+                                        t_args("proposal-agenda-item", &[("date", &crate::boards::domain::day_text(a.starts)), ("number", &a.number.to_string())]),
+                                        a.result.map(|r| format!(": {}", r.title())).unwrap_or_default()
                                     )}
                                 </li>
                             }).collect_view()}
@@ -356,18 +356,18 @@ fn Proposal(
             </div>
             <aside class="column-side">
                 <section class="card" id="support" aria-labelledby="support-heading">
-                    <h2 id="support-heading">"Unterstützung"</h2>
+                    <h2 id="support-heading">{t("proposal-support-heading")}</h2>
                     <p class="figure-large" id="support-count">{thousands(c.supports)}</p>
                     <ErrorSummary error=support_error form="support" />
                     {if !perms.signed_in {
-                        view! { <p><A href=format!("/login?next=/proposals/{id}")>"Melden Sie sich an"</A>", um den Vorschlag zu unterstützen."</p> }.into_any()
+                        view! { <p><A href=format!("/login?next=/proposals/{id}")>{t("proposal-support-login")}</A>{t("proposal-support-login-after")}</p> }.into_any()
                     } else if perms.supported {
                         view! {
-                            <p>"Sie unterstützen diesen Vorschlag."</p>
+                            <p>{t("proposal-supporting")}</p>
                             <ActionForm action=support attr:class="form">
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <input type="hidden" name="support" value="0" />
-                                <button type="submit" class="button button-secondary">"Unterstützung zurücknehmen"</button>
+                                <button type="submit" class="button button-secondary">{t("proposal-support-withdraw")}</button>
                             </ActionForm>
                         }.into_any()
                     } else if perms.can_support {
@@ -375,12 +375,12 @@ fn Proposal(
                             <ActionForm action=support attr:class="form">
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <input type="hidden" name="support" value="1" />
-                                <Checkbox name="notify" form="support" label="Per E-Mail über Antworten informieren" error=support_error />
-                                <button type="submit" class="button">"Vorschlag unterstützen"</button>
+                                <Checkbox name="notify" form="support" label=t("proposal-support-notify") error=support_error />
+                                <button type="submit" class="button">{t("proposal-support-button")}</button>
                             </ActionForm>
                         }.into_any()
                     } else {
-                        view! { <p>"Dieser Vorschlag sammelt keine Unterstützung mehr."</p> }.into_any()
+                        view! { <p>{t("proposal-support-closed")}</p> }.into_any()
                     }}
                 </section>
                 {(!steps.is_empty()).then(|| view! {
@@ -389,9 +389,9 @@ fn Proposal(
                         <ErrorSummary error=answer_error form="answer" />
                         <ActionForm action=answer attr:class="form" attr:novalidate=true>
                             <input type="hidden" name="id" value=id.to_string() />
-                            <Select name="status" form="answer" label="Neuer Stand" options=steps.clone() error=answer_error />
+                            <Select name="status" form="answer" label=t("proposal-answer-status") options=steps.clone() error=answer_error />
                             <TextArea name="answer" form="answer" rows=6 label=answer_label hint=answer_hint error=answer_error />
-                            <Submit label="Speichern" pending=answer.pending() />
+                            <Submit label=t("proposal-answer-save") pending=answer.pending() />
                         </ActionForm>
                     </section>
                 })}
@@ -413,13 +413,13 @@ fn ProposalModeration(id: i64, hidden: bool, perms: ProposalPermissions) -> impl
         <div class="comment-actions">
             {perms.can_report.then(|| view! {
                 <details open=move || report_error.get().is_some()>
-                    <summary>"Vorschlag melden"</summary>
+                    <summary>{t("proposal-report")}</summary>
                     <ActionForm action=report attr:class="form" attr:novalidate=true>
                         <ErrorSummary error=report_error form="report" />
                         <input type="hidden" name="target" value="proposal" />
                         <input type="hidden" name="id" value=id.to_string() />
-                        <TextArea name="reason" form="report" label="Was ist an diesem Vorschlag nicht in Ordnung?" rows=2 required=true error=report_error />
-                        <Submit label="Meldung senden" pending=report.pending() />
+                        <TextArea name="reason" form="report" label=t("proposal-report-reason") rows=2 required=true error=report_error />
+                        <Submit label=t("proposal-report-send") pending=report.pending() />
                     </ActionForm>
                 </details>
             })}
@@ -430,23 +430,23 @@ fn ProposalModeration(id: i64, hidden: bool, perms: ProposalPermissions) -> impl
                         <input type="hidden" name="id" value=id.to_string() />
                         <input type="hidden" name="decision" value="restore" />
                         <input type="hidden" name="back" value=back.clone() />
-                        <button type="submit" class="link-button">"Vorschlag wieder einblenden"</button>
+                        <button type="submit" class="link-button">{t("proposal-restore")}</button>
                     </ActionForm>
                     <ErrorSummary error=moderate_error form="restore" />
                 }.into_any()
             } else {
                 view! {
                     <details open=move || moderate_error.get().is_some()>
-                        <summary>"Vorschlag ausblenden"</summary>
+                        <summary>{t("proposal-hide")}</summary>
                         <ActionForm action=moderate attr:class="form" attr:novalidate=true>
                             <ErrorSummary error=moderate_error form="hide" />
                             <input type="hidden" name="target" value="proposal" />
                             <input type="hidden" name="id" value=id.to_string() />
                             <input type="hidden" name="decision" value="hide" />
                             <input type="hidden" name="back" value=back.clone() />
-                            <TextArea name="reason" form="hide" label="Öffentlicher Grund" rows=2 required=true
-                                hint="Erscheint anstelle des Textes: „ausgeblendet: …“" error=moderate_error />
-                            <Submit label="Ausblenden" pending=moderate.pending() />
+                            <TextArea name="reason" form="hide" label=t("proposal-hide-reason") rows=2 required=true
+                                hint=t("proposal-hide-reason-hint") error=moderate_error />
+                            <Submit label=t("proposal-hide-button") pending=moderate.pending() />
                         </ActionForm>
                     </details>
                 }.into_any()
@@ -461,7 +461,7 @@ pub fn EditProposalPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     view! {
-        <Title text="Vorschlag bearbeiten – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("proposal-edit"))]) />
         <div class="wrap narrow">
             <Restricted next=format!("/proposals/{}/edit", id()) allow=|_: &Me| true denial="">
                 <EditForm />
@@ -485,7 +485,7 @@ fn EditForm() -> impl IntoView {
         },
     );
     view! {
-        <h1>"Vorschlag bearbeiten"</h1>
+        <h1>{t("proposal-edit")}</h1>
         <ErrorSummary error />
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
@@ -493,16 +493,16 @@ fn EditForm() -> impl IntoView {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     Ok(d) if !d.permissions.can_edit => {
                         crate::components::page::set_status(403);
-                        view! { <p>"Diesen Vorschlag können Sie nicht (mehr) bearbeiten: nur die Einreichenden können ihn ändern, und nur bis zur ersten Antwort."</p> }.into_any()
+                        view! { <p>{t("proposal-edit-not-allowed")}</p> }.into_any()
                     }
                     Ok(d) => view! {
-                        <p>"Die bisherige Fassung bleibt gespeichert; der Vorschlag wird als „bearbeitet“ gekennzeichnet."</p>
+                        <p>{t("proposal-edit-intro")}</p>
                         <ActionForm action attr:class="form" attr:novalidate=true>
                             <input type="hidden" name="id" value=d.card.id.to_string() />
                             <ProposalFields topics=d.topics.clone() districts=d.districts.clone() error
                                 title=d.card.title.clone() body=d.body.clone()
                                 topic=d.topic_id.to_string() district=d.district_id.map(|x| x.to_string()).unwrap_or_default() />
-                            <Submit label="Änderungen speichern" pending=action.pending() />
+                            <Submit label=t("proposal-edit-save") pending=action.pending() />
                         </ActionForm>
                     }.into_any(),
                 }

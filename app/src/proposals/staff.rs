@@ -7,15 +7,16 @@ use super::api::{SaveProposalLists, get_proposal_choices, get_proposal_report};
 use super::domain::Status;
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Notice, Restricted, Submit, TextArea};
+use crate::i18n::{t, t_args};
 use crate::petitions::rules::thousands;
 
 /// `/staff/lists`
 #[component]
 pub fn ProposalListsPage() -> impl IntoView {
     view! {
-        <Title text="Themen und Ortsteile – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("proposal-lists-title"))]) />
         <div class="wrap narrow">
-            <Restricted next="/staff/lists" allow=Me::is_staff denial="Die Listen pflegt die Gemeindeverwaltung.">
+            <Restricted next="/staff/lists" allow=Me::is_staff denial=t("proposal-lists-denial")>
                 <ListsForm />
             </Restricted>
         </div>
@@ -28,9 +29,9 @@ fn ListsForm() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let choices = Resource::new(move || action.version().get(), |_| get_proposal_choices());
     view! {
-        <h1>"Themen und Ortsteile"</h1>
+        <h1>{t("proposal-lists-title")}</h1>
         <Notice />
-        <p>"Die Auswahl beim Einreichen eines Vorschlags. Ein Eintrag pro Zeile, in der gewünschten Reihenfolge. Gestrichene Einträge werden nicht mehr angeboten; Vorschläge, die sie tragen, behalten sie."</p>
+        <p>{t("proposal-lists-intro")}</p>
         <ErrorSummary error />
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
@@ -40,9 +41,9 @@ fn ListsForm() -> impl IntoView {
                         let lines = |list: &[super::Choice]| list.iter().filter(|x| x.active).map(|x| x.name.clone()).collect::<Vec<_>>().join("\n");
                         view! {
                             <ActionForm action attr:class="form" attr:novalidate=true>
-                                <TextArea name="topics" label="Themen" rows=8 value=lines(&c.topics) error />
-                                <TextArea name="districts" label="Ortsteile" rows=12 value=lines(&c.districts) error />
-                                <Submit label="Listen speichern" pending=action.pending() />
+                                <TextArea name="topics" label=t("proposal-lists-topics") rows=8 value=lines(&c.topics) error />
+                                <TextArea name="districts" label=t("proposal-lists-districts") rows=12 value=lines(&c.districts) error />
+                                <Submit label=t("proposal-lists-save") pending=action.pending() />
                             </ActionForm>
                         }.into_any()
                     }
@@ -56,9 +57,9 @@ fn ListsForm() -> impl IntoView {
 #[component]
 pub fn ParticipationReportPage() -> impl IntoView {
     view! {
-        <Title text="Berichte zur Beteiligung – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("proposal-reports-title"))]) />
         <div class="wrap">
-            <Restricted next="/staff/reports" allow=Me::is_staff denial="Die Berichte sieht nur die Gemeindeverwaltung.">
+            <Restricted next="/staff/reports" allow=Me::is_staff denial=t("proposal-reports-denial")>
                 <TopicReport />
                 <BoardReport />
             </Restricted>
@@ -70,25 +71,25 @@ pub fn ParticipationReportPage() -> impl IntoView {
 fn BoardReport() -> impl IntoView {
     let report = Resource::new(|| (), |_| crate::boards::api::get_board_report());
     view! {
-        <h2 id="by-board">"Beiräte: Sitzungen, Anwesenheit und Empfehlungen"</h2>
-        <p><a href="/staff/reports/boards.csv" download="">"Als CSV herunterladen"</a></p>
+        <h2 id="by-board">{t("proposal-reports-boards")}</h2>
+        <p><a href="/staff/reports/boards.csv" download="">{t("proposal-reports-csv")}</a></p>
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match report.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     Ok(rows) => view! {
-                        <div class="table-scroll" tabindex="0" role="region" aria-label="Beiräte: Sitzungen, Anwesenheit und Empfehlungen">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label=t("proposal-reports-boards")>
                             <table class="data" id="board-report">
-                                <caption class="visually-hidden">"Beiräte: Sitzungen, Anwesenheit und Empfehlungen"</caption>
+                                <caption class="visually-hidden">{t("proposal-reports-boards")}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Gremium"</th>
-                                        <th scope="col" class="number">"Sitzungen durchgeführt"</th>
-                                        <th scope="col" class="number">"abgesagt"</th>
-                                        <th scope="col" class="number">"Anwesenheit"</th>
-                                        <th scope="col" class="number">"Empfehlungen beschlossen"</th>
-                                        <th scope="col" class="number">"abgelehnt"</th>
-                                        <th scope="col" class="number">"vertagt"</th>
+                                        <th scope="col">{t("proposal-reports-board")}</th>
+                                        <th scope="col" class="number">{t("proposal-reports-held")}</th>
+                                        <th scope="col" class="number">{t("proposal-reports-cancelled")}</th>
+                                        <th scope="col" class="number">{t("proposal-reports-attendance")}</th>
+                                        <th scope="col" class="number">{t("proposal-reports-adopted")}</th>
+                                        <th scope="col" class="number">{t("proposal-reports-rejected")}</th>
+                                        <th scope="col" class="number">{t("proposal-reports-postponed")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -106,7 +107,7 @@ fn BoardReport() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <p class="hint">"Anwesenheit: anwesende stimmberechtigte Mitglieder im Verhältnis zu allen stimmberechtigten Mitgliedern, über die durchgeführten Sitzungen mit erfasster Anwesenheit."</p>
+                        <p class="hint">{t("proposal-reports-attendance-hint")}</p>
                     }.into_any(),
                 }
             })}
@@ -118,24 +119,24 @@ fn BoardReport() -> impl IntoView {
 fn TopicReport() -> impl IntoView {
     let report = Resource::new(|| (), |_| get_proposal_report());
     view! {
-        <h1>"Berichte zur Beteiligung"</h1>
-        <p>"Die Auswertung der Unterschriften eines Bürgerbegehrens steht auf seiner Seite („Auswertung und Prüfbericht“). "
-            <a href="/staff/lists">"Themen und Ortsteile der Vorschläge bearbeiten"</a></p>
-        <h2 id="by-topic">"Vorschläge nach Thema und Stand"</h2>
-        <p><a href="/staff/reports/proposals.csv" download="">"Als CSV herunterladen"</a></p>
+        <h1>{t("proposal-reports-title")}</h1>
+        <p>{t("proposal-reports-petitions")}" "
+            <a href="/staff/lists">{t("proposal-reports-edit-lists")}</a></p>
+        <h2 id="by-topic">{t("proposal-reports-topics")}</h2>
+        <p><a href="/staff/reports/proposals.csv" download="">{t("proposal-reports-csv")}</a></p>
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match report.await {
                     Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                     Ok(rows) => view! {
-                        <div class="table-scroll" tabindex="0" role="region" aria-label="Vorschläge nach Thema und Stand">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label=t("proposal-reports-topics")>
                             <table class="data" id="topic-report">
-                                <caption class="visually-hidden">"Vorschläge nach Thema und Stand"</caption>
+                                <caption class="visually-hidden">{t("proposal-reports-topics")}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Thema"</th>
-                                        {Status::ALL.into_iter().map(|s| view! { <th scope="col" class="number">{s.label()}</th> }).collect_view()}
-                                        <th scope="col" class="number">"zusammen"</th>
+                                        <th scope="col">{t("proposal-topic")}</th>
+                                        {Status::ALL.into_iter().map(|s| view! { <th scope="col" class="number">{s.title()}</th> }).collect_view()}
+                                        <th scope="col" class="number">{t("proposal-reports-total")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>

@@ -33,7 +33,7 @@ pub async fn purge_register(#[server(default)] confirm: String) -> Result<u64, A
             if confirm != "on" {
                 return Err(AppError::field(
                     "confirm",
-                    "Bitte bestätigen Sie, dass das Melderegister gelöscht werden soll.",
+                    crate::i18n::t("register-purge-confirm-missing"),
                 ));
             }
             let n = register::purge(&app.db, Some(staff.id)).await?;
@@ -76,7 +76,10 @@ pub async fn decide_signature(
             leptos_axum::redirect(&format!(
                 "/petitions/{slug}/review?notice=signature_decided#queue"
             ));
-            Ok(format!("Entschieden: {}.", status.label()))
+            Ok(crate::i18n::t_args(
+                "register-decided",
+                &[("status", &super::view::status_title(status))],
+            ))
         }
         .await,
     )
@@ -88,7 +91,7 @@ fn sheet_number(input: &str) -> Result<u32, AppError> {
         Ok(n) if (1..=crate::petitions::signer::MAX_SHEET).contains(&n) => Ok(n),
         _ => Err(AppError::field(
             "sheet",
-            "Bitte geben Sie die Nummer des Blattes ein (eine ganze Zahl ab 1).",
+            crate::i18n::t("register-sheet-number-invalid"),
         )),
     }
 }

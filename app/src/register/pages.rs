@@ -10,37 +10,32 @@ use super::api::{
     DecideSignature, PurgeRegister, RestoreSheet, VoidSheet, get_register_overview, get_review,
 };
 use super::check::{FieldMatch, Status};
-use super::view::{CandidateView, ImportView, ReviewItem, ReviewPage};
+use super::view::{CandidateView, ImportView, ReviewItem, ReviewPage, match_title, status_title};
 use crate::accounts::Me;
 use crate::components::{Checkbox, ErrorSummary, Field, Notice, Restricted, Submit};
+use crate::i18n::{t, t_args};
 use crate::petitions::rules::thousands;
 
-fn problem_text(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "too_large" => {
-            "Die Datei ist größer als 1 GiB und wurde nicht angenommen. Das bisherige Melderegister gilt weiter."
-        }
-        "empty" => "Die Datei ist leer. Das bisherige Melderegister gilt weiter.",
-        "no_file" => "Bitte wählen Sie eine Datei aus.",
-        "bad_encoding" => {
-            "Diese Kodierung kennt Dorfplatz nicht: bitte „UTF-8“ oder „Windows-1252“."
-        }
-        "upload_failed" => "Das Hochladen ist abgebrochen. Bitte versuchen Sie es erneut.",
-        "import_running" => {
-            "Es läuft bereits ein Import. Bitte warten Sie, bis er abgeschlossen ist, und laden Sie die Datei dann erneut hoch."
-        }
+fn problem_text(code: &str) -> Option<String> {
+    Some(t(match code {
+        "too_large" => "register-problem-too-large",
+        "empty" => "register-problem-empty",
+        "no_file" => "register-problem-no-file",
+        "bad_encoding" => "register-problem-bad-encoding",
+        "upload_failed" => "register-problem-upload-failed",
+        "import_running" => "register-problem-import-running",
         _ => return None,
-    })
+    }))
 }
 
 /// `/staff/residents`: the register in use, uploading a new one, and deleting it.
 #[component]
 pub fn ResidentsPage() -> impl IntoView {
     view! {
-        <Title text="Melderegister – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("register-title"))]) />
         <div class="wrap">
             <Restricted next="/staff/residents" allow=Me::is_staff
-                denial="Das Melderegister sieht nur die Gemeindeverwaltung.">
+                denial=t("register-denial")>
                 <Residents />
             </Restricted>
         </div>
@@ -81,13 +76,13 @@ fn Residents() -> impl IntoView {
             .read()
             .get("problem")
             .and_then(|c| problem_text(&c))
-            .map(|t| view! { <div class="error-summary" role="alert"><p>{t}</p></div> })
+            .map(|text| view! { <div class="error-summary" role="alert"><p>{text}</p></div> })
     };
     view! {
-        <h1>"Melderegister"</h1>
+        <h1>{t("register-title")}</h1>
         <Notice />
         {problem}
-        <p>"Das Melderegister dient nur der Prüfung der Unterschriften. Es ist allein für die Gemeindeverwaltung sichtbar; jeder Blick auf die Daten einer Person wird protokolliert."</p>
+        <p>{t("register-intro")}</p>
         <Transition fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match overview.await {
@@ -96,49 +91,52 @@ fn Residents() -> impl IntoView {
                         let running = o.running();
                         let in_use = o.imports.iter().find(|i| i.in_use).cloned();
                         view! {
-                            <h2>"Register in Gebrauch"</h2>
+                            <h2>{t("register-in-use-heading")}</h2>
                             {match in_use {
-                                None => view! { <p>"Es ist kein Melderegister eingelesen. Unterschriften bleiben „noch nicht geprüft“, bis eines eingelesen ist."</p> }.into_any(),
+                                None => view! { <p>{t("register-none")}</p> }.into_any(),
                                 Some(i) => view! {
-                                    <p>{format!(
-                                        "Import Nr. {} aus „{}“ vom {}: {} Einwohnerinnen und Einwohner, davon {} am Tag des Imports unterschriftsberechtigt.",
-                                        i.id, i.file_name, i.finished.clone().unwrap_or_default(), thousands(i.rows), thousands(i.eligible)
-                                    )}</p>
+                                    <p>{t_args("register-in-use", &[
+                                        ("id", &i.id.to_string()),
+                                        ("file", &i.file_name),
+                                        ("finished", &i.finished.clone().unwrap_or_default()),
+                                        ("rows", &thousands(i.rows)),
+                                        ("eligible", &thousands(i.eligible)),
+                                    ])}</p>
                                 }.into_any(),
                             }}
                             {o.imports.iter().filter(|i| i.status == "running").map(|i| view! { <Running i=i.clone() /> }).collect_view()}
-                            {running.then(|| view! { <p><a href="/staff/residents">"Fortschritt aktualisieren"</a></p> })}
+                            {running.then(|| view! { <p><a href="/staff/residents">{t("register-refresh")}</a></p> })}
                             <History imports=o.imports.clone() />
                         }.into_any()
                     }
                 }
             })}
         </Transition>
-        <h2 id="upload">"Neues Melderegister einlesen"</h2>
-        <p>"Eine CSV-Datei mit Semikolon, in UTF-8 oder Windows-1252, mit der Kopfzeile "
-            <code>"Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Ortsteil;Staatsangehörigkeit;Einzugsdatum;Wohnungsstatus"</code>
-            ". Der Import ersetzt das bisherige Register erst, wenn jede Zeile in Ordnung ist; danach werden die Unterschriften laufender Verfahren neu geprüft (Entscheidungen von Mitarbeitenden bleiben)."</p>
+        <h2 id="upload">{t("register-upload-heading")}</h2>
+        <p>{t("register-upload-before")}" "
+            <code lang="de">"Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Ortsteil;Staatsangehörigkeit;Einzugsdatum;Wohnungsstatus"</code>
+            {t("register-upload-after")}</p>
         <form class="form" method="post" action="/staff/residents/import" enctype="multipart/form-data">
             <div class="field">
-                <label for="register-file">"Datei (höchstens 1 GiB)"</label>
+                <label for="register-file">{t("register-file-label")}</label>
                 <input id="register-file" type="file" name="file" accept=".csv,text/csv" required />
             </div>
             <div class="field">
-                <label for="register-encoding">"Kodierung"</label>
+                <label for="register-encoding">{t("register-encoding-label")}</label>
                 <select id="register-encoding" name="encoding">
-                    <option value="">"automatisch erkennen"</option>
+                    <option value="">{t("register-encoding-auto")}</option>
                     <option value="utf-8">"UTF-8"</option>
                     <option value="windows-1252">"Windows-1252"</option>
                 </select>
             </div>
-            <button type="submit" class="button">"Hochladen und einlesen"</button>
+            <button type="submit" class="button">{t("register-upload-submit")}</button>
         </form>
-        <h2 id="purge">"Melderegister löschen"</h2>
-        <p>"Löscht alle Personen aus dem Register. Geprüfte Unterschriften behalten ihren Status; neue bleiben ungeprüft, bis wieder ein Register eingelesen ist."</p>
+        <h2 id="purge">{t("register-purge-heading")}</h2>
+        <p>{t("register-purge-intro")}</p>
         <ErrorSummary error=purge_error form="purge" />
         <ActionForm action=purge attr:class="form" attr:novalidate=true>
-            <Checkbox name="confirm" form="purge" label="Ja, das Melderegister löschen" error=purge_error />
-            <Submit label="Löschen" pending=purge.pending() class="button button-danger" />
+            <Checkbox name="confirm" form="purge" label=t("register-purge-confirm") error=purge_error />
+            <Submit label=t("register-purge-submit") pending=purge.pending() class="button button-danger" />
         </ActionForm>
     }
 }
@@ -149,34 +147,34 @@ fn Running(i: ImportView) -> impl IntoView {
     let id = format!("import-progress-{}", i.id);
     view! {
         <section class="card" aria-live="polite">
-            <h3>{format!("Import läuft: „{}“", i.file_name)}</h3>
-            <label for=id.clone()>{format!("{percent} % gelesen, {} Zeilen", thousands(i.rows))}</label>
-            <progress id=id max="100" value=percent.to_string()>{format!("{percent} %")}</progress>
-            <p>{format!("Begonnen am {}.", i.started)}</p>
+            <h3>{t_args("register-running-heading", &[("file", &i.file_name)])}</h3>
+            <label for=id.clone()>{t_args("register-running-progress", &[("percent", &percent.to_string()), ("rows", &thousands(i.rows))])}</label>
+            <progress id=id max="100" value=percent.to_string()>{t_args("register-percent", &[("percent", &percent.to_string())])}</progress>
+            <p>{t_args("register-running-started", &[("date", &i.started)])}</p>
         </section>
     }
 }
 
-fn import_status(status: &str) -> &'static str {
-    match status {
-        "running" => "läuft",
-        "completed" => "eingelesen",
-        "failed" => "abgelehnt",
-        "purged" => "gelöscht",
-        _ => "unbekannt",
-    }
+fn import_status(status: &str) -> String {
+    t(match status {
+        "running" => "register-import-running",
+        "completed" => "register-import-completed",
+        "failed" => "register-import-failed",
+        "purged" => "register-import-purged",
+        _ => "register-import-unknown",
+    })
 }
 
 #[component]
 fn History(imports: Vec<ImportView>) -> impl IntoView {
     (!imports.is_empty()).then(|| {
         view! {
-            <h2>"Letzte Importe"</h2>
+            <h2>{t("register-history-heading")}</h2>
             <table class="table">
-                <caption class="visually-hidden">"Die letzten zehn Importe, neueste zuerst"</caption>
+                <caption class="visually-hidden">{t("register-history-caption")}</caption>
                 <thead><tr>
-                    <th scope="col">"Nr."</th><th scope="col">"Datei"</th><th scope="col">"Begonnen"</th>
-                    <th scope="col">"Status"</th><th scope="col">"Zeilen"</th><th scope="col">"Fehlerhafte Zeilen"</th>
+                    <th scope="col">{t("register-col-number")}</th><th scope="col">{t("register-col-file")}</th><th scope="col">{t("register-col-started")}</th>
+                    <th scope="col">{t("register-col-status")}</th><th scope="col">{t("register-col-rows")}</th><th scope="col">{t("register-col-bad-lines")}</th>
                 </tr></thead>
                 <tbody>
                     {imports.into_iter().map(|i| {
@@ -187,17 +185,18 @@ fn History(imports: Vec<ImportView>) -> impl IntoView {
                                 <td>{i.id}</td>
                                 <td>{i.file_name.clone()}</td>
                                 <td>{i.started.clone()}</td>
-                                <td>{import_status(&i.status)}{i.in_use.then_some(" (in Gebrauch)")}</td>
+                                <td>{import_status(&i.status)}{i.in_use.then(|| format!(" ({})", t("register-import-in-use")))}</td>
                                 <td>{thousands(i.rows)}</td>
                                 <td>
                                     {thousands(i.bad_lines)}
                                     {(!report.is_empty()).then(|| view! {
                                         <details>
-                                            <summary>"Bericht"</summary>
-                                            <ul class="report">
+                                            <summary>{t("register-history-report")}</summary>
+                                            // The import's findings are in German.
+                                            <ul class="report" lang="de">
                                                 {report.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
                                             </ul>
-                                            {(more > 0).then(|| view! { <p>{format!("… und {} weitere.", thousands(more))}</p> })}
+                                            {(more > 0).then(|| view! { <p>{t_args("register-history-more", &[("n", &thousands(more))])}</p> })}
                                         </details>
                                     })}
                                 </td>
@@ -216,10 +215,10 @@ pub fn ReviewQueuePage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     view! {
-        <Title text="Unterschriften prüfen – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("register-review-title"))]) />
         <div class="wrap">
             <Restricted next=format!("/petitions/{}/review", slug()) allow=Me::is_staff
-                denial="Unterschriften prüft nur die Gemeindeverwaltung.">
+                denial=t("register-review-denial")>
                 <Review />
             </Restricted>
         </div>
@@ -254,7 +253,7 @@ fn Review() -> impl IntoView {
                 match page.await {
                     Err(e) => {
                         crate::components::page::set_status(e.status());
-                        view! { <h1>"Unterschriften prüfen"</h1><p class="error-summary" role="alert">{e.message()}</p> }.into_any()
+                        view! { <h1>{t("register-review-title")}</h1><p class="error-summary" role="alert">{e.message()}</p> }.into_any()
                     }
                     Ok(p) => view! { <ReviewBody p decide void restore /> }.into_any(),
                 }
@@ -276,61 +275,61 @@ fn ReviewBody(
     let restore_slug = p.slug.clone();
     let total: u64 = p.counts.iter().map(|c| c.count).sum();
     view! {
-        <h1>{format!("Unterschriften prüfen: {}", p.title)}</h1>
+        <h1>{t_args("register-review-heading", &[("title", &p.title)])}</h1>
         <p>
-            <a href=format!("/petitions/{slug}/manage")>"Zurück zum Verfahren"</a>
+            <a href=format!("/petitions/{slug}/manage")>{t("register-review-back")}</a>
             " · "
-            <a href=format!("/petitions/{slug}/signatures.csv") download="">"Alle Unterschriften mit Status (CSV)"</a>
+            <a href=format!("/petitions/{slug}/signatures.csv") download="">{t("register-review-csv")}</a>
         </p>
         {(!p.register_in_use).then(|| view! {
             <p class="notice" role="status">
-                "Es ist kein Melderegister eingelesen: Die Unterschriften sind noch nicht geprüft. "
-                <a href="/staff/residents">"Melderegister einlesen"</a>
+                {t("register-review-no-register")}" "
+                <a href="/staff/residents">{t("register-review-import-link")}</a>
             </p>
         })}
-        {p.purged.then(|| view! { <p class="notice" role="status">"Die persönlichen Daten der Unterschriften sind nach Ablauf der Aufbewahrungsfrist gelöscht; die Zahlen bleiben."</p> })}
-        <h2>"Stand der Prüfung"</h2>
+        {p.purged.then(|| view! { <p class="notice" role="status">{t("register-review-purged")}</p> })}
+        <h2>{t("register-review-state-heading")}</h2>
         <table class="table">
-            <caption class="visually-hidden">"Unterschriften nach Status"</caption>
-            <thead><tr><th scope="col">"Status"</th><th scope="col">"Code"</th><th scope="col" class="num">"Anzahl"</th></tr></thead>
+            <caption class="visually-hidden">{t("register-review-counts-caption")}</caption>
+            <thead><tr><th scope="col">{t("register-col-status")}</th><th scope="col">{t("register-col-code")}</th><th scope="col" class="num">{t("register-col-count")}</th></tr></thead>
             <tbody>
                 {p.counts.iter().map(|c| view! {
-                    <tr><td>{c.status.label()}</td><td><code>{c.status.code()}</code></td><td class="num">{thousands(c.count)}</td></tr>
+                    <tr><td>{status_title(c.status)}</td><td><code>{c.status.code()}</code></td><td class="num">{thousands(c.count)}</td></tr>
                 }).collect_view()}
             </tbody>
-            <tfoot><tr><th scope="row" colspan="2">"Zusammen"</th><td class="num">{thousands(total)}</td></tr></tfoot>
+            <tfoot><tr><th scope="row" colspan="2">{t("register-review-sum")}</th><td class="num">{thousands(total)}</td></tr></tfoot>
         </table>
-        <h2 id="queue">{format!("Zur Prüfung: {}", thousands(p.waiting))}</h2>
+        <h2 id="queue">{t_args("register-review-waiting", &[("n", &thousands(p.waiting))])}</h2>
         {match p.item.clone() {
-            None if p.waiting == 0 => view! { <p>"Keine Unterschrift wartet auf eine Entscheidung."</p> }.into_any(),
-            None if !p.register_in_use => view! { <p>"Zur Prüfung braucht es ein eingelesenes Melderegister."</p> }.into_any(),
+            None if p.waiting == 0 => view! { <p>{t("register-review-nothing-waiting")}</p> }.into_any(),
+            None if !p.register_in_use => view! { <p>{t("register-review-needs-register")}</p> }.into_any(),
             None => view! {
-                <p>"Nach der übersprungenen kommt keine weitere. "
-                    <a href=format!("/petitions/{slug}/review#queue")>"Von vorn beginnen"</a></p>
+                <p>{t("register-review-end")}" "
+                    <a href=format!("/petitions/{slug}/review#queue")>{t("register-review-restart")}</a></p>
             }.into_any(),
             Some(item) => view! { <ReviewItemView item slug=slug.clone() decide /> }.into_any(),
         }}
-        <h2 id="sheets">"Ungültige Blätter"</h2>
-        <p>"Ein Blatt ohne den vollständigen Text des Bürgerbegehrens (Fragestellung, Begründung, Kostenschätzung, Vertretungsberechtigte) macht jede Zeile darauf ungültig."</p>
+        <h2 id="sheets">{t("register-sheets-heading")}</h2>
+        <p>{t("register-sheets-intro")}</p>
         {(!p.void_sheets.is_empty()).then(|| view! {
             <ul>
-                {p.void_sheets.iter().map(|(n, reason)| view! { <li>{format!("Blatt {n}: {reason}")}</li> }).collect_view()}
+                {p.void_sheets.iter().map(|(n, reason)| view! { <li>{t_args("register-sheet-item", &[("n", &n.to_string()), ("reason", reason)])}</li> }).collect_view()}
             </ul>
         })}
         <ErrorSummary error=void_error form="void" />
         <ActionForm action=void attr:class="form" attr:novalidate=true>
             <input type="hidden" name="slug" value=slug.clone() />
-            <Field name="sheet" form="void" label="Blatt" kind="number" required=true error=void_error />
-            <Field name="reason" form="void" label="Grund" required=true maxlength=255usize
-                hint="Zum Beispiel: Begründung fehlt auf dem Blatt." error=void_error />
-            <Submit label="Blatt für ungültig erklären" pending=void.pending() />
+            <Field name="sheet" form="void" label=t("register-sheet-label") kind="number" required=true error=void_error />
+            <Field name="reason" form="void" label=t("register-sheet-reason") required=true maxlength=255usize
+                hint=t("register-sheet-reason-hint") error=void_error />
+            <Submit label=t("register-sheet-void") pending=void.pending() />
         </ActionForm>
         {(!p.void_sheets.is_empty()).then(move || view! {
             <ErrorSummary error=restore_error form="restore" />
             <ActionForm action=restore attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="slug" value=restore_slug />
-                <Field name="sheet" form="restore" label="Nummer des Blattes" kind="number" required=true error=restore_error />
-                <Submit label="Blatt wieder gelten lassen" pending=restore.pending() />
+                <Field name="sheet" form="restore" label=t("register-sheet-number") kind="number" required=true error=restore_error />
+                <Submit label=t("register-sheet-restore") pending=restore.pending() />
             </ActionForm>
         })}
     }
@@ -351,7 +350,7 @@ fn cell(value: String, m: FieldMatch) -> impl IntoView {
         <td class=class>
             <span aria-hidden="true" class="match-sign">{sign}" "</span>
             {value}
-            <span class="match-label">{format!(" ({})", m.label())}</span>
+            <span class="match-label">{format!(" ({})", match_title(m))}</span>
         </td>
     }
 }
@@ -374,29 +373,32 @@ fn ReviewItemView(
     let skip = format!("/petitions/{slug}/review?after={}#queue", item.signature_id);
     view! {
         <section class="card review" aria-labelledby="review-heading">
-            <h3 id="review-heading">{format!("{}{}", item.place, item.signed_on.as_ref().map(|d| format!(", unterschrieben am {d}")).unwrap_or_default())}</h3>
+            <h3 id="review-heading">{match item.signed_on.as_ref() {
+                Some(d) => t_args("register-item-signed-on", &[("place", &item.place), ("date", d)]),
+                None => item.place.clone(),
+            }}</h3>
             // Focusable, so that keyboard users can scroll a wide comparison on a phone.
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Vergleich mit dem Melderegister">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=t("register-compare-label")>
             <table class="table review-table">
-                <caption>"Die Unterschrift neben den passenden Einträgen im Melderegister. = stimmt überein, ≈ ähnlich, ≠ weicht ab, ? fehlt."</caption>
+                <caption>{t("register-compare-caption")}</caption>
                 <thead><tr>
-                    <th scope="col">"Angabe"</th>
-                    <th scope="col">"Auf der Unterschrift"</th>
+                    <th scope="col">{t("register-col-item")}</th>
+                    <th scope="col">{t("register-col-signed")}</th>
                     {candidates.iter().enumerate().map(|(i, c)| view! {
-                        <th scope="col">{format!("Person {} ({})", i + 1, c.district)}</th>
+                        <th scope="col">{t_args("register-col-person", &[("n", &(i + 1).to_string()), ("district", &c.district)])}</th>
                     }).collect_view()}
                 </tr></thead>
                 <tbody>
-                    <tr><th scope="row">"Familienname"</th><td>{s.family_name.clone()}</td>
+                    <tr><th scope="row">{t("register-row-family-name")}</th><td>{s.family_name.clone()}</td>
                         {candidates.iter().map(|c| cell(c.family_name.clone(), c.comparison.family_name)).collect_view()}</tr>
-                    <tr><th scope="row">"Vornamen"</th><td>{s.given_names.clone()}</td>
+                    <tr><th scope="row">{t("register-row-given-names")}</th><td>{s.given_names.clone()}</td>
                         {candidates.iter().map(|c| cell(c.given_names.clone(), c.comparison.given_names)).collect_view()}</tr>
-                    <tr><th scope="row">"Geburtsdatum"</th><td>{s.birth_date.clone()}</td>
+                    <tr><th scope="row">{t("register-row-birth-date")}</th><td>{s.birth_date.clone()}</td>
                         {candidates.iter().map(|c| cell(c.birth_date.clone(), c.comparison.birth_date)).collect_view()}</tr>
-                    <tr><th scope="row">"Anschrift"</th><td>{signed_address}</td>
+                    <tr><th scope="row">{t("register-row-address")}</th><td>{signed_address}</td>
                         {candidates.iter().map(|c| cell(address(&c.street, &c.house_number, &c.postal_code, &c.city), c.comparison.address)).collect_view()}</tr>
-                    <tr><th scope="row">"Ergebnis, falls es diese Person ist"</th><td></td>
-                        {candidates.iter().map(|c: &CandidateView| view! { <td>{c.outcome.label()}</td> }).collect_view()}</tr>
+                    <tr><th scope="row">{t("register-row-outcome")}</th><td></td>
+                        {candidates.iter().map(|c: &CandidateView| view! { <td>{status_title(c.outcome)}</td> }).collect_view()}</tr>
                 </tbody>
             </table>
             </div>
@@ -405,14 +407,19 @@ fn ReviewItemView(
                 <input type="hidden" name="slug" value=slug.clone() />
                 <input type="hidden" name="signature_id" value=item.signature_id.to_string() />
                 <fieldset>
-                    <legend>"Entscheidung (Pfeiltasten oder Leertaste wählen, Eingabetaste speichert)"</legend>
+                    <legend>{t("register-decision-legend")}</legend>
                     {candidates.iter().enumerate().map(|(i, c)| {
                         let value = format!("person:{}", c.resident_id);
                         let id = format!("decide-person-{}", c.resident_id);
                         view! {
                             <div class="choice">
                                 <input type="radio" id=id.clone() name="decision" value=value />
-                                <label for=id>{format!("Es ist Person {}: {} {} → {}", i + 1, c.given_names, c.family_name, c.outcome.label())}</label>
+                                <label for=id>{t_args("register-decision-person", &[
+                                    ("n", &(i + 1).to_string()),
+                                    ("given", &c.given_names),
+                                    ("family", &c.family_name),
+                                    ("outcome", &status_title(c.outcome)),
+                                ])}</label>
                             </div>
                         }
                     }).collect_view()}
@@ -421,14 +428,14 @@ fn ReviewItemView(
                         view! {
                             <div class="choice">
                                 <input type="radio" id=id.clone() name="decision" value=r.code() />
-                                <label for=id>{format!("Zählt nicht: {}", r.label())}</label>
+                                <label for=id>{t_args("register-decision-reason", &[("reason", &status_title(r))])}</label>
                             </div>
                         }
                     }).collect_view()}
                 </fieldset>
-                <Submit label="Entscheiden" pending=decide.pending() />
+                <Submit label=t("register-decide") pending=decide.pending() />
                 " "
-                <a href=skip>"Überspringen"</a>
+                <a href=skip>{t("register-skip")}</a>
             </ActionForm>
         </section>
     }

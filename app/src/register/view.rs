@@ -2,7 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::check::{Comparison, Status};
+use super::check::{Comparison, FieldMatch, Status};
+
+/// A signature's status in the page's language (`Status::label` stays German for the files
+/// and documents).
+pub fn status_title(status: Status) -> String {
+    crate::i18n::t(&format!(
+        "register-status-{}",
+        status.code().replace('_', "-")
+    ))
+}
+
+/// How a detail compares with the register, in the page's language.
+pub fn match_title(m: FieldMatch) -> String {
+    crate::i18n::t(match m {
+        FieldMatch::Exact => "register-match-exact",
+        FieldMatch::Near => "register-match-near",
+        FieldMatch::Missing => "register-match-missing",
+        FieldMatch::Differs => "register-match-differs",
+    })
+}
 
 /// One register import, for the staff page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,4 +126,24 @@ pub struct ReviewPage {
     pub void_sheets: Vec<(u32, String)>,
     /// Personal data were deleted after the retention period.
     pub purged: bool,
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_and_comparison_has_a_title_that_reads_in_german_as_before() {
+        for status in Status::ALL {
+            assert_eq!(status_title(status), status.label(), "{status:?}");
+        }
+        for m in [
+            FieldMatch::Exact,
+            FieldMatch::Near,
+            FieldMatch::Missing,
+            FieldMatch::Differs,
+        ] {
+            assert_eq!(match_title(m), m.label(), "{m:?}");
+        }
+    }
 }

@@ -107,3 +107,52 @@ db_test!(
         assert!(page.contains("You are signed in as Anna Schmidt."));
     }
 );
+
+db_test!(
+    account_mails_speak_the_accounts_language,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        // Signed up from an English browser: the confirmation mail is English, and so is a later
+        // password reset asked for from a German browser (the account keeps its language).
+        let res = app
+            .client
+            .post(app.url("/api/register"))
+            .header("origin", format!("http://{}", app.addr))
+            .header("accept", "application/json")
+            .header("accept-language", "en-GB,en;q=0.8")
+            .form(&[
+                ("email", "mary@example.org"),
+                ("display_name", "Mary Jones"),
+                ("password", "sicheres-passwort"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let mails = app.mail_to("mary@example.org").await;
+        let confirm = mails.last().unwrap();
+        assert_eq!(confirm.subject, "Please confirm your email address");
+        assert!(
+            confirm.text.contains("Hello Mary Jones,"),
+            "{}",
+            confirm.text
+        );
+
+        let res = new_client()
+            .post(app.url("/api/request_password_reset"))
+            .header("origin", format!("http://{}", app.addr))
+            .header("accept", "application/json")
+            .header("accept-language", "de-DE")
+            .form(&[("email", "mary@example.org")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let mails = app.mail_to("mary@example.org").await;
+        assert!(
+            mails.iter().any(|m| m.subject == "Reset your password"),
+            "{:?}",
+            mails.iter().map(|m| &m.subject).collect::<Vec<_>>()
+        );
+    }
+);

@@ -9,6 +9,7 @@ use crate::accounts::api::{
 };
 use crate::accounts::domain::PASSWORD_MIN_CHARS;
 use crate::components::{ErrorSummary, Field, Notice, Submit};
+use crate::i18n::{t, t_args};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -20,76 +21,76 @@ pub fn AccountPage() -> impl IntoView {
     let delete = ServerAction::<DeleteAccount>::new();
     let delete_error = action_error(delete);
     view! {
-        <Title text="Ihr Konto – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("account-title"))]) />
         <div class="wrap narrow">
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     let Some(me) = layout.await.ok().and_then(|l| l.me) else {
                         return view! { <Redirect path="/login?notice=login_required&next=/account" /> }.into_any();
                     };
-                    let roles = std::iter::once("Einwohnerin/Einwohner")
-                        .chain(me.roles.iter().map(|r| r.label()))
+                    let roles = std::iter::once(t("account-role-resident"))
+                        .chain(me.roles.iter().map(|r| r.title()))
                         .collect::<Vec<_>>()
                         .join(", ");
                     view! {
-                        <h1>"Ihr Konto"</h1>
+                        <h1>{t("account-title")}</h1>
                         <Notice />
                         <dl class="facts">
-                            <dt>"Anzeigename"</dt><dd>{me.display_name.clone()}</dd>
-                            <dt>"E-Mail-Adresse"</dt><dd>{me.email.clone()}</dd>
-                            <dt>"Rollen"</dt><dd>{roles}</dd>
+                            <dt>{t("account-display-name")}</dt><dd>{me.display_name.clone()}</dd>
+                            <dt>{t("account-email")}</dt><dd>{me.email.clone()}</dd>
+                            <dt>{t("account-roles")}</dt><dd>{roles}</dd>
                         </dl>
 
                         <section aria-labelledby="h-two-factor">
-                            <h2 id="h-two-factor">"Zwei-Faktor-Anmeldung"</h2>
+                            <h2 id="h-two-factor">{t("account-two-factor")}</h2>
                             <p>{if me.two_factor {
-                                "Eingeschaltet: Zur Anmeldung braucht es außer dem Passwort einen Code aus Ihrer App."
+                                t("account-two-factor-on")
                             } else {
-                                "Ausgeschaltet. Mit einem Code aus einer App auf Ihrem Telefon schützen Sie Ihr Konto auch dann, wenn jemand Ihr Passwort kennt."
+                                t("account-two-factor-off")
                             }}</p>
-                            <p><A href="/account/two-factor">{if me.two_factor { "Zwei-Faktor-Anmeldung verwalten" } else { "Zwei-Faktor-Anmeldung einrichten" }}</A></p>
+                            <p><A href="/account/two-factor">{if me.two_factor { t("account-two-factor-manage") } else { t("account-two-factor-set-up") }}</A></p>
                         </section>
 
                         <Sessions />
 
                         <section aria-labelledby="h-password">
-                            <h2 id="h-password">"Passwort ändern"</h2>
+                            <h2 id="h-password">{t("account-change-password")}</h2>
                             <ErrorSummary form="pw" error=password_error />
                             <ActionForm action=change_password attr:class="form" attr:novalidate=true>
-                                <Field name="current_password" label="Aktuelles Passwort" kind="password" autocomplete="current-password" required=true form="pw" error=password_error />
-                                <Field name="password" label="Neues Passwort" kind="password" autocomplete="new-password" required=true
-                                    minlength=PASSWORD_MIN_CHARS hint=format!("Mindestens {PASSWORD_MIN_CHARS} Zeichen.") form="pw" error=password_error />
-                                <Submit label="Passwort ändern" pending=change_password.pending() />
+                                <Field name="current_password" label=t("account-current-password") kind="password" autocomplete="current-password" required=true form="pw" error=password_error />
+                                <Field name="password" label=t("account-new-password") kind="password" autocomplete="new-password" required=true
+                                    minlength=PASSWORD_MIN_CHARS hint=t_args("account-password-hint", &[("min", &PASSWORD_MIN_CHARS.to_string())]) form="pw" error=password_error />
+                                <Submit label=t("account-change-password") pending=change_password.pending() />
                             </ActionForm>
                         </section>
 
                         <section aria-labelledby="h-email">
-                            <h2 id="h-email">"E-Mail-Adresse ändern"</h2>
-                            <p>"Die neue Adresse gilt, sobald Sie den Link bestätigt haben, den wir an sie schicken."</p>
+                            <h2 id="h-email">{t("account-change-email")}</h2>
+                            <p>{t("account-change-email-lead")}</p>
                             <ErrorSummary form="em" error=email_error />
                             <ActionForm action=change_email attr:class="form" attr:novalidate=true>
-                                <Field name="email" label="Neue E-Mail-Adresse" kind="email" autocomplete="email" required=true form="em" error=email_error />
-                                <Field name="current_password" label="Aktuelles Passwort" kind="password" autocomplete="current-password" required=true form="em" error=email_error />
-                                <Submit label="Bestätigungslink senden" pending=change_email.pending() />
+                                <Field name="email" label=t("account-new-email") kind="email" autocomplete="email" required=true form="em" error=email_error />
+                                <Field name="current_password" label=t("account-current-password") kind="password" autocomplete="current-password" required=true form="em" error=email_error />
+                                <Submit label=t("account-send-confirmation") pending=change_email.pending() />
                             </ActionForm>
                         </section>
 
                         <section aria-labelledby="h-data">
-                            <h2 id="h-data">"Meine Daten"</h2>
-                            <p>"Alles, was über Ihr Konto gespeichert ist: Konto, Rollen, Anmeldungen, Vorschläge und Kommentare mit früheren Fassungen, Unterstützungen, „Gefällt mir“, Gefolgtes, Meldungen, Mitgliedschaften in Gremien und die Unterschriften, die mit Ihrer E-Mail-Adresse bestätigt wurden (Art. 15 und 20 DSGVO)."</p>
+                            <h2 id="h-data">{t("account-my-data")}</h2>
+                            <p>{t("account-my-data-lead")}</p>
                             <p class="actions">
-                                <a href="/account/data.html" class="button button-secondary" download="meine-daten.html">"Als lesbare Seite herunterladen (HTML)"</a>
-                                <a href="/account/data.json" class="button button-secondary" download="meine-daten.json">"Maschinenlesbar herunterladen (JSON)"</a>
+                                <a href="/account/data.html" class="button button-secondary" download="meine-daten.html">{t("account-download-html")}</a>
+                                <a href="/account/data.json" class="button button-secondary" download="meine-daten.json">{t("account-download-json")}</a>
                             </p>
                         </section>
 
                         <section aria-labelledby="h-delete" class="danger-zone">
-                            <h2 id="h-delete">"Konto löschen"</h2>
-                            <p>"Ihre E-Mail-Adresse, Ihr Name und Ihr Passwort werden gelöscht. Öffentliche Beiträge bleiben unter „gelöschtes Konto“ stehen. Das kann nicht rückgängig gemacht werden."</p>
+                            <h2 id="h-delete">{t("account-delete")}</h2>
+                            <p>{t("account-delete-lead")}</p>
                             <ErrorSummary form="del" error=delete_error />
                             <ActionForm action=delete attr:class="form" attr:novalidate=true>
-                                <Field name="current_password" label="Zur Bestätigung: Ihr Passwort" kind="password" autocomplete="current-password" required=true form="del" error=delete_error />
-                                <Submit label="Konto endgültig löschen" class="button button-danger" pending=delete.pending() />
+                                <Field name="current_password" label=t("account-delete-password") kind="password" autocomplete="current-password" required=true form="del" error=delete_error />
+                                <Submit label=t("account-delete-submit") class="button button-danger" pending=delete.pending() />
                             </ActionForm>
                         </section>
                     }.into_any()
@@ -108,7 +109,7 @@ fn Sessions() -> impl IntoView {
     let sessions = Resource::new(move || end.version().get(), |_| my_sessions());
     view! {
         <section aria-labelledby="h-sessions" id="sessions">
-            <h2 id="h-sessions">"Angemeldete Geräte"</h2>
+            <h2 id="h-sessions">{t("account-sessions")}</h2>
             <ErrorSummary form="sess" error=end_error />
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
@@ -117,21 +118,23 @@ fn Sessions() -> impl IntoView {
                         Ok(list) => view! {
                             <ul class="session-list">
                                 {list.into_iter().map(|s| {
-                                    let label = format!("Abmelden: {}", s.browser);
+                                    let label = t_args("account-session-end-label", &[("browser", &s.browser)]);
                                     view! {
                                         <li>
                                             <strong>{s.browser.clone()}</strong>
-                                            {s.current.then_some(" (dieses Gerät)")}
+                                            {s.current.then(|| format!(" {}", t("account-session-current")))}
                                             <br />
-                                            {format!(
-                                                "Netz {} · angemeldet {} · zuletzt aktiv {}",
-                                                if s.network.is_empty() { "unbekannt".to_owned() } else { s.network.clone() },
-                                                crate::time::german_datetime_text(s.signed_in_at),
-                                                crate::time::german_datetime_text(s.last_seen_at),
+                                            {t_args(
+                                                "account-session-details",
+                                                &[
+                                                    ("network", &if s.network.is_empty() { t("account-session-network-unknown") } else { s.network.clone() }),
+                                                    ("signed_in", &crate::time::german_datetime_text(s.signed_in_at)),
+                                                    ("last_seen", &crate::time::german_datetime_text(s.last_seen_at)),
+                                                ],
                                             )}
                                             <ActionForm action=end attr:class="inline-form">
                                                 <input type="hidden" name="id" value=s.id.to_string() />
-                                                <button type="submit" class="link-button" aria-label=label>"Abmelden"</button>
+                                                <button type="submit" class="link-button" aria-label=label>{t("account-session-end")}</button>
                                             </ActionForm>
                                         </li>
                                     }
@@ -142,7 +145,7 @@ fn Sessions() -> impl IntoView {
                 })}
             </Suspense>
             <ActionForm action=end_all attr:class="form">
-                <Submit label="Überall abmelden" class="button button-secondary" pending=end_all.pending() />
+                <Submit label=t("account-sessions-end-all") class="button button-secondary" pending=end_all.pending() />
             </ActionForm>
         </section>
     }

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use super::action_error;
 use crate::accounts::api::Login;
 use crate::components::{ErrorSummary, Field, Notice, Submit};
+use crate::i18n::{t, t_args};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -14,19 +15,19 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next");
     view! {
-        <Title text="Anmelden – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("account-login"))]) />
         <div class="wrap narrow">
-            <h1>"Anmelden"</h1>
+            <h1>{t("account-login")}</h1>
             <Notice />
             <ErrorSummary error />
             <ActionForm action attr:class="form" attr:novalidate=true>
-                <Field name="email" label="E-Mail-Adresse" kind="email" autocomplete="username" required=true error />
-                <Field name="password" label="Passwort" kind="password" autocomplete="current-password" required=true error />
+                <Field name="email" label=t("account-email") kind="email" autocomplete="username" required=true error />
+                <Field name="password" label=t("account-password") kind="password" autocomplete="current-password" required=true error />
                 {move || next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
-                <Submit label="Anmelden" pending=action.pending() />
+                <Submit label=t("account-login") pending=action.pending() />
             </ActionForm>
-            <p><A href="/password-reset">"Passwort vergessen?"</A></p>
-            <p>"Noch kein Konto? "<A href="/register">"Konto anlegen"</A></p>
+            <p><A href="/password-reset">{t("account-forgot-password")}</A></p>
+            <p>{t("account-no-account")}" "<A href="/register">{t("account-create")}</A></p>
         </div>
     }
 }

@@ -13,6 +13,7 @@ use crate::accounts::api::{
 };
 use crate::accounts::two_factor::{CODE_DIGITS, TwoFactorView, group_secret};
 use crate::components::{ErrorSummary, Field, Notice, Submit};
+use crate::i18n::{t, t_args};
 
 /// The second login step: the code from the app, or a recovery code.
 #[component]
@@ -22,22 +23,22 @@ pub fn LoginCodePage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.read().get("next");
     view! {
-        <Title text="Code eingeben – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("account-code-title"))]) />
         <div class="wrap narrow">
-            <h1>"Anmelden: zweiter Schritt"</h1>
+            <h1>{t("account-code-heading")}</h1>
             <Notice />
-            <p>"Ihr Passwort stimmt. Bitte geben Sie jetzt den Code ein, den Ihre Authenticator-App für Dorfplatz anzeigt."</p>
+            <p>{t("account-code-lead")}</p>
             <ErrorSummary error />
             <ActionForm action attr:class="form" attr:novalidate=true>
-                <Field name="code" label="Code aus der App" autocomplete="one-time-code" inputmode="numeric" required=true
-                    hint=format!("{CODE_DIGITS} Ziffern. Ohne Telefon: einer Ihrer Wiederherstellungscodes (zum Beispiel abcde-fghjk).")
+                <Field name="code" label=t("account-code-label") autocomplete="one-time-code" inputmode="numeric" required=true
+                    hint=t_args("account-code-hint", &[("digits", &CODE_DIGITS.to_string())])
                     maxlength=20 error />
                 {move || next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
-                <Submit label="Anmelden" pending=action.pending() />
+                <Submit label=t("account-login") pending=action.pending() />
             </ActionForm>
-            <p>"Nach fünf falschen Codes oder zehn Minuten beginnt die Anmeldung von vorn. "
-                <A href="/login">"Zurück zur Anmeldung"</A></p>
-            <p>"Telefon und Wiederherstellungscodes verloren? Die Administration Ihrer Gemeinde kann die Zwei-Faktor-Anmeldung zurücksetzen."</p>
+            <p>{t("account-code-restart")}" "
+                <A href="/login">{t("account-back-to-login")}</A></p>
+            <p>{t("account-code-lost")}</p>
         </div>
     }
 }
@@ -54,9 +55,9 @@ pub fn TwoFactorPage() -> impl IntoView {
         |_| two_factor(),
     );
     view! {
-        <Title text="Zwei-Faktor-Anmeldung – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("account-two-factor"))]) />
         <div class="wrap narrow">
-            <h1>"Zwei-Faktor-Anmeldung"</h1>
+            <h1>{t("account-two-factor")}</h1>
             <Notice />
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
@@ -83,32 +84,32 @@ fn Enrol(view: TwoFactorView, enable: ServerAction<EnableTwoFactor>) -> impl Int
     let grouped = group_secret(&setup.secret);
     view! {
         {view.required.then(|| view! {
-            <p class="callout">"Ihr Konto gehört zur Verwaltung: Es braucht die Zwei-Faktor-Anmeldung, bevor Sie weiterarbeiten können."</p>
+            <p class="callout">{t("account-2fa-required-callout")}</p>
         })}
-        <p>"Mit der Zwei-Faktor-Anmeldung braucht eine Anmeldung außer Ihrem Passwort einen Code, den eine App auf Ihrem Telefon alle 30 Sekunden neu erzeugt (zum Beispiel FreeOTP, Aegis, Google oder Microsoft Authenticator, oder Ihr Passwort-Manager)."</p>
+        <p>{t("account-2fa-intro")}</p>
         <ol class="steps">
             <li>
-                <h2 id="h-scan">"1. Schlüssel in die App übernehmen"</h2>
-                <p>"Scannen Sie den QR-Code mit der App, oder geben Sie den Schlüssel von Hand ein."</p>
+                <h2 id="h-scan">{t("account-2fa-step-scan")}</h2>
+                <p>{t("account-2fa-scan-lead")}</p>
                 <figure class="qr-code">
-                    <div role="img" aria-label="QR-Code mit dem Schlüssel für Ihre Authenticator-App" inner_html=setup.qr_svg></div>
+                    <div role="img" aria-label=t("account-2fa-qr-label") inner_html=setup.qr_svg></div>
                 </figure>
                 <dl class="facts">
-                    <dt>"Schlüssel zum Abtippen"</dt>
+                    <dt>{t("account-2fa-secret")}</dt>
                     <dd><code id="totp-secret" data-secret=setup.secret.clone()>{grouped}</code></dd>
-                    <dt>"Art"</dt>
-                    <dd>"zeitbasiert (TOTP), 6 Ziffern, alle 30 Sekunden"</dd>
+                    <dt>{t("account-2fa-kind")}</dt>
+                    <dd>{t("account-2fa-kind-value")}</dd>
                 </dl>
-                <label for="totp-uri">"Link für Passwort-Manager (otpauth)"</label>
+                <label for="totp-uri">{t("account-2fa-uri")}</label>
                 <input id="totp-uri" type="text" readonly=true value=setup.uri class="wide" />
             </li>
             <li>
-                <h2 id="h-confirm">"2. Mit einem Code bestätigen"</h2>
+                <h2 id="h-confirm">{t("account-2fa-step-confirm")}</h2>
                 <ErrorSummary form="enrol" error />
                 <ActionForm action=enable attr:class="form" attr:novalidate=true>
-                    <Field name="code" label="Code aus der App" form="enrol" autocomplete="one-time-code" inputmode="numeric" required=true
-                        hint="Die 6 Ziffern, die die App jetzt anzeigt." maxlength=20 error />
-                    <Submit label="Zwei-Faktor-Anmeldung einschalten" pending=enable.pending() />
+                    <Field name="code" label=t("account-code-label") form="enrol" autocomplete="one-time-code" inputmode="numeric" required=true
+                        hint=t("account-2fa-code-hint") maxlength=20 error />
+                    <Submit label=t("account-2fa-enable") pending=enable.pending() />
                 </ActionForm>
             </li>
         </ol>
@@ -129,41 +130,41 @@ fn Enabled(
         .map(crate::time::german_datetime_text)
         .unwrap_or_default();
     view! {
-        <p>{format!("Die Zwei-Faktor-Anmeldung ist seit {since} eingeschaltet.")}</p>
+        <p>{t_args("account-2fa-enabled-since", &[("since", &since)])}</p>
         <section aria-labelledby="h-recovery" id="recovery-codes">
-            <h2 id="h-recovery">"Wiederherstellungscodes"</h2>
+            <h2 id="h-recovery">{t("account-2fa-recovery")}</h2>
             {if view.fresh_recovery_codes.is_empty() {
                 view! {
-                    <p>{format!("Sie haben noch {} unbenutzte Wiederherstellungscodes.", view.recovery_codes_left)}</p>
+                    <p>{t_args(if view.recovery_codes_left == 1 { "account-2fa-recovery-left-one" } else { "account-2fa-recovery-left-other" }, &[("count", &view.recovery_codes_left.to_string())])}</p>
                 }.into_any()
             } else {
                 view! {
-                    <p class="callout">"Bewahren Sie diese Codes jetzt auf (ausdrucken oder im Passwort-Manager speichern). Jeder Code ersetzt einmal den Code aus der App, wenn Sie Ihr Telefon nicht zur Hand haben. Sie werden nur diese eine Viertelstunde lang angezeigt."</p>
-                    <ul class="recovery-codes" aria-label="Ihre Wiederherstellungscodes">
+                    <p class="callout">{t("account-2fa-recovery-fresh")}</p>
+                    <ul class="recovery-codes" aria-label=t("account-2fa-recovery-list")>
                         {view.fresh_recovery_codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
             <ErrorSummary form="renew" error=renew_error />
             <ActionForm action=renew attr:class="form" attr:novalidate=true>
-                <Field name="current_password" label="Ihr Passwort" kind="password" autocomplete="current-password" required=true form="renew" error=renew_error />
-                <Submit label="Neue Wiederherstellungscodes erzeugen" class="button button-secondary" pending=renew.pending() />
+                <Field name="current_password" label=t("account-your-password") kind="password" autocomplete="current-password" required=true form="renew" error=renew_error />
+                <Submit label=t("account-2fa-renew") class="button button-secondary" pending=renew.pending() />
             </ActionForm>
         </section>
         <section aria-labelledby="h-off">
-            <h2 id="h-off">"Ausschalten"</h2>
+            <h2 id="h-off">{t("account-2fa-off")}</h2>
             {if view.required {
-                view! { <p>"Konten der Verwaltung müssen die Zwei-Faktor-Anmeldung behalten. Bei einem neuen Telefon hilft die Administration (Zurücksetzen), danach richten Sie sie neu ein."</p> }.into_any()
+                view! { <p>{t("account-2fa-off-required")}</p> }.into_any()
             } else {
                 view! {
                     <ErrorSummary form="off" error=disable_error />
                     <ActionForm action=disable attr:class="form" attr:novalidate=true>
-                        <Field name="current_password" label="Ihr Passwort" kind="password" autocomplete="current-password" required=true form="off" error=disable_error />
-                        <Submit label="Zwei-Faktor-Anmeldung ausschalten" class="button button-danger" pending=disable.pending() />
+                        <Field name="current_password" label=t("account-your-password") kind="password" autocomplete="current-password" required=true form="off" error=disable_error />
+                        <Submit label=t("account-2fa-disable") class="button button-danger" pending=disable.pending() />
                     </ActionForm>
                 }.into_any()
             }}
         </section>
-        <p><A href="/account">"Zurück zu Ihrem Konto"</A></p>
+        <p><A href="/account">{t("account-back-to-account")}</A></p>
     }
 }

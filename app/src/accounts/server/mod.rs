@@ -220,6 +220,7 @@ pub async fn register(
         if mail_allowed {
             let mail = if existing.email_confirmed_at.is_some() {
                 templates::already_registered(
+                    crate::i18n::server::lang_for(existing.language.as_deref()),
                     &municipality,
                     &state.config.link("/login"),
                     &state.config.link("/password-reset"),
@@ -227,6 +228,7 @@ pub async fn register(
             } else {
                 let raw = issue_token(&tx, state, existing.id, Purpose::ConfirmEmail, None).await?;
                 templates::confirm_registration(
+                    crate::i18n::current_lang(),
                     &municipality,
                     name.as_str(),
                     &state.config.link(&format!("/confirm?token={raw}")),
@@ -245,6 +247,8 @@ pub async fn register(
         email_confirmed_at: Set(None),
         blocked_at: Set(None),
         deleted_at: Set(None),
+        // The account's emails keep the language it signed up in, until the switch changes it.
+        language: Set(Some(crate::i18n::current_lang().code.to_owned())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -262,6 +266,7 @@ pub async fn register(
         &tx,
         email.as_str(),
         templates::confirm_registration(
+            crate::i18n::current_lang(),
             &municipality,
             name.as_str(),
             &state.config.link(&format!("/confirm?token={raw}")),
@@ -393,6 +398,7 @@ pub async fn login(
                 &tx,
                 e.as_str(),
                 templates::confirm_registration(
+                    crate::i18n::server::lang_for(account.language.as_deref()),
                     &municipality,
                     account.display_name.as_deref().unwrap_or_default(),
                     &state.config.link(&format!("/confirm?token={raw}")),
@@ -465,6 +471,7 @@ pub async fn request_password_reset(
         &tx,
         email.as_str(),
         templates::password_reset(
+            crate::i18n::server::lang_for(account.language.as_deref()),
             &municipality,
             &state
                 .config
@@ -537,7 +544,7 @@ pub(crate) async fn check_current_password(
         login_failed(state, None, &user.email, Bucket::LoginAccount).await?;
         return Err(AppError::field(
             "current_password",
-            "Das aktuelle Passwort ist nicht richtig.",
+            crate::i18n::t("account-error-current-password-wrong"),
         ));
     }
     Ok(account)
@@ -560,6 +567,7 @@ pub async fn change_password(
     )?;
     let hash = passwords::hash(new.expose()).await?;
     let tx = begin_write(&state.db).await?;
+    let lang = crate::i18n::server::lang_for(account.language.as_deref());
     let mut active: user::ActiveModel = account.into();
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());
@@ -569,7 +577,7 @@ pub async fn change_password(
     enqueue(
         &tx,
         &user.email,
-        templates::password_changed(&municipality, &state.config.link("/password-reset")),
+        templates::password_changed(lang, &municipality, &state.config.link("/password-reset")),
     )
     .await?;
     tx.commit().await?;
@@ -588,7 +596,7 @@ pub async fn request_email_change(
     if new_email.as_str() == user.email {
         return Err(AppError::field(
             "email",
-            "Das ist bereits Ihre E-Mail-Adresse.",
+            crate::i18n::t("account-error-email-same"),
         ));
     }
     let municipality = site::municipality_name(&state.db).await?;
@@ -605,6 +613,7 @@ pub async fn request_email_change(
     if mail_allowed {
         let mail = if taken {
             templates::already_registered(
+                crate::i18n::current_lang(),
                 &municipality,
                 &state.config.link("/login"),
                 &state.config.link("/password-reset"),
@@ -619,6 +628,7 @@ pub async fn request_email_change(
             )
             .await?;
             templates::confirm_new_email(
+                crate::i18n::current_lang(),
                 &municipality,
                 new_email.as_str(),
                 &state.config.link(&format!("/confirm?token={raw}")),
@@ -629,7 +639,11 @@ pub async fn request_email_change(
     enqueue(
         &tx,
         &user.email,
-        templates::email_change_requested(&municipality, new_email.as_str()),
+        templates::email_change_requested(
+            crate::i18n::current_lang(),
+            &municipality,
+            new_email.as_str(),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -674,7 +688,12 @@ pub async fn delete_account(
         .filter(notification::Column::UserId.eq(user.id))
         .exec(&tx)
         .await?;
-    enqueue(&tx, &user.email, templates::account_deleted(&municipality)).await?;
+    enqueue(
+        &tx,
+        &user.email,
+        templates::account_deleted(crate::i18n::current_lang(), &municipality),
+    )
+    .await?;
     audit::append(
         &tx,
         Entry {
@@ -719,7 +738,7 @@ pub async fn create_confirmed(
         Err(err) if is_unique_violation(&err) => {
             return Err(AppError::field(
                 "email",
-                "Für diese E-Mail-Adresse gibt es bereits ein Konto.",
+                crate::i18n::t("account-error-email-taken"),
             ));
         }
         Err(err) => return Err(err.into()),
@@ -766,7 +785,7 @@ async fn set_role(
                 if admins <= 1 {
                     return Err(AppError::field(
                         "role",
-                        "Die letzte Administratorin bzw. der letzte Administrator kann die Rolle nicht verlieren.",
+                        crate::i18n::t("account-error-last-admin"),
                     ));
                 }
             }
@@ -812,7 +831,7 @@ pub async fn change_role(
     if grant && target.email_confirmed_at.is_none() {
         return Err(AppError::field(
             "role",
-            "Rollen bekommen nur Konten, deren E-Mail-Adresse bestätigt ist.",
+            crate::i18n::t("account-error-role-unconfirmed"),
         ));
     }
     let changed = set_role(&tx, actor, target.id, role, grant).await?;

@@ -230,10 +230,21 @@ async fn tell(
     news: TwoFactorNews,
 ) -> Result<(), AppError> {
     let municipality = site::municipality_name(db).await?;
+    // The owner's language: an administrator may be the one acting.
+    let language = user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(tx)
+        .await?
+        .and_then(|u| u.language);
     enqueue(
         tx,
         email,
-        templates::two_factor_news(&municipality, news, email),
+        templates::two_factor_news(
+            crate::i18n::server::lang_for(language.as_deref()),
+            &municipality,
+            news,
+            email,
+        ),
     )
     .await?;
     Ok(())
@@ -267,7 +278,7 @@ pub async fn enable(state: &AppState, me: &SessionUser, code: &str) -> Result<()
     if u.totp_enabled_at.is_some() {
         return Err(AppError::field(
             "code",
-            "Die Zwei-Faktor-Anmeldung ist bereits eingeschaltet.",
+            crate::i18n::t("account-error-2fa-already-on"),
         ));
     }
     let generation = u.totp_generation + 1;
@@ -279,7 +290,7 @@ pub async fn enable(state: &AppState, me: &SessionUser, code: &str) -> Result<()
     let Some(step) = accepted_step(&t, code, None) else {
         return Err(AppError::field(
             "code",
-            "Dieser Code stimmt nicht. Geben Sie den Code ein, den Ihre App gerade anzeigt, und prüfen Sie, ob die Uhrzeit Ihres Telefons stimmt.",
+            crate::i18n::t("account-error-2fa-code-wrong"),
         ));
     };
     let now = Utc::now();
@@ -306,7 +317,7 @@ pub async fn enable(state: &AppState, me: &SessionUser, code: &str) -> Result<()
     if res.rows_affected != 1 {
         return Err(AppError::field(
             "code",
-            "Die Zwei-Faktor-Anmeldung ist bereits eingeschaltet.",
+            crate::i18n::t("account-error-2fa-already-on"),
         ));
     }
     new_recovery_codes(&tx, &state.config, u.id, recovery_generation).await?;
@@ -327,7 +338,7 @@ pub async fn renew_recovery_codes(
     if u.totp_enabled_at.is_none() {
         return Err(AppError::field(
             "current_password",
-            "Die Zwei-Faktor-Anmeldung ist nicht eingeschaltet.",
+            crate::i18n::t("account-error-2fa-not-on"),
         ));
     }
     let generation = u.recovery_generation + 1;
@@ -371,7 +382,7 @@ pub async fn disable(
     if me.is_staff() {
         return Err(AppError::field(
             "current_password",
-            "Konten der Verwaltung müssen die Zwei-Faktor-Anmeldung behalten.",
+            crate::i18n::t("account-error-2fa-required"),
         ));
     }
     let u = super::check_current_password(state, me, current_password).await?;

@@ -4,15 +4,16 @@ use leptos_router::hooks::use_query_map;
 
 use super::{AdminNav, AdminOnly};
 use crate::admin::api::{VerifyAudit, get_audit};
-use crate::admin::{AuditFilter, action_label};
+use crate::admin::{AuditFilter, action_title};
 use crate::components::{ErrorSummary, Field};
+use crate::i18n::{t, t_args};
 use crate::petitions::rules::{german_datetime_text, thousands};
 
 /// `/admin/audit`: the audit trail, filtered, newest first; CSV export; chain check.
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
     view! {
-        <Title text="Protokoll – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("admin-nav-audit"))]) />
         <div class="wrap">
             <AdminOnly next="/admin/audit">
                 <AuditTrail />
@@ -43,22 +44,22 @@ fn AuditTrail() -> impl IntoView {
     let error = Signal::derive(move || page.get().and_then(|r| r.err()));
     let verify = ServerAction::<VerifyAudit>::new();
     view! {
-        <h1>"Administration: Protokoll"</h1>
+        <h1>{t("admin-audit-heading")}</h1>
         <AdminNav />
-        <p>"Jede Handlung von Verwaltung, Beirat und Administration wird hier unveränderlich festgehalten. Jeder Eintrag trägt die Prüfsumme des vorigen: wird ein Eintrag nachträglich geändert oder gelöscht, zeigt die Prüfung der Kette die Stelle."</p>
+        <p>{t("admin-audit-intro")}</p>
         <ActionForm action=verify attr:class="inline-form">
-            <button type="submit" class="button button-secondary">"Kette jetzt prüfen"</button>
+            <button type="submit" class="button button-secondary">{t("admin-audit-verify")}</button>
         </ActionForm>
         <div aria-live="polite" id="chain-result">
             {move || verify.value().get().map(|r| match r {
                 Ok(c) => match c.first_broken {
-                    None => view! { <p class="notice">{format!("Die Kette ist vollständig: {} Einträge geprüft, keiner verändert.", thousands(c.checked))}</p> }.into_any(),
-                    Some((id, reason)) => view! { <p class="error-summary" role="alert">{format!("Die Kette ist bei Eintrag Nr. {id} unterbrochen: {reason}.")}</p> }.into_any(),
+                    None => view! { <p class="notice">{t_args("admin-audit-chain-ok", &[("n", &thousands(c.checked))])}</p> }.into_any(),
+                    Some((id, reason)) => view! { <p class="error-summary" role="alert">{t_args("admin-audit-chain-broken", &[("id", &id.to_string()), ("reason", &reason)])}</p> }.into_any(),
                 },
                 Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
             })}
         </div>
-        <h2>"Filtern"</h2>
+        <h2>{t("admin-audit-filter")}</h2>
         <ErrorSummary error />
         <form method="get" action="/admin/audit" class="form filter-form">
             <Suspense fallback=|| ()>
@@ -67,22 +68,22 @@ fn AuditTrail() -> impl IntoView {
                     let current = filter().action;
                     view! {
                         <div class="field">
-                            <label for="f-action">"Handlung"</label>
+                            <label for="f-action">{t("admin-audit-action")}</label>
                             <select id="f-action" name="action">
-                                <option value="" selected=current.is_empty()>"alle"</option>
+                                <option value="" selected=current.is_empty()>{t("admin-audit-all")}</option>
                                 {actions.into_iter().map(|a| {
                                     let selected = a == current;
-                                    view! { <option value=a.clone() selected=selected>{format!("{} ({a})", action_label(&a))}</option> }
+                                    view! { <option value=a.clone() selected=selected>{format!("{} ({a})", action_title(&a))}</option> }
                                 }).collect_view()}
                             </select>
                         </div>
                     }
                 })}
             </Suspense>
-            <Field name="actor" label="Person (Name oder E-Mail-Adresse; „system“ für Einträge ohne Person)" value=filter().actor error />
-            <Field name="from" label="Vom" kind="date" value=filter().from error />
-            <Field name="to" label="Bis einschließlich" kind="date" value=filter().to error />
-            <button type="submit" class="button">"Filtern"</button>
+            <Field name="actor" label=t("admin-audit-actor") value=filter().actor error />
+            <Field name="from" label=t("admin-audit-from") kind="date" value=filter().from error />
+            <Field name="to" label=t("admin-audit-to") kind="date" value=filter().to error />
+            <button type="submit" class="button">{t("admin-audit-filter")}</button>
         </form>
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
@@ -96,19 +97,22 @@ fn AuditTrail() -> impl IntoView {
                             if q.is_empty() { format!("/admin/audit?before={b}") } else { format!("/admin/audit?{q}&before={b}") }
                         });
                         view! {
-                            <p id="audit-total">{format!("{} Einträge gefunden.", thousands(p.total))}" "
-                                <a href=csv download="">"Als CSV herunterladen"</a></p>
-                            <div class="table-scroll" tabindex="0" role="region" aria-label="Protokolleinträge">
+                            <p id="audit-total">{t_args(
+                                    if p.total == 1 { "admin-audit-found-one" } else { "admin-audit-found-other" },
+                                    &[("n", &thousands(p.total))],
+                                )}" "
+                                <a href=csv download="">{t("admin-audit-csv")}</a></p>
+                            <div class="table-scroll" tabindex="0" role="region" aria-label=t("admin-audit-entries")>
                                 <table class="data" id="audit-table">
-                                    <caption class="visually-hidden">"Protokolleinträge, neueste zuerst"</caption>
+                                    <caption class="visually-hidden">{t("admin-audit-caption")}</caption>
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Nr."</th>
-                                            <th scope="col">"Zeit"</th>
-                                            <th scope="col">"Person"</th>
-                                            <th scope="col">"Handlung"</th>
-                                            <th scope="col">"Betrifft"</th>
-                                            <th scope="col">"Einzelheiten"</th>
+                                            <th scope="col">{t("admin-col-number")}</th>
+                                            <th scope="col">{t("admin-col-time")}</th>
+                                            <th scope="col">{t("admin-col-person")}</th>
+                                            <th scope="col">{t("admin-col-action")}</th>
+                                            <th scope="col">{t("admin-col-target")}</th>
+                                            <th scope="col">{t("admin-col-details")}</th>
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -116,8 +120,8 @@ fn AuditTrail() -> impl IntoView {
                                             <tr>
                                                 <td>{r.id}</td>
                                                 <td><time datetime=r.at.to_rfc3339()>{german_datetime_text(r.at)}</time></td>
-                                                <td>{r.actor.unwrap_or_else(|| "System".to_owned())}</td>
-                                                <td>{action_label(&r.action)}<br /><code>{r.action.clone()}</code></td>
+                                                <td>{r.actor.unwrap_or_else(|| t("admin-audit-system"))}</td>
+                                                <td>{action_title(&r.action)}<br /><code>{r.action.clone()}</code></td>
                                                 <td>{r.target}</td>
                                                 <td class="audit-details">{r.details}</td>
                                             </tr>
@@ -125,7 +129,7 @@ fn AuditTrail() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            {next.map(|href| view! { <p><a href=href>"Ältere Einträge"</a></p> })}
+                            {next.map(|href| view! { <p><a href=href>{t("admin-audit-older")}</a></p> })}
                         }.into_any()
                     }
                 }

@@ -13,13 +13,14 @@ use leptos::prelude::*;
 use crate::accounts::Me;
 use crate::accounts::domain::Role;
 use crate::components::Restricted;
+use crate::i18n::t;
 
 /// Renders `children` for administrators only; see [`Restricted`].
 #[component]
 pub fn AdminOnly(#[prop(into)] next: String, children: ChildrenFn) -> impl IntoView {
     view! {
         <Restricted next allow=|me: &Me| me.has_role(Role::Admin)
-            denial="Diese Seite ist der Administration vorbehalten.">
+            denial=t("admin-denial")>
             {children()}
         </Restricted>
     }
@@ -29,12 +30,12 @@ pub fn AdminOnly(#[prop(into)] next: String, children: ChildrenFn) -> impl IntoV
 pub fn AdminNav() -> impl IntoView {
     use leptos_router::components::A;
     view! {
-        <nav aria-label="Verwaltung" class="subnav">
+        <nav aria-label=t("admin-nav-label") class="subnav">
             <ul class="nav">
-                <li><A href="/admin/users">"Konten und Rollen"</A></li>
-                <li><A href="/admin/settings">"Einstellungen"</A></li>
-                <li><A href="/admin/accessibility">"Barrierefreiheit"</A></li>
-                <li><A href="/admin/audit">"Protokoll"</A></li>
+                <li><A href="/admin/users">{t("admin-nav-users")}</A></li>
+                <li><A href="/admin/settings">{t("admin-nav-settings")}</A></li>
+                <li><A href="/admin/accessibility">{t("admin-nav-accessibility")}</A></li>
+                <li><A href="/admin/audit">{t("admin-nav-audit")}</A></li>
             </ul>
         </nav>
     }

@@ -6,11 +6,12 @@ use super::{AdminNav, AdminOnly};
 use crate::accounts::domain::Role;
 use crate::admin::api::{ResetTwoFactor, SetRole, list_users};
 use crate::components::{ErrorSummary, Notice};
+use crate::i18n::{t, t_args};
 
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
     view! {
-        <Title text="Konten und Rollen – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("admin-nav-users"))]) />
         <div class="wrap">
             <AdminOnly next="/admin/users">
                 <UserList />
@@ -45,14 +46,14 @@ fn UserList() -> impl IntoView {
         |(q, page, _, _)| list_users(q, page - 1),
     );
     view! {
-        <h1>"Administration: Konten und Rollen"</h1>
+        <h1>{t("admin-users-heading")}</h1>
         <AdminNav />
         <Notice />
         <ErrorSummary error=role_error />
         <form method="get" action="/admin/users" class="search-form" role="search">
-            <label for="user-search">"Suche nach Name oder E-Mail-Adresse"</label>
+            <label for="user-search">{t("admin-users-search-label")}</label>
             <input id="user-search" type="search" name="q" value=q />
-            <button type="submit" class="button">"Suchen"</button>
+            <button type="submit" class="button">{t("admin-users-search")}</button>
         </form>
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
@@ -63,17 +64,17 @@ fn UserList() -> impl IntoView {
                         let current = data.page + 1;
                         let q = q();
                         view! {
-                            <p>{if data.total == 1 { "1 Konto gefunden.".to_string() } else { format!("{} Konten gefunden.", data.total) }}</p>
-                            <div class="table-scroll" tabindex="0" role="region" aria-label="Konten mit ihren Rollen">
+                            <p>{if data.total == 1 { t("admin-users-found-one") } else { t_args("admin-users-found-other", &[("n", &data.total.to_string())]) }}</p>
+                            <div class="table-scroll" tabindex="0" role="region" aria-label=t("admin-users-caption")>
                             <table class="data">
-                                <caption class="visually-hidden">"Konten mit ihren Rollen"</caption>
+                                <caption class="visually-hidden">{t("admin-users-caption")}</caption>
                                 <thead>
                                     <tr>
-                                        <th scope="col">"Name"</th>
-                                        <th scope="col">"E-Mail-Adresse"</th>
-                                        <th scope="col">"Bestätigt"</th>
-                                        <th scope="col">"Zwei-Faktor"</th>
-                                        <th scope="col">"Rollen"</th>
+                                        <th scope="col">{t("admin-col-name")}</th>
+                                        <th scope="col">{t("admin-col-email")}</th>
+                                        <th scope="col">{t("admin-col-confirmed")}</th>
+                                        <th scope="col">{t("admin-col-two-factor")}</th>
+                                        <th scope="col">{t("admin-col-roles")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -83,15 +84,15 @@ fn UserList() -> impl IntoView {
                                             <tr>
                                                 <td>{u.display_name.clone()}</td>
                                                 <td>{u.email.clone()}</td>
-                                                <td>{if u.confirmed { "ja" } else { "nein" }}</td>
+                                                <td>{t(if u.confirmed { "admin-yes" } else { "admin-no" })}</td>
                                                 <td>
-                                                    {if u.two_factor { "an" } else { "aus" }}
+                                                    {t(if u.two_factor { "admin-on" } else { "admin-off" })}
                                                     {u.two_factor.then(|| {
-                                                        let accessible = format!("Zwei-Faktor-Anmeldung zurücksetzen: {}", u.display_name);
+                                                        let accessible = t_args("admin-reset-two-factor-label", &[("name", &u.display_name)]);
                                                         view! {
                                                             <ActionForm action=reset attr:class="inline-form">
                                                                 <input type="hidden" name="user_id" value=user_id.to_string() />
-                                                                <button type="submit" class="link-button" aria-label=accessible>"zurücksetzen"</button>
+                                                                <button type="submit" class="link-button" aria-label=accessible>{t("admin-reset")}</button>
                                                             </ActionForm>
                                                         }
                                                     })}
@@ -100,16 +101,15 @@ fn UserList() -> impl IntoView {
                                                     <ul class="role-list">
                                                         {Role::ALL.into_iter().map(|role| {
                                                             let has = u.roles.contains(&role);
-                                                            let label = if has {
-                                                                format!("{} entziehen", role.label())
-                                                            } else {
-                                                                format!("{} gewähren", role.label())
-                                                            };
+                                                            let label = t_args(
+                                                                if has { "admin-role-revoke" } else { "admin-role-grant" },
+                                                                &[("role", &role.title())],
+                                                            );
                                                             let accessible = format!("{label}: {}", u.display_name);
                                                             view! {
                                                                 <li>
                                                                     <span class=if has { "badge badge-on" } else { "badge" }>
-                                                                        {role.label()}{if has { " ✓" } else { "" }}
+                                                                        {role.title()}{if has { " ✓" } else { "" }}
                                                                     </span>
                                                                     <ActionForm action=set_role attr:class="inline-form">
                                                                         <input type="hidden" name="user_id" value=user_id.to_string() />
@@ -128,13 +128,13 @@ fn UserList() -> impl IntoView {
                                 </tbody>
                             </table>
                             </div>
-                            <nav aria-label="Seiten" class="pager">
+                            <nav aria-label=t("admin-pages-label") class="pager">
                                 {(current > 1).then(|| view! {
-                                    <a href=format!("/admin/users?q={}&page={}", crate::text::url_encode(&q), current - 1) rel="prev">"← Vorherige Seite"</a>
+                                    <a href=format!("/admin/users?q={}&page={}", crate::text::url_encode(&q), current - 1) rel="prev">{t("admin-page-prev")}</a>
                                 })}
-                                <span>{format!("Seite {current} von {pages}")}</span>
+                                <span>{t_args("admin-page-of", &[("current", &current.to_string()), ("pages", &pages.to_string())])}</span>
                                 {(current < pages).then(|| view! {
-                                    <a href=format!("/admin/users?q={}&page={}", crate::text::url_encode(&q), current + 1) rel="next">"Nächste Seite →"</a>
+                                    <a href=format!("/admin/users?q={}&page={}", crate::text::url_encode(&q), current + 1) rel="next">{t("admin-page-next")}</a>
                                 })}
                             </nav>
                         }.into_any()

@@ -21,6 +21,7 @@ use crate::boards::{BoardCard, BoardDetail, BoardList, MemberView};
 use crate::comments::domain::SubjectKind;
 use crate::comments::server::notify;
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::t;
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -156,7 +157,7 @@ fn parse_date(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<Option
         t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
             Ok(d) => Some(Some(d)),
             Err(_) => {
-                errors.add(field, "Bitte geben Sie ein gültiges Datum an.");
+                errors.add(field, crate::i18n::t("board-date-invalid"));
                 None
             }
         },
@@ -168,24 +169,21 @@ fn parse_board(input: &BoardInput) -> Result<ParsedBoard, AppError> {
     let name = errors.check("name", domain::parse_name(&input.name));
     let description = errors.check(
         "description",
-        domain::parse_text(&input.description, "Die Beschreibung"),
+        domain::parse_text(&input.description, &t("board-what-description")),
     );
-    let contact = errors.check("contact", domain::parse_text(&input.contact, "Der Kontakt"));
+    let contact = errors.check(
+        "contact",
+        domain::parse_text(&input.contact, &t("board-what-contact")),
+    );
     let term_start = parse_date(&mut errors, "term_start", &input.term_start);
     let term_end = parse_date(&mut errors, "term_end", &input.term_end);
     if let (Some(Some(s)), Some(Some(e))) = (term_start, term_end)
         && e < s
     {
-        errors.add(
-            "term_end",
-            "Das Ende der Amtsperiode muss nach ihrem Beginn liegen.",
-        );
+        errors.add("term_end", t("board-term-end-before-start"));
     }
     if let (Some(None), Some(Some(_))) = (term_start, term_end) {
-        errors.add(
-            "term_start",
-            "Bitte geben Sie auch den Beginn der Amtsperiode an.",
-        );
+        errors.add("term_start", t("board-term-start-missing"));
     }
     errors.into_result()?;
     match (name, description, contact, term_start, term_end) {
@@ -293,17 +291,14 @@ fn parse_member(errors: &mut FieldErrors, input: &MemberInput) -> Option<ParsedM
     let role = match Role::parse(input.role.trim()) {
         Some(r) => Some(r),
         None => {
-            errors.add("role", "Bitte wählen Sie eine Rolle.");
+            errors.add("role", t("board-role-missing"));
             None
         }
     };
     let term_from = match parse_date(errors, "term_from", &input.term_from) {
         Some(Some(d)) => Some(d),
         Some(None) => {
-            errors.add(
-                "term_from",
-                "Bitte geben Sie an, ab wann die Mitgliedschaft gilt.",
-            );
+            errors.add("term_from", t("board-term-from-missing"));
             None
         }
         None => None,
@@ -312,10 +307,7 @@ fn parse_member(errors: &mut FieldErrors, input: &MemberInput) -> Option<ParsedM
     if let (Some(from), Some(Some(to))) = (term_from, term_to)
         && to < from
     {
-        errors.add(
-            "term_to",
-            "Das Ende der Amtszeit muss nach ihrem Beginn liegen.",
-        );
+        errors.add("term_to", t("board-term-to-before-from"));
     }
     Some(ParsedMember {
         role: role?,
@@ -343,15 +335,11 @@ pub async fn add_member(
                 .one(db)
                 .await?;
             match &found {
-                None => errors.add(
-                    "email",
-                    "Zu dieser E-Mail-Adresse gibt es kein Konto. Die Person muss sich zuerst registrieren.",
-                ),
+                None => errors.add("email", t("board-member-no-account")),
                 // Whoever registered an address without confirming it may not be its owner.
-                Some(u) if u.email_confirmed_at.is_none() => errors.add(
-                    "email",
-                    "Dieses Konto ist noch nicht bestätigt. Die Person muss zuerst den Link in ihrer E-Mail öffnen.",
-                ),
+                Some(u) if u.email_confirmed_at.is_none() => {
+                    errors.add("email", t("board-member-unconfirmed"))
+                }
                 Some(_) => {}
             }
             found.filter(|u| u.email_confirmed_at.is_some())
@@ -371,10 +359,7 @@ pub async fn add_member(
                     && p.term_to.is_none_or(|to| m.term_from <= to)
             });
         if overlapping {
-            errors.add(
-                "email",
-                "Diese Person ist in diesem Zeitraum bereits Mitglied des Beirats.",
-            );
+            errors.add("email", t("board-member-overlap"));
         }
     }
     errors.into_result()?;

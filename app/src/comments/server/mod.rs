@@ -26,6 +26,7 @@ use crate::comments::{
     ThreadViewer, Version,
 };
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -63,7 +64,7 @@ async fn names<C: ConnectionTrait>(
 
 fn name_of(names: &HashMap<i64, String>, id: Option<i64>) -> String {
     id.and_then(|i| names.get(&i).cloned())
-        .unwrap_or_else(|| "gelöschtes Konto".to_owned())
+        .unwrap_or_else(|| t("comment-deleted-account"))
 }
 
 /// Which part of a thread to show.
@@ -416,10 +417,7 @@ pub async fn post(
                 .filter(|p| p.subject_type == kind.code() && p.subject_id == subject_id)
                 .ok_or(AppError::NotFound)?;
             if !visible(&p) {
-                return Err(AppError::field(
-                    "body",
-                    "Auf diesen Kommentar kann nicht mehr geantwortet werden: er wurde gelöscht oder ausgeblendet.",
-                ));
+                return Err(AppError::field("body", t("comment-error-reply-gone")));
             }
             Some(p)
         }
@@ -525,10 +523,7 @@ pub async fn edit(
         return Err(AppError::Forbidden);
     }
     if !visible(&c) {
-        return Err(AppError::field(
-            "body",
-            "Dieser Kommentar wurde gelöscht oder ausgeblendet und kann nicht mehr geändert werden.",
-        ));
+        return Err(AppError::field("body", t("comment-error-edit-gone")));
     }
     let body = CommentBody::parse(body).map_err(|m| AppError::field("body", m))?;
     let path = path_of(db, &c).await?;
@@ -546,10 +541,7 @@ pub async fn edit(
         .exec(&tx)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::field(
-            "body",
-            "Dieser Kommentar wurde gerade ausgeblendet und kann nicht mehr geändert werden.",
-        ));
+        return Err(AppError::field("body", t("comment-error-edit-just-hidden")));
     }
     comment_version::Entity::insert(comment_version::ActiveModel {
         comment_id: Set(id),
@@ -612,16 +604,10 @@ pub async fn like(
     let c = find(db, id).await?;
     let path = path_of(db, &c).await?;
     if like && c.author_id == Some(user.id) {
-        return Err(AppError::field(
-            "like",
-            "Eigene Kommentare können Sie nicht mit „Gefällt mir“ markieren.",
-        ));
+        return Err(AppError::field("like", t("comment-error-like-own")));
     }
     if like && !visible(&c) {
-        return Err(AppError::field(
-            "like",
-            "Dieser Kommentar wurde gelöscht oder ausgeblendet.",
-        ));
+        return Err(AppError::field("like", t("comment-error-like-gone")));
     }
     let tx = begin_write(db).await?;
     let changed = if like {
@@ -692,22 +678,13 @@ pub async fn report(
         }
     };
     if author == Some(reporter.id) {
-        return Err(AppError::field(
-            "reason",
-            "Eigene Beiträge können Sie nicht melden; Sie können sie bearbeiten oder löschen.",
-        ));
+        return Err(AppError::field("reason", t("comment-error-report-own")));
     }
     if !shown {
-        return Err(AppError::field(
-            "reason",
-            "Dieser Beitrag ist bereits gelöscht oder ausgeblendet.",
-        ));
+        return Err(AppError::field("reason", t("comment-error-report-gone")));
     }
-    let reason = domain::parse_reason(
-        reason,
-        "Bitte schreiben Sie kurz, was an dem Beitrag nicht in Ordnung ist.",
-    )
-    .map_err(|m| AppError::field("reason", m))?;
+    let reason = domain::parse_reason(reason, &t("comment-error-report-reason-empty"))
+        .map_err(|m| AppError::field("reason", m))?;
     let tx = begin_write(db).await?;
     let inserted = content_report::Entity::insert(content_report::ActiveModel {
         target_type: Set(target.code().to_owned()),
@@ -732,10 +709,7 @@ pub async fn report(
     .exec_without_returning(&tx)
     .await?;
     if inserted != 1 {
-        return Err(AppError::field(
-            "reason",
-            "Sie haben diesen Beitrag bereits gemeldet. Die Moderation sieht sich ihn an.",
-        ));
+        return Err(AppError::field("reason", t("comment-error-report-twice")));
     }
     tx.commit().await?;
     Ok(path)
@@ -756,11 +730,8 @@ pub async fn moderate(
     }
     let reason = match decision {
         Decision::Hide => Some(
-            domain::parse_reason(
-                reason,
-                "Bitte geben Sie den Grund an; er wird anstelle des Beitrags öffentlich angezeigt.",
-            )
-            .map_err(|m| AppError::field("reason", m))?,
+            domain::parse_reason(reason, &t("comment-error-hide-reason-empty"))
+                .map_err(|m| AppError::field("reason", m))?,
         ),
         _ => None,
     };
@@ -774,13 +745,19 @@ pub async fn moderate(
         (Decision::Hide, true) => {
             return Err(AppError::field(
                 "reason",
-                format!("{} ist bereits ausgeblendet.", target.with_article()),
+                t_args(
+                    "comment-error-already-hidden",
+                    &[("what", &target.with_article_title())],
+                ),
             ));
         }
         (Decision::Restore, false) => {
             return Err(AppError::field(
                 "reason",
-                format!("{} ist nicht ausgeblendet.", target.with_article()),
+                t_args(
+                    "comment-error-not-hidden",
+                    &[("what", &target.with_article_title())],
+                ),
             ));
         }
     };
@@ -854,7 +831,7 @@ async fn moderated_item(
             if c.deleted_at.is_some() {
                 return Err(AppError::field(
                     "reason",
-                    "Dieser Kommentar wurde von seinem Autor gelöscht.",
+                    t("comment-error-deleted-by-author"),
                 ));
             }
             let path = format!("{}#comment-{id}", path_of(tx, &c).await?);
@@ -918,18 +895,12 @@ pub async fn set_blocked(
         return Err(AppError::Forbidden);
     }
     if user_id == moderator.id {
-        return Err(AppError::field(
-            "reason",
-            "Sie können sich nicht selbst sperren.",
-        ));
+        return Err(AppError::field("reason", t("comment-error-block-self")));
     }
     let reason = if block {
         Some(
-            domain::parse_reason(
-                reason,
-                "Bitte geben Sie den Grund der Sperre an (nur für die Verwaltung sichtbar).",
-            )
-            .map_err(|m| AppError::field("reason", m))?,
+            domain::parse_reason(reason, &t("comment-error-block-reason-empty"))
+                .map_err(|m| AppError::field("reason", m))?,
         )
     } else {
         None
@@ -1020,12 +991,15 @@ async fn comment_items<C: ConnectionTrait>(
         items.push(QueueItem {
             target: Target::Comment,
             id: c.id,
-            context: format!("Kommentar zu {}", subject.heading()),
+            context: t_args(
+                "comment-queue-comment-on",
+                &[("subject", &subject.heading_title())],
+            ),
             link: format!("{}#comment-{}", subject.path, c.id),
             text: c.body,
             author: account
                 .map(|u| u.public_name())
-                .unwrap_or_else(|| "gelöschtes Konto".to_owned()),
+                .unwrap_or_else(|| t("comment-deleted-account")),
             author_id: account.map(|u| u.id),
             author_blocked: account.is_some_and(|u| u.blocked_at.is_some()),
             created_at: c.created_at,
@@ -1053,12 +1027,12 @@ async fn proposal_items<C: ConnectionTrait>(
             QueueItem {
                 target: Target::Proposal,
                 id: p.id,
-                context: format!("Vorschlag „{}“", p.title),
+                context: t_args("comment-queue-proposal", &[("title", &p.title)]),
                 link: format!("/proposals/{}", p.id),
                 text: p.body,
                 author: account
                     .map(|u| u.public_name())
-                    .unwrap_or_else(|| "gelöschtes Konto".to_owned()),
+                    .unwrap_or_else(|| t("comment-deleted-account")),
                 author_id: account.map(|u| u.id),
                 author_blocked: account.is_some_and(|u| u.blocked_at.is_some()),
                 created_at: p.created_at,

@@ -46,6 +46,14 @@ impl SubjectInfo {
         format!("{} „{}“", self.kind.label(), self.title)
     }
 
+    /// The heading in the page's language, for pages (emails keep `heading`).
+    pub fn heading_title(&self) -> String {
+        crate::i18n::t_args(
+            "comment-subject-heading",
+            &[("kind", &self.kind.title()), ("title", &self.title)],
+        )
+    }
+
     pub fn scope(&self) -> String {
         scope(self.kind, self.id)
     }
@@ -71,9 +79,9 @@ pub async fn subject<C: ConnectionTrait>(
                 kind,
                 id,
                 path: format!("/proposals/{id}"),
-                closed: p.hidden_at.map(|_| {
-                    "Der Vorschlag ist ausgeblendet; neue Kommentare sind nicht möglich.".to_owned()
-                }),
+                closed: p
+                    .hidden_at
+                    .map(|_| crate::i18n::t("comment-closed-proposal-hidden")),
                 title: p.title,
                 author_id: p.author_id,
             })
@@ -119,9 +127,8 @@ pub async fn subject<C: ConnectionTrait>(
                 kind,
                 id,
                 path: format!("/sessions/{id}"),
-                closed: (m.status == "cancelled").then(|| {
-                    "Die Sitzung wurde abgesagt; neue Kommentare sind nicht möglich.".to_owned()
-                }),
+                closed: (m.status == "cancelled")
+                    .then(|| crate::i18n::t("comment-closed-session-cancelled")),
                 title: m.title,
                 author_id: None,
             })
@@ -293,7 +300,7 @@ impl Scope {
         };
         match subject(db, kind, id).await {
             Ok(s) => Ok(Unsubscribed {
-                title: Some(s.heading()),
+                title: Some(s.heading_title()),
                 link: Some(s.path),
             }),
             Err(AppError::NotFound) => Ok(nothing),

@@ -1,6 +1,10 @@
-//! The German texts of account emails: a subject, a plain-text part and an HTML part each.
+//! The texts of emails: a subject, a plain-text part and an HTML part each. Account and
+//! signature emails speak the recipient's language (`mail-*` keys in `app/locales`); the
+//! news of boards, proposals and petitions, digests and the audit anchor are German still.
 
 use super::Rendered;
+use crate::i18n::Lang;
+use crate::i18n::server::text;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -11,9 +15,11 @@ fn escape(s: &str) -> String {
 
 /// Paragraphs become `<p>`; a paragraph that is a bare link becomes a button-like link.
 fn render(municipality: &str, subject: &str, paragraphs: &[String]) -> Rendered {
-    let footer = format!(
-        "Diese E-Mail wurde von der Beteiligungsplattform Dorfplatz der {municipality} verschickt."
-    );
+    render_in(Lang::default_lang(), municipality, subject, paragraphs)
+}
+
+fn render_in(lang: Lang, municipality: &str, subject: &str, paragraphs: &[String]) -> Rendered {
+    let footer = text(lang, "mail-footer", &[("municipality", municipality)]);
     let mut text = String::new();
     for p in paragraphs {
         text.push_str(p);
@@ -23,8 +29,11 @@ fn render(municipality: &str, subject: &str, paragraphs: &[String]) -> Rendered 
     text.push_str(&footer);
     text.push('\n');
 
-    let mut html =
-        String::from("<!DOCTYPE html><html lang=\"de\"><head><meta charset=\"utf-8\"><title>");
+    let mut html = format!(
+        "<!DOCTYPE html><html lang=\"{}\" dir=\"{}\"><head><meta charset=\"utf-8\"><title>",
+        lang.code,
+        lang.dir()
+    );
     html.push_str(&escape(subject));
     html.push_str(
         "</title></head><body style=\"font-family:sans-serif;line-height:1.5;color:#1a1a1a\">",
@@ -52,86 +61,94 @@ fn render(municipality: &str, subject: &str, paragraphs: &[String]) -> Rendered 
     }
 }
 
-pub fn confirm_registration(municipality: &str, name: &str, link: &str) -> Rendered {
-    render(
+pub fn confirm_registration(lang: Lang, municipality: &str, name: &str, link: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Bitte bestätigen Sie Ihre E-Mail-Adresse",
+        &t("mail-confirm-registration-subject"),
         &[
-            format!("Hallo {name},"),
-            "vielen Dank für Ihre Registrierung. Bitte bestätigen Sie Ihre E-Mail-Adresse über diesen Link (24 Stunden gültig):".into(),
+            text(lang, "mail-hello-name", &[("name", name)]),
+            t("mail-confirm-registration-text"),
             link.into(),
-            "Wenn Sie sich nicht registriert haben, können Sie diese E-Mail ignorieren.".into(),
+            t("mail-confirm-registration-ignore"),
         ],
     )
 }
 
 /// Sent instead of a second account, so the registration form reveals nothing.
-pub fn already_registered(municipality: &str, login: &str, reset: &str) -> Rendered {
-    render(
+pub fn already_registered(lang: Lang, municipality: &str, login: &str, reset: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Sie haben bereits ein Konto",
+        &t("mail-already-registered-subject"),
         &[
-            "Hallo,".into(),
-            "jemand hat versucht, mit Ihrer E-Mail-Adresse ein neues Konto anzulegen. Sie haben bereits ein Konto. Hier können Sie sich anmelden:".into(),
+            t("mail-hello"),
+            t("mail-already-registered-text"),
             login.into(),
-            "Falls Sie Ihr Passwort vergessen haben, setzen Sie es hier zurück:".into(),
+            t("mail-already-registered-reset"),
             reset.into(),
-            "Wenn Sie das nicht waren, können Sie diese E-Mail ignorieren.".into(),
+            t("mail-not-you-ignore"),
         ],
     )
 }
 
-pub fn password_reset(municipality: &str, link: &str) -> Rendered {
-    render(
+pub fn password_reset(lang: Lang, municipality: &str, link: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Passwort zurücksetzen",
+        &t("mail-password-reset-subject"),
         &[
-            "Hallo,".into(),
-            "Sie haben angefordert, Ihr Passwort zurückzusetzen. Über diesen Link vergeben Sie ein neues Passwort (1 Stunde gültig, nur einmal verwendbar):".into(),
+            t("mail-hello"),
+            t("mail-password-reset-text"),
             link.into(),
-            "Wenn Sie das nicht angefordert haben, können Sie diese E-Mail ignorieren; Ihr Passwort bleibt unverändert.".into(),
+            t("mail-password-reset-ignore"),
         ],
     )
 }
 
-pub fn password_changed(municipality: &str, reset: &str) -> Rendered {
-    render(
+pub fn password_changed(lang: Lang, municipality: &str, reset: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Ihr Passwort wurde geändert",
+        &t("mail-password-changed-subject"),
         &[
-            "Hallo,".into(),
-            "das Passwort Ihres Kontos wurde eben geändert. Alle anderen Anmeldungen wurden beendet.".into(),
-            "Wenn Sie das nicht selbst waren, setzen Sie Ihr Passwort sofort zurück:".into(),
+            t("mail-hello"),
+            t("mail-password-changed-text"),
+            t("mail-password-changed-not-you"),
             reset.into(),
         ],
     )
 }
 
-pub fn confirm_new_email(municipality: &str, new_email: &str, link: &str) -> Rendered {
-    render(
+pub fn confirm_new_email(lang: Lang, municipality: &str, new_email: &str, link: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Bitte bestätigen Sie Ihre neue E-Mail-Adresse",
+        &t("mail-confirm-new-email-subject"),
         &[
-            "Hallo,".into(),
-            format!(
-                "Sie möchten die E-Mail-Adresse Ihres Kontos in {new_email} ändern. Bitte bestätigen Sie das über diesen Link (24 Stunden gültig):"
-            ),
+            t("mail-hello"),
+            text(lang, "mail-confirm-new-email-text", &[("email", new_email)]),
             link.into(),
-            "Bis zur Bestätigung bleibt Ihre bisherige Adresse gültig.".into(),
+            t("mail-confirm-new-email-until"),
         ],
     )
 }
 
-pub fn email_change_requested(municipality: &str, new_email: &str) -> Rendered {
-    render(
+pub fn email_change_requested(lang: Lang, municipality: &str, new_email: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Änderung Ihrer E-Mail-Adresse angefordert",
+        &t("mail-email-change-subject"),
         &[
-            "Hallo,".into(),
-            format!(
-                "für Ihr Konto wurde beantragt, die E-Mail-Adresse in {new_email} zu ändern. Die Änderung wird erst wirksam, wenn sie über die neue Adresse bestätigt wird."
-            ),
-            "Wenn Sie das nicht waren, ändern Sie bitte Ihr Passwort.".into(),
+            t("mail-hello"),
+            text(lang, "mail-email-change-text", &[("email", new_email)]),
+            t("mail-email-change-not-you"),
         ],
     )
 }
@@ -149,99 +166,107 @@ pub enum TwoFactorNews {
     RecoveryCodesRenewed,
 }
 
-pub fn two_factor_news(municipality: &str, news: TwoFactorNews, account: &str) -> Rendered {
+pub fn two_factor_news(
+    lang: Lang,
+    municipality: &str,
+    news: TwoFactorNews,
+    account: &str,
+) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
     let (subject, what) = match news {
-        TwoFactorNews::Enabled => (
-            "Zwei-Faktor-Anmeldung eingeschaltet",
-            "für Ihr Konto ist die Zwei-Faktor-Anmeldung jetzt eingeschaltet. Bei jeder Anmeldung fragen wir nach dem Passwort auch den Code aus Ihrer App.".to_owned(),
-        ),
-        TwoFactorNews::Disabled => (
-            "Zwei-Faktor-Anmeldung ausgeschaltet",
-            "für Ihr Konto wurde die Zwei-Faktor-Anmeldung ausgeschaltet.".to_owned(),
-        ),
-        TwoFactorNews::Reset => (
-            "Zwei-Faktor-Anmeldung zurückgesetzt",
-            "die Administration hat die Zwei-Faktor-Anmeldung Ihres Kontos zurückgesetzt; alle Anmeldungen wurden beendet. Bei der nächsten Anmeldung richten Sie sie neu ein, wenn Ihr Konto sie braucht.".to_owned(),
-        ),
+        TwoFactorNews::Enabled => (t("mail-2fa-enabled-subject"), t("mail-2fa-enabled-text")),
+        TwoFactorNews::Disabled => (t("mail-2fa-disabled-subject"), t("mail-2fa-disabled-text")),
+        TwoFactorNews::Reset => (t("mail-2fa-reset-subject"), t("mail-2fa-reset-text")),
         TwoFactorNews::RecoveryCodeUsed { left } => (
-            "Wiederherstellungscode verwendet",
-            format!("bei einer Anmeldung in Ihr Konto wurde eben ein Wiederherstellungscode verwendet. Sie haben noch {left} unbenutzte Codes; neue erzeugen Sie unter „Mein Konto“ → „Zwei-Faktor-Anmeldung“."),
+            t("mail-2fa-recovery-used-subject"),
+            text(
+                lang,
+                "mail-2fa-recovery-used-text",
+                &[("left", &left.to_string())],
+            ),
         ),
         TwoFactorNews::RecoveryCodesRenewed => (
-            "Neue Wiederherstellungscodes",
-            "für Ihr Konto wurden neue Wiederherstellungscodes erzeugt; die bisherigen gelten nicht mehr.".to_owned(),
+            t("mail-2fa-recovery-renewed-subject"),
+            t("mail-2fa-recovery-renewed-text"),
         ),
     };
-    render(
+    render_in(
+        lang,
         municipality,
-        subject,
+        &subject,
         &[
-            "Hallo,".into(),
+            t("mail-hello"),
             what,
-            format!("Konto: {account}"),
-            "Wenn Sie das nicht selbst waren, ändern Sie sofort Ihr Passwort und wenden Sie sich an die Verwaltung.".into(),
+            text(lang, "mail-2fa-account", &[("account", account)]),
+            t("mail-2fa-not-you"),
         ],
     )
 }
 
-pub fn account_deleted(municipality: &str) -> Rendered {
-    render(
+pub fn account_deleted(lang: Lang, municipality: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Ihr Konto wurde gelöscht",
-        &[
-            "Hallo,".into(),
-            "Ihr Konto wurde auf Ihren Wunsch gelöscht. Ihre persönlichen Daten wurden entfernt; Ihre öffentlichen Beiträge bleiben unter „gelöschtes Konto“ sichtbar.".into(),
-        ],
+        &t("mail-account-deleted-subject"),
+        &[t("mail-hello"), t("mail-account-deleted-text")],
     )
 }
 
 /// Double opt-in of an online signature.
-pub fn confirm_signature(municipality: &str, title: &str, link: &str) -> Rendered {
-    render(
+pub fn confirm_signature(lang: Lang, municipality: &str, title: &str, link: &str) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
+    render_in(
+        lang,
         municipality,
-        "Bitte bestätigen Sie Ihre Unterschrift",
+        &t("mail-confirm-signature-subject"),
         &[
-            "Guten Tag,".into(),
-            format!("Sie haben das Bürgerbegehren „{title}“ online unterschrieben. Ihre Unterschrift zählt erst, wenn Sie sie über diesen Link bestätigen (7 Tage gültig):"),
+            t("mail-good-day"),
+            text(lang, "mail-confirm-signature-text", &[("title", title)]),
             link.into(),
-            "Wenn Sie nicht unterschrieben haben, ignorieren Sie diese E-Mail bitte; Ihre Angaben werden dann nicht gezählt und nach Ablauf des Links gelöscht.".into(),
+            t("mail-confirm-signature-ignore"),
         ],
     )
 }
 
 /// The receipt after confirmation, with the withdrawal link and, where the law wants
-/// handwritten signatures, the personal sheet.
+/// handwritten signatures, the personal sheet (the sheet itself is German: a legal form).
 pub fn signature_receipt(
+    lang: Lang,
     municipality: &str,
     title: &str,
     receipt_link: &str,
     sheet_code: Option<&str>,
     ends_on: Option<chrono::NaiveDate>,
 ) -> Rendered {
+    let t = |key: &str| text(lang, key, &[]);
     let mut paragraphs = vec![
-        "Guten Tag,".into(),
-        format!("vielen Dank: Ihre Unterschrift für das Bürgerbegehren „{title}“ ist bestätigt."),
+        t("mail-good-day"),
+        text(lang, "mail-receipt-thanks", &[("title", title)]),
     ];
     if let Some(code) = sheet_code {
         let until = ends_on
             .map(|d| {
-                format!(
-                    " bis spätestens {}",
-                    crate::petitions::rules::german_date_text(d)
+                text(
+                    lang,
+                    "mail-receipt-until",
+                    &[("date", &crate::petitions::rules::german_date_text(d))],
                 )
             })
             .unwrap_or_default();
-        paragraphs.push(format!(
-            "Nach dem Gemeinderecht Ihres Landes zählt für das Bürgerbegehren nur eine eigenhändige Unterschrift. Ihre Online-Unterschrift wird als Unterstützung gezählt. Im Anhang finden Sie Ihren persönlichen Unterschriftenbogen (Bogencode {code}): Bitte drucken Sie ihn aus, unterschreiben Sie ihn und geben Sie ihn{until} bei den Vertretungsberechtigten oder der Gemeindeverwaltung ab. Dann zählt Ihre Unterschrift."
+        paragraphs.push(text(
+            lang,
+            "mail-receipt-sheet",
+            &[("code", code), ("until", &until)],
         ));
     }
     paragraphs.push(if sheet_code.is_some() {
-        "Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen; dort können Sie auch Ihren Unterschriftenbogen erneut herunterladen:".into()
+        t("mail-receipt-withdraw-sheet")
     } else {
-        "Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen:".into()
+        t("mail-receipt-withdraw")
     });
     paragraphs.push(receipt_link.into());
-    render(municipality, "Ihre Unterschrift ist bestätigt", &paragraphs)
+    render_in(lang, municipality, &t("mail-receipt-subject"), &paragraphs)
 }
 
 /// News of a public step, to representatives and to signers who asked for it.
@@ -507,6 +532,7 @@ mod tests {
     #[test]
     fn names_are_escaped_in_html_but_kept_in_text() {
         let m = confirm_registration(
+            Lang::default_lang(),
             "Gemeinde Kalletal",
             "<b>Eva</b>",
             "https://x.de/confirm?token=a",
@@ -515,5 +541,35 @@ mod tests {
         assert!(m.html.contains("Hallo &lt;b&gt;Eva&lt;/b&gt;,"));
         assert!(m.html.contains("<a href=\"https://x.de/confirm?token=a\""));
         assert!(m.text.contains("https://x.de/confirm?token=a\n"));
+    }
+
+    #[test]
+    fn account_mails_speak_the_recipients_language() {
+        let english = Lang::from_code("en").unwrap();
+        let m = password_reset(english, "Gemeinde Kalletal", "https://x.de/reset?token=a");
+        assert_eq!(m.subject, "Reset your password");
+        assert!(m.html.starts_with("<!DOCTYPE html><html lang=\"en\""));
+        assert!(m.text.contains("valid for 1 hour"));
+        assert!(
+            m.text
+                .contains("participation platform of Gemeinde Kalletal")
+        );
+        let m = password_reset(Lang::default_lang(), "Gemeinde Kalletal", "https://x.de/r");
+        assert_eq!(m.subject, "Passwort zurücksetzen");
+        assert!(m.text.contains("Diese E-Mail wurde von der Beteiligungsplattform Dorfplatz der Gemeinde Kalletal verschickt."));
+        let m = signature_receipt(
+            english,
+            "Gemeinde Kalletal",
+            "MVZ",
+            "https://x.de/receipt",
+            Some("AB12"),
+            chrono::NaiveDate::from_ymd_opt(2027, 1, 31),
+        );
+        assert!(
+            m.text
+                .contains("hand it in by 31.01.2027 at the latest to the representatives"),
+            "{}",
+            m.text
+        );
     }
 }

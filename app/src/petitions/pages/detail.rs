@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::Notice;
+use crate::i18n::{t, t_args};
 use crate::petitions::api::get_petition;
 use crate::petitions::lifecycle::Stage;
 use crate::petitions::rules::{german_date_text, thousands};
@@ -51,8 +52,8 @@ pub fn PetitionPage() -> impl IntoView {
                                 crate::components::page::set_status(404);
                             }
                             view! {
-                                <Title text="Bürgerbegehren – Dorfplatz" />
-                                <h1>"Bürgerbegehren"</h1>
+                                <Title text=t_args("page-title", &[("title", &t("petitions-title"))]) />
+                                <h1>{t("petitions-title")}</h1>
                                 <p class="error-summary" role="alert">{e.message()}</p>
                             }.into_any()
                         }
@@ -77,35 +78,38 @@ fn Detail(d: PetitionDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> i
         .filter(|p| !p.is_empty())
         .collect();
     let result = d.referendum_outcome.map(|o| {
-        format!(
-            "Ergebnis des Bürgerentscheids: Ja {}, Nein {} – die Vorlage ist {}.",
-            thousands(d.referendum_yes.unwrap_or(0)),
-            thousands(d.referendum_no.unwrap_or(0)),
-            o.label()
+        t_args(
+            "petition-result",
+            &[
+                ("yes", &thousands(d.referendum_yes.unwrap_or(0))),
+                ("no", &thousands(d.referendum_no.unwrap_or(0))),
+                ("outcome", &o.title()),
+            ],
         )
     });
     view! {
-        <Title text=format!("{} – Bürgerbegehren – Dorfplatz", s.title) />
-        <p class="breadcrumb"><A href="/petitions">"Bürgerbegehren"</A></p>
+        <Title text=t_args("page-title", &[("title", &t_args("petition-detail-title", &[("title", &s.title)]))]) />
+        <p class="breadcrumb"><A href="/petitions">{t("petitions-title")}</A></p>
         <h1>{s.title.clone()}</h1>
-        <p><span class=format!("badge stage-{}", s.stage.as_str())>{s.stage.label()}</span>" · "{s.kind.label()}</p>
+        <p><span class=format!("badge stage-{}", s.stage.as_str())>{s.stage.title()}</span>" · "{s.kind.title()}</p>
         <p class="question" id="question">{s.question.clone()}</p>
         {result.map(|r| view! { <p class="notice">{r}</p> })}
         {d.referendum_on.filter(|_| d.referendum_outcome.is_none()).map(|day| view! {
-            <p class="notice">{format!("Der Bürgerentscheid findet am {} statt.", german_date_text(day))}</p>
+            <p class="notice">{t_args("petition-referendum-on", &[("date", &german_date_text(day))])}</p>
         })}
         <div class="columns">
             <div class="column-main prose">
-                <h2>"Begründung"</h2>
+                <h2>{t("petition-justification")}</h2>
                 {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
                 {d.council_meeting_on.map(|day| view! {
-                    <p>{format!("Das Bürgerbegehren richtet sich gegen den Beschluss des Rates vom {}{}.",
-                        german_date_text(day),
-                        d.council_published_on.map(|p| format!(", bekannt gemacht am {}", german_date_text(p))).unwrap_or_default())}</p>
+                    <p>{t_args("petition-against-decision", &[
+                        ("date", &german_date_text(day)),
+                        ("published", &d.council_published_on.map(|p| t_args("petition-decision-published", &[("date", &german_date_text(p))])).unwrap_or_default()),
+                    ])}</p>
                 })}
-                <h2>"Kostenschätzung der Verwaltung"</h2>
-                <p>{d.cost_estimate.clone().unwrap_or_else(|| "Liegt noch nicht vor.".to_owned())}</p>
-                <h2>"Vertretungsberechtigte Personen"</h2>
+                <h2>{t("petition-cost-estimate")}</h2>
+                <p>{d.cost_estimate.clone().unwrap_or_else(|| t("petition-cost-estimate-missing"))}</p>
+                <h2>{t("petition-representatives")}</h2>
                 <ul>
                     {d.representatives.iter().map(|r| view! { <li>{format!("{}, {}", r.name, r.address)}</li> }).collect_view()}
                 </ul>
@@ -114,32 +118,32 @@ fn Detail(d: PetitionDetail, thread: Option<Thread>, reload: RwSignal<u32>) -> i
             <aside class="column-side">
                 <Progress tally=s.tally.clone() days_left=d.days_left ends_on=s.ends_on explanation=d.required_explanation.clone() citation=d.rule_citation.clone() />
                 {collecting.then(|| view! {
-                    <p><a class="button" href=format!("/petitions/{slug}/sign")>"Jetzt unterschreiben"</a></p>
-                    <p><a href=format!("/petitions/{slug}/list.pdf")>"Unterschriftenliste zum Ausdrucken (PDF)"</a></p>
+                    <p><a class="button" href=format!("/petitions/{slug}/sign")>{t("petition-sign-now")}</a></p>
+                    <p><a href=format!("/petitions/{slug}/list.pdf")>{t("petition-list-pdf")}</a></p>
                 })}
                 {can_manage.then(|| view! {
-                    <p><a href=format!("/petitions/{slug}/manage")>"Verfahren verwalten"</a></p>
+                    <p><a href=format!("/petitions/{slug}/manage")>{t("petition-manage")}</a></p>
                 })}
                 {d.permissions.staff.then(|| view! {
-                    <p><a href=format!("/petitions/{slug}/report")>"Auswertung und Prüfbericht"</a></p>
+                    <p><a href=format!("/petitions/{slug}/report")>{t("petition-report-link")}</a></p>
                 })}
             </aside>
         </div>
         <section aria-labelledby="chart-heading">
-            <h2 id="chart-heading">"Unterschriften pro Tag"</h2>
+            <h2 id="chart-heading">{t("petition-per-day")}</h2>
             <DayChart days=d.per_day.clone() />
         </section>
         <section aria-labelledby="timeline-heading">
-            <h2 id="timeline-heading">"Verlauf des Verfahrens"</h2>
+            <h2 id="timeline-heading">{t("petition-timeline")}</h2>
             {if d.timeline.is_empty() {
-                view! { <p>"Noch keine Verfahrensschritte."</p> }.into_any()
+                view! { <p>{t("petition-timeline-empty")}</p> }.into_any()
             } else {
                 view! {
                     <ol class="timeline">
                         {d.timeline.iter().map(|e| view! {
                             <li>
                                 <time datetime=e.at.to_rfc3339()>{german_date_text(crate::petitions::rules::german_date(e.at))}</time>
-                                ": "{e.step.label()}
+                                ": "{e.step.title()}
                                 {e.note.clone().map(|n| view! { <span class="timeline-note">" – "{n}</span> })}
                             </li>
                         }).collect_view()}
@@ -163,36 +167,36 @@ fn Progress(
     let required = tally.required;
     view! {
         <section class="card tally" aria-labelledby="tally-heading">
-            <h2 id="tally-heading">"Stand der Unterschriften"</h2>
+            <h2 id="tally-heading">{t("petition-tally-heading")}</h2>
             {match required {
                 Some(r) => view! {
-                    <p class="figure-large"><span id="tally-counting">{thousands(tally.counting)}</span>" von "{thousands(r)}</p>
-                    <label for="tally-progress">"Anteil der erforderlichen Unterschriften"</label>
+                    <p class="figure-large"><span id="tally-counting">{thousands(tally.counting)}</span>" "{t("petition-tally-of")}" "{thousands(r)}</p>
+                    <label for="tally-progress">{t("petition-tally-share")}</label>
                     <progress id="tally-progress" max=r.to_string() value=tally.counting.min(r).to_string()>{format!("{} %", tally.percent())}</progress>
-                    <p class="hint">{explanation.unwrap_or_default()}</p>
+                    <p class="hint" lang="de">{explanation.unwrap_or_default()}</p>
                 }.into_any(),
                 None => view! {
-                    <p>"Die erforderliche Zahl wird festgelegt, wenn die Verwaltung das Bürgerbegehren veröffentlicht."</p>
+                    <p>{t("petition-required-later")}</p>
                 }.into_any(),
             }}
             <dl class="tally-figures">
-                <dt>"Bestätigte Unterschriften insgesamt"</dt>
+                <dt>{t("petition-tally-confirmed")}</dt>
                 <dd id="tally-confirmed">{thousands(tally.confirmed)}</dd>
-                <dt>"davon auf Papier"</dt>
+                <dt>{t("petition-tally-paper")}</dt>
                 <dd id="tally-paper">{thousands(tally.paper)}</dd>
-                <dt>{if tally.online_signatures_count { "davon online" } else { "Online-Unterstützung" }}</dt>
+                <dt>{if tally.online_signatures_count { t("petition-tally-online") } else { t("petition-tally-online-support") }}</dt>
                 <dd id="tally-online">{thousands(tally.online)}</dd>
-                <dt>"Noch nicht per E-Mail bestätigt"</dt>
+                <dt>{t("petition-tally-pending")}</dt>
                 <dd id="tally-pending">{thousands(tally.pending_confirmation)}</dd>
             </dl>
             {tally.checked().then(|| view! { <CheckedFigures tally=tally.clone() /> }.into_any())}
             {(!tally.online_signatures_count).then(|| view! {
-                <p class="hint">{format!("Nach {citation} zählen nur eigenhändige Unterschriften. Online-Unterstützerinnen und -Unterstützer erhalten einen persönlichen Unterschriftenbogen; sobald er unterschrieben bei der Gemeinde eingeht, zählt er als Papierunterschrift.")}</p>
+                <p class="hint">{t_args("petition-handwritten-only", &[("citation", &citation)])}</p>
             })}
             {match (days_left, ends_on) {
-                (Some(0), _) => Some(view! { <p>"Die Sammlung ist beendet."</p> }.into_any()),
-                (Some(1), _) => Some(view! { <p><strong>"Heute ist der letzte Tag der Sammlung."</strong></p> }.into_any()),
-                (Some(n), Some(end)) => Some(view! { <p>{format!("Noch {n} Tage (bis {}).", german_date_text(end))}</p> }.into_any()),
+                (Some(0), _) => Some(view! { <p>{t("petition-collection-ended")}</p> }.into_any()),
+                (Some(1), _) => Some(view! { <p><strong>{t("petition-last-day")}</strong></p> }.into_any()),
+                (Some(n), Some(end)) => Some(view! { <p>{t_args("petition-days-left", &[("days", &n.to_string()), ("date", &german_date_text(end))])}</p> }.into_any()),
                 _ => None,
             }}
         </section>
@@ -209,26 +213,26 @@ fn CheckedFigures(tally: Tally) -> impl IntoView {
         .cloned()
         .collect();
     view! {
-        <h3 class="tally-subheading">"Prüfung durch die Gemeinde"</h3>
+        <h3 class="tally-subheading">{t("petition-check-heading")}</h3>
         <dl class="tally-figures">
-            <dt>"gültig"</dt>
+            <dt>{t("petition-check-valid")}</dt>
             <dd id="tally-valid">{thousands(tally.valid)}</dd>
-            <dt>"ungültig"</dt>
+            <dt>{t("petition-check-invalid")}</dt>
             <dd id="tally-invalid">{thousands(tally.invalid)}</dd>
-            <dt>"noch nicht entschieden"</dt>
+            <dt>{t("petition-check-undecided")}</dt>
             <dd id="tally-undecided">{thousands(tally.pending)}</dd>
         </dl>
         {(!reasons.is_empty()).then(|| view! {
             <details>
-                <summary>"Gründe für ungültige Unterschriften"</summary>
-                <ul id="tally-reasons">
+                <summary>{t("petition-check-reasons")}</summary>
+                <ul id="tally-reasons" lang="de">
                     {reasons.into_iter().map(|r| view! { <li>{format!("{}: {}", r.status.label(), thousands(r.count))}</li> }).collect_view()}
                 </ul>
             </details>
         })}
         {match (tally.required, tally.quorum_reached()) {
-            (Some(r), true) => Some(view! { <p id="tally-quorum"><strong>{format!("Das Quorum von {} gültigen Unterschriften ist erreicht.", thousands(r))}</strong></p> }.into_any()),
-            (Some(r), false) => Some(view! { <p id="tally-quorum">{format!("Für das Quorum fehlen noch {} gültige Unterschriften.", thousands(r.saturating_sub(tally.valid_counting)))}</p> }.into_any()),
+            (Some(r), true) => Some(view! { <p id="tally-quorum"><strong>{t_args("petition-quorum-reached", &[("required", &thousands(r))])}</strong></p> }.into_any()),
+            (Some(r), false) => Some(view! { <p id="tally-quorum">{t_args("petition-quorum-missing", &[("missing", &thousands(r.saturating_sub(tally.valid_counting)))])}</p> }.into_any()),
             (None, _) => None,
         }}
     }
@@ -260,7 +264,7 @@ fn with_empty_days(days: &[DayCount]) -> Vec<DayCount> {
 #[component]
 fn DayChart(days: Vec<DayCount>) -> impl IntoView {
     if days.is_empty() {
-        return view! { <p>"Noch keine gezählten Unterschriften."</p> }.into_any();
+        return view! { <p>{t("petition-chart-empty")}</p> }.into_any();
     }
     let days = with_empty_days(&days);
     let width = 640.0f64;
@@ -272,11 +276,13 @@ fn DayChart(days: Vec<DayCount>) -> impl IntoView {
     let bar = (slot * 0.8).max(1.0);
     let plot = height - bottom - 8.0;
     let total: u64 = days.iter().map(|d| d.count).sum();
-    let label = format!(
-        "Säulendiagramm: {} gezählte Unterschriften an {} Tagen, höchstens {} an einem Tag.",
-        thousands(total),
-        days.len(),
-        thousands(max as u64)
+    let label = t_args(
+        "petition-chart-label",
+        &[
+            ("total", &thousands(total)),
+            ("days", &days.len().to_string()),
+            ("max", &thousands(max as u64)),
+        ],
     );
     let first = days
         .first()
@@ -316,9 +322,9 @@ fn DayChart(days: Vec<DayCount>) -> impl IntoView {
             </svg>
             <figcaption>{label}</figcaption>
             <details>
-                <summary>"Zahlen als Tabelle"</summary>
+                <summary>{t("petition-chart-table")}</summary>
                 <table class="table">
-                    <thead><tr><th scope="col">"Tag"</th><th scope="col">"Gezählte Unterschriften"</th></tr></thead>
+                    <thead><tr><th scope="col">{t("petition-chart-day")}</th><th scope="col">{t("petition-chart-counted")}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </details>

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use super::detail::use_slug;
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit, TextArea};
+use crate::i18n::{t, t_args};
 use crate::petitions::api::{EnterPaperSignature, ReceiveSheet, TakeStep, get_petition};
 use crate::petitions::draft::{COST_ESTIMATE_MAX_CHARS, Outcome};
 use crate::petitions::lifecycle::{Stage, Step};
@@ -17,7 +18,7 @@ use crate::petitions::view::PetitionDetail;
 pub fn ManagePetitionPage() -> impl IntoView {
     let slug = use_slug();
     view! {
-        <Title text="Verfahren verwalten – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("petition-manage"))]) />
         <div class="wrap">
             <Restricted next=format!("/petitions/{}/manage", slug.get_untracked()) allow=|_: &Me| true denial="">
                 <Manage />
@@ -43,13 +44,13 @@ fn Manage() -> impl IntoView {
                 match petition.await {
                     Err(e) => {
                         crate::components::page::set_status(e.status());
-                        view! { <h1>"Verfahren verwalten"</h1><p class="error-summary" role="alert">{e.message()}</p> }.into_any()
+                        view! { <h1>{t("petition-manage")}</h1><p class="error-summary" role="alert">{e.message()}</p> }.into_any()
                     }
                     Ok(d) if !d.permissions.initiator && !d.permissions.staff => {
                         crate::components::page::set_status(403);
                         view! {
-                            <h1>"Keine Berechtigung"</h1>
-                            <p>"Dieses Verfahren verwalten nur die Initiatorinnen und Initiatoren und die Gemeindeverwaltung."</p>
+                            <h1>{t("petition-manage-forbidden")}</h1>
+                            <p>{t("petition-manage-forbidden-text")}</p>
                         }.into_any()
                     }
                     Ok(d) => view! { <Steps d /> }.into_any(),
@@ -67,10 +68,10 @@ fn Steps(d: PetitionDetail) -> impl IntoView {
     let steps = d.permissions.steps.clone();
     view! {
         <p class="breadcrumb"><A href=format!("/petitions/{slug}")>{d.summary.title.clone()}</A></p>
-        <h1>"Verfahren verwalten"</h1>
-        <p>"Stand: "<strong>{stage.label()}</strong></p>
+        <h1>{t("petition-manage")}</h1>
+        <p>{t("petition-manage-stage")}" "<strong>{stage.title()}</strong></p>
         {if steps.is_empty() {
-            view! { <p>"Im Moment ist kein Schritt von Ihnen zu tun."</p> }.into_any()
+            view! { <p>{t("petition-manage-nothing")}</p> }.into_any()
         } else {
             view! {
                 <div class="step-forms">
@@ -94,66 +95,66 @@ fn StepForm(step: Step, slug: String) -> impl IntoView {
     let outcomes = vec![
         (
             Outcome::Accepted.as_str().to_owned(),
-            "Angenommen".to_owned(),
+            t("petition-outcome-option-accepted"),
         ),
         (
             Outcome::Rejected.as_str().to_owned(),
-            "Abgelehnt".to_owned(),
+            t("petition-outcome-option-rejected"),
         ),
     ];
     let (heading, button, fields) = match step {
         Step::RequestCostEstimate => (
-            "Kostenschätzung anfragen",
-            "Kostenschätzung bei der Verwaltung anfragen",
-            view! { <p>"Die Verwaltung schätzt die Kosten der verlangten Maßnahme; die Schätzung steht danach auf jeder Unterschriftenliste. Bei einem Bürgerbegehren gegen einen Ratsbeschluss ruht die Frist, bis sie vorliegt."</p> }.into_any(),
+            t("petition-manage-request-cost-estimate"),
+            t("petition-manage-request-cost-estimate-button"),
+            view! { <p>{t("petition-manage-request-cost-estimate-text")}</p> }.into_any(),
         ),
         Step::EnterCostEstimate => (
-            "Kostenschätzung mitteilen",
-            "Kostenschätzung speichern",
-            view! { <TextArea name="cost_estimate" form=code label="Kostenschätzung der Verwaltung" rows=5 required=true maxlength=COST_ESTIMATE_MAX_CHARS
-                hint="Sie steht auf jeder Unterschriftenliste." error /> }.into_any(),
+            t("petition-manage-enter-cost-estimate"),
+            t("petition-manage-enter-cost-estimate-button"),
+            view! { <TextArea name="cost_estimate" form=code label=t("petition-cost-estimate") rows=5 required=true maxlength=COST_ESTIMATE_MAX_CHARS
+                hint=t("petition-manage-cost-estimate-hint") error /> }.into_any(),
         ),
         Step::ApprovePublication => (
-            "Veröffentlichung freigeben",
-            "Veröffentlichen und Sammlung beginnen",
-            view! { <p>"Mit der Freigabe wird das Bürgerbegehren öffentlich, die erforderliche Zahl der Unterschriften wird aus den aktuellen Gemeindedaten festgelegt und die Sammlung beginnt."</p> }.into_any(),
+            t("petition-manage-approve"),
+            t("petition-manage-approve-button"),
+            view! { <p>{t("petition-manage-approve-text")}</p> }.into_any(),
         ),
         Step::Submit => (
-            "Unterschriften einreichen",
-            "Bürgerbegehren einreichen",
-            view! { <p>"Mit der Einreichung endet die Sammlung; danach prüft die Verwaltung die Unterschriften und der Rat entscheidet über die Zulässigkeit."</p> }.into_any(),
+            t("petition-manage-submit"),
+            t("petition-manage-submit-button"),
+            view! { <p>{t("petition-manage-submit-text")}</p> }.into_any(),
         ),
-        Step::DeclareAdmissible => ("Zulässigkeit feststellen", "Rat hat das Bürgerbegehren für zulässig erklärt", ().into_any()),
+        Step::DeclareAdmissible => (t("petition-manage-admissible"), t("petition-step-declare-admissible"), ().into_any()),
         Step::DeclareInadmissible => (
-            "Unzulässigkeit feststellen",
-            "Rat hat das Bürgerbegehren für unzulässig erklärt",
-            view! { <TextArea name="note" form=code label="Begründung des Rates" rows=4 error /> }.into_any(),
+            t("petition-manage-inadmissible"),
+            t("petition-step-declare-inadmissible"),
+            view! { <TextArea name="note" form=code label=t("petition-manage-council-reason") rows=4 error /> }.into_any(),
         ),
         Step::CouncilAdopts => (
-            "Rat entspricht dem Anliegen",
-            "Rat hat dem Anliegen entsprochen",
-            view! { <TextArea name="note" form=code label="Beschluss des Rates (freiwillig)" rows=3 error /> }.into_any(),
+            t("petition-manage-adopts"),
+            t("petition-step-council-adopts"),
+            view! { <TextArea name="note" form=code label=t("petition-manage-council-decision") rows=3 error /> }.into_any(),
         ),
         Step::ScheduleReferendum => (
-            "Bürgerentscheid ansetzen",
-            "Abstimmungstag speichern",
-            view! { <Field name="referendum_on" form=code label="Tag des Bürgerentscheids" kind="date" required=true error /> }.into_any(),
+            t("petition-manage-schedule"),
+            t("petition-manage-schedule-button"),
+            view! { <Field name="referendum_on" form=code label=t("petition-manage-referendum-on") kind="date" required=true error /> }.into_any(),
         ),
         Step::RecordResult => (
-            "Ergebnis des Bürgerentscheids",
-            "Ergebnis speichern",
+            t("petition-manage-result"),
+            t("petition-manage-result-button"),
             view! {
-                <Field name="yes_votes" form=code label="Ja-Stimmen" required=true error />
-                <Field name="no_votes" form=code label="Nein-Stimmen" required=true error />
-                <Select name="outcome" form=code label="Ergebnis" options=outcomes error />
+                <Field name="yes_votes" form=code label=t("petition-manage-yes-votes") required=true error />
+                <Field name="no_votes" form=code label=t("petition-manage-no-votes") required=true error />
+                <Select name="outcome" form=code label=t("petition-manage-outcome") options=outcomes error />
             }.into_any(),
         ),
         Step::Withdraw => (
-            "Bürgerbegehren zurückziehen",
-            "Zurückziehen",
-            view! { <TextArea name="note" form=code label="Erklärung (freiwillig, öffentlich)" rows=3 error /> }.into_any(),
+            t("petition-manage-withdraw"),
+            t("petition-manage-withdraw-button"),
+            view! { <TextArea name="note" form=code label=t("petition-manage-withdraw-note") rows=3 error /> }.into_any(),
         ),
-        Step::Expire => ("", "", ().into_any()),
+        Step::Expire => (String::new(), String::new(), ().into_any()),
     };
     let heading_id = format!("step-{code}");
     view! {
@@ -177,13 +178,13 @@ fn SheetForm(slug: String) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <section class="card" id="sheets" aria-labelledby="sheets-heading">
-            <h2 id="sheets-heading">"Eingegangene Unterschriftenbögen"</h2>
-            <p>"Code eines unterschrieben zurückgegebenen persönlichen Bogens eingeben oder scannen; Enter speichert. Ab dann zählt die Unterschrift als Papierunterschrift."</p>
+            <h2 id="sheets-heading">{t("petition-sheets-heading")}</h2>
+            <p>{t("petition-sheets-text")}</p>
             <ErrorSummary error form="sheet" />
             <ActionForm action attr:class="form form-inline" attr:novalidate=true>
                 <input type="hidden" name="slug" value=slug />
-                <Field name="code" form="sheet" label="Bogencode" required=true maxlength=12usize autocomplete="off" error />
-                <Submit label="Als eingegangen erfassen" pending=action.pending() />
+                <Field name="code" form="sheet" label=t("petition-sheets-code") required=true maxlength=12usize autocomplete="off" error />
+                <Submit label=t("petition-sheets-button") pending=action.pending() />
             </ActionForm>
         </section>
     }
@@ -203,24 +204,24 @@ fn PaperForm(slug: String) -> impl IntoView {
         .unwrap_or_else(|| "1".to_owned());
     view! {
         <section class="card" id="paper" aria-labelledby="paper-heading">
-            <h2 id="paper-heading">"Papierlisten erfassen"</h2>
-            <p>"Eine Zeile der Unterschriftenliste nach der anderen. Übertragen Sie, was lesbar ist, und lassen Sie leer, was fehlt oder unleserlich ist: Die Prüfung gegen das Melderegister entscheidet, und was nicht eindeutig ist, kommt in die Prüfliste. Doppelte Unterschriften werden erkannt."</p>
-            <p><a href=format!("/petitions/{slug}/review")>"Unterschriften prüfen (Ergebnisse, Prüfliste, ungültige Blätter, Export)"</a></p>
-            <p><a href=format!("/petitions/{slug}/report")>"Auswertung und Prüfbericht (Zahlen, Diagramme, CSV, XLSX, PDF)"</a></p>
+            <h2 id="paper-heading">{t("petition-paper-heading")}</h2>
+            <p>{t("petition-paper-text")}</p>
+            <p><a href=format!("/petitions/{slug}/review")>{t("petition-paper-review-link")}</a></p>
+            <p><a href=format!("/petitions/{slug}/report")>{t("petition-paper-report-link")}</a></p>
             <ErrorSummary error form="paper" />
             <ActionForm action attr:class="form paper-form" attr:novalidate=true>
                 <input type="hidden" name="slug" value=slug.clone() />
-                <Field name="sheet" form="paper" label="Blatt" required=true value=sheet kind="number" error />
-                <Field name="line" form="paper" label="Zeile" required=true value=line kind="number" error />
-                <Field name="family_name" form="paper" label="Familienname" maxlength=NAME_MAX_CHARS error />
-                <Field name="given_names" form="paper" label="Vornamen" maxlength=NAME_MAX_CHARS error />
-                <Field name="birth_date" form="paper" label="Geburtsdatum" hint="TT.MM.JJJJ" error />
-                <Field name="street" form="paper" label="Straße" maxlength=NAME_MAX_CHARS error />
-                <Field name="house_number" form="paper" label="Hausnummer" maxlength=HOUSE_NUMBER_MAX_CHARS error />
-                <Field name="postal_code" form="paper" label="PLZ" maxlength=5usize error />
-                <Field name="city" form="paper" label="Ort" maxlength=NAME_MAX_CHARS error />
-                <Field name="signed_on" form="paper" label="Unterschriftsdatum (falls angegeben)" hint="TT.MM.JJJJ" error />
-                <Submit label="Zeile speichern" pending=action.pending() />
+                <Field name="sheet" form="paper" label=t("petition-paper-sheet") required=true value=sheet kind="number" error />
+                <Field name="line" form="paper" label=t("petition-paper-line") required=true value=line kind="number" error />
+                <Field name="family_name" form="paper" label=t("petition-field-family-name") maxlength=NAME_MAX_CHARS error />
+                <Field name="given_names" form="paper" label=t("petition-field-given-names") maxlength=NAME_MAX_CHARS error />
+                <Field name="birth_date" form="paper" label=t("petition-field-birth-date") hint=t("petition-paper-date-hint") error />
+                <Field name="street" form="paper" label=t("petition-field-street") maxlength=NAME_MAX_CHARS error />
+                <Field name="house_number" form="paper" label=t("petition-field-house-number") maxlength=HOUSE_NUMBER_MAX_CHARS error />
+                <Field name="postal_code" form="paper" label=t("petition-paper-postal-code") maxlength=5usize error />
+                <Field name="city" form="paper" label=t("petition-field-city") maxlength=NAME_MAX_CHARS error />
+                <Field name="signed_on" form="paper" label=t("petition-paper-signed-on") hint=t("petition-paper-date-hint") error />
+                <Submit label=t("petition-paper-save") pending=action.pending() />
             </ActionForm>
         </section>
     }

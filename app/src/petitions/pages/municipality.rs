@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use super::QuorumCard;
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Field, Notice, Restricted, Select, Submit};
+use crate::i18n::{current_lang, t, t_args};
 use crate::petitions::api::{UpdateMunicipality, get_legal_frame};
 use crate::petitions::rules::State;
 
@@ -12,10 +13,10 @@ use crate::petitions::rules::State;
 #[component]
 pub fn MunicipalityPage() -> impl IntoView {
     view! {
-        <Title text="Gemeindedaten – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("petition-municipality-title"))]) />
         <div class="wrap">
             <Restricted next="/staff/municipality" allow=Me::is_staff
-                denial="Diese Seite ist der Gemeindeverwaltung vorbehalten.">
+                denial=t("petition-municipality-denial")>
                 <MunicipalityForm />
             </Restricted>
         </div>
@@ -42,7 +43,7 @@ fn MunicipalityForm() -> impl IntoView {
         .map(|s| (s.code().to_owned(), s.name().to_owned()))
         .collect();
     view! {
-        <h1>"Gemeindedaten für Bürgerbegehren"</h1>
+        <h1>{t("petition-municipality-heading")}</h1>
         <Notice />
         <ErrorSummary error />
         <Suspense fallback=crate::components::page::loading>
@@ -54,31 +55,32 @@ fn MunicipalityForm() -> impl IntoView {
                         Ok(f) => {
                             let name = f.municipality.name.clone();
                             let m = f.municipality.figures.clone();
-                            let rules_heading = format!("Geltende Regeln ({}, Fassung {})", f.citation, f.rule_set_id);
+                            let rules_heading = t_args("petition-municipality-rules", &[("citation", &f.citation), ("version", &f.rule_set_id)]);
                             let rules = f.rules.clone();
                             view! {
-                                <QuorumCard frame=f missing="Noch nicht berechenbar: Bitte tragen Sie Einwohnerzahl und Zahl der Bürgerinnen und Bürger ein.">
+                                <QuorumCard frame=f missing=t("petition-municipality-missing")>
                                     <h3>{rules_heading}</h3>
-                                    <ul>
+                                    {(current_lang().code != "de").then(|| view! { <p class="hint">{t("petitions-rules-german")}</p> })}
+                                    <ul lang="de">
                                         {rules.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
                                     </ul>
                                 </QuorumCard>
-                                <h2>"Angaben bearbeiten"</h2>
-                                <p>{format!("Gemeinde: {name} (den Namen ändert die Administration unter „Einstellungen“).")}</p>
+                                <h2>{t("petition-municipality-edit")}</h2>
+                                <p>{t_args("petition-municipality-name", &[("name", &name)])}</p>
                                 <ActionForm action attr:class="form" attr:novalidate=true>
-                                    <Select name="state" label="Bundesland" options=states selected=m.state.code().to_owned() error />
-                                    <Field name="population" label="Amtliche Einwohnerzahl" required=true
-                                        hint="Bestimmt die Stufe des Quorums, z. B. 14012."
+                                    <Select name="state" label=t("petition-municipality-state") options=states selected=m.state.code().to_owned() error />
+                                    <Field name="population" label=t("petition-municipality-population") required=true
+                                        hint=t("petition-municipality-population-hint")
                                         value=m.population.map(|n| n.to_string()).unwrap_or_default() error />
-                                    <Field name="eligible_citizens" label="Zahl der Bürgerinnen und Bürger (Unterschriftsberechtigte)" required=true
-                                        hint="Meist die Wahlberechtigten der letzten Kommunalwahl."
+                                    <Field name="eligible_citizens" label=t("petition-municipality-citizens") required=true
+                                        hint=t("petition-municipality-citizens-hint")
                                         value=m.eligible_citizens.map(|n| n.to_string()).unwrap_or_default() error />
-                                    <Field name="eligible_source" label="Quelle dieser Zahl" required=true maxlength=200usize
-                                        hint="Zum Beispiel „Wahlberechtigte der Kommunalwahl 2025“ oder „Melderegister“."
+                                    <Field name="eligible_source" label=t("petition-municipality-source") required=true maxlength=200usize
+                                        hint=t("petition-municipality-source-hint")
                                         value=m.eligible_source.clone() error />
-                                    <Field name="eligible_reference_date" label="Stichtag dieser Zahl" kind="date" required=true
+                                    <Field name="eligible_reference_date" label=t("petition-municipality-reference-date") kind="date" required=true
                                         value=m.eligible_reference_date.map(|d| d.to_string()).unwrap_or_default() error />
-                                    <Submit label="Speichern" pending=action.pending() />
+                                    <Submit label=t("petition-municipality-save") pending=action.pending() />
                                 </ActionForm>
                             }.into_any()
                         }

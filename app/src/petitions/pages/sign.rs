@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::detail::use_slug;
 use crate::components::{Checkbox, ErrorSummary, Field, Submit};
+use crate::i18n::{t, t_args};
 use crate::petitions::api::{
     ConfirmSignature, SignPetition, WithdrawSignature, get_confirmation, get_petition, get_receipt,
 };
@@ -30,8 +31,8 @@ pub fn SignPage() -> impl IntoView {
                                 crate::components::page::set_status(404);
                             }
                             return view! {
-                                <Title text="Unterschreiben – Dorfplatz" />
-                                <h1>"Unterschreiben"</h1>
+                                <Title text=t_args("page-title", &[("title", &t("petition-sign"))]) />
+                                <h1>{t("petition-sign")}</h1>
                                 <p class="error-summary" role="alert">{e.message()}</p>
                             }.into_any();
                         }
@@ -40,44 +41,44 @@ pub fn SignPage() -> impl IntoView {
                     let back = format!("/petitions/{}", s.slug);
                     if s.stage != Stage::Collecting || d.days_left == Some(0) {
                         return view! {
-                            <Title text=format!("Unterschreiben: {} – Dorfplatz", s.title) />
-                            <h1>{format!("Unterschreiben: {}", s.title)}</h1>
-                            <p class="error-summary" role="alert">"Für dieses Bürgerbegehren werden keine Unterschriften (mehr) gesammelt."</p>
-                            <p><A href=back>"Zurück zum Bürgerbegehren"</A></p>
+                            <Title text=t_args("page-title", &[("title", &t_args("petition-sign-title", &[("title", &s.title)]))]) />
+                            <h1>{t_args("petition-sign-title", &[("title", &s.title)])}</h1>
+                            <p class="error-summary" role="alert">{t("petition-sign-closed")}</p>
+                            <p><A href=back>{t("petition-back")}</A></p>
                         }.into_any();
                     }
                     let handwritten = !s.tally.online_signatures_count;
                     view! {
-                        <Title text=format!("Unterschreiben: {} – Dorfplatz", s.title) />
+                        <Title text=t_args("page-title", &[("title", &t_args("petition-sign-title", &[("title", &s.title)]))]) />
                         <p class="breadcrumb"><A href=back.clone()>{s.title.clone()}</A></p>
-                        <h1>"Bürgerbegehren unterschreiben"</h1>
+                        <h1>{t("petition-sign-heading")}</h1>
                         <p class="question">{s.question.clone()}</p>
-                        <p>"Das Gesetz verlangt für jede Unterschrift Ihren Namen, Ihr Geburtsdatum und Ihre Anschrift, damit die Gemeinde prüfen kann, ob Sie unterschreiben dürfen. Ein Konto brauchen Sie nicht; wir schicken Ihnen einen Link, mit dem Sie Ihre Unterschrift bestätigen."</p>
+                        <p>{t("petition-sign-intro")}</p>
                         {handwritten.then(|| view! {
-                            <p class="hint">"In Ihrem Bundesland zählen für das Quorum nur eigenhändige Unterschriften. Nach der Bestätigung erhalten Sie einen persönlichen Unterschriftenbogen zum Ausdrucken, Unterschreiben und Abgeben."</p>
+                            <p class="hint">{t("petition-sign-handwritten")}</p>
                         })}
                         <ErrorSummary error />
                         <ActionForm action attr:class="form" attr:novalidate=true>
                             <input type="hidden" name="slug" value=s.slug.clone() />
                             <fieldset>
-                                <legend>"Ihre Angaben"</legend>
-                                <Field name="family_name" label="Familienname" autocomplete="family-name" required=true maxlength=NAME_MAX_CHARS error />
-                                <Field name="given_names" label="Vornamen" autocomplete="given-name" required=true maxlength=NAME_MAX_CHARS
-                                    hint="Alle Vornamen wie im Personalausweis." error />
-                                <Field name="birth_date" label="Geburtsdatum" kind="date" autocomplete="bday" required=true error />
-                                <Field name="street" label="Straße" autocomplete="address-line1" required=true maxlength=NAME_MAX_CHARS
-                                    hint="Ihre Anschrift laut Melderegister (Hauptwohnung)." error />
-                                <Field name="house_number" label="Hausnummer" required=true maxlength=HOUSE_NUMBER_MAX_CHARS error />
-                                <Field name="postal_code" label="Postleitzahl" autocomplete="postal-code" required=true maxlength=5usize error />
-                                <Field name="city" label="Ort" autocomplete="address-level2" required=true maxlength=NAME_MAX_CHARS error />
+                                <legend>{t("petition-sign-your-details")}</legend>
+                                <Field name="family_name" label=t("petition-field-family-name") autocomplete="family-name" required=true maxlength=NAME_MAX_CHARS error />
+                                <Field name="given_names" label=t("petition-field-given-names") autocomplete="given-name" required=true maxlength=NAME_MAX_CHARS
+                                    hint=t("petition-field-given-names-hint") error />
+                                <Field name="birth_date" label=t("petition-field-birth-date") kind="date" autocomplete="bday" required=true error />
+                                <Field name="street" label=t("petition-field-street") autocomplete="address-line1" required=true maxlength=NAME_MAX_CHARS
+                                    hint=t("petition-field-street-hint") error />
+                                <Field name="house_number" label=t("petition-field-house-number") required=true maxlength=HOUSE_NUMBER_MAX_CHARS error />
+                                <Field name="postal_code" label=t("petition-field-postal-code") autocomplete="postal-code" required=true maxlength=5usize error />
+                                <Field name="city" label=t("petition-field-city") autocomplete="address-level2" required=true maxlength=NAME_MAX_CHARS error />
                             </fieldset>
-                            <Field name="email" label="E-Mail-Adresse" kind="email" autocomplete="email" required=true
-                                hint="Für den Bestätigungslink und Ihre Quittung mit dem Link zum Zurückziehen." error />
-                            <Checkbox name="consent" label="Ich habe die Datenschutzhinweise gelesen und bin einverstanden, dass meine Angaben für dieses Bürgerbegehren verarbeitet und von der Gemeinde geprüft werden." required=true error>
-                                <p class="hint"><A href="/datenschutz">"Datenschutzhinweise lesen"</A></p>
+                            <Field name="email" label=t("petition-field-email") kind="email" autocomplete="email" required=true
+                                hint=t("petition-field-email-hint") error />
+                            <Checkbox name="consent" label=t("petition-field-consent") required=true error>
+                                <p class="hint"><A href="/datenschutz">{t("petition-privacy-link")}</A></p>
                             </Checkbox>
-                            <Checkbox name="notify" label="Ich möchte per E-Mail erfahren, wie es mit dem Bürgerbegehren weitergeht (freiwillig)." error />
-                            <Submit label="Unterschreiben" pending=action.pending() />
+                            <Checkbox name="notify" label=t("petition-field-notify") error />
+                            <Submit label=t("petition-sign") pending=action.pending() />
                         </ActionForm>
                     }.into_any()
                 })}
@@ -100,19 +101,19 @@ pub fn ConfirmSignaturePage() -> impl IntoView {
     let action = ServerAction::<ConfirmSignature>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
-        <Title text="Unterschrift bestätigen – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("petition-confirm"))]) />
         <div class="wrap narrow">
-            <h1>"Unterschrift bestätigen"</h1>
+            <h1>{t("petition-confirm")}</h1>
             <ErrorSummary error />
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match pending.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                         Ok((_, title)) => view! {
-                            <p>{format!("Bitte bestätigen Sie Ihre Unterschrift für das Bürgerbegehren „{title}“.")}</p>
+                            <p>{t_args("petition-confirm-ask", &[("title", &title)])}</p>
                             <ActionForm action attr:class="form">
                                 <input type="hidden" name="token" value=token.get_untracked() />
-                                <Submit label="Unterschrift bestätigen" pending=action.pending() />
+                                <Submit label=t("petition-confirm") pending=action.pending() />
                             </ActionForm>
                         }.into_any(),
                     }
@@ -130,33 +131,33 @@ pub fn ReceiptPage() -> impl IntoView {
     let action = ServerAction::<WithdrawSignature>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
-        <Title text="Ihre Unterschrift – Dorfplatz" />
+        <Title text=t_args("page-title", &[("title", &t("petition-receipt"))]) />
         <div class="wrap narrow">
-            <h1>"Ihre Unterschrift"</h1>
+            <h1>{t("petition-receipt")}</h1>
             <ErrorSummary error />
             <Suspense fallback=crate::components::page::loading>
                 {move || Suspend::new(async move {
                     match receipt.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
                         Ok(r) => {
-                            let t = token.get_untracked();
+                            let tok = token.get_untracked();
                             view! {
                                 <p>
-                                    {if r.withdrawn { "Sie haben Ihre Unterschrift für das Bürgerbegehren " } else { "Ihre Unterschrift für das Bürgerbegehren " }}
+                                    {if r.withdrawn { t("petition-receipt-withdrawn-before") } else { t("petition-receipt-confirmed-before") }}" "
                                     <A href=format!("/petitions/{}", r.slug)>{r.title.clone()}</A>
-                                    {if r.withdrawn { " zurückgezogen." } else { " ist bestätigt." }}
+                                    " "{if r.withdrawn { t("petition-receipt-withdrawn-after") } else { t("petition-receipt-confirmed-after") }}
                                 </p>
                                 {r.has_sheet.then(|| view! {
-                                    <h2>"Ihr Unterschriftenbogen"</h2>
-                                    <p>"Bitte drucken Sie den Bogen aus, unterschreiben Sie ihn und geben Sie ihn ab. Erst dann zählt Ihre Unterschrift für das Quorum."</p>
-                                    <p><a class="button" href=format!("/petitions/receipt/sheet.pdf?token={t}")>"Unterschriftenbogen herunterladen (PDF)"</a></p>
+                                    <h2>{t("petition-receipt-sheet")}</h2>
+                                    <p>{t("petition-receipt-sheet-text")}</p>
+                                    <p><a class="button" href=format!("/petitions/receipt/sheet.pdf?token={tok}")>{t("petition-receipt-sheet-download")}</a></p>
                                 })}
                                 {r.can_withdraw.then(|| view! {
-                                    <h2>"Unterschrift zurückziehen"</h2>
-                                    <p>"Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift zurückziehen. Sie wird dann nicht mehr gezählt."</p>
+                                    <h2>{t("petition-withdraw")}</h2>
+                                    <p>{t("petition-withdraw-text")}</p>
                                     <ActionForm action attr:class="form">
-                                        <input type="hidden" name="token" value=t.clone() />
-                                        <Submit label="Unterschrift zurückziehen" class="button button-danger" pending=action.pending() />
+                                        <input type="hidden" name="token" value=tok.clone() />
+                                        <Submit label=t("petition-withdraw") class="button button-danger" pending=action.pending() />
                                     </ActionForm>
                                 })}
                             }.into_any()

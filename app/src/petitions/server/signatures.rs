@@ -157,7 +157,7 @@ pub async fn sign(state: &AppState, slug: &str, s: &OnlineSignature) -> Result<(
     enqueue(
         &tx,
         s.email.as_str(),
-        templates::confirm_signature(&municipality, &p.title, &link),
+        templates::confirm_signature(crate::i18n::current_lang(), &municipality, &p.title, &link),
     )
     .await?;
     tx.commit().await?;
@@ -326,7 +326,9 @@ pub async fn confirm(state: &AppState, raw: &str) -> Result<String, AppError> {
         let receipt_link = state
             .config
             .link(&format!("/petitions/receipt?token={receipt}"));
+        // In the language of the confirming request: signers have no account.
         let mut mail = templates::signature_receipt(
+            crate::i18n::current_lang(),
             &municipality,
             &p.title,
             &receipt_link,

@@ -18,6 +18,7 @@ use serde_json::json;
 use crate::comments::domain::SubjectKind;
 use crate::comments::server::notify;
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::{begin_write, is_unique_violation};
@@ -60,14 +61,11 @@ async fn parse<C: ConnectionTrait>(db: &C, input: &Input) -> Result<Parsed, AppE
     let topic_id = match input.topic.trim().parse::<i64>() {
         Ok(id) if topics.iter().any(|c| c.id == id && c.active) => Some(id),
         _ if input.topic.trim().is_empty() => {
-            errors.add("topic", "Bitte wählen Sie ein Thema.");
+            errors.add("topic", t("proposal-error-topic-empty"));
             None
         }
         _ => {
-            errors.add(
-                "topic",
-                "Dieses Thema gibt es nicht. Bitte wählen Sie eines aus der Liste.",
-            );
+            errors.add("topic", t("proposal-error-topic-unknown"));
             None
         }
     };
@@ -77,10 +75,7 @@ async fn parse<C: ConnectionTrait>(db: &C, input: &Input) -> Result<Parsed, AppE
         raw => match raw.parse::<i64>() {
             Ok(id) if districts.iter().any(|c| c.id == id && c.active) => Some(Some(id)),
             _ => {
-                errors.add(
-                    "district",
-                    "Diesen Ortsteil gibt es nicht. Bitte wählen Sie einen aus der Liste oder keinen.",
-                );
+                errors.add("district", t("proposal-error-district-unknown"));
                 None
             }
         },
@@ -211,10 +206,7 @@ pub async fn edit(
         return Err(AppError::Forbidden);
     }
     if !status_of(&current).editable() || current.hidden_at.is_some() {
-        return Err(AppError::field(
-            "title",
-            "Der Vorschlag wird bereits bearbeitet und kann nicht mehr geändert werden.",
-        ));
+        return Err(AppError::field("title", t("proposal-error-not-editable")));
     }
     let p = parse(db, input).await?;
     let now = Utc::now();
@@ -235,10 +227,7 @@ pub async fn edit(
         .exec(&tx)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::field(
-            "title",
-            "Der Vorschlag wird bereits bearbeitet und kann nicht mehr geändert werden.",
-        ));
+        return Err(AppError::field("title", t("proposal-error-not-editable")));
     }
     proposal_version::Entity::insert(proposal_version::ActiveModel {
         proposal_id: Set(id),
@@ -268,7 +257,7 @@ pub async fn support(
     if !status_of(&p).open() || p.hidden_at.is_some() {
         return Err(AppError::field(
             "support",
-            "Dieser Vorschlag kann nicht mehr unterstützt werden.",
+            t("proposal-error-support-closed"),
         ));
     }
     let tx = begin_write(db).await?;
@@ -285,7 +274,7 @@ pub async fn support(
         Err(e) if is_unique_violation(&e) => {
             return Err(AppError::field(
                 "support",
-                "Sie unterstützen diesen Vorschlag bereits.",
+                t("proposal-error-already-supported"),
             ));
         }
         Err(e) => return Err(e.into()),
@@ -321,7 +310,7 @@ pub async fn unsupport(
     if deleted.rows_affected != 1 {
         return Err(AppError::field(
             "support",
-            "Sie unterstützen diesen Vorschlag nicht.",
+            t("proposal-error-not-supported"),
         ));
     }
     proposal::Entity::update_many()
@@ -361,10 +350,7 @@ pub async fn change_status(
         _ => {
             errors.add(
                 "status",
-                format!(
-                    "Von „{}“ aus ist dieser Schritt nicht möglich.",
-                    from.label()
-                ),
+                t_args("proposal-error-step-impossible", &[("from", &from.title())]),
             );
             None
         }
@@ -392,7 +378,7 @@ pub async fn change_status(
     if updated.rows_affected != 1 {
         return Err(AppError::field(
             "status",
-            "Der Vorschlag wurde gerade anderweitig geändert. Bitte laden Sie die Seite neu.",
+            t("proposal-error-changed-meanwhile"),
         ));
     }
     let answer = (!answer.is_empty()).then_some(answer);
@@ -508,7 +494,7 @@ async fn cards(
             author: p
                 .author_id
                 .and_then(|a| authors.get(&a).cloned())
-                .unwrap_or_else(|| "gelöschtes Konto".to_owned()),
+                .unwrap_or_else(|| t("proposal-deleted-account")),
             created_at: p.created_at,
             hidden_reason: p.hidden_at.map(|_| p.hidden_reason.unwrap_or_default()),
         })
@@ -731,18 +717,21 @@ pub fn parse_list(text: &str) -> Result<Vec<String>, String> {
             continue;
         }
         if name.chars().count() > 80 {
-            return Err(format!("Zeile {}: höchstens 80 Zeichen.", i + 1));
+            return Err(t_args(
+                "proposal-error-list-line-too-long",
+                &[("line", &(i + 1).to_string())],
+            ));
         }
         if names
             .iter()
             .any(|n| n.to_lowercase() == name.to_lowercase())
         {
-            return Err(format!("„{name}“ steht doppelt in der Liste."));
+            return Err(t_args("proposal-error-list-duplicate", &[("name", name)]));
         }
         names.push(name.to_owned());
     }
     if names.len() > 200 {
-        return Err("Höchstens 200 Einträge.".into());
+        return Err(t("proposal-error-list-too-many"));
     }
     Ok(names)
 }

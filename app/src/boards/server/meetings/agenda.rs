@@ -12,6 +12,7 @@ use crate::boards::AgendaMention;
 use crate::boards::domain::{self, ItemResult, Slot};
 use crate::comments::domain::SubjectKind;
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::t;
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -50,7 +51,7 @@ pub(super) async fn parse_item<C: ConnectionTrait>(
     let title = errors.check("title", domain::parse_item_title(&input.title));
     let description = errors.check(
         "description",
-        domain::parse_text(&input.description, "Die Beschreibung"),
+        domain::parse_text(&input.description, &t("board-what-description")),
     );
     let id_of = |raw: &str| raw.trim().parse::<i64>().ok();
     let parent = match input.parent.trim() {
@@ -68,10 +69,7 @@ pub(super) async fn parse_item<C: ConnectionTrait>(
                 _ => None,
             };
             if found.is_none() {
-                errors.add(
-                    "parent",
-                    "Bitte wählen Sie einen Hauptpunkt dieser Tagesordnung (oder keinen).",
-                );
+                errors.add("parent", t("board-parent-invalid"));
             }
             found
         }
@@ -88,10 +86,7 @@ pub(super) async fn parse_item<C: ConnectionTrait>(
             .await?
             .is_some()
     {
-        errors.add(
-            "parent",
-            "Dieser Punkt hat Unterpunkte und kann daher selbst kein Unterpunkt werden.",
-        );
+        errors.add("parent", t("board-parent-has-children"));
     }
     let proposal = match input.proposal.trim() {
         "" => None,
@@ -104,7 +99,7 @@ pub(super) async fn parse_item<C: ConnectionTrait>(
                 None => None,
             };
             if found.is_none() {
-                errors.add("proposal", "Diesen Vorschlag gibt es nicht.");
+                errors.add("proposal", t("board-proposal-unknown"));
             }
             found.map(|p| p.id)
         }
@@ -120,16 +115,13 @@ pub(super) async fn parse_item<C: ConnectionTrait>(
                 None => None,
             };
             if found.is_none() {
-                errors.add("petition", "Dieses Bürgerbegehren gibt es nicht.");
+                errors.add("petition", t("board-petition-unknown"));
             }
             found.map(|p| p.id)
         }
     };
     if proposal.is_some() && petition.is_some() {
-        errors.add(
-            "petition",
-            "Ein Tagesordnungspunkt verweist auf einen Vorschlag oder ein Bürgerbegehren, nicht auf beides.",
-        );
+        errors.add("petition", t("board-link-both"));
     }
     errors.into_result()?;
     match (title, description) {

@@ -13,6 +13,7 @@ use crate::boards::server::members::{self as boards};
 use crate::comments::domain::SubjectKind;
 use crate::comments::server::notify;
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -196,22 +197,13 @@ pub async fn invite(
     let m = find_managed(db, user, id).await?;
     let status = status_of(&m);
     if !matches!(status, MeetingStatus::Planned | MeetingStatus::Invited) {
-        return Err(AppError::field(
-            "invite",
-            "Zu dieser Sitzung kann nicht (mehr) eingeladen werden.",
-        ));
+        return Err(AppError::field("invite", t("board-invite-impossible")));
     }
     if m.starts_at <= Utc::now() {
-        return Err(AppError::field(
-            "invite",
-            "Die Sitzung hat schon begonnen; eine Einladung ist nicht mehr möglich.",
-        ));
+        return Err(AppError::field("invite", t("board-invite-started")));
     }
     if items_of(db, id).await?.is_empty() {
-        return Err(AppError::field(
-            "invite",
-            "Die Tagesordnung ist leer. Bitte legen Sie zuerst mindestens einen Tagesordnungspunkt an.",
-        ));
+        return Err(AppError::field("invite", t("board-invite-empty-agenda")));
     }
     let first = status == MeetingStatus::Planned;
     let now = Utc::now();
@@ -255,16 +247,10 @@ pub async fn cancel(
     let m = find_managed(db, user, id).await?;
     let status = status_of(&m);
     if !status.cancellable() {
-        return Err(AppError::field(
-            "reason",
-            "Nur eine Sitzung, die noch nicht stattgefunden hat, kann abgesagt werden.",
-        ));
+        return Err(AppError::field("reason", t("board-cancel-impossible")));
     }
-    let reason = crate::comments::domain::parse_reason(
-        reason,
-        "Bitte geben Sie einen Grund für die Absage an.",
-    )
-    .map_err(|e| AppError::field("reason", e))?;
+    let reason = crate::comments::domain::parse_reason(reason, &t("board-cancel-reason-missing"))
+        .map_err(|e| AppError::field("reason", e))?;
     let now = Utc::now();
     let tx = begin_write(db).await?;
     let claimed = meeting::Entity::update_many()
@@ -307,29 +293,20 @@ pub async fn answer(
     let response = match response {
         "attending" | "absent" => response,
         _ => {
-            return Err(AppError::field(
-                "response",
-                "Bitte wählen Sie „Ich komme“ oder „Ich komme nicht“.",
-            ));
+            return Err(AppError::field("response", t("board-answer-invalid")));
         }
     };
     let Some(member) =
         boards::membership(db, user.id, m.board_id, berlin(m.starts_at).date()).await?
     else {
-        return Err(AppError::field(
-            "response",
-            "Nur Mitglieder dieses Gremiums können auf die Einladung antworten.",
-        ));
+        return Err(AppError::field("response", t("board-answer-not-member")));
     };
     if !matches!(
         status_of(&m),
         MeetingStatus::Planned | MeetingStatus::Invited
     ) || m.starts_at <= Utc::now()
     {
-        return Err(AppError::field(
-            "response",
-            "Auf diese Einladung kann nicht mehr geantwortet werden.",
-        ));
+        return Err(AppError::field("response", t("board-answer-closed")));
     }
     let tx = begin_write(db).await?;
     meeting_attendance::Entity::insert(meeting_attendance::ActiveModel {

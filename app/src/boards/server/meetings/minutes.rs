@@ -9,6 +9,7 @@ use crate::boards::domain::{
 };
 use crate::boards::server::members::{self as boards, role_of};
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -80,14 +81,10 @@ pub(super) fn minutes_source(
 pub(super) fn minutes_stage(m: &meeting::Model, field: &str) -> Result<(), AppError> {
     match status_of(m) {
         MeetingStatus::Held => Ok(()),
-        MeetingStatus::Published => Err(AppError::field(
-            field,
-            "Das Protokoll ist bereits veröffentlicht.",
-        )),
-        _ => Err(AppError::field(
-            field,
-            "Das Protokoll folgt, wenn die Sitzung stattgefunden hat (Anwesenheit erfassen).",
-        )),
+        MeetingStatus::Published => {
+            Err(AppError::field(field, t("board-minutes-already-published")))
+        }
+        _ => Err(AppError::field(field, t("board-minutes-not-yet"))),
     }
 }
 
@@ -120,10 +117,7 @@ pub async fn approve_minutes(
     let m = find_managed(db, user, id).await?;
     minutes_stage(&m, "approve")?;
     if m.minutes.is_none() {
-        return Err(AppError::field(
-            "approve",
-            "Bitte speichern Sie das Protokoll zuerst.",
-        ));
+        return Err(AppError::field("approve", t("board-minutes-save-first")));
     }
     let tx = begin_write(db).await?;
     let mut row: meeting::ActiveModel = m.into();
@@ -146,10 +140,7 @@ pub async fn publish_minutes(
     let m = find_managed(db, user, id).await?;
     minutes_stage(&m, "publish")?;
     if m.minutes_approved_at.is_none() {
-        return Err(AppError::field(
-            "publish",
-            "Bitte genehmigen Sie das Protokoll, bevor Sie es veröffentlichen.",
-        ));
+        return Err(AppError::field("publish", t("board-minutes-approve-first")));
     }
     let now = Utc::now();
     let tx = begin_write(db).await?;

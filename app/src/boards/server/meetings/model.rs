@@ -12,7 +12,6 @@ use sea_orm::{
 use crate::boards::domain::{self, MeetingStatus, Slot, Votes};
 use crate::boards::server::members::{self as boards, role_of};
 use crate::boards::{FileView, ItemLink, MeetingCard, MeetingList};
-use crate::comments::domain::SubjectKind;
 use crate::error::AppError;
 use crate::infra::auth::SessionUser;
 use crate::infra::entities::{
@@ -30,15 +29,28 @@ pub(super) fn status_of(m: &meeting::Model) -> MeetingStatus {
 }
 
 pub(super) fn place_of(m: &meeting::Model) -> String {
+    place_in(m, "online", "auch online")
+}
+
+/// `place_of` in the page's language, for the pages.
+fn place_title(m: &meeting::Model) -> String {
+    place_in(
+        m,
+        &crate::i18n::t("board-place-online"),
+        &crate::i18n::t("board-place-also-online"),
+    )
+}
+
+fn place_in(m: &meeting::Model, online: &str, also_online: &str) -> String {
     let mut parts: Vec<&str> = [m.address.trim(), m.room.trim()]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect();
     if m.online_url.is_some() {
         parts.push(if parts.is_empty() {
-            "online"
+            online
         } else {
-            "auch online"
+            also_online
         });
     }
     parts.join(", ")
@@ -52,7 +64,7 @@ pub(super) fn card(m: &meeting::Model, board_name: &str) -> MeetingCard {
         title: m.title.clone(),
         starts: berlin(m.starts_at),
         ends: berlin(m.ends_at),
-        place: place_of(m),
+        place: place_title(m),
         status: status_of(m),
         public: m.public,
         cancel_reason: m.cancel_reason.clone(),
@@ -261,7 +273,7 @@ pub(super) async fn link_of<C: ConnectionTrait>(
         && p.hidden_at.is_none()
     {
         return Ok(Some(ItemLink {
-            kind: SubjectKind::Proposal.label().to_owned(),
+            kind: crate::i18n::t("board-link-proposal"),
             title: p.title,
             href: format!("/proposals/{id}"),
         }));
@@ -271,7 +283,7 @@ pub(super) async fn link_of<C: ConnectionTrait>(
         && crate::petitions::server::procedure::visible_to_public(&p)
     {
         return Ok(Some(ItemLink {
-            kind: SubjectKind::Petition.label().to_owned(),
+            kind: crate::i18n::t("board-link-petition"),
             title: p.title,
             href: format!("/petitions/{}", p.slug),
         }));

@@ -11,6 +11,7 @@ use crate::boards::BoardReportRow;
 use crate::boards::domain::{self, ItemResult, Majority, MeetingStatus, Votes};
 use crate::boards::server::members::role_of;
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::t;
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -44,18 +45,19 @@ pub async fn record_outcome(
         return Err(AppError::field(
             "notes",
             match status_of(&m) {
-                MeetingStatus::Planned => {
-                    "Ergebnisse werden erst nach der Einladung zur Sitzung erfasst.".to_owned()
-                }
+                MeetingStatus::Planned => t("board-outcome-before-invite"),
                 s => not_editable(s),
             },
         ));
     }
     let mut errors = FieldErrors::new();
-    let notes = errors.check("notes", domain::parse_text(&input.notes, "Die Notizen"));
+    let notes = errors.check(
+        "notes",
+        domain::parse_text(&input.notes, &t("board-what-notes")),
+    );
     let recommendation = errors.check(
         "recommendation",
-        domain::parse_text(&input.recommendation, "Die Empfehlung"),
+        domain::parse_text(&input.recommendation, &t("board-what-recommendation")),
     );
     let mut outcome: Option<(Option<Votes>, Option<Majority>, Option<ItemResult>)> = None;
     let nothing_voted = [&input.votes_yes, &input.votes_no, &input.votes_abstain]
@@ -71,7 +73,7 @@ pub async fn record_outcome(
         let (voting, present) = vote_base(&attendance);
         let majority = Majority::parse(input.majority.trim());
         if majority.is_none() {
-            errors.add("majority", "Bitte wählen Sie die erforderliche Mehrheit.");
+            errors.add("majority", t("board-majority-missing"));
         }
         match (present, m.quorum) {
             (Some(present), Some(quorum)) => {
@@ -94,10 +96,7 @@ pub async fn record_outcome(
                     }
                 }
             }
-            _ => errors.add(
-                "votes_yes",
-                "Bitte erfassen Sie zuerst die Anwesenheit und die Beschlussfähigkeit.",
-            ),
+            _ => errors.add("votes_yes", t("board-attendance-first")),
         }
     }
     errors.into_result()?;
@@ -146,16 +145,13 @@ pub async fn record_attendance(
         return Err(AppError::field(
             "present",
             match status_of(&m) {
-                MeetingStatus::Planned => "Bitte laden Sie zuerst zur Sitzung ein.".to_owned(),
+                MeetingStatus::Planned => t("board-invite-first"),
                 s => not_editable(s),
             },
         ));
     }
     if Utc::now() < m.starts_at - ATTENDANCE_LEAD {
-        return Err(AppError::field(
-            "present",
-            "Die Anwesenheit kann erst kurz vor der Sitzung erfasst werden.",
-        ));
+        return Err(AppError::field("present", t("board-attendance-too-early")));
     }
     let attendance = attendance_of(db, &m).await?;
     if let Some(stranger) = present
@@ -163,10 +159,7 @@ pub async fn record_attendance(
         .find(|p| !attendance.iter().any(|(mem, _, _)| mem.id == **p))
     {
         tracing::info!(member = stranger, "attendance names a non-member");
-        return Err(AppError::field(
-            "present",
-            "Die Liste enthält jemanden, der nicht Mitglied dieses Gremiums ist.",
-        ));
+        return Err(AppError::field("present", t("board-attendance-not-member")));
     }
     let voting = attendance
         .iter()
@@ -181,10 +174,7 @@ pub async fn record_attendance(
         "no" => false,
         "" => domain::has_quorum(present_voting, voting),
         _ => {
-            return Err(AppError::field(
-                "quorum",
-                "Bitte wählen Sie, ob der Beirat beschlussfähig war.",
-            ));
+            return Err(AppError::field("quorum", t("board-quorum-missing")));
         }
     };
     let tx = begin_write(db).await?;

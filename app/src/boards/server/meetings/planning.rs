@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::boards::domain::{self, MeetingStatus};
 use crate::boards::server::members::{self as boards};
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::t;
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -46,9 +47,12 @@ pub(super) fn parse_meeting(input: &MeetingInput) -> Result<ParsedMeeting, AppEr
     let title = errors.check("title", domain::parse_title(&input.title));
     let starts = errors.check(
         "starts_at",
-        domain::parse_local(&input.starts_at, "den Beginn"),
+        domain::parse_local(&input.starts_at, &t("board-what-starts")),
     );
-    let ends = errors.check("ends_at", domain::parse_local(&input.ends_at, "das Ende"));
+    let ends = errors.check(
+        "ends_at",
+        domain::parse_local(&input.ends_at, &t("board-what-ends")),
+    );
     if let (Some(s), Some(e)) = (starts, ends) {
         errors.check("ends_at", domain::check_span(s, e));
     }
@@ -56,9 +60,9 @@ pub(super) fn parse_meeting(input: &MeetingInput) -> Result<ParsedMeeting, AppEr
     let ends_at = ends.and_then(|e| errors.check("ends_at", from_berlin(e)));
     let address = errors.check(
         "address",
-        domain::parse_text(&input.address, "Die Adresse").and_then(|a| {
+        domain::parse_text(&input.address, &t("board-what-address")).and_then(|a| {
             if a.chars().count() > 300 {
-                Err("Die Adresse ist zu lang: höchstens 300 Zeichen.".into())
+                Err(t("board-address-too-long"))
             } else {
                 Ok(a)
             }
@@ -66,9 +70,9 @@ pub(super) fn parse_meeting(input: &MeetingInput) -> Result<ParsedMeeting, AppEr
     );
     let room = errors.check(
         "room",
-        domain::parse_text(&input.room, "Der Raum").and_then(|r| {
+        domain::parse_text(&input.room, &t("board-what-room")).and_then(|r| {
             if r.chars().count() > 200 {
-                Err("Der Raum ist zu lang: höchstens 200 Zeichen.".into())
+                Err(t("board-room-too-long"))
             } else {
                 Ok(r)
             }
@@ -78,10 +82,7 @@ pub(super) fn parse_meeting(input: &MeetingInput) -> Result<ParsedMeeting, AppEr
     if let (Some(a), Some(None)) = (&address, &online_url)
         && a.is_empty()
     {
-        errors.add(
-            "address",
-            "Bitte geben Sie einen Ort an – eine Adresse oder einen Link zur Online-Sitzung.",
-        );
+        errors.add("address", t("board-place-missing"));
     }
     errors.into_result()?;
     match (title, starts_at, ends_at, address, room, online_url) {
@@ -252,21 +253,14 @@ pub(super) async fn unapprove<C: ConnectionTrait>(tx: &C, id: i64) -> Result<(),
 }
 
 pub(super) fn changed_meanwhile(field: &str) -> AppError {
-    AppError::field(
-        field,
-        "Die Sitzung wurde inzwischen geändert. Bitte laden Sie die Seite neu.",
-    )
+    AppError::field(field, t("board-changed-meanwhile"))
 }
 
 pub(super) fn not_editable(status: MeetingStatus) -> String {
     match status {
-        MeetingStatus::Cancelled => {
-            "Die Sitzung ist abgesagt; sie kann nicht mehr geändert werden.".into()
-        }
-        MeetingStatus::Published => {
-            "Das Protokoll ist veröffentlicht; die Sitzung kann nicht mehr geändert werden.".into()
-        }
-        _ => "Die Sitzung kann in diesem Stand nicht geändert werden.".into(),
+        MeetingStatus::Cancelled => t("board-not-editable-cancelled"),
+        MeetingStatus::Published => t("board-not-editable-published"),
+        _ => t("board-not-editable"),
     }
 }
 
@@ -274,10 +268,7 @@ pub(super) fn not_editable(status: MeetingStatus) -> String {
 pub async fn delete(db: &DatabaseConnection, user: &SessionUser, id: i64) -> Result<i64, AppError> {
     let m = find_managed(db, user, id).await?;
     if status_of(&m) != MeetingStatus::Planned {
-        return Err(AppError::field(
-            "delete",
-            "Nur Sitzungen, zu denen noch nicht eingeladen wurde, können gelöscht werden. Bitte sagen Sie die Sitzung stattdessen ab.",
-        ));
+        return Err(AppError::field("delete", t("board-delete-impossible")));
     }
     let board_id = m.board_id;
     let now = Utc::now();
