@@ -13,7 +13,7 @@ impl MigrationTrait for Migration {
         m.alter_table(
             Table::alter()
                 .table("users")
-                .add_column(&mut string_len_null("language", 16))
+                .add_column(string_len_null("language", 16))
                 .to_owned(),
         )
         .await

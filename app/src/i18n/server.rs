@@ -201,7 +201,11 @@ async fn switch(
     Extension(session): Extension<CurrentSession>,
     Form(form): Form<Switch>,
 ) -> Response {
-    let next = crate::accounts::safe_next(Some(&form.next));
+    // A foreign or broken `next` leads to the start page, which every visitor may see.
+    let next = match crate::accounts::safe_next(Some(&form.next)) {
+        n if n == form.next => n,
+        _ => "/".to_owned(),
+    };
     let Some(lang) = Lang::from_code(&form.lang) else {
         return see_other(&next);
     };

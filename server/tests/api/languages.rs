@@ -7,13 +7,23 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::helpers::{TestApp, db_test, new_client};
 
 async fn html(client: &reqwest::Client, app: &TestApp, path: &str, accept: Option<&str>) -> String {
+    let (status, body) = fetch(client, app, path, accept).await;
+    assert_eq!(status, 200, "{path}");
+    body
+}
+
+async fn fetch(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    accept: Option<&str>,
+) -> (u16, String) {
     let mut req = client.get(app.url(path));
     if let Some(accept) = accept {
         req = req.header("accept-language", accept);
     }
     let res = req.send().await.unwrap();
-    assert_eq!(res.status(), 200, "{path}");
-    res.text().await.unwrap()
+    (res.status().as_u16(), res.text().await.unwrap())
 }
 
 async fn switch(
@@ -64,10 +74,11 @@ db_test!(
         assert!(page.contains(r#"<html lang="en""#));
         assert!(page.contains("Welcome to Dorfplatz"));
         // Errors the server names by code speak the page's language too.
-        let page = html(&guest, &app, "/petitions/gibt-es-nicht", None).await;
+        let (status, body) = fetch(&guest, &app, "/petitions/gibt-es-nicht", None).await;
+        assert_eq!(status, 404);
         assert!(
-            page.contains("This page or entry does not exist."),
-            "{page}"
+            body.contains("This page or entry does not exist."),
+            "{body}"
         );
 
         let res = switch(&guest, &app, "de", "/").await;
@@ -99,7 +110,8 @@ db_test!(
                 .unwrap()
                 .language
         };
-        assert_eq!(language().await, None);
+        // Signed up in German (no browser wish): the account starts in German.
+        assert_eq!(language().await.as_deref(), Some("de"));
         let res = switch(&app.client, &app, "en", "/account").await;
         assert_eq!(res.status(), 303);
         assert_eq!(language().await.as_deref(), Some("en"));
