@@ -277,3 +277,8 @@ board-not-editable-published = Das Protokoll ist veröffentlicht; die Sitzung ka
 board-not-editable = Die Sitzung kann in diesem Stand nicht geändert werden.
 board-delete-impossible = Nur Sitzungen, zu denen noch nicht eingeladen wurde, können gelöscht werden. Bitte sagen Sie die Sitzung stattdessen ab.
 board-decimal-separator = ,
+
+## Calendar (.ics) texts
+calendar-name = Sitzungen – { $municipality }
+calendar-cancelled = Abgesagt: { $reason }
+calendar-online = Online: { $url }

@@ -277,3 +277,8 @@ board-not-editable-published = The minutes are published; the meeting can no lon
 board-not-editable = The meeting cannot be changed at this stage.
 board-delete-impossible = Only meetings to which no invitation has been sent can be deleted. Please cancel the meeting instead.
 board-decimal-separator = .
+
+## Calendar (.ics) texts
+calendar-name = Sessions – { $municipality }
+calendar-cancelled = Cancelled: { $reason }
+calendar-online = Online: { $url }

@@ -1009,6 +1009,31 @@ db_test!(
             ics.contains("STATUS:CANCELLED") && ics.contains("SEQUENCE:2"),
             "{ics}"
         );
+        assert!(ics.contains("DESCRIPTION:Abgesagt: Der Saal"), "{ics}");
+        // The calendar speaks the subscriber's language.
+        let english = reqwest::Client::new()
+            .get(app.url(&format!("/sessions/{id}.ics")))
+            .header("accept-language", "en-GB,en;q=0.9")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            english.contains("DESCRIPTION:Cancelled: Der Saal"),
+            "{english}"
+        );
+        let all = reqwest::Client::new()
+            .get(app.url("/sessions.ics"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(all.contains("X-WR-CALNAME:Sessions – "), "{all}");
         let cancelled: Vec<_> = app
             .deliver_mail()
             .await

@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, Method, Request, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -57,8 +57,9 @@ fn calendar(body: String, cache: &'static str) -> Response {
 }
 
 /// `GET /sessions.ics`: every public session, to subscribe to.
-pub async fn sessions_ics(State(state): State<AppState>) -> Response {
-    match meetings::calendar_all(&state.db, &state.config).await {
+pub async fn sessions_ics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = crate::i18n::server::lang_of(&headers);
+    match meetings::calendar_all(&state.db, &state.config, lang).await {
         Ok(body) => calendar(body, "public, max-age=300"),
         Err(e) => error(e),
     }
@@ -88,7 +89,8 @@ pub async fn session_ics(
         .extensions()
         .get::<CurrentSession>()
         .and_then(|s| s.0.clone());
-    match meetings::calendar_one(&state.db, &state.config, viewer.as_ref(), id).await {
+    let lang = crate::i18n::server::lang_of(req.headers());
+    match meetings::calendar_one(&state.db, &state.config, viewer.as_ref(), id, lang).await {
         Ok(body) => calendar(body, "private, max-age=300"),
         Err(e) => error(e),
     }

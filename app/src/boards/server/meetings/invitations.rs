@@ -13,7 +13,7 @@ use crate::boards::server::members::{self as boards};
 use crate::comments::domain::SubjectKind;
 use crate::comments::server::notify;
 use crate::error::AppError;
-use crate::i18n::t;
+use crate::i18n::{Lang, t};
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -55,14 +55,22 @@ pub(super) async fn session_text<C: ConnectionTrait>(
     })
 }
 
-pub(super) fn calendar_event(config: &AppConfig, m: &meeting::Model, board: &str) -> CalEvent {
+pub(super) fn calendar_event(
+    config: &AppConfig,
+    m: &meeting::Model,
+    board: &str,
+    lang: Lang,
+) -> CalEvent {
+    let catalog = crate::i18n::server::catalog(lang);
     let link = config.link(&format!("/sessions/{}", m.id));
     let mut description = format!("{board}\n{link}");
     if let Some(url) = &m.online_url {
-        description.push_str(&format!("\nOnline: {url}"));
+        description.push('\n');
+        description.push_str(&catalog.text("calendar-online", &[("url", url)]));
     }
     if let Some(reason) = &m.cancel_reason {
-        description = format!("Abgesagt: {reason}\n{description}");
+        let cancelled = catalog.text("calendar-cancelled", &[("reason", reason)]);
+        description = format!("{cancelled}\n{description}");
     }
     CalEvent {
         uid: format!(
@@ -116,7 +124,7 @@ pub(super) async fn mail_members<C: ConnectionTrait>(
 ) -> Result<(), AppError> {
     let municipality = site::municipality_name(tx).await?;
     let text = session_text(tx, config, m).await?;
-    let event = calendar_event(config, m, &text.board);
+    let event = calendar_event(config, m, &text.board, Lang::default_lang());
     let method = match letter {
         Letter::Cancelled(_) => Method::Cancel,
         _ => Method::Publish,
@@ -333,8 +341,13 @@ pub async fn answer(
     Ok(())
 }
 
-/// `/sessions.ics`: every public session of every board (cancelled ones marked so).
-pub async fn calendar_all(db: &DatabaseConnection, config: &AppConfig) -> Result<String, AppError> {
+/// `/sessions.ics`: every public session of every board (cancelled ones marked so), its
+/// texts in the language of the request.
+pub async fn calendar_all(
+    db: &DatabaseConnection,
+    config: &AppConfig,
+    lang: Lang,
+) -> Result<String, AppError> {
     let names = board_names(db).await?;
     let events: Vec<CalEvent> = meeting::Entity::find()
         .filter(meeting::Column::DeletedAt.is_null())
@@ -343,11 +356,15 @@ pub async fn calendar_all(db: &DatabaseConnection, config: &AppConfig) -> Result
         .all(db)
         .await?
         .iter()
-        .map(|m| calendar_event(config, m, names.get(&m.board_id).map_or("", String::as_str)))
+        .map(|m| {
+            let board = names.get(&m.board_id).map_or("", String::as_str);
+            calendar_event(config, m, board, lang)
+        })
         .collect();
     let municipality = site::municipality_name(db).await?;
     Ok(ical::calendar(
-        &format!("Sitzungen – {municipality}"),
+        &crate::i18n::server::catalog(lang)
+            .text("calendar-name", &[("municipality", &municipality)]),
         &events,
         Method::Publish,
     ))
@@ -359,12 +376,13 @@ pub async fn calendar_one(
     config: &AppConfig,
     viewer: Option<&SessionUser>,
     id: i64,
+    lang: Lang,
 ) -> Result<String, AppError> {
     let (m, _) = find_visible(db, viewer, id).await?;
     let b = boards::find(db, m.board_id).await?;
     Ok(ical::calendar(
         &b.name,
-        &[calendar_event(config, &m, &b.name)],
+        &[calendar_event(config, &m, &b.name, lang)],
         Method::Publish,
     ))
 }
