@@ -45,3 +45,18 @@ mail-receipt-until = { " " }bis spätestens { $date }
 mail-receipt-sheet = Nach dem Gemeinderecht Ihres Landes zählt für das Bürgerbegehren nur eine eigenhändige Unterschrift. Ihre Online-Unterschrift wird als Unterstützung gezählt. Im Anhang finden Sie Ihren persönlichen Unterschriftenbogen (Bogencode { $code }): Bitte drucken Sie ihn aus, unterschreiben Sie ihn und geben Sie ihn{ $until } bei den Vertretungsberechtigten oder der Gemeindeverwaltung ab. Dann zählt Ihre Unterschrift.
 mail-receipt-withdraw-sheet = Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen; dort können Sie auch Ihren Unterschriftenbogen erneut herunterladen:
 mail-receipt-withdraw = Bis zur Einreichung des Bürgerbegehrens können Sie Ihre Unterschrift über diesen Link zurückziehen:
+
+## The digest of followed subjects and the news of a proposal
+mail-digest-subject-one = Neues zu { $heading }
+mail-digest-subject-many = Neues zu { $count } Beiträgen, denen Sie folgen
+mail-digest-why = Sie erhalten diese E-Mail, weil Sie diesen Beiträgen folgen. Wir schicken höchstens eine solche E-Mail pro Stunde.
+mail-digest-stop-one = Keine E-Mails mehr zu { $heading }:
+mail-digest-stop-all = Keine dieser E-Mails mehr, zu gar nichts:
+mail-notify-reply-to-you = { $who } hat auf Ihren Kommentar geantwortet: „{ $said }“
+mail-notify-reply = { $who } hat geantwortet: „{ $said }“
+mail-notify-comment = Neuer Kommentar von { $who }: „{ $said }“
+mail-proposal-news-subject = Vorschlag „{ $title }“: { $status }
+mail-proposal-news-text = der Vorschlag „{ $title }“ ist jetzt: { $status }.
+mail-proposal-news-answer = Die Antwort dazu:
+mail-proposal-news-link = Den Vorschlag und seinen Verlauf finden Sie hier:
+mail-proposal-news-why = Sie erhalten diese E-Mail, weil Sie dem Vorschlag folgen (als Einreichende, als Unterstützende mit Benachrichtigung oder über „Folgen“). Keine E-Mails mehr zu diesem Vorschlag, mit einem Klick:

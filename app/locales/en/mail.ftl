@@ -45,3 +45,18 @@ mail-receipt-until = { " " }by { $date } at the latest
 mail-receipt-sheet = Under your state's municipal law, only a handwritten signature counts for the citizens' petition. Your online signature is counted as support. Attached is your personal signature sheet (sheet code { $code }): please print it, sign it and hand it in{ $until } to the representatives or the council staff. Then your signature counts.
 mail-receipt-withdraw-sheet = Until the petition is submitted, you can withdraw your signature with this link; there you can also download your signature sheet again:
 mail-receipt-withdraw = Until the petition is submitted, you can withdraw your signature with this link:
+
+## The digest of followed subjects and the news of a proposal
+mail-digest-subject-one = News about { $heading }
+mail-digest-subject-many = News about { $count } items you follow
+mail-digest-why = You receive this email because you follow these items. We send at most one such email per hour.
+mail-digest-stop-one = No more emails about { $heading }:
+mail-digest-stop-all = No more of these emails, about anything:
+mail-notify-reply-to-you = { $who } replied to your comment: “{ $said }”
+mail-notify-reply = { $who } replied: “{ $said }”
+mail-notify-comment = New comment by { $who }: “{ $said }”
+mail-proposal-news-subject = Proposal “{ $title }”: { $status }
+mail-proposal-news-text = the proposal “{ $title }” is now: { $status }.
+mail-proposal-news-answer = The answer:
+mail-proposal-news-link = You can find the proposal and its history here:
+mail-proposal-news-why = You receive this email because you follow the proposal (as its author, as a supporter who asked for news, or with “Follow”). No more emails about this proposal, with one click:

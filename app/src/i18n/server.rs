@@ -183,6 +183,14 @@ pub fn lang_for(account_language: Option<&str>) -> Lang {
         .unwrap_or_else(request_lang)
 }
 
+/// The language of emails to someone other than the person making the request (followers,
+/// members): their choice, else the default language, never the requester's.
+pub fn lang_of_recipient(account_language: Option<&str>) -> Lang {
+    account_language
+        .and_then(Lang::from_code)
+        .unwrap_or_else(Lang::default_lang)
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new().route("/language", post(switch))
 }

@@ -5,7 +5,7 @@
 
 use app::accounts::domain::Role;
 use chrono::{TimeDelta, Utc};
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use crate::helpers::{TestApp, db_test, error_code, new_client};
 
@@ -861,7 +861,14 @@ db_test!(
         use app::comments::server::notify::send_digests;
         let app = TestApp::spawn(backend).await;
         let (p, proposal) = setup(&app).await;
-        // Anna follows her proposal; Ben follows by commenting; Cara does not.
+        // Anna follows her proposal; Ben follows by commenting; Cara does not. Ben reads
+        // English: his digest comes in English, Anna's in German.
+        app.db
+            .execute_unprepared(
+                "UPDATE users SET language = 'en' WHERE email = 'ben@kalletal.example'",
+            )
+            .await
+            .unwrap();
         let (_, first) = post(&app, &p.ben, proposal, "Ich wäre dabei.", true).await;
         post(
             &app,
@@ -898,12 +905,18 @@ db_test!(
         );
         let ben = app.mail_to("ben@kalletal.example").await;
         assert_eq!(ben.len(), 1);
+        assert_eq!(ben[0].subject, "News about Proposal “Bürgerbus nach Lemgo”");
         assert!(
             ben[0]
                 .text
-                .contains("hat auf Ihren Kommentar geantwortet: „Ich auch!“"),
+                .contains("Test Person replied to your comment: “Ich auch!”"),
             "{}",
             ben[0].text
+        );
+        assert!(
+            ben[0]
+                .text
+                .contains("No more of these emails, about anything:")
         );
         assert!(app.mail_to("cara@kalletal.example").await.is_empty());
 
@@ -991,7 +1004,17 @@ db_test!(
         assert_eq!(app.mail_to("anna@kalletal.example").await.len(), 2);
         let ben = app.mail_to("ben@kalletal.example").await;
         let news = ben.last().unwrap();
-        assert_eq!(news.subject, "Vorschlag „Bürgerbus nach Lemgo“: in Prüfung");
+        // In Ben's language, whatever language the staff member works in.
+        assert_eq!(
+            news.subject,
+            "Proposal “Bürgerbus nach Lemgo”: under review"
+        );
+        assert!(
+            news.text
+                .contains("The answer:\nDie Verwaltung prüft den Bedarf."),
+            "{}",
+            news.text
+        );
         assert!(news.text.contains("/unsubscribe?u="));
         // The mail program's one-click POST (RFC 8058) ends Ben's emails too.
         let one_click = news.list_unsubscribe.clone().unwrap();

@@ -463,18 +463,25 @@ pub async fn post(
     let replied_to = target.as_ref().and_then(|p| p.author_id);
     let who = author.display_name.clone();
     let said = excerpt(body.as_str());
+    // The lines are stored as they will be mailed, in each recipient's language.
+    let languages = notify::languages(&tx, &recipients).await?;
     notify::collect(
         &tx,
         &recipients,
         &subject,
         |uid| {
-            if Some(uid) == replied_to {
-                format!("{who} hat auf Ihren Kommentar geantwortet: „{said}“")
+            let key = if Some(uid) == replied_to {
+                "mail-notify-reply-to-you"
             } else if target.is_some() {
-                format!("{who} hat geantwortet: „{said}“")
+                "mail-notify-reply"
             } else {
-                format!("Neuer Kommentar von {who}: „{said}“")
-            }
+                "mail-notify-comment"
+            };
+            let lang = languages
+                .get(&uid)
+                .copied()
+                .unwrap_or_else(crate::i18n::Lang::default_lang);
+            crate::i18n::server::text(lang, key, &[("who", &who), ("said", &said)])
         },
         &format!("{}#comment-{id}", subject.path),
     )

@@ -16,6 +16,8 @@ use sea_orm::{
 use crate::comments::Unsubscribed;
 use crate::comments::domain::SubjectKind;
 use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::i18n::server::lang_of_recipient;
 use crate::infra::db::begin_write;
 use crate::infra::entities::{
     board, follow, meeting, notification, petition, proposal, proposal_support, user,
@@ -41,9 +43,14 @@ pub struct SubjectInfo {
 }
 
 impl SubjectInfo {
-    /// "Vorschlag „Bürgerbus nach Lemgo“"
-    pub fn heading(&self) -> String {
-        format!("{} „{}“", self.kind.label(), self.title)
+    /// "Vorschlag „Bürgerbus nach Lemgo“" in `lang`, for emails.
+    pub fn heading_in(&self, lang: Lang) -> String {
+        let catalog = crate::i18n::server::catalog(lang);
+        let kind = catalog.text(&format!("comment-subject-{}", self.kind.code()), &[]);
+        catalog.text(
+            "comment-subject-heading",
+            &[("kind", &kind), ("title", &self.title)],
+        )
     }
 
     /// The heading in the page's language, for pages (emails keep `heading`).
@@ -215,6 +222,29 @@ pub async fn followers<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?)
+}
+
+/// The language each of `recipients` reads emails in (their choice, else German: the
+/// digest is sent outside any request).
+pub async fn languages<C: ConnectionTrait>(
+    db: &C,
+    recipients: &[i64],
+) -> Result<HashMap<i64, Lang>, AppError> {
+    if recipients.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, Option<String>)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::Language)
+        .filter(user::Column::Id.is_in(recipients.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, code)| (id, lang_of_recipient(code.as_deref())))
+        .collect())
 }
 
 /// Collects a notification for each of `recipients` (in the caller's transaction); the
@@ -416,6 +446,7 @@ pub async fn send_digests(
         if let Some(u) = account.filter(|u| u.deleted_at.is_none())
             && let Some(email) = u.email.clone()
         {
+            let lang = lang_of_recipient(u.language.as_deref());
             let mut groups: Vec<templates::DigestGroup> = Vec::new();
             let mut index: HashMap<(String, i64), usize> = HashMap::new();
             for n in &items {
@@ -431,7 +462,7 @@ pub async fn send_digests(
                             continue;
                         };
                         groups.push(templates::DigestGroup {
-                            heading: s.heading(),
+                            heading: s.heading_in(lang),
                             link: config.link(&s.path),
                             lines: Vec::new(),
                             unsubscribe: unsubscribe_link(config, user_id, &s.scope()),
@@ -446,6 +477,7 @@ pub async fn send_digests(
             }
             if !groups.is_empty() {
                 let mail = templates::digest(
+                    lang,
                     &municipality,
                     &u.public_name(),
                     &groups,

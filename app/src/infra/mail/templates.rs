@@ -1,6 +1,8 @@
 //! The texts of emails: a subject, a plain-text part and an HTML part each. Account and
-//! signature emails speak the recipient's language (`mail-*` keys in `app/locales`); the
-//! news of boards, proposals and petitions, digests and the audit anchor are German still.
+//! signature emails, the digest of followed subjects and the news of a proposal speak the
+//! recipient's language (`mail-*` keys in `app/locales`); the mails of board sessions (to
+//! the members of a municipal body), the news of a Bürgerbegehren, the answer to barrier
+//! feedback and the audit anchor are German.
 
 use super::Rendered;
 use crate::i18n::Lang;
@@ -296,8 +298,9 @@ pub fn petition_news(
     )
 }
 
-/// A proposal moved on: the new status and the official answer.
+/// A proposal moved on: the new status and the official answer, in the follower's language.
 pub fn proposal_news(
+    lang: Lang,
     municipality: &str,
     title: &str,
     status: &str,
@@ -305,24 +308,26 @@ pub fn proposal_news(
     link: &str,
     unsubscribe: &str,
 ) -> Rendered {
+    let t = |key: &str, args: &[(&str, &str)]| text(lang, key, args);
     let mut paragraphs = vec![
-        "Guten Tag,".into(),
-        format!("der Vorschlag „{title}“ ist jetzt: {status}."),
+        t("mail-good-day", &[]),
+        t(
+            "mail-proposal-news-text",
+            &[("title", title), ("status", status)],
+        ),
     ];
     if let Some(answer) = answer {
-        paragraphs.push(format!("Die Antwort dazu:\n{answer}"));
+        paragraphs.push(format!("{}\n{answer}", t("mail-proposal-news-answer", &[])));
     }
-    paragraphs.push("Den Vorschlag und seinen Verlauf finden Sie hier:".into());
+    paragraphs.push(t("mail-proposal-news-link", &[]));
     paragraphs.push(link.into());
-    paragraphs.push(
-        "Sie erhalten diese E-Mail, weil Sie dem Vorschlag folgen (als Einreichende, als Unterstützende mit Benachrichtigung oder über „Folgen“). Keine E-Mails mehr zu diesem Vorschlag, mit einem Klick:".into(),
-    );
+    paragraphs.push(t("mail-proposal-news-why", &[]));
     paragraphs.push(unsubscribe.into());
-    let mut mail = render(
-        municipality,
-        &format!("Vorschlag „{title}“: {status}"),
-        &paragraphs,
+    let subject = t(
+        "mail-proposal-news-subject",
+        &[("title", title), ("status", status)],
     );
+    let mut mail = render_in(lang, municipality, &subject, &paragraphs);
     mail.list_unsubscribe = Some(one_click(unsubscribe));
     mail
 }
@@ -455,32 +460,36 @@ pub struct DigestGroup {
     pub unsubscribe: String,
 }
 
-/// What happened on the subjects someone follows since the last digest (at most one per hour).
+/// What happened on the subjects someone follows since the last digest (at most one per
+/// hour), in the recipient's language.
 pub fn digest(
+    lang: Lang,
     municipality: &str,
     name: &str,
     groups: &[DigestGroup],
     unsubscribe_all: &str,
 ) -> Rendered {
+    let t = |key: &str, args: &[(&str, &str)]| text(lang, key, args);
     let subject = match groups {
-        [one] => format!("Neues zu {}", one.heading),
-        _ => format!("Neues zu {} Beiträgen, denen Sie folgen", groups.len()),
+        [one] => t("mail-digest-subject-one", &[("heading", &one.heading)]),
+        _ => t(
+            "mail-digest-subject-many",
+            &[("count", &groups.len().to_string())],
+        ),
     };
-    let mut paragraphs = vec![format!("Hallo {name},")];
+    let mut paragraphs = vec![t("mail-hello-name", &[("name", name)])];
     for g in groups {
         paragraphs.push(format!("{}:\n{}", g.heading, g.lines.join("\n")));
         paragraphs.push(g.link.clone());
     }
-    paragraphs.push(
-        "Sie erhalten diese E-Mail, weil Sie diesen Beiträgen folgen. Wir schicken höchstens eine solche E-Mail pro Stunde.".into(),
-    );
+    paragraphs.push(t("mail-digest-why", &[]));
     for g in groups {
-        paragraphs.push(format!("Keine E-Mails mehr zu {}:", g.heading));
+        paragraphs.push(t("mail-digest-stop-one", &[("heading", &g.heading)]));
         paragraphs.push(g.unsubscribe.clone());
     }
-    paragraphs.push("Keine dieser E-Mails mehr, zu gar nichts:".into());
+    paragraphs.push(t("mail-digest-stop-all", &[]));
     paragraphs.push(unsubscribe_all.into());
-    let mut mail = render(municipality, &subject, &paragraphs);
+    let mut mail = render_in(lang, municipality, &subject, &paragraphs);
     mail.list_unsubscribe = Some(one_click(match groups {
         [one] => &one.unsubscribe,
         _ => unsubscribe_all,

@@ -426,10 +426,17 @@ pub async fn change_status(
             let Some(address) = account.email else {
                 continue;
             };
+            let lang = crate::i18n::server::lang_of_recipient(account.language.as_deref());
+            let status = crate::i18n::server::text(
+                lang,
+                &format!("proposal-status-{}", to.code().replace('_', "-")),
+                &[],
+            );
             let mail = templates::proposal_news(
+                lang,
                 &municipality,
                 &p.title,
-                to.label(),
+                &status,
                 answer.as_deref(),
                 &link,
                 &notify::unsubscribe_link(config, account.id, &scope),
