@@ -60,3 +60,22 @@ mail-proposal-news-text = der Vorschlag „{ $title }“ ist jetzt: { $status }.
 mail-proposal-news-answer = Die Antwort dazu:
 mail-proposal-news-link = Den Vorschlag und seinen Verlauf finden Sie hier:
 mail-proposal-news-why = Sie erhalten diese E-Mail, weil Sie dem Vorschlag folgen (als Einreichende, als Unterstützende mit Benachrichtigung oder über „Folgen“). Keine E-Mails mehr zu diesem Vorschlag, mit einem Klick:
+
+## Board sessions: invitations, changes, cancellations, news
+mail-session-agenda = Tagesordnung:
+mail-session-agenda-item = TOP { $number }: { $title }
+mail-session-agenda-item-closed = TOP { $number }: { $title } (nichtöffentlich)
+mail-session-invitation-subject = Einladung: { $title } ({ $board })
+mail-session-invitation-text = hiermit lädt der Vorsitz Sie zur Sitzung des Gremiums „{ $board }“ ein:
+mail-session-invitation-answer = Bitte sagen Sie auf der Seite der Sitzung zu oder ab. Dort finden Sie auch die Unterlagen. Den Termin für Ihren Kalender finden Sie im Anhang.
+mail-session-changed-subject = Geändert: { $title } ({ $board })
+mail-session-changed-text = die Sitzung des Gremiums „{ $board }“ wurde geändert. Es gilt jetzt:
+mail-session-changed-calendar = Der geänderte Termin für Ihren Kalender ist angehängt.
+mail-session-cancelled-subject = Abgesagt: { $title } ({ $board })
+mail-session-cancelled-text = die Sitzung „{ $title }“ des Gremiums „{ $board }“ am { $when } wurde abgesagt.
+mail-session-cancelled-reason = Grund: { $reason }
+mail-session-cancelled-calendar = Der angehängte Kalendereintrag entfernt den Termin aus Ihrem Kalender.
+mail-board-news-new-session = Neue Sitzung: { $title }
+mail-board-news-cancelled = Sitzung abgesagt: { $title }
+mail-board-news-minutes = Protokoll veröffentlicht: { $title }
+mail-board-news-why = Sie erhalten diese E-Mail, weil Sie dem Gremium „{ $board }“ folgen. Keine E-Mails mehr zu diesem Gremium, mit einem Klick:

@@ -60,3 +60,22 @@ mail-proposal-news-text = the proposal “{ $title }” is now: { $status }.
 mail-proposal-news-answer = The answer:
 mail-proposal-news-link = You can find the proposal and its history here:
 mail-proposal-news-why = You receive this email because you follow the proposal (as its author, as a supporter who asked for news, or with “Follow”). No more emails about this proposal, with one click:
+
+## Board sessions: invitations, changes, cancellations, news
+mail-session-agenda = Agenda:
+mail-session-agenda-item = Item { $number }: { $title }
+mail-session-agenda-item-closed = Item { $number }: { $title } (closed to the public)
+mail-session-invitation-subject = Invitation: { $title } ({ $board })
+mail-session-invitation-text = the chair invites you to the session of “{ $board }”:
+mail-session-invitation-answer = Please accept or decline on the session's page, where you will also find the documents. The appointment for your calendar is attached.
+mail-session-changed-subject = Changed: { $title } ({ $board })
+mail-session-changed-text = the session of “{ $board }” has been changed. It now takes place:
+mail-session-changed-calendar = The changed appointment for your calendar is attached.
+mail-session-cancelled-subject = Cancelled: { $title } ({ $board })
+mail-session-cancelled-text = the session “{ $title }” of “{ $board }” on { $when } has been cancelled.
+mail-session-cancelled-reason = Reason: { $reason }
+mail-session-cancelled-calendar = The attached calendar entry removes the appointment from your calendar.
+mail-board-news-new-session = New session: { $title }
+mail-board-news-cancelled = Session cancelled: { $title }
+mail-board-news-minutes = Minutes published: { $title }
+mail-board-news-why = You receive this email because you follow “{ $board }”. No more emails about this body, with one click:

@@ -626,21 +626,30 @@ pub fn when_text(starts: NaiveDateTime, ends: NaiveDateTime) -> String {
     }
 }
 
+/// A text function: key and variables in, text out. Pages pass `t_args` (the page's
+/// language); emails pass the catalog of the recipient's language.
+pub type Texts<'a> = &'a dyn Fn(&str, &[(&str, &str)]) -> String;
+
 /// "Thursday, 3 December 2026": `day_text` in the page's language.
 pub fn day_title(at: NaiveDateTime) -> String {
+    day_with(&t_args, at)
+}
+
+/// `day_title` with the texts of `tr`.
+pub fn day_with(tr: Texts<'_>, at: NaiveDateTime) -> String {
     use chrono::Datelike;
-    t_args(
+    tr(
         "board-day",
         &[
             (
                 "weekday",
-                &t(&format!(
-                    "board-weekday-{}",
-                    at.weekday().number_from_monday()
-                )),
+                &tr(
+                    &format!("board-weekday-{}", at.weekday().number_from_monday()),
+                    &[],
+                ),
             ),
             ("day", &at.day().to_string()),
-            ("month", &t(&format!("board-month-{}", at.month()))),
+            ("month", &tr(&format!("board-month-{}", at.month()), &[])),
             ("year", &at.year().to_string()),
         ],
     )
@@ -648,20 +657,25 @@ pub fn day_title(at: NaiveDateTime) -> String {
 
 /// `when_text` in the page's language.
 pub fn when_title(starts: NaiveDateTime, ends: NaiveDateTime) -> String {
+    when_with(&t_args, starts, ends)
+}
+
+/// `when_title` with the texts of `tr`.
+pub fn when_with(tr: Texts<'_>, starts: NaiveDateTime, ends: NaiveDateTime) -> String {
     let from = starts.format("%H:%M").to_string();
     let to = ends.format("%H:%M").to_string();
     if starts.date() == ends.date() {
-        t_args(
+        tr(
             "board-when-same-day",
-            &[("day", &day_title(starts)), ("from", &from), ("to", &to)],
+            &[("day", &day_with(tr, starts)), ("from", &from), ("to", &to)],
         )
     } else {
-        t_args(
+        tr(
             "board-when-days",
             &[
-                ("day", &day_title(starts)),
+                ("day", &day_with(tr, starts)),
                 ("from", &from),
-                ("end_day", &day_title(ends)),
+                ("end_day", &day_with(tr, ends)),
                 ("to", &to),
             ],
         )

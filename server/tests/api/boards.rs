@@ -6,6 +6,7 @@
 use app::accounts::domain::Role;
 use chrono::{TimeDelta, Utc};
 use chrono_tz::Europe::Berlin;
+use sea_orm::ConnectionTrait;
 
 use crate::helpers::{TestApp, db_test, error_code, new_client};
 
@@ -526,7 +527,14 @@ db_test!(
         assert_eq!(manage["items"][1]["number"], "1.1");
         assert_eq!(manage["items"][1]["public"], false);
 
-        // The invitation: each member gets the agenda and a calendar entry; the follower hears of it.
+        // The invitation: each member gets the agenda and a calendar entry, in the language
+        // of their account (Lea reads English); the follower hears of it.
+        app.db
+            .execute_unprepared(
+                "UPDATE users SET language = 'en' WHERE email = 'lea@kalletal.example'",
+            )
+            .await
+            .unwrap();
         app.deliver_mail().await;
         ok(&app, &b.chair, "invite_session", &[("id", &sid)]).await;
         let mails = app.deliver_mail().await;
@@ -540,12 +548,31 @@ db_test!(
             to,
             [
                 "berater@kalletal.example",
-                "lea@kalletal.example",
                 "mehmet@kalletal.example",
                 "renate@kalletal.example"
             ]
         );
+        let english: Vec<_> = mails
+            .iter()
+            .filter(|m| m.to == "lea@kalletal.example")
+            .collect();
+        assert_eq!(english.len(), 1);
+        assert!(
+            english[0]
+                .subject
+                .starts_with("Invitation: 5. Sitzung des Beirats ("),
+            "{}",
+            english[0].subject
+        );
+        assert!(
+            english[0]
+                .text
+                .contains("Agenda:\nItem 1: Personalien (closed to the public)"),
+            "{}",
+            english[0].text
+        );
         assert!(invitations.iter().all(|m| m.attachments == ["sitzung.ics"]));
+        assert_eq!(english[0].attachments, ["sitzung.ics"]);
         assert!(
             invitations[0]
                 .text
@@ -803,10 +830,12 @@ db_test!(
             .collect();
         assert_eq!(
             published.len(),
-            5,
-            "four members and the follower: {published:?}"
+            4,
+            "three members and the follower in German: {published:?}"
         );
         assert!(published.contains(&"sabine@kalletal.example"));
+        assert!(mails.iter().any(|m| m.to == "lea@kalletal.example"
+            && m.subject == "Entwicklungsbeirat: Minutes published: 5. Sitzung des Beirats"));
         let public = ok(&app, &new_client(), "get_session", &[("id", &sid)]).await;
         assert_eq!(public["card"]["status"], "published");
         assert!(

@@ -1,8 +1,7 @@
 //! The texts of emails: a subject, a plain-text part and an HTML part each. Account and
-//! signature emails, the digest of followed subjects and the news of a proposal speak the
-//! recipient's language (`mail-*` keys in `app/locales`); the mails of board sessions (to
-//! the members of a municipal body), the news of a Bürgerbegehren, the answer to barrier
-//! feedback and the audit anchor are German.
+//! signature emails, the digest of followed subjects, the news of a proposal and the mails
+//! of board sessions speak the recipient's language (`mail-*` keys in `app/locales`); the
+//! news of a Bürgerbegehren, the answer to barrier feedback and the audit anchor are German.
 
 use super::Rendered;
 use crate::i18n::Lang;
@@ -345,97 +344,96 @@ pub struct MeetingText {
     pub link: String,
 }
 
-fn session_paragraphs(s: &MeetingText) -> Vec<String> {
+fn session_paragraphs(lang: Lang, s: &MeetingText) -> Vec<String> {
     let mut p = vec![format!("{}\n{}\n{}", s.title, s.when, s.place)];
     if !s.agenda.is_empty() {
-        p.push(format!("Tagesordnung:\n{}", s.agenda.join("\n")));
+        p.push(format!(
+            "{}\n{}",
+            text(lang, "mail-session-agenda", &[]),
+            s.agenda.join("\n")
+        ));
     }
     p
 }
 
 /// The invitation to a member, with the session as an `.ics` attachment.
-pub fn session_invitation(municipality: &str, name: &str, s: &MeetingText) -> Rendered {
+pub fn session_invitation(lang: Lang, municipality: &str, name: &str, s: &MeetingText) -> Rendered {
+    let t = |key: &str, args: &[(&str, &str)]| text(lang, key, args);
     let mut paragraphs = vec![
-        format!("Hallo {name},"),
-        format!(
-            "hiermit lädt der Vorsitz Sie zur Sitzung des Gremiums „{}“ ein:",
-            s.board
-        ),
+        t("mail-hello-name", &[("name", name)]),
+        t("mail-session-invitation-text", &[("board", &s.board)]),
     ];
-    paragraphs.extend(session_paragraphs(s));
-    paragraphs.push(
-        "Bitte sagen Sie auf der Seite der Sitzung zu oder ab. Dort finden Sie auch die Unterlagen. Den Termin für Ihren Kalender finden Sie im Anhang.".into(),
-    );
+    paragraphs.extend(session_paragraphs(lang, s));
+    paragraphs.push(t("mail-session-invitation-answer", &[]));
     paragraphs.push(s.link.clone());
-    render(
-        municipality,
-        &format!("Einladung: {} ({})", s.title, s.board),
-        &paragraphs,
-    )
+    let subject = t(
+        "mail-session-invitation-subject",
+        &[("title", &s.title), ("board", &s.board)],
+    );
+    render_in(lang, municipality, &subject, &paragraphs)
 }
 
 /// A member's notice that the time or place of a session changed.
-pub fn session_changed(municipality: &str, name: &str, s: &MeetingText) -> Rendered {
+pub fn session_changed(lang: Lang, municipality: &str, name: &str, s: &MeetingText) -> Rendered {
+    let t = |key: &str, args: &[(&str, &str)]| text(lang, key, args);
     let mut paragraphs = vec![
-        format!("Hallo {name},"),
-        format!(
-            "die Sitzung des Gremiums „{}“ wurde geändert. Es gilt jetzt:",
-            s.board
-        ),
+        t("mail-hello-name", &[("name", name)]),
+        t("mail-session-changed-text", &[("board", &s.board)]),
     ];
-    paragraphs.extend(session_paragraphs(s));
-    paragraphs.push("Der geänderte Termin für Ihren Kalender ist angehängt.".into());
+    paragraphs.extend(session_paragraphs(lang, s));
+    paragraphs.push(t("mail-session-changed-calendar", &[]));
     paragraphs.push(s.link.clone());
-    render(
-        municipality,
-        &format!("Geändert: {} ({})", s.title, s.board),
-        &paragraphs,
-    )
+    let subject = t(
+        "mail-session-changed-subject",
+        &[("title", &s.title), ("board", &s.board)],
+    );
+    render_in(lang, municipality, &subject, &paragraphs)
 }
 
 /// A member's notice that a session was cancelled.
 pub fn session_cancelled(
+    lang: Lang,
     municipality: &str,
     name: &str,
     s: &MeetingText,
     reason: &str,
 ) -> Rendered {
+    let t = |key: &str, args: &[(&str, &str)]| text(lang, key, args);
     let paragraphs = vec![
-        format!("Hallo {name},"),
-        format!(
-            "die Sitzung „{}“ des Gremiums „{}“ am {} wurde abgesagt.",
-            s.title, s.board, s.when
+        t("mail-hello-name", &[("name", name)]),
+        t(
+            "mail-session-cancelled-text",
+            &[("title", &s.title), ("board", &s.board), ("when", &s.when)],
         ),
-        format!("Grund: {reason}"),
-        "Der angehängte Kalendereintrag entfernt den Termin aus Ihrem Kalender.".into(),
+        t("mail-session-cancelled-reason", &[("reason", reason)]),
+        t("mail-session-cancelled-calendar", &[]),
         s.link.clone(),
     ];
-    render(
-        municipality,
-        &format!("Abgesagt: {} ({})", s.title, s.board),
-        &paragraphs,
-    )
+    let subject = t(
+        "mail-session-cancelled-subject",
+        &[("title", &s.title), ("board", &s.board)],
+    );
+    render_in(lang, municipality, &subject, &paragraphs)
 }
 
 /// News of a board for a member or a follower: a new session, a cancellation, published
 /// minutes. Followers get an unsubscribe link (members are told as members).
 pub fn board_news(
+    lang: Lang,
     municipality: &str,
     headline: &str,
     s: &MeetingText,
     unsubscribe: Option<&str>,
 ) -> Rendered {
-    let mut paragraphs = vec!["Guten Tag,".into(), headline.to_owned()];
-    paragraphs.extend(session_paragraphs(s));
+    let mut paragraphs = vec![text(lang, "mail-good-day", &[]), headline.to_owned()];
+    paragraphs.extend(session_paragraphs(lang, s));
     paragraphs.push(s.link.clone());
     if let Some(link) = unsubscribe {
-        paragraphs.push(format!(
-            "Sie erhalten diese E-Mail, weil Sie dem Gremium „{}“ folgen. Keine E-Mails mehr zu diesem Gremium, mit einem Klick:",
-            s.board
-        ));
+        paragraphs.push(text(lang, "mail-board-news-why", &[("board", &s.board)]));
         paragraphs.push(link.to_owned());
     }
-    let mut mail = render(
+    let mut mail = render_in(
+        lang,
         municipality,
         &format!("{}: {}", s.board, headline),
         &paragraphs,

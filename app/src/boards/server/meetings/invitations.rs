@@ -13,6 +13,7 @@ use crate::boards::server::members::{self as boards};
 use crate::comments::domain::SubjectKind;
 use crate::comments::server::notify;
 use crate::error::AppError;
+use crate::i18n::server::lang_of_recipient;
 use crate::i18n::{Lang, t};
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
@@ -32,27 +33,60 @@ pub(super) enum Letter<'a> {
     Cancelled(&'a str),
 }
 
+/// What the emails of a session say about it, in `lang`.
 pub(super) async fn session_text<C: ConnectionTrait>(
     db: &C,
     config: &AppConfig,
     m: &meeting::Model,
+    lang: Lang,
 ) -> Result<templates::MeetingText, AppError> {
+    let catalog = crate::i18n::server::catalog(lang);
+    let tr = |key: &str, args: &[(&str, &str)]| catalog.text(key, args);
     let b = boards::find(db, m.board_id).await?;
     Ok(templates::MeetingText {
         board: b.name,
         title: m.title.clone(),
-        when: when(m),
-        place: place_of(m),
+        when: crate::boards::domain::when_with(&tr, berlin(m.starts_at), berlin(m.ends_at)),
+        place: place_in(
+            m,
+            &tr("board-place-online", &[]),
+            &tr("board-place-also-online", &[]),
+        ),
         agenda: items_of(db, m.id)
             .await?
             .into_iter()
             .map(|(i, n)| {
-                let closed = if i.public { "" } else { " (nichtöffentlich)" };
-                format!("TOP {n}: {}{closed}", i.title)
+                let key = if i.public {
+                    "mail-session-agenda-item"
+                } else {
+                    "mail-session-agenda-item-closed"
+                };
+                tr(key, &[("number", &n), ("title", &i.title)])
             })
             .collect(),
         link: config.link(&format!("/sessions/{}", m.id)),
     })
+}
+
+/// The texts of a session for each language its recipients read, computed once per language.
+#[derive(Default)]
+pub(super) struct SessionTexts(Vec<(Lang, templates::MeetingText)>);
+
+impl SessionTexts {
+    pub(super) async fn get<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        config: &AppConfig,
+        m: &meeting::Model,
+        lang: Lang,
+    ) -> Result<templates::MeetingText, AppError> {
+        if let Some((_, text)) = self.0.iter().find(|(l, _)| *l == lang) {
+            return Ok(text.clone());
+        }
+        let text = session_text(db, config, m, lang).await?;
+        self.0.push((lang, text.clone()));
+        Ok(text)
+    }
 }
 
 pub(super) fn calendar_event(
@@ -115,7 +149,8 @@ pub(super) fn ics_attachment(calendar: String) -> MailAttachment {
     }
 }
 
-/// Emails every member serving on the session's day (in the caller's transaction).
+/// Emails every member serving on the session's day (in the caller's transaction), each in
+/// the language of their account, with the session as a calendar entry.
 pub(super) async fn mail_members<C: ConnectionTrait>(
     tx: &C,
     config: &AppConfig,
@@ -123,43 +158,65 @@ pub(super) async fn mail_members<C: ConnectionTrait>(
     letter: Letter<'_>,
 ) -> Result<(), AppError> {
     let municipality = site::municipality_name(tx).await?;
-    let text = session_text(tx, config, m).await?;
-    let event = calendar_event(config, m, &text.board, Lang::default_lang());
+    let mut texts = SessionTexts::default();
     let method = match letter {
         Letter::Cancelled(_) => Method::Cancel,
         _ => Method::Publish,
     };
-    let calendar = ical::calendar(&text.board, &[event], method);
     for (_, u, _) in attendance_of(tx, m).await? {
         let Some(email) = u.email.as_deref().filter(|_| u.deleted_at.is_none()) else {
             continue;
         };
+        let lang = lang_of_recipient(u.language.as_deref());
+        let text = texts.get(tx, config, m, lang).await?;
+        let event = calendar_event(config, m, &text.board, lang);
+        let calendar = ical::calendar(&text.board, &[event], method);
         let name = u.public_name();
         let mut mail: Rendered = match letter {
-            Letter::Invitation => templates::session_invitation(&municipality, &name, &text),
-            Letter::Changed => templates::session_changed(&municipality, &name, &text),
+            Letter::Invitation => templates::session_invitation(lang, &municipality, &name, &text),
+            Letter::Changed => templates::session_changed(lang, &municipality, &name, &text),
             Letter::Cancelled(reason) => {
-                templates::session_cancelled(&municipality, &name, &text, reason)
+                templates::session_cancelled(lang, &municipality, &name, &text, reason)
             }
         };
-        mail.attachments.push(ics_attachment(calendar.clone()));
+        mail.attachments.push(ics_attachment(calendar));
         enqueue(tx, email, mail).await?;
     }
     Ok(())
 }
 
-/// Emails the followers of the board who are not members (members hear as members).
+/// What news of a board is about: a key of `mail.ftl` with the session's title.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Headline {
+    NewSession,
+    Cancelled,
+    MinutesPublished,
+}
+
+impl Headline {
+    pub(super) fn text(self, lang: Lang, title: &str) -> String {
+        let key = match self {
+            Headline::NewSession => "mail-board-news-new-session",
+            Headline::Cancelled => "mail-board-news-cancelled",
+            Headline::MinutesPublished => "mail-board-news-minutes",
+        };
+        crate::i18n::server::text(lang, key, &[("title", title)])
+    }
+}
+
+/// Emails the followers of the board who are not members (members hear as members), each
+/// in the language of their account.
 pub(super) async fn mail_followers<C: ConnectionTrait>(
     tx: &C,
     config: &AppConfig,
     m: &meeting::Model,
-    headline: &str,
+    headline: Headline,
 ) -> Result<(), AppError> {
     if !m.public {
         return Ok(());
     }
     let municipality = site::municipality_name(tx).await?;
-    let text = session_text(tx, config, m).await?;
+    let mut texts = SessionTexts::default();
     let members: Vec<i64> = attendance_of(tx, m)
         .await?
         .iter()
@@ -183,13 +240,17 @@ pub(super) async fn mail_followers<C: ConnectionTrait>(
         let Some(email) = u.email.as_deref() else {
             continue;
         };
+        let lang = lang_of_recipient(u.language.as_deref());
+        let text = texts.get(tx, config, m, lang).await?;
         let unsubscribe = notify::unsubscribe_link(config, u.id, &scope);
-        enqueue(
-            tx,
-            email,
-            templates::board_news(&municipality, headline, &text, Some(&unsubscribe)),
-        )
-        .await?;
+        let mail = templates::board_news(
+            lang,
+            &municipality,
+            &headline.text(lang, &m.title),
+            &text,
+            Some(&unsubscribe),
+        );
+        enqueue(tx, email, mail).await?;
     }
     Ok(())
 }
@@ -234,7 +295,7 @@ pub async fn invite(
     let m = find(&tx, id).await?;
     mail_members(&tx, config, &m, Letter::Invitation).await?;
     if first {
-        mail_followers(&tx, config, &m, &format!("Neue Sitzung: {}", m.title)).await?;
+        mail_followers(&tx, config, &m, Headline::NewSession).await?;
     }
     audit::append(
         &tx,
@@ -279,7 +340,7 @@ pub async fn cancel(
     let m = find(&tx, id).await?;
     if status == MeetingStatus::Invited {
         mail_members(&tx, config, &m, Letter::Cancelled(&reason)).await?;
-        mail_followers(&tx, config, &m, &format!("Sitzung abgesagt: {}", m.title)).await?;
+        mail_followers(&tx, config, &m, Headline::Cancelled).await?;
     }
     audit::append(
         &tx,

@@ -149,20 +149,24 @@ pub async fn publish_minutes(
     row.minutes_published_at = Set(Some(now));
     row.updated_at = Set(now);
     let m = row.update(&tx).await?;
-    let headline = format!("Protokoll veröffentlicht: {}", m.title);
+    let headline = Headline::MinutesPublished;
     let municipality = site::municipality_name(&tx).await?;
-    let text = session_text(&tx, config, &m).await?;
+    let mut texts = SessionTexts::default();
     for (_, u, _) in attendance_of(&tx, &m).await? {
         if let Some(email) = u.email.as_deref().filter(|_| u.deleted_at.is_none()) {
-            enqueue(
-                &tx,
-                email,
-                templates::board_news(&municipality, &headline, &text, None),
-            )
-            .await?;
+            let lang = crate::i18n::server::lang_of_recipient(u.language.as_deref());
+            let text = texts.get(&tx, config, &m, lang).await?;
+            let mail = templates::board_news(
+                lang,
+                &municipality,
+                &headline.text(lang, &m.title),
+                &text,
+                None,
+            );
+            enqueue(&tx, email, mail).await?;
         }
     }
-    mail_followers(&tx, config, &m, &headline).await?;
+    mail_followers(&tx, config, &m, headline).await?;
     audit::append(&tx, log(user, "minutes.published", id, json!({}))).await?;
     tx.commit().await?;
     Ok(())

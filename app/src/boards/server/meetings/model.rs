@@ -41,7 +41,7 @@ fn place_title(m: &meeting::Model) -> String {
     )
 }
 
-fn place_in(m: &meeting::Model, online: &str, also_online: &str) -> String {
+pub(super) fn place_in(m: &meeting::Model, online: &str, also_online: &str) -> String {
     let mut parts: Vec<&str> = [m.address.trim(), m.room.trim()]
         .into_iter()
         .filter(|s| !s.is_empty())
