@@ -52,20 +52,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     provide_context(lang);
     #[cfg(feature = "ssr")]
-    let messages = i18n::server::catalog_json(lang);
+    let messages = i18n::server::script_path(lang);
     #[cfg(not(feature = "ssr"))]
     let messages = "";
     view! {
         <!DOCTYPE html>
         <html lang=lang.code dir=lang.dir()>
             <head>
-                // The page's texts for the browser (only this language; see `i18n`).
-                <script type="application/json" id=i18n::CATALOG_ELEMENT inner_html=messages></script>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="stylesheet" id="leptos" href="/pkg/dorfplatz.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // The texts of this language for the browser, cached (see `i18n`); deferred
+                // like the hydration module after it, so it runs first.
+                <script defer src=messages></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -109,6 +109,23 @@ register-match-exact = stimmt überein
 register-match-near = ähnlich
 register-match-missing = fehlt auf der Unterschrift
 register-match-differs = weicht ab
+register-check-data-purged = Die Unterschriftsdaten dieses Verfahrens sind bereits gelöscht.
+register-check-closed = Über die Unterschriften dieses Verfahrens ist abschließend entschieden; die Prüfung ist beendet.
+register-decision-missing = Bitte wählen Sie eine Person oder einen Grund.
+register-decision-changed = Diese Unterschrift wurde inzwischen anders entschieden (oder ihr Blatt für ungültig erklärt). Bitte laden Sie die Seite neu.
+register-decision-no-register = Es ist kein Melderegister eingelesen.
+register-decision-person-gone = Diese Person steht nicht (mehr) im Melderegister. Bitte laden Sie die Seite neu.
+register-decision-already-valid = Diese Person hat bereits gültig unterschrieben ({ $place }). Bitte entscheiden Sie „doppelt“.
+register-sheet-reason-missing = Bitte nennen Sie den Grund, z. B. „Begründung fehlt auf der Rückseite“.
+register-sheet-reason-too-long = Der Grund darf höchstens 255 Zeichen lang sein.
+register-sheet-already-invalid = Blatt { $sheet } ist bereits als ungültig erfasst.
+register-sheet-not-invalid = Blatt { $sheet } ist nicht als ungültig erfasst.
+register-file-unreadable = Die Datei ist nicht lesbar: { $error }
+register-file-header-encoding = Die Kopfzeile ist kein gültiges UTF-8: Ist die Datei in Windows-1252 gespeichert? Dann bitte diese Kodierung angeben.
+register-file-header = Die Kopfzeile muss lauten: { $header }
+register-file-empty = Die Datei ist leer.
+register-import-already-running = Es läuft bereits ein Import („{ $file }“, begonnen am { $started }). Bitte warten Sie, bis er abgeschlossen ist.
+register-purge-import-running = Es läuft gerade ein Import („{ $file }“). Bitte löschen Sie das Register, wenn er abgeschlossen ist.
 
 ## Tally report (staff)
 report-title = Auswertung der Unterschriften

@@ -109,6 +109,23 @@ register-match-exact = matches
 register-match-near = similar
 register-match-missing = missing on the signature
 register-match-differs = differs
+register-check-data-purged = The signature data of this procedure have already been deleted.
+register-check-closed = The signatures of this procedure have been finally decided; the check is over.
+register-decision-missing = Please choose a person or a reason.
+register-decision-changed = This signature has been decided differently in the meantime (or its sheet was declared invalid). Please reload the page.
+register-decision-no-register = No resident register has been loaded.
+register-decision-person-gone = This person is not (or no longer) in the resident register. Please reload the page.
+register-decision-already-valid = This person has already signed validly ({ $place }). Please decide “duplicate”.
+register-sheet-reason-missing = Please give the reason, e.g. “reasons missing on the back”.
+register-sheet-reason-too-long = The reason may be at most 255 characters long.
+register-sheet-already-invalid = Sheet { $sheet } is already recorded as invalid.
+register-sheet-not-invalid = Sheet { $sheet } is not recorded as invalid.
+register-file-unreadable = The file cannot be read: { $error }
+register-file-header-encoding = The header line is not valid UTF-8: is the file saved in Windows-1252? If so, please select that encoding.
+register-file-header = The header line must read: { $header }
+register-file-empty = The file is empty.
+register-import-already-running = An import is already running (“{ $file }”, started on { $started }). Please wait until it has finished.
+register-purge-import-running = An import is running at the moment (“{ $file }”). Please delete the register once it has finished.
 
 ## Tally report (staff)
 report-title = Signature tally

@@ -122,7 +122,7 @@ pub async fn feedback_step(
             let app = app_state()?;
             let staff = require_staff()?;
             let step = FeedbackStep::parse(&step)
-                .ok_or_else(|| AppError::field("step", "Unbekannter Schritt."))?;
+                .ok_or_else(|| AppError::field("step", crate::i18n::t("a11y-step-unknown")))?;
             let to = a11y::take_step(&app.db, &staff, id, step, &answer).await?;
             let notice = match (step, to) {
                 (FeedbackStep::Answer, _) => "feedback_answered",
@@ -219,13 +219,13 @@ pub async fn save_easy_language(#[server(default)] text: String) -> Result<(), A
             if text.chars().count() < 20 {
                 return Err(AppError::field(
                     "text",
-                    "Bitte schreiben Sie den Text in Leichter Sprache (mindestens 20 Zeichen).",
+                    crate::i18n::t("a11y-easy-text-too-short"),
                 ));
             }
             if text.chars().count() > TEXT_MAX_CHARS {
                 return Err(AppError::field(
                     "text",
-                    "Der Text darf höchstens 20.000 Zeichen lang sein.",
+                    crate::i18n::t("a11y-easy-text-too-long"),
                 ));
             }
             a11y::save_easy_language(&app.db, admin.id, text).await?;

@@ -14,6 +14,7 @@ use super::{
     is_overdue,
 };
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
@@ -286,16 +287,10 @@ pub async fn take_step(
     let answer = answer.trim();
     if step == FeedbackStep::Answer {
         if answer.chars().count() < 2 {
-            return Err(AppError::field(
-                "answer",
-                "Bitte schreiben Sie eine Antwort.",
-            ));
+            return Err(AppError::field("answer", t("a11y-answer-missing")));
         }
         if answer.chars().count() > ANSWER_MAX_CHARS {
-            return Err(AppError::field(
-                "answer",
-                "Die Antwort darf höchstens 10.000 Zeichen lang sein.",
-            ));
+            return Err(AppError::field("answer", t("a11y-answer-too-long")));
         }
     }
     let tx = begin_write(db).await?;
@@ -307,10 +302,7 @@ pub async fn take_step(
     let Some(to) = step.next(from) else {
         return Err(AppError::field(
             "step",
-            format!(
-                "Das geht bei einer Rückmeldung im Stand „{}“ nicht.",
-                from.label()
-            ),
+            t_args("a11y-step-not-possible", &[("status", &from.title())]),
         ));
     };
     let now = Utc::now();
@@ -562,10 +554,7 @@ pub async fn save_easy_summary(
 ) -> Result<String, AppError> {
     let text = text.trim();
     if text.chars().count() > super::SUMMARY_MAX_CHARS {
-        return Err(AppError::field(
-            "text",
-            "Die Zusammenfassung darf höchstens 5.000 Zeichen lang sein.",
-        ));
+        return Err(AppError::field("text", t("a11y-summary-too-long")));
     }
     let tx = begin_write(db).await?;
     let Some((_, href, _)) = subject_of(&tx, kind, id).await? else {

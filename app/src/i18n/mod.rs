@@ -166,10 +166,12 @@ pub fn t_args(key: &str, args: &[(&str, &str)]) -> String {
     }
 }
 
-/// The id of the element carrying the page's messages for the browser.
-pub const CATALOG_ELEMENT: &str = "dorfplatz-messages";
+/// The global the messages script (`/i18n/<code>-<hash>.js`) sets: the page's language and
+/// messages as a JSON string. The script is loaded with `defer` before the hydration module,
+/// so it has run when the wasm first asks for a text.
+pub const CATALOG_GLOBAL: &str = "dorfplatzMessages";
 
-/// In the browser: the language and messages the server put into the page.
+/// In the browser: the language and messages of the page's messages script.
 #[cfg(not(feature = "ssr"))]
 mod client {
     use std::sync::OnceLock;
@@ -181,9 +183,10 @@ mod client {
 
     fn catalog() -> &'static Catalog {
         CATALOG.get_or_init(|| {
-            leptos::prelude::document()
-                .get_element_by_id(super::CATALOG_ELEMENT)
-                .and_then(|e| e.text_content())
+            let window = leptos::prelude::window();
+            js_sys::Reflect::get(&window, &super::CATALOG_GLOBAL.into())
+                .ok()
+                .and_then(|value| value.as_string())
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_default()
         })

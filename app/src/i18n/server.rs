@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use axum::extract::{Form, State};
-use axum::response::Response;
-use axum::routing::post;
+use axum::extract::{Form, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use fluent_syntax::ast::{Entry, Expression, InlineExpression, PatternElement};
 use leptos::prelude::use_context;
@@ -102,15 +103,44 @@ fn push_text(parts: &mut [String], text: &str) {
 
 struct Loaded {
     catalogs: HashMap<&'static str, Catalog>,
-    /// Each language's messages as JSON for the page (`</` escaped for the script element).
-    json: HashMap<&'static str, String>,
+    /// Each language's messages for the browser, as a script under a name that changes with
+    /// its content (so it is cached for good; see `script_path`).
+    scripts: HashMap<&'static str, ClientScript>,
     problems: Vec<String>,
+}
+
+struct ClientScript {
+    path: String,
+    body: String,
+}
+
+/// Texts only the server uses (emails, calendars): not sent to browsers.
+const SERVER_ONLY: &[&str] = &["mail-", "calendar-"];
+
+impl ClientScript {
+    fn new(catalog: &Catalog) -> ClientScript {
+        use sha2::Digest;
+        let mut client = catalog.clone();
+        client
+            .messages
+            .retain(|key, _| !SERVER_ONLY.iter().any(|prefix| key.starts_with(prefix)));
+        let json = serde_json::to_string(&client).unwrap_or_default();
+        // A JavaScript string literal holding the JSON: the wasm parses it with serde.
+        let literal = serde_json::to_string(&json).unwrap_or_default();
+        let body = format!("self.{}={literal};\n", super::CATALOG_GLOBAL);
+        let digest = sha2::Sha256::digest(body.as_bytes());
+        let hash = hex::encode(&digest[..6]);
+        ClientScript {
+            path: format!("/i18n/{}-{hash}.js", catalog.lang),
+            body,
+        }
+    }
 }
 
 static LOADED: LazyLock<Loaded> = LazyLock::new(|| {
     let mut loaded = Loaded {
         catalogs: HashMap::new(),
-        json: HashMap::new(),
+        scripts: HashMap::new(),
         problems: Vec::new(),
     };
     for lang in LANGUAGES {
@@ -122,10 +152,9 @@ static LOADED: LazyLock<Loaded> = LazyLock::new(|| {
         };
         match parse(lang.code, source) {
             Ok(catalog) => {
-                let json = serde_json::to_string(&catalog)
-                    .unwrap_or_default()
-                    .replace("</", "<\\/");
-                loaded.json.insert(lang.code, json);
+                loaded
+                    .scripts
+                    .insert(lang.code, ClientScript::new(&catalog));
                 loaded.catalogs.insert(lang.code, catalog);
             }
             Err(problem) => loaded.problems.push(problem),
@@ -149,9 +178,14 @@ pub fn catalog(lang: Lang) -> &'static Catalog {
     LOADED.catalogs.get(lang.code).unwrap_or(&EMPTY)
 }
 
-/// The page's messages for the browser, as JSON safe inside a `<script>` element.
-pub fn catalog_json(lang: Lang) -> &'static str {
-    LOADED.json.get(lang.code).map_or("{}", String::as_str)
+/// Where the browser loads the messages of `lang` from (`/i18n/<code>-<hash>.js`). The
+/// hash changes with the texts, so the script is cached for a year and a new release is
+/// fetched at once; a page carries only this link, not the texts.
+pub fn script_path(lang: Lang) -> &'static str {
+    LOADED
+        .scripts
+        .get(lang.code)
+        .map_or("/i18n/missing.js", |s| s.path.as_str())
 }
 
 /// The text of `key` in `lang`, outside a page (emails, files).
@@ -192,7 +226,36 @@ pub fn lang_of_recipient(account_language: Option<&str>) -> Lang {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/language", post(switch))
+    Router::new()
+        .route("/language", post(switch))
+        .route("/i18n/{file}", get(messages_script))
+}
+
+/// `GET /i18n/<code>-<hash>.js`: the messages of one language for the browser. The current
+/// hash is cached for good; an outdated one (a page from before a release) gets today's
+/// texts, not cached, so the page still works.
+async fn messages_script(Path(file): Path<String>) -> Response {
+    let script = file
+        .strip_suffix(".js")
+        .and_then(|name| name.split_once('-'))
+        .and_then(|(code, _)| Lang::from_code(code))
+        .and_then(|lang| LOADED.scripts.get(lang.code));
+    let Some(script) = script else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let cache = if script.path == format!("/i18n/{file}") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        script.body.clone(),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]

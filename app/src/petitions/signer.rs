@@ -326,28 +326,29 @@ impl PaperLine {
         }
     }
 
-    /// The fields the register check will miss, in German, for the entry message.
+    /// The fields the register check will miss, as codes (`family_name`, `given_names`,
+    /// `birth_date`, `street`, `house_number`, `signed_on`), for the entry message.
     pub fn unreadable(&self) -> Vec<&'static str> {
         let s = &self.signer;
         let mut out = Vec::new();
-        for (value, label) in [
-            (&s.family_name, "Familienname"),
-            (&s.given_names, "Vorname"),
+        for (value, code) in [
+            (&s.family_name, "family_name"),
+            (&s.given_names, "given_names"),
         ] {
             if value.is_empty() {
-                out.push(label);
+                out.push(code);
             }
         }
         if s.birth_date.is_none() {
-            out.push("Geburtsdatum");
+            out.push("birth_date");
         }
-        for (value, label) in [(&s.street, "Straße"), (&s.house_number, "Hausnummer")] {
+        for (value, code) in [(&s.street, "street"), (&s.house_number, "house_number")] {
             if value.is_empty() {
-                out.push(label);
+                out.push(code);
             }
         }
         if self.signed_on_unreadable {
-            out.push("Unterschriftsdatum");
+            out.push("signed_on");
         }
         out
     }
@@ -571,7 +572,7 @@ mod tests {
         assert_eq!(line.signed_on, None);
         assert_eq!(
             line.unreadable(),
-            vec!["Geburtsdatum", "Hausnummer", "Unterschriftsdatum"]
+            vec!["birth_date", "house_number", "signed_on"]
         );
     }
 }

@@ -58,9 +58,39 @@ db_test!(
                 || page.contains("<h1>Citizens' petitions</h1>")
         );
         assert!(page.contains("Skip to content"));
-        // The page carries only its own language's texts for the browser.
-        assert!(page.contains(r#""lang":"en""#));
+        // The page links the texts of its own language for the browser, in a script that
+        // is cached for good (its name changes with the texts) and holds no email texts.
         assert!(!page.contains("Zum Inhalt springen"));
+        let start = page
+            .find(r#"<script defer src="/i18n/en-"#)
+            .expect("messages script");
+        let path = page[start..].split('"').nth(1).unwrap().to_owned();
+        assert!(path.ends_with(".js"), "{path}");
+        let res = guest.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        let script = res.text().await.unwrap();
+        assert!(
+            script.starts_with("self.dorfplatzMessages="),
+            "{script:.80}"
+        );
+        assert!(script.contains("Skip to content"));
+        assert!(!script.contains("Zum Inhalt springen"));
+        assert!(!script.contains("mail-footer"));
+        // A page from before a release still gets texts, just not cached.
+        let res = guest
+            .get(app.url("/i18n/de-000000000000.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["cache-control"], "no-cache");
+        assert!(res.text().await.unwrap().contains("Zum Inhalt springen"));
+        let (status, _) = fetch(&guest, &app, "/i18n/xx-1.js", None).await;
+        assert_eq!(status, 404);
 
         // The switch keeps the choice in a cookie and leads back to the page; the choice beats
         // the browser's wish.

@@ -13,6 +13,7 @@ use serde_json::json;
 
 use super::query::{find_by_slug, signature_status};
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::db::begin_write;
 use crate::petitions::lifecycle::Stage;
@@ -111,18 +112,23 @@ fn split_line(bytes: &[u8]) -> Result<Vec<String>, String> {
     }
 }
 
+fn unreadable(e: std::io::Error) -> AppError {
+    AppError::field(
+        "file",
+        t_args(
+            "petition-import-file-unreadable",
+            &[("error", &e.to_string())],
+        ),
+    )
+}
+
 /// The header line must name the columns in order (a byte order mark is allowed).
 fn check_header(first: Option<std::io::Result<Vec<u8>>>) -> Result<(), AppError> {
     let header = match first {
-        None => return Err(AppError::field("file", "Die Datei ist leer.")),
-        Some(Err(e)) => {
-            return Err(AppError::field(
-                "file",
-                format!("Die Datei ist nicht lesbar: {e}"),
-            ));
-        }
+        None => return Err(AppError::field("file", t("petition-import-file-empty"))),
+        Some(Err(e)) => return Err(unreadable(e)),
         Some(Ok(bytes)) => split_line(&bytes)
-            .map_err(|_| AppError::field("file", "Die Kopfzeile ist kein gültiges UTF-8."))?,
+            .map_err(|_| AppError::field("file", t("petition-import-header-encoding")))?,
     };
     let names: Vec<String> = header
         .iter()
@@ -140,7 +146,7 @@ fn check_header(first: Option<std::io::Result<Vec<u8>>>) -> Result<(), AppError>
     if names != HEADER {
         return Err(AppError::field(
             "file",
-            format!("Die Kopfzeile muss lauten: {}", HEADER.join(";")),
+            t_args("petition-import-header", &[("header", &HEADER.join(";"))]),
         ));
     }
     Ok(())
@@ -210,7 +216,7 @@ pub async fn import<R: Read>(
         Some(Stage::Collecting | Stage::Submitted)
     ) {
         return Err(AppError::NotCollecting {
-            message: "Papierunterschriften können nur während der Sammlung und nach der Einreichung erfasst werden.".into(),
+            message: t("petition-paper-not-now"),
         });
     }
     // Line by line, so that every report names the line as an editor shows it; a list line
@@ -223,8 +229,7 @@ pub async fn import<R: Read>(
     let mut in_batch = 0;
     for (index, bytes) in lines.enumerate() {
         let number = index as u64 + 2;
-        let bytes = bytes
-            .map_err(|e| AppError::field("file", format!("Die Datei ist nicht lesbar: {e}")))?;
+        let bytes = bytes.map_err(unreadable)?;
         let line = match parse_line(&bytes, today)? {
             Parsed::Empty => continue,
             Parsed::Refused(reasons) => {

@@ -14,6 +14,7 @@ pub use super::query::{collection_end, find_by_slug, visible_to_public};
 pub use super::sheets::{pdf_document, signature_list};
 use super::tally;
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::{begin_write, is_unique_violation};
@@ -251,20 +252,17 @@ async fn step_columns(
         }
         StepAction::ApprovePublication => {
             let frame = municipality::legal_frame(db).await?;
-            let requirement = frame.requirement.ok_or_else(|| {
-                AppError::field(
-                    "step",
-                    "Bitte tragen Sie zuerst Einwohnerzahl und Zahl der Bürgerinnen und Bürger der Gemeinde ein (Verwaltung → Gemeinde).",
-                )
-            })?;
+            let requirement = frame
+                .requirement
+                .ok_or_else(|| AppError::field("step", t("petition-step-figures-missing")))?;
             if let Some(end) = collection_end(p)
                 && end < today
             {
                 return Err(AppError::field(
                     "step",
-                    format!(
-                        "Die Frist dieses Bürgerbegehrens ist am {} abgelaufen; es kann nicht mehr veröffentlicht werden.",
-                        rules::german_date_text(end)
+                    t_args(
+                        "petition-step-deadline-passed",
+                        &[("date", &rules::german_date_text(end))],
                     ),
                 ));
             }

@@ -18,6 +18,7 @@ use super::documents;
 use super::query::{collection_end, find_by_slug, signature_status, visible_to_public};
 use super::sheets::pdf_document;
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::db::{begin_write, is_unique_violation};
 use crate::infra::entities::{petition, petition_count, signature};
@@ -82,16 +83,16 @@ async fn bump<C: ConnectionTrait>(
 fn check_collecting(p: &petition::Model, today: NaiveDate) -> Result<(), AppError> {
     if Stage::parse(&p.stage) != Some(Stage::Collecting) {
         return Err(AppError::NotCollecting {
-            message: "Für dieses Bürgerbegehren werden keine Unterschriften gesammelt.".into(),
+            message: t("petition-not-collecting"),
         });
     }
     if let Some(end) = collection_end(p)
         && today > end
     {
         return Err(AppError::NotCollecting {
-            message: format!(
-                "Die Unterschriftensammlung für dieses Bürgerbegehren ist am {} zu Ende gegangen.",
-                german_date_text(end)
+            message: t_args(
+                "petition-collection-ended-on",
+                &[("date", &german_date_text(end))],
             ),
         });
     }
@@ -464,7 +465,7 @@ pub async fn withdraw(state: &AppState, raw: &str) -> Result<String, AppError> {
         }
         if Stage::parse(&p.stage) != Some(Stage::Collecting) {
             return Err(AppError::NotCollecting {
-                message: "Das Bürgerbegehren ist bereits eingereicht; eine Unterschrift kann jetzt nicht mehr zurückgezogen werden.".into(),
+                message: t("petition-withdraw-submitted"),
             });
         }
         let tx = begin_write(&state.db).await?;
@@ -520,7 +521,7 @@ fn paper_stage_ok(p: &petition::Model) -> Result<(), AppError> {
     match Stage::parse(&p.stage) {
         Some(Stage::Collecting | Stage::Submitted) => Ok(()),
         _ => Err(AppError::NotCollecting {
-            message: "Papierunterschriften können nur während der Sammlung und nach der Einreichung erfasst werden.".into(),
+            message: t("petition-paper-not-now"),
         }),
     }
 }
@@ -535,12 +536,8 @@ pub async fn receive_sheet(
 ) -> Result<EntryResult, AppError> {
     let p = find_by_slug(db, slug).await?;
     paper_stage_ok(&p)?;
-    let code = normalize_sheet_code(code).ok_or_else(|| {
-        AppError::field(
-            "code",
-            "Ein Bogencode hat acht Zeichen, zum Beispiel ACDE-3579.",
-        )
-    })?;
+    let code = normalize_sheet_code(code)
+        .ok_or_else(|| AppError::field("code", t("petition-sheet-code-invalid")))?;
     let now = Utc::now();
     let today = german_date(now);
     let tx = begin_write(db).await?;
@@ -552,29 +549,30 @@ pub async fn receive_sheet(
         .ok_or_else(|| {
             AppError::field(
                 "code",
-                format!("Zu diesem Bürgerbegehren gibt es keinen Bogen mit dem Code {code}."),
+                t_args("petition-sheet-code-unknown", &[("code", &code)]),
             )
         })?;
     if s.status == status::WITHDRAWN {
         return Err(AppError::field(
             "code",
-            format!("Die Unterschrift auf Bogen {code} wurde zurückgezogen."),
+            t_args("petition-sheet-withdrawn", &[("code", &code)]),
         ));
     }
     if s.counted_on.is_none() || s.channel != ONLINE {
         return Err(AppError::field(
             "code",
-            format!(
-                "Die Person mit Bogen {code} hat bereits unterschrieben (online oder auf einer Liste); der Bogen zählt nicht zusätzlich."
-            ),
+            t_args("petition-sheet-already-signed", &[("code", &code)]),
         ));
     }
     if let Some(at) = s.sheet_received_at {
         return Err(AppError::field(
             "code",
-            format!(
-                "Bogen {code} wurde bereits am {} als eingegangen erfasst.",
-                german_date_text(german_date(at))
+            t_args(
+                "petition-sheet-already-received",
+                &[
+                    ("code", &code),
+                    ("date", &german_date_text(german_date(at))),
+                ],
             ),
         ));
     }
@@ -593,9 +591,7 @@ pub async fn receive_sheet(
     if updated.rows_affected != 1 {
         return Err(AppError::field(
             "code",
-            format!(
-                "Bogen {code} wurde gerade anderweitig bearbeitet. Bitte prüfen Sie ihn erneut."
-            ),
+            t_args("petition-sheet-changed", &[("code", &code)]),
         ));
     }
     if let Some(day) = s.counted_on {
@@ -616,9 +612,7 @@ pub async fn receive_sheet(
     .await?;
     tx.commit().await?;
     Ok(EntryResult {
-        message: format!(
-            "Bogen {code} ist als eingegangen erfasst und zählt jetzt als Papierunterschrift."
-        ),
+        message: t_args("petition-sheet-received", &[("code", &code)]),
         duplicate: false,
         checked: signature_status(db, s.id).await?,
     })
@@ -689,9 +683,12 @@ pub async fn record_paper_on<C: ConnectionTrait>(
     if taken.is_some() {
         return Err(AppError::field(
             "line",
-            format!(
-                "Blatt {}, Zeile {} ist bereits erfasst.",
-                line.sheet, line.line
+            t_args(
+                "petition-paper-line-taken",
+                &[
+                    ("sheet", &line.sheet.to_string()),
+                    ("line", &line.line.to_string()),
+                ],
             ),
         ));
     }
@@ -737,10 +734,7 @@ pub async fn record_paper_on<C: ConnectionTrait>(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            AppError::field(
-                "line",
-                "Diese Zeile wurde gerade zeitgleich erfasst. Bitte prüfen Sie die Liste.",
-            )
+            AppError::field("line", t("petition-paper-line-race"))
         } else {
             e.into()
         }
@@ -813,8 +807,11 @@ async fn earlier_signature<C: ConnectionTrait>(
             None
         }
         Some(e) => Some(match (e.sheet_number, e.line_number) {
-            (Some(s), Some(l)) => format!("Blatt {s}, Zeile {l}"),
-            _ => "online".to_owned(),
+            (Some(s), Some(l)) => t_args(
+                "petition-paper-place",
+                &[("sheet", &s.to_string()), ("line", &l.to_string())],
+            ),
+            _ => t("petition-paper-place-online"),
         }),
     })
 }
@@ -843,24 +840,44 @@ pub async fn enter_paper(
     .await?;
     let status = signature_status(&tx, outcome.id()).await?;
     tx.commit().await?;
-    let place = format!("Blatt {}, Zeile {}", line.sheet, line.line);
+    let place = t_args(
+        "petition-paper-place",
+        &[
+            ("sheet", &line.sheet.to_string()),
+            ("line", &line.line.to_string()),
+        ],
+    );
     let missing = line.unreadable();
     let missing = if missing.is_empty() {
         String::new()
     } else {
-        format!(" Fehlt oder unleserlich: {}.", missing.join(", "))
+        let fields: Vec<String> = missing
+            .iter()
+            .map(|code| t(&format!("petition-missing-{}", code.replace('_', "-"))))
+            .collect();
+        // A sentence of its own after the first one.
+        format!(
+            " {}",
+            t_args("petition-paper-missing", &[("fields", &fields.join(", "))])
+        )
     };
     Ok(EntryResult {
         message: match (&outcome, status) {
-            (PaperOutcome::Duplicate { earlier, .. }, _) => format!(
-                "{place} ist erfasst, zählt aber nicht: Diese Person hat bereits unterschrieben ({earlier})."
+            (PaperOutcome::Duplicate { earlier, .. }, _) => t_args(
+                "petition-paper-entered-duplicate",
+                &[("place", &place), ("earlier", earlier)],
             ),
-            (_, Status::Unchecked) => format!(
-                "{place} ist erfasst.{missing} Sie wird geprüft, sobald ein Melderegister eingelesen ist."
+            (_, Status::Unchecked) => t_args(
+                "petition-paper-entered-unchecked",
+                &[("place", &place), ("missing", &missing)],
             ),
-            (_, status) => format!(
-                "{place} ist erfasst – Prüfung: {}.{missing}",
-                status.label()
+            (_, status) => t_args(
+                "petition-paper-entered-checked",
+                &[
+                    ("place", &place),
+                    ("status", &crate::register::view::status_title(status)),
+                    ("missing", &missing),
+                ],
             ),
         },
         duplicate: matches!(outcome, PaperOutcome::Duplicate { .. }) || status == Status::Duplicate,
@@ -905,10 +922,7 @@ pub async fn purge_personal_data(
     p: &petition::Model,
 ) -> Result<u64, AppError> {
     if !Stage::parse(&p.stage).is_some_and(Stage::is_final) {
-        return Err(AppError::field(
-            "petition",
-            "Unterschriften werden erst gelöscht, wenn das Verfahren abgeschlossen ist.",
-        ));
+        return Err(AppError::field("petition", t("petition-purge-not-final")));
     }
     let none = || Expr::value(Option::<String>::None);
     let empty = || Expr::value("");

@@ -15,6 +15,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::db::begin_write;
 use crate::infra::entities::{register_import, resident};
@@ -285,7 +286,10 @@ pub async fn import<R: BufRead>(
 }
 
 fn unreadable(e: std::io::Error) -> AppError {
-    AppError::field("file", format!("Die Datei ist nicht lesbar: {e}"))
+    AppError::field(
+        "file",
+        t_args("register-file-unreadable", &[("error", &e.to_string())]),
+    )
 }
 
 /// The import's row, running, before the first line is read.
@@ -353,10 +357,7 @@ impl<P: FnMut(u64)> Reading<'_, P> {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             let Some(text) = self.encoding.decode(raw) else {
                 if !header_seen {
-                    return Err(AppError::field(
-                        "file",
-                        "Die Kopfzeile ist kein gültiges UTF-8: Ist die Datei in Windows-1252 gespeichert? Dann bitte diese Kodierung angeben.",
-                    ));
+                    return Err(AppError::field("file", t("register-file-header-encoding")));
                 }
                 self.bad(
                     line_no,
@@ -370,7 +371,10 @@ impl<P: FnMut(u64)> Reading<'_, P> {
                 if !record::header_matches(&fields) {
                     return Err(AppError::field(
                         "file",
-                        format!("Die Kopfzeile muss lauten: {}", record::HEADER.join(";")),
+                        t_args(
+                            "register-file-header",
+                            &[("header", &record::HEADER.join(";"))],
+                        ),
                     ));
                 }
                 continue;
@@ -383,7 +387,7 @@ impl<P: FnMut(u64)> Reading<'_, P> {
             }
         }
         if !header_seen {
-            return Err(AppError::field("file", "Die Datei ist leer."));
+            return Err(AppError::field("file", t("register-file-empty")));
         }
         if self.outcome.bad_count == 0 {
             self.sink.finish(self.db).await?;
@@ -620,10 +624,12 @@ pub async fn running(db: &DatabaseConnection) -> Result<Option<register_import::
 pub fn already_running(other: &register_import::Model) -> AppError {
     AppError::field(
         "file",
-        format!(
-            "Es läuft bereits ein Import („{}“, begonnen am {}). Bitte warten Sie, bis er abgeschlossen ist.",
-            other.file_name,
-            rules::german_datetime_text(other.started_at)
+        t_args(
+            "register-import-already-running",
+            &[
+                ("file", &other.file_name),
+                ("started", &rules::german_datetime_text(other.started_at)),
+            ],
         ),
     )
 }
@@ -634,9 +640,9 @@ pub async fn purge(db: &DatabaseConnection, actor: Option<i64>) -> Result<u64, A
     if let Some(other) = running(db).await? {
         return Err(AppError::field(
             "confirm",
-            format!(
-                "Es läuft gerade ein Import („{}“). Bitte löschen Sie das Register, wenn er abgeschlossen ist.",
-                other.file_name
+            t_args(
+                "register-purge-import-running",
+                &[("file", &other.file_name)],
             ),
         ));
     }

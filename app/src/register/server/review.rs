@@ -13,6 +13,7 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::error::AppError;
+use crate::i18n::{t, t_args};
 use crate::infra::audit::{self, Entry};
 use crate::infra::db::{begin_write, is_unique_violation};
 use crate::infra::entities::{petition, register_import, resident, signature, void_sheet};
@@ -187,25 +188,16 @@ async fn review_item(
 /// after the council's decision on admissibility its figures stand.
 fn still_open(p: &petition::Model, field: &str) -> Result<(), AppError> {
     if p.signatures_purged_at.is_some() {
-        return Err(AppError::field(
-            field,
-            "Die Unterschriftsdaten dieses Verfahrens sind bereits gelöscht.",
-        ));
+        return Err(AppError::field(field, t("register-check-data-purged")));
     }
     if !signature_check::open_for_checking(p) {
-        return Err(AppError::field(
-            field,
-            "Über die Unterschriften dieses Verfahrens ist abschließend entschieden; die Prüfung ist beendet.",
-        ));
+        return Err(AppError::field(field, t("register-check-closed")));
     }
     Ok(())
 }
 
 fn changed_meanwhile() -> AppError {
-    AppError::field(
-        "decision",
-        "Diese Unterschrift wurde inzwischen anders entschieden (oder ihr Blatt für ungültig erklärt). Bitte laden Sie die Seite neu.",
-    )
+    AppError::field("decision", t("register-decision-changed"))
 }
 
 /// A reviewer's choice: the signer is this register entry (the eligibility rules then
@@ -219,7 +211,7 @@ pub enum Choice {
 impl Choice {
     /// `person:<id>` or a reason code, as the review form sends it.
     pub fn parse(input: &str) -> Result<Choice, AppError> {
-        let bad = || AppError::field("decision", "Bitte wählen Sie eine Person oder einen Grund.");
+        let bad = || AppError::field("decision", t("register-decision-missing"));
         if let Some(id) = input.strip_prefix("person:") {
             return id.parse().map(Choice::Person).map_err(|_| bad());
         }
@@ -252,20 +244,15 @@ pub async fn decide(
     let (status, match_key, district) = match choice {
         Choice::Reason(status) => (status, s.match_key.clone(), s.district.clone()),
         Choice::Person(resident_id) => {
-            let import_id = current_import(&tx).await?.ok_or_else(|| {
-                AppError::field("decision", "Es ist kein Melderegister eingelesen.")
-            })?;
+            let import_id = current_import(&tx)
+                .await?
+                .ok_or_else(|| AppError::field("decision", t("register-decision-no-register")))?;
             let r = resident::Entity::find_by_id(resident_id)
                 .filter(resident::Column::ImportId.eq(import_id))
                 .one(&tx)
                 .await?
                 .map(entry_of)
-                .ok_or_else(|| {
-                    AppError::field(
-                        "decision",
-                        "Diese Person steht nicht (mehr) im Melderegister. Bitte laden Sie die Seite neu.",
-                    )
-                })?;
+                .ok_or_else(|| AppError::field("decision", t("register-decision-person-gone")))?;
             let rule_set = rules::rule_set_by_id(&p.rule_set_id).ok_or(AppError::Internal)?;
             let status =
                 match rule_set.check_eligibility(&r.facts(), reference_day(rule_set, &p, &s)) {
@@ -286,9 +273,9 @@ pub async fn decide(
                 if let Some(other) = other {
                     return Err(AppError::field(
                         "decision",
-                        format!(
-                            "Diese Person hat bereits gültig unterschrieben ({}). Bitte entscheiden Sie „doppelt“.",
-                            place(&other)
+                        t_args(
+                            "register-decision-already-valid",
+                            &[("place", &place(&other))],
                         ),
                     ));
                 }
@@ -351,13 +338,13 @@ pub async fn void_sheet(
     if reason.is_empty() {
         return Err(AppError::field(
             "reason",
-            "Bitte nennen Sie den Grund, z. B. „Begründung fehlt auf der Rückseite“.",
+            t("register-sheet-reason-missing"),
         ));
     }
     if reason.chars().count() > 255 {
         return Err(AppError::field(
             "reason",
-            "Der Grund darf höchstens 255 Zeichen lang sein.",
+            t("register-sheet-reason-too-long"),
         ));
     }
     let tx = begin_write(db).await?;
@@ -375,7 +362,10 @@ pub async fn void_sheet(
         return Err(if is_unique_violation(&e) {
             AppError::field(
                 "sheet",
-                format!("Blatt {sheet} ist bereits als ungültig erfasst."),
+                t_args(
+                    "register-sheet-already-invalid",
+                    &[("sheet", &sheet.to_string())],
+                ),
             )
         } else {
             e.into()
@@ -440,7 +430,10 @@ pub async fn restore_sheet(
     if deleted.rows_affected == 0 {
         return Err(AppError::field(
             "sheet",
-            format!("Blatt {sheet} ist nicht als ungültig erfasst."),
+            t_args(
+                "register-sheet-not-invalid",
+                &[("sheet", &sheet.to_string())],
+            ),
         ));
     }
     let ids: Vec<i64> = signature::Entity::find()
