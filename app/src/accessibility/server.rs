@@ -38,8 +38,7 @@ pub fn dorfplatz_statement() -> Statement {
         non_accessible: "Folgende Inhalte sind nicht oder nicht vollständig barrierefrei:\n\n\
 - **PDF-Dokumente**: Unterschriftenlisten, persönliche Unterschriftsbögen, Prüfberichte und Sitzungsprotokolle als PDF sind keine getaggten PDF-Dokumente (PDF/UA). Ihr Inhalt steht jeweils auch als Webseite zur Verfügung (Bürgerbegehren, Auszählung, Sitzung mit Protokoll). Grund: Unvereinbarkeit; getaggte PDF-Dateien sind geplant.\n\
 - **Hochgeladene Anlagen** von Sitzungen (zum Beispiel eingescannte Unterlagen) stammen von Dritten und sind oft nicht barrierefrei. Grund: unverhältnismäßige Belastung bei Altdokumenten; neue Anlagen sollen barrierefrei sein.\n\
-- **Gebärdensprache**: Videos in Deutscher Gebärdensprache gibt es noch nicht. Grund: Unvereinbarkeit (BITV 2.0 § 4); sie werden ergänzt.\n\
-- **Englische Fassung**: Die Oberfläche ist bisher nur auf Deutsch verfügbar."
+- **Gebärdensprache**: Videos in Deutscher Gebärdensprache gibt es noch nicht. Grund: Unvereinbarkeit (BITV 2.0 § 4); sie werden ergänzt."
             .into(),
         method: "Die Erklärung beruht auf einer Selbstbewertung: Jede Seite wird bei jeder Änderung der Software automatisch mit axe-core (WCAG 2.1, Stufen A und AA) geprüft, mit und ohne JavaScript; Tastaturbedienung, Fokusreihenfolge und Kontraste werden von Hand geprüft.".into(),
         prepared_on: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or_default(),
