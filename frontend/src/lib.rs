@@ -1,5 +1,9 @@
 //! The browser entry: hydrates the server-rendered page, nothing else.
 
+// The view types of the larger pages (the petition's staff page with its forms in
+// `<details>`) are nested deeper than the default limit when the release build lays them out.
+#![recursion_limit = "256"]
+
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
