@@ -1,7 +1,7 @@
 //! The browser entry: hydrates the server-rendered page, nothing else.
 
-// The view types of the larger pages (the petition's staff page with its forms in
-// `<details>`) are nested deeper than the default limit when the release build lays them out.
+// The view types of the largest pages (forms in `<details>` beside an `<aside>`) nest deeper
+// than the default limit when the release build lays out their hydration futures.
 #![recursion_limit = "256"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
