@@ -151,7 +151,12 @@ pub fn Restricted(
                             <p>{denial.get_value()}</p>
                         }.into_any()
                     }
-                    Some(_) => children.with_value(|c| c()).into_any(),
+                    // Untracked: whatever the page reads while it is built (a resource it
+                    // creates, an error signal derived from it) must not re-run this block.
+                    // Tracked, a page's own resource resolving re-built the page, which made
+                    // a new resource, which resolved again: on the audit page a response of
+                    // hundreds of megabytes that never ended (found by the English crawl).
+                    Some(_) => untrack(|| children.with_value(|c| c())).into_any(),
                 }
             })}
         </Suspense>
