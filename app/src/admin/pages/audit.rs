@@ -41,7 +41,6 @@ fn AuditTrail() -> impl IntoView {
             .and_then(|b| b.parse::<i64>().ok())
     };
     let page = Resource::new(move || (filter(), before()), |(f, b)| get_audit(f, b));
-    let error = Signal::derive(move || page.get().and_then(|r| r.err()));
     let verify = ServerAction::<VerifyAudit>::new();
     view! {
         <h1>{t("admin-audit-heading")}</h1>
@@ -60,31 +59,36 @@ fn AuditTrail() -> impl IntoView {
             })}
         </div>
         <h2>{t("admin-audit-filter")}</h2>
-        <ErrorSummary error />
-        <form method="get" action="/admin/audit" class="form filter-form">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let actions = page.await.map(|p| p.actions).unwrap_or_default();
-                    let current = filter().action;
-                    view! {
+        // The form waits for the page's resource, which is read only here and below, each
+        // time inside a Suspense: a resource read outside one (an error signal derived from
+        // it) made the page rebuild itself endlessly while it was rendered on the server.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let result = page.await;
+                let error = Signal::stored(result.as_ref().err().cloned());
+                let actions = result.map(|p| p.actions).unwrap_or_default();
+                let current = filter();
+                view! {
+                    <ErrorSummary error />
+                    <form method="get" action="/admin/audit" class="form filter-form">
                         <div class="field">
                             <label for="f-action">{t("admin-audit-action")}</label>
                             <select id="f-action" name="action">
-                                <option value="" selected=current.is_empty()>{t("admin-audit-all")}</option>
+                                <option value="" selected=current.action.is_empty()>{t("admin-audit-all")}</option>
                                 {actions.into_iter().map(|a| {
-                                    let selected = a == current;
+                                    let selected = a == current.action;
                                     view! { <option value=a.clone() selected=selected>{format!("{} ({a})", action_title(&a))}</option> }
                                 }).collect_view()}
                             </select>
                         </div>
-                    }
-                })}
-            </Suspense>
-            <Field name="actor" label=t("admin-audit-actor") value=filter().actor error />
-            <Field name="from" label=t("admin-audit-from") kind="date" value=filter().from error />
-            <Field name="to" label=t("admin-audit-to") kind="date" value=filter().to error />
-            <button type="submit" class="button">{t("admin-audit-filter")}</button>
-        </form>
+                        <Field name="actor" label=t("admin-audit-actor") value=current.actor.clone() error />
+                        <Field name="from" label=t("admin-audit-from") kind="date" value=current.from.clone() error />
+                        <Field name="to" label=t("admin-audit-to") kind="date" value=current.to.clone() error />
+                        <button type="submit" class="button">{t("admin-audit-filter")}</button>
+                    </form>
+                }
+            })}
+        </Suspense>
         <Suspense fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match page.await {
