@@ -277,13 +277,25 @@ db_test!(huge_uploads_are_refused_cleanly, |backend| async move {
             .header("origin", format!("http://{}", app.addr))
             .multipart(form)
             .send()
-            .await
-            .unwrap_or_else(|e| panic!("{path}: the connection dropped: {e}"));
-        let status = res.status().as_u16();
-        assert!(
-            (400..500).contains(&status) || status == 303,
-            "{path}: {status}"
-        );
+            .await;
+        match res {
+            Ok(res) => {
+                let status = res.status().as_u16();
+                assert!(
+                    (400..500).contains(&status) || status == 303,
+                    "{path}: {status}"
+                );
+            }
+            // The server answers as soon as the limit is passed and closes the connection
+            // without reading the rest; when the client is still sending, the kernel may
+            // reset the connection before the client reads the answer (a TCP race that
+            // load makes likely). What must hold either way is checked below: nothing
+            // stored, and the server still answers.
+            Err(e) => assert!(
+                e.is_request() || e.is_body() || e.is_connect(),
+                "{path}: {e}"
+            ),
+        }
     }
     assert_eq!(app.count("agenda_files").await, 0);
     assert_eq!(app.count("proposals").await, 0);
