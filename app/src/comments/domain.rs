@@ -70,7 +70,12 @@ impl SubjectKind {
 
     /// The label in the page's language (`label` stays German for emails).
     pub fn title(self) -> String {
-        crate::i18n::t(&format!("comment-subject-{}", self.code()))
+        crate::i18n::t(&self.title_key())
+    }
+
+    /// The key of the label's text, for emails in the recipient's language.
+    pub fn title_key(self) -> String {
+        format!("comment-subject-{}", self.code())
     }
 }
 

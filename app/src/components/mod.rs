@@ -151,11 +151,10 @@ pub fn Restricted(
                             <p>{denial.get_value()}</p>
                         }.into_any()
                     }
-                    // Untracked: whatever the page reads while it is built (a resource it
-                    // creates, an error signal derived from it) must not re-run this block.
-                    // Tracked, a page's own resource resolving re-built the page, which made
-                    // a new resource, which resolved again: on the audit page a response of
-                    // hundreds of megabytes that never ended (found by the English crawl).
+                    // Untracked: what a page reads while it is built must not re-run this
+                    // block (only the signed-in person should). This alone did not stop the
+                    // audit page's render loop — its reads happen when the view is rendered,
+                    // after this call; pages read resources only inside Suspense for that.
                     Some(_) => untrack(|| children.with_value(|c| c())).into_any(),
                 }
             })}

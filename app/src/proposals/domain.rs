@@ -73,10 +73,12 @@ impl Status {
 
     /// The label in the page's language (`label` stays German for exports and emails).
     pub fn title(self) -> String {
-        crate::i18n::t(&format!(
-            "proposal-status-{}",
-            self.code().replace('_', "-")
-        ))
+        crate::i18n::t(&self.title_key())
+    }
+
+    /// The key of the status's text, for emails in the recipient's language.
+    pub fn title_key(self) -> String {
+        format!("proposal-status-{}", self.code().replace('_', "-"))
     }
 
     /// The statuses `actor` may move a proposal in this status to. Officials answer every

@@ -10,6 +10,19 @@ use sea_orm::ConnectionTrait;
 
 use crate::helpers::{TestApp, db_test, error_code, new_client};
 
+/// The body of `path` for a browser (or calendar program) asking for `language`.
+async fn text_in(app: &TestApp, path: &str, language: &str) -> String {
+    reqwest::Client::new()
+        .get(app.url(path))
+        .header("accept-language", language)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// A `datetime-local` value `minutes` from now, in the municipality's time.
 fn local_in(minutes: i64) -> String {
     (Utc::now() + TimeDelta::minutes(minutes))
@@ -1040,28 +1053,12 @@ db_test!(
         );
         assert!(ics.contains("DESCRIPTION:Abgesagt: Der Saal"), "{ics}");
         // The calendar speaks the subscriber's language.
-        let english = reqwest::Client::new()
-            .get(app.url(&format!("/sessions/{id}.ics")))
-            .header("accept-language", "en-GB,en;q=0.9")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let english = text_in(&app, &format!("/sessions/{id}.ics"), "en-GB,en;q=0.9").await;
         assert!(
             english.contains("DESCRIPTION:Cancelled: Der Saal"),
             "{english}"
         );
-        let all = reqwest::Client::new()
-            .get(app.url("/sessions.ics"))
-            .header("accept-language", "en")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let all = text_in(&app, "/sessions.ics", "en").await;
         assert!(all.contains("X-WR-CALNAME:Sessions – "), "{all}");
         let cancelled: Vec<_> = app
             .deliver_mail()

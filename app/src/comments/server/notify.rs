@@ -46,7 +46,7 @@ impl SubjectInfo {
     /// "Vorschlag „Bürgerbus nach Lemgo“" in `lang`, for emails.
     pub fn heading_in(&self, lang: Lang) -> String {
         let catalog = crate::i18n::server::catalog(lang);
-        let kind = catalog.text(&format!("comment-subject-{}", self.kind.code()), &[]);
+        let kind = catalog.text(&self.kind.title_key(), &[]);
         catalog.text(
             "comment-subject-heading",
             &[("kind", &kind), ("title", &self.title)],

@@ -427,11 +427,7 @@ pub async fn change_status(
                 continue;
             };
             let lang = crate::i18n::server::lang_of_recipient(account.language.as_deref());
-            let status = crate::i18n::server::text(
-                lang,
-                &format!("proposal-status-{}", to.code().replace('_', "-")),
-                &[],
-            );
+            let status = crate::i18n::server::text(lang, &to.title_key(), &[]);
             let mail = templates::proposal_news(
                 lang,
                 &municipality,
