@@ -315,6 +315,44 @@ async fn switch(
 mod tests {
     use super::*;
 
+    /// The UI translates every code; a new variant without a text would show its key.
+    #[test]
+    fn every_code_has_a_message_in_every_language() {
+        // Here, not in `error`: `error` importing this module would close a circle.
+        use crate::error::AppError;
+        let all = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Validation { fields: vec![] },
+            AppError::InvalidCredentials,
+            AppError::EmailNotConfirmed,
+            AppError::RateLimited,
+            AppError::LinkInvalid,
+            AppError::Blocked,
+            AppError::TwoFactorRequired,
+            AppError::Internal,
+            AppError::Request {
+                message: String::new(),
+            },
+        ];
+        for lang in LANGUAGES {
+            for error in &all {
+                let key = format!("error-{}", error.code().replace('_', "-"));
+                assert!(
+                    catalog(*lang).messages.contains_key(&key),
+                    "{}.ftl lacks {key}",
+                    lang.code
+                );
+            }
+        }
+        // Outside a request the message is German.
+        assert_eq!(
+            AppError::Forbidden.message(),
+            "Dafür fehlen Ihnen die Berechtigungen."
+        );
+    }
+
     #[test]
     fn every_folder_is_a_language_and_every_language_has_a_folder() {
         let folders: Vec<&str> = SOURCES.iter().map(|(code, _)| *code).collect();
