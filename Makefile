@@ -21,7 +21,8 @@ help:
 	@echo "make test   – format and lint checks, Rust tests (SQLite + PostgreSQL), browser tests"
 	@echo "make build  – release binary ($(BIN)) and site (target/site)"
 	@echo "make bench  – requests per second (start page vs. static file); signatures per second and"
-	@echo "              the tally of 1,000,000 signatures on SQLite and PostgreSQL; a thread of 5,000 comments"
+	@echo "              the tally of 1,000,000 signatures on SQLite and PostgreSQL; a thread of 5,000 comments;"
+	@echo "              mixed load (48 readers, 2 signers); the register check of 100,000 signatures"
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -66,6 +67,7 @@ test: tools e2e-deps lint test-rust test-e2e
 bench: build postgres
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	DORFPLATZ_BIN=$(abspath $(BIN)) bash bench/http.sh
+	DORFPLATZ_BIN=$(abspath $(BIN)) bash bench/mixed.sh
 	cargo run --quiet --profile server-release -p server --example bench_signatures
 	cargo run --quiet --profile server-release -p server --example bench_register
 	cargo run --quiet --profile server-release -p server --example bench_reports

@@ -44,6 +44,10 @@ pub enum AppError {
     NotCollecting { message: String },
     #[error("internal")]
     Internal,
+    /// The database cannot be reached right now (restarting, failing over): try again in a
+    /// moment. Answered 503, as `/healthz` then is.
+    #[error("unavailable")]
+    Unavailable,
     /// Transport problems of the server-function layer (network down, bad arguments). A
     /// struct variant: the internally tagged encoding cannot carry a bare string, and a
     /// failed serialization would drop the connection instead of answering 400.
@@ -77,6 +81,7 @@ impl AppError {
             Self::TwoFactorRequired => "two_factor_required",
             Self::NotCollecting { .. } => "not_collecting",
             Self::Internal => "internal",
+            Self::Unavailable => "unavailable",
             Self::Request { .. } => "request",
         }
     }
@@ -113,6 +118,7 @@ impl AppError {
             Self::RateLimited => 429,
             Self::Request { .. } => 400,
             Self::Internal => 500,
+            Self::Unavailable => 503,
         }
     }
 }
@@ -175,6 +181,10 @@ impl FieldErrors {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if crate::infra::db::is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unreachable");
+            return Self::Unavailable;
+        }
         tracing::error!(error = %err, "database error");
         Self::Internal
     }

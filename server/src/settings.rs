@@ -32,6 +32,9 @@ pub struct Settings {
     /// `DORFPLATZ_RATE_LIMIT_PER_IP` (default 30): login, registration and reset attempts
     /// one address may make at once before it is slowed to one per 20 seconds.
     pub rate_limit_per_ip: u32,
+    /// `DORFPLATZ_PUBLIC_READS_PER_MINUTE` (default 600, 0 = no limit): requests one
+    /// address may make per minute to OParl, the calendars, the tally JSON and the feed.
+    pub public_reads_per_minute: u32,
     /// `DORFPLATZ_SIGNATURE_RETENTION_DAYS` (default 180): days after a procedure closes
     /// until its signatures' personal data are deleted automatically; 0 keeps them until
     /// `dorfplatz signatures purge`.
@@ -111,6 +114,12 @@ impl Settings {
                 .ok_or("DORFPLATZ_RATE_LIMIT_PER_IP muss eine positive Zahl sein")?,
             None => app::infra::rate_limit::DEFAULT_PER_IP_BURST,
         };
+        let public_reads_per_minute = match var("DORFPLATZ_PUBLIC_READS_PER_MINUTE") {
+            Some(v) => v.parse().map_err(|_| {
+                "DORFPLATZ_PUBLIC_READS_PER_MINUTE muss eine ganze Zahl sein (0 = keine Grenze)"
+            })?,
+            None => app::infra::rate_limit::DEFAULT_PUBLIC_READS_PER_MINUTE,
+        };
         let signature_retention_days = match var("DORFPLATZ_SIGNATURE_RETENTION_DAYS") {
             Some(v) => v
                 .parse()
@@ -126,6 +135,7 @@ impl Settings {
             };
         Ok(Self {
             digest_check_seconds,
+            public_reads_per_minute,
             rate_limit_per_ip,
             signature_retention_days,
             site_root: PathBuf::from(

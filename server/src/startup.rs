@@ -109,10 +109,13 @@ pub fn state(settings: &Settings, db: DatabaseConnection, mailer: Mailer) -> App
         leptos_options: leptos_options(settings),
         db,
         config: Arc::new(app_config(settings)),
-        limits: Arc::new(RateLimits::new(
-            settings.rate_limit_per_ip,
-            settings.secret_key.expose_secret(),
-        )),
+        limits: Arc::new(
+            RateLimits::new(
+                settings.rate_limit_per_ip,
+                settings.secret_key.expose_secret(),
+            )
+            .with_public_reads(settings.public_reads_per_minute),
+        ),
         mailer,
     }
 }
@@ -163,49 +166,70 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn_with_state(
             state.clone(),
+            app::infra::http::public_read_limit,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
             app::infra::http::security_headers,
         ))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
+/// `/healthz`: 200 while the database answers, 503 while it does not (a load balancer then
+/// sends requests elsewhere). Answers within three seconds either way: a pool waiting for
+/// a connection must not make the check itself hang.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match db::ping(&state.db).await {
-        Ok(()) => (
+    let ping = tokio::time::timeout(Duration::from_secs(3), db::ping(&state.db)).await;
+    match ping {
+        Ok(Ok(())) => (
             StatusCode::OK,
             Json(serde_json::json!({"status": "ok", "database": "ok"})),
         ),
-        Err(err) => {
+        Ok(Err(err)) => {
             tracing::error!(error = %err, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({"status": "error", "database": "unreachable"})),
-            )
+            unhealthy()
+        }
+        Err(_) => {
+            tracing::error!("health check: the database did not answer within 3 s");
+            unhealthy()
         }
     }
 }
 
+fn unhealthy() -> (StatusCode, Json<serde_json::Value>) {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(serde_json::json!({"status": "error", "database": "unreachable"})),
+    )
+}
+
 /// Starts the background work of one instance: mail delivery, deadlines, deleting personal
 /// data that is due, and rate-limit housekeeping.
-pub fn spawn_workers(
+///
+/// `instance` names this instance the same way across restarts (host and address it
+/// serves): the mail worker frees at start what its previous run had leased and could not
+/// finish (it was killed), instead of leaving those messages for the lease to run out.
+pub async fn spawn_workers(
     state: &AppState,
+    instance: String,
     retention_days: u32,
     digest_check_seconds: u64,
     audit_anchor_mail: Option<String>,
 ) {
-    let worker_id = format!(
-        "{}-{}",
-        std::process::id(),
-        app::infra::tokens::generate()
-            .chars()
-            .take(8)
-            .collect::<String>()
-    );
+    match app::infra::mail::worker::release_leases_of(&state.db, &instance).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            messages = n,
+            "mail this instance was sending when it stopped goes out again"
+        ),
+        Err(e) => tracing::warn!(error = %e, "freeing this instance's mail leases"),
+    }
     tokio::spawn(app::infra::mail::worker::run(
         state.db.clone(),
         state.mailer.clone(),
         state.config.mail_from.clone(),
-        worker_id,
+        instance,
     ));
     // Ends collections whose deadline passed and deletes signatures never confirmed. Every
     // instance may run it: the stage update is conditional, so a petition expires once.
@@ -306,10 +330,12 @@ pub fn spawn_workers(
     // Expired sessions, links, logins waiting for a code, recovered rate-limit counters and
     // accounts never confirmed: gone every ten minutes (idempotent in every instance).
     let swept = state.db.clone();
+    let limits = state.limits.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
+            limits.public_reads().forget_idle();
             match app::accounts::server::housekeeping(&swept).await {
                 Ok(s) => tracing::debug!(?s, "housekeeping"),
                 Err(e) => tracing::warn!(error = ?e, "housekeeping"),
@@ -337,6 +363,18 @@ pub fn clear_staging(dir: &std::path::Path) {
     }
 }
 
+/// This instance's name: the host's name and the address it serves, the same after a
+/// restart, different for two instances (on one host they need two ports).
+fn instance_name(addr: std::net::SocketAddr) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}/{addr}")
+}
+
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(settings: Settings) -> Result<(), String> {
     app::i18n::server::check()?;
@@ -344,15 +382,19 @@ pub async fn serve(settings: Settings) -> Result<(), String> {
     let db = open(&settings).await?;
     let state = state(&settings, db, mailer);
     clear_staging(&state.config.staging_dir);
-    spawn_workers(
-        &state,
-        settings.signature_retention_days,
-        settings.digest_check_seconds,
-        settings.audit_anchor_mail.clone(),
-    );
+    // Bound before the workers start: holding the address proves that no earlier run of
+    // this instance is still alive, so its mail leases may be freed.
     let listener = tokio::net::TcpListener::bind(settings.site_addr)
         .await
         .map_err(|e| format!("{}: {e}", settings.site_addr))?;
+    spawn_workers(
+        &state,
+        instance_name(settings.site_addr),
+        settings.signature_retention_days,
+        settings.digest_check_seconds,
+        settings.audit_anchor_mail.clone(),
+    )
+    .await;
     tracing::info!("Dorfplatz läuft auf http://{}", settings.site_addr);
     crate::serving::serve(
         listener,

@@ -10,4 +10,5 @@ error-link-invalid = Dieser Link ist ungültig, abgelaufen oder wurde bereits ve
 error-blocked = Ihr Konto ist gesperrt. Bitte wenden Sie sich an die Verwaltung.
 error-two-factor-required = Konten der Verwaltung brauchen die Zwei-Faktor-Anmeldung. Bitte richten Sie sie unter „Mein Konto“ → „Zwei-Faktor-Anmeldung“ ein.
 error-internal = Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später noch einmal.
+error-unavailable = Der Dienst ist gerade nicht erreichbar (die Datenbank startet neu). Bitte versuchen Sie es in einer Minute noch einmal.
 error-request = Die Anfrage konnte nicht verarbeitet werden. Bitte laden Sie die Seite neu und versuchen Sie es erneut.

@@ -10,4 +10,5 @@ error-link-invalid = This link is invalid, has expired or has already been used.
 error-blocked = Your account is blocked. Please contact the council staff.
 error-two-factor-required = Staff accounts need two-factor sign-in. Please set it up under “My account” → “Two-factor sign-in”.
 error-internal = An internal error occurred. Please try again later.
+error-unavailable = The service is unavailable right now (the database is restarting). Please try again in a minute.
 error-request = The request could not be processed. Please reload the page and try again.

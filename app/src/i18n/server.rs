@@ -332,6 +332,7 @@ mod tests {
             AppError::Blocked,
             AppError::TwoFactorRequired,
             AppError::Internal,
+            AppError::Unavailable,
             AppError::Request {
                 message: String::new(),
             },

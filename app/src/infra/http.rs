@@ -529,3 +529,35 @@ mod tests {
         assert_eq!(cookie(&h, "c"), None);
     }
 }
+
+/// The public machine endpoints: OParl, the calendars, the tally JSON, the proposals feed.
+/// Polled by programs, answered without a session; `public_read_limit` counts them.
+pub fn is_public_read(path: &str) -> bool {
+    path.starts_with("/oparl/")
+        || path == "/sessions.ics"
+        || path == "/proposals/feed.atom"
+        || (path.starts_with("/sessions/") && path.ends_with(".ics"))
+        || (path.starts_with("/petitions/") && path.ends_with("/tally.json"))
+}
+
+/// `429 Too Many Requests` with `Retry-After` once an address has used its share of the
+/// public read endpoints (`RateLimits::public_reads`); pages and forms have limits of their
+/// own where they write.
+pub async fn public_read_limit(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    if !is_public_read(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let ip = client_ip(&parts, &state.config);
+    if let Err(wait) = state.limits.public_reads().check(ip) {
+        let mut r = crate::infra::responses::error(AppError::RateLimited);
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return r;
+    }
+    next.run(Request::from_parts(parts, body)).await
+}

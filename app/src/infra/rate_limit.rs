@@ -100,6 +100,7 @@ pub const DEFAULT_PER_IP_BURST: u32 = 30;
 pub struct RateLimits {
     per_ip_burst: u32,
     key: [u8; 32],
+    public_reads: PublicReads,
 }
 
 impl RateLimits {
@@ -107,7 +108,18 @@ impl RateLimits {
         Self {
             per_ip_burst: per_ip_burst.max(1),
             key: keys::subkey(secret, Purpose::RateLimits),
+            public_reads: PublicReads::new(DEFAULT_PUBLIC_READS_PER_MINUTE),
         }
+    }
+
+    /// With another limit for the public read endpoints (0: none).
+    pub fn with_public_reads(mut self, per_minute: u32) -> Self {
+        self.public_reads = PublicReads::new(per_minute);
+        self
+    }
+
+    pub fn public_reads(&self) -> &PublicReads {
+        &self.public_reads
     }
 
     fn rule(&self, bucket: Bucket) -> Rule {
@@ -257,6 +269,49 @@ impl RateLimits {
 }
 
 /// Forgets counters that have fully recovered (their time lies in the past).
+/// Requests per minute one address may make to the public machine endpoints (OParl, the
+/// calendars, the tally JSON, the proposals feed), after a burst of as many: a client that
+/// syncs a whole OParl body page by page stays below it, one that hammers does not.
+pub const DEFAULT_PUBLIC_READS_PER_MINUTE: u32 = 600;
+
+/// The limit on the public read endpoints. Counted in this instance's memory, not in the
+/// database: a database write per read would cost more than most of the reads, and a
+/// client that spreads its requests over several instances gets that many times the limit,
+/// which still stops a flood.
+pub struct PublicReads {
+    limiter: Option<governor::DefaultKeyedRateLimiter<String>>,
+}
+
+impl PublicReads {
+    pub fn new(per_minute: u32) -> Self {
+        let limiter = std::num::NonZeroU32::new(per_minute)
+            .map(|n| governor::RateLimiter::keyed(governor::Quota::per_minute(n)));
+        Self { limiter }
+    }
+
+    /// One request of this address; `Err(seconds)` to wait when its limit is used up.
+    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+        use governor::clock::{Clock, DefaultClock};
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        limiter.check_key(&address_key(ip)).map_err(|not_until| {
+            not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1)
+        })
+    }
+
+    /// Forgets addresses whose counters are full again (housekeeping keeps memory flat).
+    pub fn forget_idle(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
 pub async fn purge<C: ConnectionTrait>(db: &C) -> Result<u64, DbErr> {
     let now = Utc::now().timestamp_millis();
     Ok(rate_limit::Entity::delete_many()
@@ -283,6 +338,24 @@ mod tests {
         assert_eq!(address_key(v4), "ip:192.0.2.7");
         assert_eq!(address_key(mapped), address_key(v4));
         assert_ne!(address_key(v4), address_key("192.0.2.8".parse().unwrap()));
+    }
+
+    #[test]
+    fn public_reads_are_counted_per_address_and_household() {
+        let reads = PublicReads::new(3);
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let same_household: IpAddr = "2001:db8:1:2::99".parse().unwrap();
+        let other: IpAddr = "192.0.2.7".parse().unwrap();
+        for _ in 0..3 {
+            assert_eq!(reads.check(a), Ok(()));
+        }
+        // A minute for three: the next one in about 20 seconds.
+        let wait = reads.check(same_household).unwrap_err();
+        assert!((1..=20).contains(&wait), "{wait}");
+        assert_eq!(reads.check(other), Ok(()));
+        // Switched off: no limit.
+        let off = PublicReads::new(0);
+        assert!((0..1_000).all(|_| off.check(a).is_ok()));
     }
 
     #[test]

@@ -133,3 +133,65 @@ pub fn see_other(location: &str) -> Response {
     )
         .into_response()
 }
+
+/// A body that clients poll (calendars, OParl, open data), with validators: a strong `ETag`
+/// (the body's SHA-256) and, where the data know it, `Last-Modified`. A request that sends
+/// the current `ETag` in `If-None-Match` (or, without one, a time in `If-Modified-Since`
+/// not before `Last-Modified`) is answered `304 Not Modified` without the body.
+pub fn validated(
+    request: &axum::http::HeaderMap,
+    content_type: &'static str,
+    cache_control: &'static str,
+    body: Vec<u8>,
+    last_modified: Option<chrono::DateTime<chrono::Utc>>,
+) -> Response {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let last_modified = last_modified.map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    let not_modified = match request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        // RFC 9110 13.1.2: `If-None-Match` decides alone when present; weak comparison.
+        Some(tags) => tags
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag),
+        None => match (
+            &last_modified,
+            request
+                .get(header::IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok()),
+        ) {
+            (Some(ours), Some(since)) => chrono::DateTime::parse_from_rfc2822(ours)
+                .is_ok_and(|ours| ours <= since),
+            _ => false,
+        },
+    };
+    let mut headers = vec![
+        (header::ETAG, HeaderValue::from_str(&etag).ok()),
+        (
+            header::CACHE_CONTROL,
+            Some(HeaderValue::from_static(cache_control)),
+        ),
+    ];
+    if let Some(lm) = &last_modified {
+        headers.push((header::LAST_MODIFIED, HeaderValue::from_str(lm).ok()));
+    }
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = body.into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        r
+    };
+    for (name, value) in headers {
+        if let Some(value) = value {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
+}

@@ -173,12 +173,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// Whether two normalized names differ by no more than a typing error: one edit for short
 /// names, two for names of nine letters or more.
 pub fn names_nearly_equal(a: &str, b: &str) -> bool {
-    let allowed = if a.chars().count().max(b.chars().count()) >= 9 {
-        2
-    } else {
-        1
-    };
-    edit_distance(a, b) <= allowed
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let allowed = if la.max(lb) >= 9 { 2 } else { 1 };
+    // Names further apart in length than that are further apart in edits, too: the register
+    // check asks this of thousands of names per second, most of them far off.
+    la.abs_diff(lb) <= allowed && edit_distance(a, b) <= allowed
 }
 
 /// Whether two dates differ the way a typing error makes them differ: one wrong digit, two
@@ -187,21 +186,43 @@ pub fn dates_nearly_equal(a: NaiveDate, b: NaiveDate) -> bool {
     if a == b {
         return false;
     }
-    let digits = |d: NaiveDate| d.format("%d%m%Y").to_string();
-    let (da, db) = (digits(a), digits(b));
-    let differing: Vec<usize> = da
-        .bytes()
-        .zip(db.bytes())
-        .enumerate()
-        .filter(|(_, (x, y))| x != y)
-        .map(|(i, _)| i)
-        .collect();
-    let swapped_neighbours = differing.len() == 2
+    let (da, db) = (date_digits(a), date_digits(b));
+    let mut differing = [0usize; 3];
+    let mut n = 0;
+    for (i, (x, y)) in da.iter().zip(&db).enumerate() {
+        if x != y {
+            if n == differing.len() {
+                n += 1;
+                break;
+            }
+            differing[n] = i;
+            n += 1;
+        }
+    }
+    let swapped_neighbours = n == 2
         && differing[1] == differing[0] + 1
-        && da.as_bytes()[differing[0]] == db.as_bytes()[differing[1]]
-        && da.as_bytes()[differing[1]] == db.as_bytes()[differing[0]];
+        && da[differing[0]] == db[differing[1]]
+        && da[differing[1]] == db[differing[0]];
     let day_month_swapped = a.year() == b.year() && a.day() == b.month() && a.month() == b.day();
-    differing.len() == 1 || swapped_neighbours || day_month_swapped
+    n == 1 || swapped_neighbours || day_month_swapped
+}
+
+/// The digits of a date as written TTMMJJJJ, without formatting a string (the register
+/// check compares some thirty dates per signature).
+fn date_digits(d: NaiveDate) -> [u8; 8] {
+    let digit = |v: u32| (v % 10) as u8;
+    let (day, month) = (d.day(), d.month());
+    let year = d.year().unsigned_abs();
+    [
+        digit(day / 10),
+        digit(day),
+        digit(month / 10),
+        digit(month),
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+    ]
 }
 
 fn fold_diacritic(c: char) -> char {
@@ -397,5 +418,54 @@ mod tests {
         assert!(dates_nearly_equal(d(1970, 5, 12), d(1970, 12, 5)));
         // Swapped neighbours in the day: 21.03. for 12.03.
         assert!(dates_nearly_equal(d(1970, 3, 12), d(1970, 3, 21)));
+    }
+
+    /// The digits the comparison uses are those of the date as written (TTMMJJJJ), and the
+    /// near-date rule gives what it gave when it compared the written strings.
+    #[test]
+    fn date_digits_are_the_written_date() {
+        fn written_rule(a: NaiveDate, b: NaiveDate) -> bool {
+            if a == b {
+                return false;
+            }
+            let (da, db) = (a.format("%d%m%Y").to_string(), b.format("%d%m%Y").to_string());
+            let differing: Vec<usize> = da
+                .bytes()
+                .zip(db.bytes())
+                .enumerate()
+                .filter(|(_, (x, y))| x != y)
+                .map(|(i, _)| i)
+                .collect();
+            let swapped = differing.len() == 2
+                && differing[1] == differing[0] + 1
+                && da.as_bytes()[differing[0]] == db.as_bytes()[differing[1]]
+                && da.as_bytes()[differing[1]] == db.as_bytes()[differing[0]];
+            let day_month = a.year() == b.year() && a.day() == b.month() && a.month() == b.day();
+            differing.len() == 1 || swapped || day_month
+        }
+        let start = d(1929, 12, 25);
+        let days: Vec<NaiveDate> = (0..40_000u64)
+            .step_by(97)
+            .filter_map(|n| start.checked_add_days(chrono::Days::new(n)))
+            .collect();
+        let mut near = 0;
+        for a in &days {
+            let written = a.format("%d%m%Y").to_string();
+            let digits: Vec<u8> = written.bytes().map(|b| b - b'0').collect();
+            assert_eq!(date_digits(*a).to_vec(), digits, "{a}");
+            // Every date against its typing errors and against dates far off.
+            for b in [
+                *a,
+                a.with_day(a.day() % 28 + 1).unwrap(),
+                a.with_year(a.year() + 1).unwrap_or(*a),
+                a.with_year(a.year() + 10).unwrap_or(*a),
+                d(a.year(), a.day().min(12), a.month().min(28)),
+                days[(days.len() - 1) - days.iter().position(|x| x == a).unwrap()],
+            ] {
+                assert_eq!(dates_nearly_equal(*a, b), written_rule(*a, b), "{a} / {b}");
+                near += usize::from(written_rule(*a, b));
+            }
+        }
+        assert!(near > 100, "the sample holds near dates: {near}");
     }
 }

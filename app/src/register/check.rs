@@ -284,15 +284,91 @@ impl Comparison {
     }
 }
 
-fn compare_family(signed: &str, register: &str) -> FieldMatch {
-    let (a, b) = (normalize_name(signed), normalize_name(register));
+/// A signature's parts normalized once, for comparing it with many register entries (the
+/// full check compares each signature with some fifty candidates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedKeys {
+    family: String,
+    /// All given names, normalized, each non-empty.
+    given: Vec<String>,
+    birth: Option<NaiveDate>,
+    street: String,
+    house: String,
+    postal: String,
+}
+
+impl SignedKeys {
+    pub fn of(s: &SignedData) -> SignedKeys {
+        SignedKeys {
+            family: normalize_name(&s.family_name),
+            given: all_given_names(&s.given_names)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            birth: s.birth_date,
+            street: normalize_street(&s.street),
+            house: normalize_house_number(&s.house_number),
+            postal: s.postal_code.trim().to_owned(),
+        }
+    }
+}
+
+/// A register entry's parts as the comparison sees them: `family` as `normalize_name`,
+/// `given` as `all_given_names`, `street` and `house` normalized, `postal` trimmed. Borrowed,
+/// so that a register held in memory normalizes each distinct value once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryKeys<'a> {
+    pub family: &'a str,
+    pub given: &'a str,
+    pub birth: NaiveDate,
+    pub street: &'a str,
+    pub house: &'a str,
+    pub postal: &'a str,
+}
+
+/// `EntryKeys` owning its normalized parts, for a single entry.
+struct OwnedEntryKeys {
+    family: String,
+    given: String,
+    birth: NaiveDate,
+    street: String,
+    house: String,
+    postal: String,
+}
+
+impl OwnedEntryKeys {
+    fn of(r: &RegisterEntry) -> OwnedEntryKeys {
+        OwnedEntryKeys {
+            family: normalize_name(&r.family_name),
+            given: all_given_names(&r.given_names),
+            birth: r.birth_date,
+            street: normalize_street(&r.street),
+            house: normalize_house_number(&r.house_number),
+            postal: r.postal_code.trim().to_owned(),
+        }
+    }
+
+    fn view(&self) -> EntryKeys<'_> {
+        EntryKeys {
+            family: &self.family,
+            given: &self.given,
+            birth: self.birth,
+            street: &self.street,
+            house: &self.house,
+            postal: &self.postal,
+        }
+    }
+}
+
+fn compare_family(a: &str, b: &str) -> FieldMatch {
     if a.is_empty() {
         FieldMatch::Missing
     } else if a == b {
         FieldMatch::Exact
-    } else if names_nearly_equal(&a, &b)
+    } else if names_nearly_equal(a, b)
         // A double name written half: "Müller" for "Müller-Lüdenscheidt".
-        || (a.len() >= 3 && b.len() >= 3 && (b.starts_with(&a) || b.ends_with(&a) || a.starts_with(&b)))
+        || (a.len() >= 3 && b.len() >= 3 && (b.starts_with(a) || b.ends_with(a) || a.starts_with(b)))
     {
         FieldMatch::Near
     } else {
@@ -300,12 +376,9 @@ fn compare_family(signed: &str, register: &str) -> FieldMatch {
     }
 }
 
-fn compare_given(signed: &str, register: &str) -> FieldMatch {
-    let signed = all_given_names(signed);
-    let register = all_given_names(register);
-    let s: Vec<&str> = signed.split(' ').filter(|w| !w.is_empty()).collect();
-    let r: Vec<&str> = register.split(' ').filter(|w| !w.is_empty()).collect();
-    let (Some(first), Some(reg_first)) = (s.first(), r.first()) else {
+fn compare_given(s: &[String], register: &str) -> FieldMatch {
+    let r = || register.split(' ').filter(|w| !w.is_empty());
+    let (Some(first), Some(reg_first)) = (s.first(), r().next()) else {
         return if s.is_empty() {
             FieldMatch::Missing
         } else {
@@ -314,12 +387,12 @@ fn compare_given(signed: &str, register: &str) -> FieldMatch {
     };
     // The first given name suffices, and so does any leading part of the register's names:
     // "Hans" and "Hans Peter" for "Hans Peter Karl".
-    if s.len() <= r.len() && s.iter().zip(&r).all(|(a, b)| a == b) {
+    if s.len() <= r().count() && s.iter().zip(r()).all(|(a, b)| a == b) {
         return FieldMatch::Exact;
     }
     if names_nearly_equal(first, reg_first)
         // Called by a later given name ("Peter" for "Hans Peter"), or names in another order.
-        || s.iter().all(|w| r.contains(w))
+        || s.iter().all(|w| r().any(|x| x == w))
     {
         return FieldMatch::Near;
     }
@@ -335,21 +408,15 @@ fn compare_birth(signed: Option<NaiveDate>, register: NaiveDate) -> FieldMatch {
     }
 }
 
-fn compare_address(s: &SignedData, r: &RegisterEntry) -> FieldMatch {
-    let street = normalize_street(&s.street);
-    let house = normalize_house_number(&s.house_number);
+fn compare_address(s: &SignedKeys, r: &EntryKeys) -> FieldMatch {
+    let (street, house) = (s.street.as_str(), s.house.as_str());
     if street.is_empty() && house.is_empty() {
         return FieldMatch::Missing;
     }
-    let reg_street = normalize_street(&r.street);
-    let reg_house = normalize_house_number(&r.house_number);
-    let street_eq = street == reg_street;
-    let house_eq = house == reg_house;
-    let street_near = !street.is_empty() && names_nearly_equal(&street, &reg_street);
-    let postal_differs = {
-        let p = s.postal_code.trim();
-        !p.is_empty() && p != r.postal_code.trim()
-    };
+    let street_eq = street == r.street;
+    let house_eq = house == r.house;
+    let street_near = !street.is_empty() && names_nearly_equal(street, r.street);
+    let postal_differs = !s.postal.is_empty() && s.postal != r.postal;
     match (street_eq, house_eq) {
         (true, true) if !postal_differs => FieldMatch::Exact,
         (true, true) => FieldMatch::Near,
@@ -364,12 +431,44 @@ fn compare_address(s: &SignedData, r: &RegisterEntry) -> FieldMatch {
 }
 
 pub fn compare(s: &SignedData, r: &RegisterEntry) -> Comparison {
+    compare_keys(&SignedKeys::of(s), &OwnedEntryKeys::of(r).view())
+}
+
+/// `compare` on parts normalized beforehand.
+pub fn compare_keys(s: &SignedKeys, r: &EntryKeys) -> Comparison {
     Comparison {
-        family_name: compare_family(&s.family_name, &r.family_name),
-        given_names: compare_given(&s.given_names, &r.given_names),
-        birth_date: compare_birth(s.birth_date, r.birth_date),
+        family_name: compare_family(&s.family, r.family),
+        given_names: compare_given(&s.given, r.given),
+        birth_date: compare_birth(s.birth, r.birth),
         address: compare_address(s, r),
     }
+}
+
+/// `compare_keys` if the entry may be the signer (`Comparison::is_plausible`), else `None`;
+/// what the full check asks of each of a signature's candidates. Exact matches and the
+/// namesakes of one are plausible, so `decide` given only these decides as given all. Stops
+/// as soon as two parts differ (most candidates share only the date of birth).
+pub fn plausible_comparison(s: &SignedKeys, r: &EntryKeys) -> Option<Comparison> {
+    let birth_date = compare_birth(s.birth, r.birth);
+    let family_name = compare_family(&s.family, r.family);
+    if birth_date == FieldMatch::Differs && family_name == FieldMatch::Differs {
+        return None;
+    }
+    let given_names = compare_given(&s.given, r.given);
+    let differ = [birth_date, family_name, given_names]
+        .iter()
+        .filter(|p| **p == FieldMatch::Differs)
+        .count();
+    if differ >= 2 {
+        return None;
+    }
+    let c = Comparison {
+        family_name,
+        given_names,
+        birth_date,
+        address: compare_address(s, r),
+    };
+    c.is_plausible().then_some(c)
 }
 
 /// What the check knows besides the signature and the candidates.
@@ -802,6 +901,57 @@ mod tests {
             )
             .is_plausible()
         );
+    }
+
+    /// The full check hands `decide` only the plausible candidates it finds with
+    /// `plausible_comparison`: for every kind of signature that decides as all candidates do,
+    /// and the shortcut compares as `compare` does.
+    #[test]
+    fn plausible_candidates_alone_decide_as_all_do() {
+        let mut reg = register();
+        reg.extend(namesakes());
+        let born = |y, m, day| Some(d(y, m, day));
+        let mut signatures = vec![
+            signed_by_hans(),
+            signed("Müller", "Peter", born(1980, 5, 17)),
+            signed("Müller-Lüdenschiedt", "Hans", born(1980, 5, 17)),
+            signed("Müller-Lüdenscheidt", "Hans", born(1908, 5, 17)),
+            signed("Müller-Lüdenscheidt", "Hans", None),
+            signed("Jung", "Lea", born(2011, 6, 1)),
+            signed("Yilmaz", "Emre", born(1980, 5, 17)),
+            signed("Schulze", "Karl", born(1950, 1, 1)),
+            signed("", "Karl", None),
+            signed("Müller-Lüdenscheidt", "Karl", born(1950, 2, 2)),
+            ali("Lange Straße", "12a"),
+            ali("Dorfstraße", "3"),
+            ali("", ""),
+        ];
+        signatures.push(SignedData {
+            street: "Lindenweg".into(),
+            house_number: "3".into(),
+            ..signed_by_hans()
+        });
+        let mut some_left_out = false;
+        for s in &signatures {
+            let keys = SignedKeys::of(s);
+            let mut plausible = Vec::new();
+            for r in &reg {
+                let full = compare(s, r);
+                let owned = OwnedEntryKeys::of(r);
+                let short = plausible_comparison(&keys, &owned.view());
+                assert_eq!(short, full.is_plausible().then_some(full), "{s:?} / {r:?}");
+                if short.is_some() {
+                    plausible.push(r);
+                }
+            }
+            some_left_out |= plausible.len() < reg.len();
+            assert_eq!(
+                decide(s, &plausible, &ctx()),
+                decide(s, &refs(&reg), &ctx()),
+                "{s:?}"
+            );
+        }
+        assert!(some_left_out);
     }
 
     /// Two residents with the same names and the registry office's `01.01.` for an unknown

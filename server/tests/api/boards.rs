@@ -1613,3 +1613,64 @@ db_test!(public_sessions_carry_a_discussion, |backend| async move {
     assert_eq!(code, 422);
     assert!(field(&res, "body").contains("abgesagt"), "{res}");
 });
+
+db_test!(
+    the_calendar_feed_holds_a_year_back_and_answers_304_to_its_etag,
+    |backend| async move {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let app = TestApp::spawn(backend).await;
+        let b = board(&app).await;
+        new_session(&app, &b, "Kommende Sitzung", 60 * 24 * 3, true).await;
+        let last_year = new_session(&app, &b, "Sitzung vor elf Monaten", 60, true).await;
+        let long_ago = new_session(&app, &b, "Sitzung vor zwei Jahren", 90, true).await;
+        // Sessions held long ago, moved there in the database (the forms take no past dates).
+        for (id, days) in [(last_year, 335), (long_ago, 730)] {
+            let starts = Utc::now() - TimeDelta::days(days);
+            app::infra::entities::meeting::Entity::update_many()
+                .col_expr(
+                    app::infra::entities::meeting::Column::StartsAt,
+                    Expr::value(starts),
+                )
+                .col_expr(
+                    app::infra::entities::meeting::Column::EndsAt,
+                    Expr::value(starts + TimeDelta::hours(2)),
+                )
+                .filter(app::infra::entities::meeting::Column::Id.eq(id))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+        let client = new_client();
+        let res = client.get(app.url("/sessions.ics")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+        let ics = res.text().await.unwrap();
+        assert!(ics.contains("Kommende Sitzung"), "{ics}");
+        assert!(ics.contains("Sitzung vor elf Monaten"));
+        assert!(!ics.contains("Sitzung vor zwei Jahren"));
+
+        // A calendar program polling with what it has gets no body.
+        let again = client
+            .get(app.url("/sessions.ics"))
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304);
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        assert!(again.text().await.unwrap().is_empty());
+
+        // A change is a new body with a new tag.
+        new_session(&app, &b, "Noch eine Sitzung", 60 * 24 * 5, true).await;
+        let changed = client
+            .get(app.url("/sessions.ics"))
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), 200);
+        assert_ne!(changed.headers()["etag"].to_str().unwrap(), etag);
+        assert!(changed.text().await.unwrap().contains("Noch eine Sitzung"));
+    }
+);

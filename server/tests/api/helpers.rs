@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use app::infra::AppState;
 use app::infra::mail::{Mailer, SentMail, worker};
+use app::infra::rate_limit::RateLimits;
 use app::infra::tokens;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use secrecy::SecretSlice;
@@ -156,6 +157,11 @@ pub fn cli(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> std::process:
         .unwrap()
 }
 
+/// The limits of a test app: `burst` attempts at once per address, the defaults otherwise.
+pub fn limits(burst: u32) -> RateLimits {
+    RateLimits::new(burst, &[7u8; 32])
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         Self::spawn_with_burst(backend, app::infra::rate_limit::DEFAULT_PER_IP_BURST).await
@@ -163,17 +169,22 @@ impl TestApp {
 
     /// An app whose per-address limits allow `burst` attempts at once.
     pub async fn spawn_with_burst(backend: Backend, burst: u32) -> Self {
+        Self::spawn_with_limits(backend, limits(burst)).await
+    }
+
+    /// An app with these limits.
+    pub async fn spawn_with_limits(backend: Backend, limits: RateLimits) -> Self {
         let test_db = TestDb::new(backend).await;
         let url = test_db.url.clone();
-        Self::start(&url, Some(test_db), burst).await
+        Self::start(&url, Some(test_db), limits).await
     }
 
     /// A second server instance on the same database (as operators run several).
     pub async fn second_instance(&self, burst: u32) -> Self {
-        Self::start(&self.database_url, None, burst).await
+        Self::start(&self.database_url, None, limits(burst)).await
     }
 
-    async fn start(url: &str, test_db: Option<TestDb>, burst: u32) -> Self {
+    async fn start(url: &str, test_db: Option<TestDb>, limits: RateLimits) -> Self {
         let db = server::startup::connect_and_migrate(url).await.unwrap();
         // One key for every test of the process: the audit chain is keyed.
         app::infra::audit::init_key(TEST_AUDIT_KEY);
@@ -196,7 +207,7 @@ impl TestApp {
                 staging_dir: dirs.path().join("staging"),
                 signature_retention_days: 180,
             }),
-            limits: std::sync::Arc::new(app::infra::rate_limit::RateLimits::new(burst, &[7u8; 32])),
+            limits: std::sync::Arc::new(limits),
             mailer: Mailer::memory(),
         };
         let router = server::startup::router(state.clone());

@@ -310,3 +310,39 @@ db_test!(huge_uploads_are_refused_cleanly, |backend| async move {
         200
     );
 });
+
+db_test!(
+    a_flood_of_public_reads_is_slowed_per_address,
+    |backend| async move {
+        let app = TestApp::spawn_with_limits(
+            backend,
+            crate::helpers::limits(30).with_public_reads(5),
+        )
+        .await;
+        let client = new_client();
+        let get = |path: &str| client.get(app.url(path)).send();
+        // The burst: five requests to the public endpoints, whichever.
+        for path in [
+            "/oparl/v1.1/system",
+            "/sessions.ics",
+            "/proposals/feed.atom",
+            "/oparl/v1.1/body/1",
+            "/oparl/v1.1/bodies",
+        ] {
+            assert_eq!(get(path).await.unwrap().status(), 200, "{path}");
+        }
+        let refused = get("/oparl/v1.1/system").await.unwrap();
+        assert_eq!(refused.status(), 429);
+        let wait: u64 = refused.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(body["error"], "rate_limited");
+        assert_eq!(get("/sessions.ics").await.unwrap().status(), 429);
+        // Pages are not counted here: the start page still answers.
+        assert_eq!(get("/").await.unwrap().status(), 200);
+    }
+);

@@ -1609,3 +1609,72 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    oparl_answers_carry_validators_and_answer_304,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let board = new_board(&app, "Seniorenbeirat", true).await;
+        let m = new_meeting(&app, board, "Herbstsitzung", true, "planned").await;
+        let conditional = |path: String, header: Option<(&'static str, String)>| {
+            let url = app.state.config.link(&format!("/oparl/v1.1{path}"));
+            let mut req = app.client.get(url);
+            if let Some((name, value)) = header {
+                req = req.header(name, value);
+            }
+            async move { req.send().await.unwrap() }
+        };
+        for path in [
+            "/system".to_owned(),
+            "/body/1".to_owned(),
+            "/body/1/meetings".to_owned(),
+            format!("/meeting/{m}"),
+        ] {
+            let first = conditional(path.clone(), None).await;
+            assert_eq!(first.status(), 200, "{path}");
+            let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+            let last_modified = first.headers()["last-modified"].to_str().unwrap().to_owned();
+            assert!(last_modified.ends_with(" GMT"), "{path}: {last_modified}");
+            let body: Value = first.json().await.unwrap();
+            // The list's Last-Modified is its newest object's `modified`.
+            if let Some(list) = body["data"].as_array() {
+                let newest = list.iter().map(|o| time(&o["modified"])).max().unwrap();
+                assert_eq!(
+                    last_modified,
+                    newest.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+                );
+            }
+            let same = conditional(path.clone(), Some(("If-None-Match", etag.clone()))).await;
+            assert_eq!(same.status(), 304, "{path}");
+            assert_eq!(same.headers()["access-control-allow-origin"], "*");
+            assert!(same.text().await.unwrap().is_empty());
+            let since =
+                conditional(path.clone(), Some(("If-Modified-Since", last_modified))).await;
+            assert_eq!(since.status(), 304, "{path}");
+            let other = conditional(path.clone(), Some(("If-None-Match", "\"x\"".into()))).await;
+            assert_eq!(other.status(), 200, "{path}");
+        }
+
+        // A new session changes the list: a new tag, and the old one no longer matches.
+        let (_, before) = get(&app, "/body/1/meetings").await;
+        let url = app.state.config.link("/oparl/v1.1/body/1/meetings");
+        let etag = app.client.get(&url).send().await.unwrap().headers()["etag"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        new_meeting(&app, board, "Wintersitzung", true, "planned").await;
+        let after = app
+            .client
+            .get(&url)
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(after.status(), 200);
+        let after: Value = after.json().await.unwrap();
+        assert_eq!(
+            after["data"].as_array().unwrap().len(),
+            before["data"].as_array().unwrap().len() + 1
+        );
+    }
+);

@@ -165,6 +165,15 @@ impl From<DbErr> for ApiError {
     }
 }
 
+/// The `modified` an object's JSON states.
+fn modified_of(value: &Value) -> Option<Stamp> {
+    value
+        .get("modified")
+        .and_then(Value::as_str)
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+}
+
 fn json_response(status: StatusCode, value: &Value) -> Response {
     (
         status,
@@ -178,9 +187,17 @@ async fn dispatch(
     State(state): State<AppState>,
     Path(path): Path<String>,
     RawQuery(query): RawQuery,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     match answer(&state, &path, query.as_deref()).await {
-        Ok(value) => json_response(StatusCode::OK, &value),
+        Ok((value, modified)) => crate::infra::responses::validated(
+            &headers,
+            "application/json; charset=utf-8",
+            // Clients sync often; a minute of caching, then a conditional request.
+            "public, max-age=60",
+            value.to_string().into_bytes(),
+            modified,
+        ),
         Err(ApiError::NotFound) => json_response(
             StatusCode::NOT_FOUND,
             &json!({"error": "not_found", "message": "Unter dieser Adresse gibt es kein OParl-Objekt."}),
@@ -196,7 +213,14 @@ async fn dispatch(
     }
 }
 
-async fn answer(state: &AppState, path: &str, query: Option<&str>) -> Result<Value, ApiError> {
+/// An answer and the time it last changed (`Last-Modified`): an object's `modified`, or
+/// the latest `modified` of every object of a list (not only of the page: a page changes
+/// when the list grows).
+async fn answer(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+) -> Result<(Value, Option<Stamp>), ApiError> {
     let db = &state.db;
     let config = &state.config;
     let segments: Vec<&str> = path.split('/').collect();
@@ -204,13 +228,20 @@ async fn answer(state: &AppState, path: &str, query: Option<&str>) -> Result<Val
         return Err(ApiError::NotFound);
     };
     match rest {
-        ["system"] => Ok(system(config, &SiteInfo::load(db).await?)),
+        ["system"] => {
+            let json = system(config, &SiteInfo::load(db).await?);
+            let modified = modified_of(&json);
+            Ok((json, modified))
+        }
         ["bodies"] => {
             let q = ListQuery::parse(query)?;
             let body = body(config, db, &SiteInfo::load(db).await?).await?;
             Ok(q.page(vec![body], &link(config, "/bodies")))
         }
-        ["body", "1"] => Ok(body(config, db, &SiteInfo::load(db).await?).await?.json),
+        ["body", "1"] => {
+            let body = body(config, db, &SiteInfo::load(db).await?).await?;
+            Ok((body.json, Some(body.modified)))
+        }
         ["body", "1", list] => {
             let kind = Kind::ALL
                 .into_iter()
@@ -255,7 +286,7 @@ async fn answer(state: &AppState, path: &str, query: Option<&str>) -> Result<Val
             let scope = scope_of(db, kind, key).await?;
             let data = Data::load(db, config, scope).await?;
             data.build(kind, key)
-                .map(|o| o.json)
+                .map(|o| (o.json, Some(o.modified)))
                 .ok_or(ApiError::NotFound)
         }
         _ => Err(ApiError::NotFound),
@@ -356,9 +387,11 @@ impl ListQuery {
         }
     }
 
-    /// The requested page of `objects` (already in list order).
-    fn page(&self, objects: Vec<Obj>, list_url: &str) -> Value {
+    /// The requested page of `objects` (already in list order), and the latest `modified`
+    /// of all that match.
+    fn page(&self, objects: Vec<Obj>, list_url: &str) -> (Value, Option<Stamp>) {
         let matching: Vec<Obj> = objects.into_iter().filter(|o| self.admits(o)).collect();
+        let newest = matching.iter().map(|o| o.modified).max();
         let total = matching.len();
         let pages = total.div_ceil(PER_PAGE).max(1);
         let data: Vec<Value> = matching
@@ -380,7 +413,7 @@ impl ListQuery {
             links.insert("next".into(), self.page_url(list_url, self.page + 1).into());
         }
         links.insert("last".into(), self.page_url(list_url, pages).into());
-        json!({
+        let json = json!({
             "data": data,
             "pagination": {
                 "totalElements": total,
@@ -389,7 +422,8 @@ impl ListQuery {
                 "totalPages": pages,
             },
             "links": links,
-        })
+        });
+        (json, newest)
     }
 }
 
@@ -1872,7 +1906,8 @@ mod tests {
             page: 1,
             ..Default::default()
         };
-        let first = q.page(objects(250), "https://x/l");
+        let (first, newest) = q.page(objects(250), "https://x/l");
+        assert_eq!(newest, Some(stamp(at)));
         assert_eq!(first["data"].as_array().map(Vec::len), Some(100));
         assert_eq!(first["pagination"]["totalPages"], 3);
         assert_eq!(first["links"]["next"], "https://x/l?page=2");
@@ -1881,15 +1916,16 @@ mod tests {
             page: 3,
             ..Default::default()
         };
-        let last = q.page(objects(250), "https://x/l");
+        let (last, _) = q.page(objects(250), "https://x/l");
         assert_eq!(last["data"].as_array().map(Vec::len), Some(50));
         assert!(last["links"].get("next").is_none());
         assert_eq!(last["links"]["prev"], "https://x/l?page=2");
-        let empty = ListQuery {
+        let (empty, newest) = ListQuery {
             page: 1,
             ..Default::default()
         }
         .page(Vec::new(), "https://x/l");
+        assert_eq!(newest, None);
         assert_eq!(empty["pagination"]["totalElements"], 0);
         assert!(empty["links"].get("next").is_none());
     }

@@ -56,11 +56,24 @@ fn calendar(body: String, cache: &'static str) -> Response {
         .into_response()
 }
 
-/// `GET /sessions.ics`: every public session, to subscribe to.
+/// `GET /sessions.ics`: the public sessions of the past year and all upcoming ones, to
+/// subscribe to; a calendar program that polls with the `ETag` it has gets `304`.
 pub async fn sessions_ics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let lang = crate::i18n::server::lang_of(&headers);
     match meetings::calendar_all(&state.db, &state.config, lang).await {
-        Ok(body) => calendar(body, "public, max-age=300"),
+        Ok(body) => {
+            let mut r = crate::infra::responses::validated(
+                &headers,
+                "text/calendar; charset=utf-8",
+                "public, max-age=300",
+                body.into_bytes(),
+                None,
+            );
+            // The texts follow the request's language.
+            r.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+            r
+        }
         Err(e) => error(e),
     }
 }

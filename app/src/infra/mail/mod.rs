@@ -197,7 +197,17 @@ fn build_message(
         }
         mixed
     };
+    // One Message-ID per outbox row, the same on every attempt: should a message go out
+    // twice (an instance killed between the server's "accepted" and recording it), mail
+    // programs and providers recognize the second copy.
+    let message_id = format!(
+        "<outbox-{}-{}@{}>",
+        row.id,
+        row.created_at.timestamp(),
+        from.email.domain()
+    );
     let mut builder = Message::builder()
+        .message_id(Some(message_id))
         .from(from)
         .to(to)
         .subject(row.subject.clone());

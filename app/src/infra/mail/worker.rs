@@ -93,6 +93,32 @@ async fn claim(db: &DatabaseConnection, worker_id: &str) -> Result<Option<outbox
         .await
 }
 
+/// Frees the messages leased by an earlier run of this worker (same `worker_id`), which
+/// ended without finishing them: killed, or the machine went down. Called once at start,
+/// when that run is known to be gone. A message it had handed to the mail server just
+/// before it died goes out a second time, under the same `Message-ID`, which mail programs
+/// and providers show once.
+pub async fn release_leases_of(db: &DatabaseConnection, worker_id: &str) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let p = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => format!("?{n}"),
+    };
+    let sql = format!(
+        "UPDATE outbox SET locked_until = NULL WHERE locked_by = {} AND sent_at IS NULL \
+         AND failed_at IS NULL AND locked_until IS NOT NULL",
+        p(1)
+    );
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [worker_id.into()],
+        ))
+        .await?
+        .rows_affected())
+}
+
 /// Marks a message sent and takes out of the stored copy what a database dump must not
 /// yield: the single-use links (their tokens) and the attachments (a personal sheet).
 async fn mark_sent(

@@ -5,4 +5,5 @@ pub mod import;
 pub mod review;
 pub mod routes;
 pub mod signature_check;
+pub mod snapshot;
 pub mod synthetic;

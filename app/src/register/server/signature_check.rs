@@ -9,6 +9,7 @@
 //! then the earliest.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -25,8 +26,11 @@ use crate::petitions::matching::{first_given_name, normalize_name};
 use crate::petitions::rules::{self, EligibilityDay, RuleSet, german_date};
 use crate::petitions::server::query::collection_end;
 use crate::register::check::{self, Context, RegisterEntry, SignedData, Status, Verdict};
+use crate::register::server::snapshot::RegisterSnapshot;
 
-const BATCH: u64 = 1_000;
+/// Signatures per batch of a full check: each batch is read, decided and written in one
+/// transaction, short enough that signing and entering lines go on meanwhile.
+const BATCH: u64 = 2_000;
 
 /// The register in use: the newest completed import.
 pub async fn current_import<C: ConnectionTrait>(db: &C) -> Result<Option<i64>, AppError> {
@@ -239,40 +243,50 @@ fn rule_set_of(p: &petition::Model) -> Result<&'static RuleSet, AppError> {
     rules::rule_set_by_id(&p.rule_set_id).ok_or(AppError::Internal)
 }
 
-/// Decides the given signatures on their own and writes what changed; returns the person
-/// keys touched, for the duplicate step. Signatures decided by a person, withdrawn or still
-/// pending are left alone.
-async fn decide_rows<C: ConnectionTrait>(
-    db: &C,
-    p: &petition::Model,
-    import_id: i64,
-    rows: &[signature::Model],
-    void: &HashSet<i32>,
-) -> Result<HashSet<String>, AppError> {
-    let rule_set = rule_set_of(p)?;
-    let end = collection_end(p);
-    let rows: Vec<&signature::Model> = rows
-        .iter()
+/// The signatures the automatic check decides: not those decided by a person, withdrawn or
+/// still pending.
+fn automatic(rows: &[signature::Model]) -> Vec<&signature::Model> {
+    rows.iter()
         .filter(|s| !s.manual && Status::parse(&s.status).is_some_and(Status::is_automatic))
-        .collect();
-    let data: Vec<SignedData> = rows.iter().map(|s| signed_data(s)).collect();
-    let pool = Pool::new(candidates_for(db, import_id, &data).await?);
-    let now = Utc::now();
+        .collect()
+}
+
+fn context_of(
+    rule_set: &'static RuleSet,
+    p: &petition::Model,
+    s: &signature::Model,
+    void: &HashSet<i32>,
+) -> Context<'static> {
+    Context {
+        rule_set,
+        reference_day: reference_day(rule_set, p, s),
+        collection_end: collection_end(p),
+        signed_on: s.signed_on,
+        sheet_void: s.sheet_number.is_some_and(|n| void.contains(&n)),
+    }
+}
+
+/// A signature whose verdict differs from what is stored.
+struct Change {
+    id: i64,
+    old_status: String,
+    status: &'static str,
+    match_key: Option<String>,
+    district: Option<String>,
+}
+
+/// What the verdicts change, and the person keys they touch (old and new, for the
+/// duplicate step).
+fn changes_of(rows: &[&signature::Model], verdicts: Vec<Verdict>) -> (Vec<Change>, HashSet<String>) {
     let mut keys = HashSet::new();
-    for (s, d) in rows.iter().zip(&data) {
-        let ctx = Context {
-            rule_set,
-            reference_day: reference_day(rule_set, p, s),
-            collection_end: end,
-            signed_on: s.signed_on,
-            sheet_void: s.sheet_number.is_some_and(|n| void.contains(&n)),
-        };
+    let mut changes = Vec::new();
+    for (s, v) in rows.iter().zip(verdicts) {
         let Verdict {
             status,
             match_key,
             district,
             ..
-        } = check::decide(d, &pool.relevant(d), &ctx);
+        } = v;
         if let Some(old) = &s.match_key {
             keys.insert(old.clone());
         }
@@ -285,26 +299,130 @@ async fn decide_rows<C: ConnectionTrait>(
             && s.district == district
             && (s.status == status.code()
                 || (status == Status::Valid && s.status == Status::Duplicate.code()));
-        if unchanged {
-            continue;
+        if !unchanged {
+            changes.push(Change {
+                id: s.id,
+                old_status: s.status.clone(),
+                status: status.code(),
+                match_key,
+                district,
+            });
         }
-        signature::Entity::update_many()
-            .col_expr(signature::Column::Status, Expr::value(status.code()))
-            .col_expr(signature::Column::MatchKey, Expr::value(match_key))
-            .col_expr(signature::Column::District, Expr::value(district))
-            .col_expr(signature::Column::DecidedAt, Expr::value(now))
-            .col_expr(
-                signature::Column::DecidedBy,
-                Expr::value(Option::<i64>::None),
-            )
-            .filter(signature::Column::Id.eq(s.id))
-            // Not if someone decided, withdrew or superseded it in the meantime.
-            .filter(signature::Column::Status.eq(s.status.as_str()))
-            .filter(signature::Column::Manual.eq(false))
-            .exec(db)
+    }
+    (changes, keys)
+}
+
+/// Rows per statement when verdicts are written back: five values each, well below the
+/// parameter limits of SQLite (32,766) and PostgreSQL (65,535).
+const WRITE_CHUNK: usize = 1_000;
+
+/// Writes the changed verdicts, a thousand rows per statement (one `UPDATE … FROM` a list
+/// of values, on SQLite as on PostgreSQL). A row someone decided, withdrew or superseded in
+/// the meantime keeps what they did: its status must still be the one the check read.
+async fn write_changes<C: ConnectionTrait>(db: &C, changes: &[Change]) -> Result<(), AppError> {
+    use sea_orm::{DbBackend, Statement, Value};
+    use std::fmt::Write as _;
+    let backend = db.get_database_backend();
+    let now = Utc::now();
+    for chunk in changes.chunks(WRITE_CHUNK) {
+        let mut rows = String::with_capacity(chunk.len() * 48);
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 5 + 1);
+        for (i, c) in chunk.iter().enumerate() {
+            if i > 0 {
+                rows.push_str(", ");
+            }
+            if backend == DbBackend::Postgres {
+                let n = i * 5;
+                let _ = write!(
+                    rows,
+                    "(${}::bigint, ${}::text, ${}::text, ${}::text, ${}::text)",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4,
+                    n + 5
+                );
+            } else {
+                rows.push_str("(?, ?, ?, ?, ?)");
+            }
+            values.extend([
+                c.id.into(),
+                c.status.into(),
+                c.match_key.clone().into(),
+                c.district.clone().into(),
+                c.old_status.clone().into(),
+            ]);
+        }
+        let now_param = if backend == DbBackend::Postgres {
+            format!("${}", values.len() + 1)
+        } else {
+            "?".to_owned()
+        };
+        values.push(now.into());
+        let sql = format!(
+            "WITH v(id, status, match_key, district, old_status) AS (VALUES {rows}) \
+             UPDATE signatures SET status = v.status, match_key = v.match_key, \
+             district = v.district, decided_at = {now_param}, decided_by = NULL \
+             FROM v WHERE signatures.id = v.id AND signatures.status = v.old_status \
+             AND signatures.manual = false"
+        );
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
+    Ok(())
+}
+
+/// Decides the given signatures on their own, finding candidates by index in the database
+/// (for a few signatures: a line entered, a signature confirmed), and writes what changed;
+/// returns the person keys touched, for the duplicate step.
+async fn decide_rows<C: ConnectionTrait>(
+    db: &C,
+    p: &petition::Model,
+    import_id: i64,
+    rows: &[signature::Model],
+    void: &HashSet<i32>,
+) -> Result<HashSet<String>, AppError> {
+    let rule_set = rule_set_of(p)?;
+    let rows = automatic(rows);
+    let data: Vec<SignedData> = rows.iter().map(|s| signed_data(s)).collect();
+    let pool = Pool::new(candidates_for(db, import_id, &data).await?);
+    let verdicts: Vec<Verdict> = rows
+        .iter()
+        .zip(&data)
+        .map(|(s, d)| check::decide(d, &pool.relevant(d), &context_of(rule_set, p, s, void)))
+        .collect();
+    let (changes, keys) = changes_of(&rows, verdicts);
+    write_changes(db, &changes).await?;
     Ok(keys)
+}
+
+/// As `decide_rows`, against the register held in memory (a full check), the comparisons
+/// on a blocking thread, the writes in one transaction of their own.
+async fn decide_rows_held(
+    db: &DatabaseConnection,
+    p: &petition::Model,
+    register: &Arc<RegisterSnapshot>,
+    rows: &[signature::Model],
+    void: &HashSet<i32>,
+) -> Result<(), AppError> {
+    let rule_set = rule_set_of(p)?;
+    let rows = automatic(rows);
+    let work: Vec<(SignedData, Context<'static>)> = rows
+        .iter()
+        .map(|s| (signed_data(s), context_of(rule_set, p, s, void)))
+        .collect();
+    let held = Arc::clone(register);
+    let verdicts = tokio::task::spawn_blocking(move || held.decide_all(&work))
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let (changes, _) = changes_of(&rows, verdicts);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let tx = begin_write(db).await?;
+    write_changes(&tx, &changes).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Of the signatures of one person that are individually valid, one counts; the others are
@@ -432,12 +550,22 @@ pub struct CheckSummary {
     pub petitions: u64,
 }
 
-/// Re-checks every signature of a petition against the register in use, in batches (each
-/// its own transaction, so signing goes on meanwhile), then finds the duplicates.
+/// Re-checks every signature of a petition against the register in use (read into memory
+/// once), in batches (each written in its own transaction, so signing goes on meanwhile),
+/// then finds the duplicates.
 pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Result<u64, AppError> {
     let Some(import_id) = current_import(db).await? else {
         return Ok(0);
     };
+    let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
+    check_petition_against(db, p, &register).await
+}
+
+async fn check_petition_against(
+    db: &DatabaseConnection,
+    p: &petition::Model,
+    register: &Arc<RegisterSnapshot>,
+) -> Result<u64, AppError> {
     let void = void_sheets(db, p.id).await?;
     let mut last_id = 0i64;
     let mut seen = 0u64;
@@ -452,9 +580,7 @@ pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Res
         let Some(last) = rows.last() else { break };
         last_id = last.id;
         seen += rows.len() as u64;
-        let tx = begin_write(db).await?;
-        decide_rows(&tx, p, import_id, &rows, &void).await?;
-        tx.commit().await?;
+        decide_rows_held(db, p, register, &rows, &void).await?;
     }
     // Every person with more than one individually valid signature, a few keys at a time.
     let dup_keys: Vec<String> = signature::Entity::find()
@@ -491,14 +617,21 @@ pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Res
 /// Re-checks every petition still open for checking (after a register import).
 pub async fn check_open_petitions(db: &DatabaseConnection) -> Result<CheckSummary, AppError> {
     let mut summary = CheckSummary::default();
+    let Some(import_id) = current_import(db).await? else {
+        return Ok(summary);
+    };
     let petitions = petition::Entity::find()
         .filter(
             petition::Column::Stage.is_in([Stage::Collecting.as_str(), Stage::Submitted.as_str()]),
         )
         .all(db)
         .await?;
+    if petitions.is_empty() {
+        return Ok(summary);
+    }
+    let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
     for p in petitions {
-        summary.signatures += check_petition(db, &p).await?;
+        summary.signatures += check_petition_against(db, &p, &register).await?;
         summary.petitions += 1;
     }
     Ok(summary)

@@ -402,17 +402,23 @@ pub async fn answer(
     Ok(())
 }
 
-/// `/sessions.ics`: every public session of every board (cancelled ones marked so), its
-/// texts in the language of the request.
+/// How far back `/sessions.ics` reaches: calendar programs fetch the whole feed on every
+/// poll, so it holds the past year and everything upcoming, not every session ever held.
+pub const CALENDAR_PAST_DAYS: i64 = 365;
+
+/// `/sessions.ics`: every public session of every board (cancelled ones marked so) of the
+/// past twelve months and all upcoming ones, its texts in the language of the request.
 pub async fn calendar_all(
     db: &DatabaseConnection,
     config: &AppConfig,
     lang: Lang,
 ) -> Result<String, AppError> {
     let names = board_names(db).await?;
+    let since = chrono::Utc::now() - chrono::Duration::days(CALENDAR_PAST_DAYS);
     let events: Vec<CalEvent> = meeting::Entity::find()
         .filter(meeting::Column::DeletedAt.is_null())
         .filter(meeting::Column::Public.eq(true))
+        .filter(meeting::Column::StartsAt.gte(since))
         .order_by_asc(meeting::Column::StartsAt)
         .all(db)
         .await?

@@ -1,0 +1,321 @@
+//! The register in use, held in memory for one full check: read once (the columns the
+//! check needs, in pages), each distinct value stored and normalized once, every person as
+//! a row of small numbers, indexed by date of birth and by family and first given name.
+//!
+//! Why: a full check asked the database for each batch of 1,000 signatures some 57,000
+//! register rows (everyone born on one of their birthdays, everyone with one of their
+//! names), so 100,000 signatures read the register six times over and normalized every name
+//! again for each comparison. Reading it once costs what one pass of the import costs, and
+//! a million people take some 60 MB here.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::error::AppError;
+use crate::infra::entities::resident;
+use crate::petitions::matching::{
+    all_given_names, first_given_name, normalize_house_number, normalize_name, normalize_street,
+};
+use crate::register::check::{
+    self, Context, EntryKeys, RegisterEntry, SignedData, SignedKeys, Verdict,
+};
+
+/// The distinct values of one column, each with its normalized form (and, for the given
+/// names, the first given name the name index uses).
+#[derive(Default)]
+struct Column {
+    ids: HashMap<Box<str>, u32>,
+    raw: Vec<Box<str>>,
+    norm: Vec<Box<str>>,
+}
+
+impl Column {
+    fn intern(&mut self, value: String, normalize: fn(&str) -> String) -> u32 {
+        if let Some(id) = self.ids.get(value.as_str()) {
+            return *id;
+        }
+        let id = u32::try_from(self.raw.len()).unwrap_or(u32::MAX);
+        let value: Box<str> = value.into_boxed_str();
+        self.norm.push(normalize(&value).into_boxed_str());
+        self.raw.push(value.clone());
+        self.ids.insert(value, id);
+        id
+    }
+}
+
+fn trimmed(s: &str) -> String {
+    s.trim().to_owned()
+}
+
+fn unchanged(s: &str) -> String {
+    s.to_owned()
+}
+
+/// One person: numbers into the columns.
+struct Person {
+    id: i64,
+    birth: NaiveDate,
+    moved_in: NaiveDate,
+    main_residence: bool,
+    family: u32,
+    given: u32,
+    street: u32,
+    house: u32,
+    postal: u32,
+    city: u32,
+    district: u32,
+    nationalities: u32,
+}
+
+/// Register rows read per query.
+const PAGE: u64 = 50_000;
+
+#[derive(FromQueryResult)]
+struct Row {
+    id: i64,
+    family_name: String,
+    given_names: String,
+    birth_date: NaiveDate,
+    street: String,
+    house_number: String,
+    postal_code: String,
+    city: String,
+    district: String,
+    nationalities: String,
+    moved_in: NaiveDate,
+    main_residence: bool,
+}
+
+pub struct RegisterSnapshot {
+    import_id: i64,
+    people: Vec<Person>,
+    family: Column,
+    given: Column,
+    street: Column,
+    house: Column,
+    postal: Column,
+    city: Column,
+    district: Column,
+    nationalities: Column,
+    /// Normalized family name and first given name → a number, for the name index.
+    family_keys: HashMap<Box<str>, u32>,
+    first_given_keys: HashMap<Box<str>, u32>,
+    by_birth: HashMap<NaiveDate, Vec<u32>>,
+    by_name: HashMap<(u32, u32), Vec<u32>>,
+}
+
+impl RegisterSnapshot {
+    /// Reads the register of this import in pages by id (the rows are never all in memory
+    /// at once, only their compact form).
+    pub async fn load(db: &DatabaseConnection, import_id: i64) -> Result<Self, AppError> {
+        let mut snap = RegisterSnapshot {
+            import_id,
+            people: Vec::new(),
+            family: Column::default(),
+            given: Column::default(),
+            street: Column::default(),
+            house: Column::default(),
+            postal: Column::default(),
+            city: Column::default(),
+            district: Column::default(),
+            nationalities: Column::default(),
+            family_keys: HashMap::new(),
+            first_given_keys: HashMap::new(),
+            by_birth: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        // The first given name of each distinct given-names value, for the name index (none
+        // where it is empty: the index, as the database's, needs both names).
+        let mut first_given_of: Vec<Option<u32>> = Vec::new();
+        let mut after = 0i64;
+        loop {
+            let rows = resident::Entity::find()
+                .select_only()
+                .columns([
+                    resident::Column::Id,
+                    resident::Column::FamilyName,
+                    resident::Column::GivenNames,
+                    resident::Column::BirthDate,
+                    resident::Column::Street,
+                    resident::Column::HouseNumber,
+                    resident::Column::PostalCode,
+                    resident::Column::City,
+                    resident::Column::District,
+                    resident::Column::Nationalities,
+                    resident::Column::MovedIn,
+                    resident::Column::MainResidence,
+                ])
+                .filter(resident::Column::ImportId.eq(import_id))
+                .filter(resident::Column::Id.gt(after))
+                .order_by_asc(resident::Column::Id)
+                .limit(PAGE)
+                .into_model::<Row>()
+                .all(db)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            for r in rows {
+                let given = snap.given.intern(r.given_names, all_given_names);
+                if given as usize == first_given_of.len() {
+                    let first = first_given_name(&snap.given.raw[given as usize]);
+                    first_given_of.push(
+                        (!first.is_empty()).then(|| key_id(&mut snap.first_given_keys, first)),
+                    );
+                }
+                let person = Person {
+                    id: r.id,
+                    birth: r.birth_date,
+                    moved_in: r.moved_in,
+                    main_residence: r.main_residence,
+                    family: snap.family.intern(r.family_name, normalize_name),
+                    given,
+                    street: snap.street.intern(r.street, normalize_street),
+                    house: snap.house.intern(r.house_number, normalize_house_number),
+                    postal: snap.postal.intern(r.postal_code, trimmed),
+                    city: snap.city.intern(r.city, unchanged),
+                    district: snap.district.intern(r.district, unchanged),
+                    nationalities: snap.nationalities.intern(r.nationalities, unchanged),
+                };
+                snap.people.push(person);
+            }
+        }
+        let family_key_of: Vec<Option<u32>> = (0..snap.family.norm.len())
+            .map(|i| {
+                let norm = snap.family.norm[i].to_string();
+                (!norm.is_empty()).then(|| key_id(&mut snap.family_keys, norm))
+            })
+            .collect();
+        for (i, p) in snap.people.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            snap.by_birth.entry(p.birth).or_default().push(i);
+            if let (Some(f), Some(g)) = (
+                family_key_of[p.family as usize],
+                first_given_of[p.given as usize],
+            ) {
+                snap.by_name.entry((f, g)).or_default().push(i);
+            }
+        }
+        snap.people.shrink_to_fit();
+        Ok(snap)
+    }
+
+    pub fn import_id(&self) -> i64 {
+        self.import_id
+    }
+
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    fn keys(&self, p: &Person) -> EntryKeys<'_> {
+        EntryKeys {
+            family: &self.family.norm[p.family as usize],
+            given: &self.given.norm[p.given as usize],
+            birth: p.birth,
+            street: &self.street.norm[p.street as usize],
+            house: &self.house.norm[p.house as usize],
+            postal: &self.postal.norm[p.postal as usize],
+        }
+    }
+
+    fn entry(&self, p: &Person) -> RegisterEntry {
+        RegisterEntry {
+            id: p.id,
+            family_name: self.family.raw[p.family as usize].to_string(),
+            given_names: self.given.raw[p.given as usize].to_string(),
+            birth_date: p.birth,
+            street: self.street.raw[p.street as usize].to_string(),
+            house_number: self.house.raw[p.house as usize].to_string(),
+            postal_code: self.postal.raw[p.postal as usize].to_string(),
+            city: self.city.raw[p.city as usize].to_string(),
+            district: self.district.raw[p.district as usize].to_string(),
+            nationalities: self.nationalities.raw[p.nationalities as usize]
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            moved_in: p.moved_in,
+            main_residence: p.main_residence,
+        }
+    }
+
+    /// The people who may have given this signature: those who share its date of birth or
+    /// its family and first given name (the candidates the database query finds) and
+    /// compare plausibly. `check::decide` given these decides as given all candidates.
+    pub fn candidates(&self, s: &SignedData) -> Vec<RegisterEntry> {
+        let keys = SignedKeys::of(s);
+        let mut seen: HashSet<u32> = HashSet::new();
+        let born = s
+            .birth_date
+            .and_then(|b| self.by_birth.get(&b))
+            .into_iter()
+            .flatten();
+        let family = normalize_name(&s.family_name);
+        let first = first_given_name(&s.given_names);
+        let named = match (
+            self.family_keys.get(family.as_str()),
+            self.first_given_keys.get(first.as_str()),
+        ) {
+            (Some(f), Some(g)) => self.by_name.get(&(*f, *g)),
+            _ => None,
+        }
+        .into_iter()
+        .flatten();
+        let mut out = Vec::new();
+        for i in born.chain(named) {
+            if !seen.insert(*i) {
+                continue;
+            }
+            let p = &self.people[*i as usize];
+            if check::plausible_comparison(&keys, &self.keys(p)).is_some() {
+                out.push(self.entry(p));
+            }
+        }
+        out
+    }
+
+    /// Decides each signature, spread over the machine's cores (pure computation: call it
+    /// from a blocking task).
+    pub fn decide_all(&self, work: &[(SignedData, Context<'static>)]) -> Vec<Verdict> {
+        let threads = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let per_thread = work.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = work
+                .chunks(per_thread)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|(s, ctx)| {
+                                let found = self.candidates(s);
+                                check::decide(s, &found.iter().collect::<Vec<_>>(), ctx)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                // A panic in one part is a panic of the whole check, never a shorter list.
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    }
+}
+
+fn key_id(keys: &mut HashMap<Box<str>, u32>, key: String) -> u32 {
+    let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
+    *keys.entry(key.into_boxed_str()).or_insert(next)
+}
