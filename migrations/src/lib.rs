@@ -15,6 +15,7 @@ mod m20261205_000001_trust;
 mod m20261205_000002_account_security;
 mod m20261206_000001_accessibility;
 mod m20261206_000002_account_language;
+mod m20261207_000001_rendered_html;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_account_security::Migration),
             Box::new(m20261206_000001_accessibility::Migration),
             Box::new(m20261206_000002_account_language::Migration),
+            Box::new(m20261207_000001_rendered_html::Migration),
         ]
     }
 }

@@ -39,6 +39,9 @@ async fn fill(db: &DatabaseConnection, proposal: i64, authors: &[i64], roots: i6
         for k in 0..per_root {
             let id = if k == 0 { root } else { next_id + k - 1 };
             let depth = k.min(2) as i16;
+            let body = format!(
+                "Beitrag {r}/{k}: **Ja**, das sehe ich auch so – und ein [Link](https://kalletal.de) dazu."
+            );
             rows.push(comment::ActiveModel {
                 id: Set(id),
                 subject_type: Set("proposal".into()),
@@ -48,9 +51,9 @@ async fn fill(db: &DatabaseConnection, proposal: i64, authors: &[i64], roots: i6
                 reply_to_id: Set(if k == 0 { None } else { parent }),
                 depth: Set(depth),
                 author_id: Set(Some(authors[(r + k) as usize % authors.len()])),
-                body: Set(format!(
-                    "Beitrag {r}/{k}: **Ja**, das sehe ich auch so – und ein [Link](https://kalletal.de) dazu."
-                )),
+                // Stored rendered, as the site does when a comment is saved.
+                body_html: Set(Some(app::infra::markdown::to_safe_html(&body))),
+                body: Set(body),
                 likes: Set((r * 7 + k) % 13),
                 created_at: Set(now),
                 edited_at: Set(None),

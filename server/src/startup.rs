@@ -41,6 +41,13 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, String
     Migrator::up(&conn, None)
         .await
         .map_err(|e| format!("Migration: {e}"))?;
+    // Stored HTML a migration left empty (see `infra::markdown::fill_missing`).
+    let filled = app::infra::markdown::fill_missing(&conn)
+        .await
+        .map_err(|e| format!("Gespeichertes HTML: {e}"))?;
+    if filled > 0 {
+        tracing::info!(rows = filled, "stored HTML of Markdown texts filled");
+    }
     Ok(conn)
 }
 

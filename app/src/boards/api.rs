@@ -166,10 +166,21 @@ pub async fn set_name_consent(
     )
 }
 
+/// `page`: the page of past sessions (from 1; 20 per page).
 #[server(prefix = "/api", endpoint = "list_sessions")]
-pub async fn list_meetings() -> Result<MeetingList, AppError> {
+pub async fn list_meetings(#[server(default)] page: Option<u64>) -> Result<MeetingList, AppError> {
     use crate::boards::server::meetings;
-    finish(async { meetings::list(&app_state()?.db, current_user().as_ref()).await }.await)
+    finish(
+        async {
+            meetings::list(
+                &app_state()?.db,
+                current_user().as_ref(),
+                page.unwrap_or(1),
+            )
+            .await
+        }
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "get_session")]

@@ -90,11 +90,15 @@ pub struct BoardDetail {
     pub is_staff: bool,
 }
 
-/// The sessions of all boards.
+/// The sessions of all boards: every upcoming one, and one page of the past ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingList {
     pub upcoming: Vec<MeetingCard>,
     pub past: Vec<MeetingCard>,
+    /// The page of past sessions shown (from 1), and how many there are.
+    pub page: u64,
+    pub pages: u64,
+    pub past_total: u64,
 }
 
 /// What an agenda item points to.

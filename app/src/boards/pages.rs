@@ -411,7 +411,16 @@ pub fn MeetingFields(
 /// `/sessions`
 #[component]
 pub fn MeetingsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| list_meetings());
+    let query = use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+    };
+    let list = Resource::new(page, |page| list_meetings(Some(page)));
     view! {
         <Title text=t_args("page-title", &[("title", &t("board-sessions"))]) />
         <div class="wrap">
@@ -421,12 +430,23 @@ pub fn MeetingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match list.await {
                         Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
-                        Ok(l) => view! {
-                            <h2>{t("board-coming")}</h2>
-                            {session_list(l.upcoming, t("board-upcoming-none"), true)}
-                            <h2>{t("board-past")}</h2>
-                            {session_list(l.past, t("board-past-none"), true)}
-                        }.into_any(),
+                        Ok(l) => {
+                            let prev = (l.page > 1).then(|| format!("/sessions?page={}#past", l.page - 1));
+                            let next = (l.page < l.pages).then(|| format!("/sessions?page={}#past", l.page + 1));
+                            view! {
+                                <h2>{t("board-coming")}</h2>
+                                {session_list(l.upcoming, t("board-upcoming-none"), true)}
+                                <h2 id="past">{t("board-past")}</h2>
+                                {session_list(l.past, t("board-past-none"), true)}
+                                {(l.pages > 1).then(|| view! {
+                                    <nav aria-label=t("board-past-pages") class="pager">
+                                        {prev.map(|href| view! { <a href=href rel="prev">{t("board-page-prev")}</a> })}
+                                        <span>{format!(" {} ", t_args("board-page-of", &[("page", &l.page.to_string()), ("pages", &l.pages.to_string())]))}</span>
+                                        {next.map(|href| view! { <a href=href rel="next">{t("board-page-next")}</a> })}
+                                    </nav>
+                                })}
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>

@@ -26,6 +26,68 @@ pub fn to_safe_html(markdown: &str) -> String {
         .to_string()
 }
 
+/// The HTML stored with a text when it was saved, or (for rows saved before there was such
+/// a column, until `fill_missing` ran) rendered now.
+pub fn stored_or_render(stored: Option<&str>, markdown: &str) -> String {
+    match stored {
+        Some(html) => html.to_owned(),
+        None => to_safe_html(markdown),
+    }
+}
+
+/// Fills the stored HTML of proposals, comments, answers and minutes where it is missing
+/// (after the migration that added the columns, or one that emptied them because the
+/// renderer changed): a hundred rows per statement, so that a large site is done in
+/// seconds and a second instance starting at the same time only repeats the same values.
+/// Returns how many rows it filled.
+pub async fn fill_missing(db: &sea_orm::DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, Statement, Value};
+    const TABLES: [(&str, &str, &str); 4] = [
+        ("comments", "body", "body_html"),
+        ("proposals", "body", "body_html"),
+        ("proposal_status_changes", "answer", "answer_html"),
+        ("meetings", "minutes", "minutes_html"),
+    ];
+    let backend = db.get_database_backend();
+    let p = |n: usize| match backend {
+        sea_orm::DbBackend::Postgres => format!("${n}"),
+        _ => format!("?{n}"),
+    };
+    let mut filled = 0;
+    for (table, source, target) in TABLES {
+        loop {
+            let rows = db
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    format!(
+                        "SELECT id, {source} AS source FROM {table} \
+                         WHERE {target} IS NULL AND {source} IS NOT NULL ORDER BY id LIMIT 100"
+                    ),
+                ))
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in rows {
+                let id: i64 = row.try_get("", "id")?;
+                let text: String = row.try_get("", "source")?;
+                db.execute_raw(Statement::from_sql_and_values(
+                    backend,
+                    format!(
+                        "UPDATE {table} SET {target} = {} WHERE id = {} AND {target} IS NULL",
+                        p(1),
+                        p(2)
+                    ),
+                    [Value::from(to_safe_html(&text)), Value::from(id)],
+                ))
+                .await?;
+                filled += 1;
+            }
+        }
+    }
+    Ok(filled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

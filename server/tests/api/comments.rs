@@ -1151,3 +1151,76 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    the_html_of_a_text_is_stored_when_saved_and_filled_in_where_missing,
+    |backend| async move {
+        use app::infra::entities::{comment, proposal};
+        let app = TestApp::spawn(backend).await;
+        let (p, proposal_id) = setup(&app).await;
+        let (code, id) = post(&app, &p.ben, proposal_id, "Das ist **wichtig**.", false).await;
+        assert_eq!(code, 200, "{id}");
+        let id = id.as_i64().unwrap();
+        let stored = |app: &TestApp| {
+            let db = app.db.clone();
+            async move {
+                comment::Entity::find_by_id(id)
+                    .one(&db)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .body_html
+            }
+        };
+        assert_eq!(
+            stored(&app).await.as_deref(),
+            Some("<p>Das ist <strong>wichtig</strong>.</p>\n")
+        );
+        // An edit stores the new HTML with the new text.
+        let (code, body) = call(
+            &app,
+            &p.ben,
+            "edit_comment",
+            &[("id", &id.to_string()), ("body", "Das ist *dringend*.")],
+        )
+        .await;
+        assert_eq!(code, 200, "{body}");
+        assert_eq!(
+            stored(&app).await.as_deref(),
+            Some("<p>Das ist <em>dringend</em>.</p>\n")
+        );
+        let t = thread(&app, &new_client(), proposal_id, "oldest", 1).await;
+        assert_eq!(
+            t["roots"][0]["comment"]["body_html"],
+            "<p>Das ist <em>dringend</em>.</p>\n"
+        );
+
+        // Rows from before the column (or emptied for a new renderer) are filled at start.
+        app.db
+            .execute_unprepared("UPDATE comments SET body_html = NULL")
+            .await
+            .unwrap();
+        app.db
+            .execute_unprepared("UPDATE proposals SET body_html = NULL")
+            .await
+            .unwrap();
+        // Until then the page renders them as before.
+        let t = thread(&app, &new_client(), proposal_id, "oldest", 1).await;
+        assert_eq!(
+            t["roots"][0]["comment"]["body_html"],
+            "<p>Das ist <em>dringend</em>.</p>\n"
+        );
+        assert_eq!(app::infra::markdown::fill_missing(&app.db).await.unwrap(), 2);
+        assert_eq!(
+            stored(&app).await.as_deref(),
+            Some("<p>Das ist <em>dringend</em>.</p>\n")
+        );
+        let p = proposal::Entity::find_by_id(proposal_id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.body_html, Some(format!("<p>{BODY}</p>\n")));
+        assert_eq!(app::infra::markdown::fill_missing(&app.db).await.unwrap(), 0);
+    }
+);

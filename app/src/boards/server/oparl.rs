@@ -917,6 +917,7 @@ fn redact_meeting(m: &mut meeting::Model) {
     m.online_url = None;
     m.cancel_reason = None;
     m.minutes = None;
+    m.minutes_html = None;
 }
 
 fn redact_item(i: &mut agenda_item::Model) {

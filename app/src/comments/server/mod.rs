@@ -328,7 +328,7 @@ impl Viewing<'_> {
                 None
             },
             body_html: if shown {
-                markdown::to_safe_html(&c.body)
+                markdown::stored_or_render(c.body_html.as_deref(), &c.body)
             } else {
                 String::new()
             },
@@ -442,6 +442,7 @@ pub async fn post(
         depth: Set(depth),
         author_id: Set(Some(author.id)),
         body: Set(body.as_str().to_owned()),
+        body_html: Set(Some(markdown::to_safe_html(body.as_str()))),
         likes: Set(0),
         created_at: Set(now),
         edited_at: Set(None),
@@ -541,6 +542,10 @@ pub async fn edit(
     let tx = begin_write(db).await?;
     let updated = comment::Entity::update_many()
         .col_expr(comment::Column::Body, Expr::value(body.as_str()))
+        .col_expr(
+            comment::Column::BodyHtml,
+            Expr::value(markdown::to_safe_html(body.as_str())),
+        )
         .col_expr(comment::Column::EditedAt, Expr::value(now))
         .filter(comment::Column::Id.eq(id))
         .filter(comment::Column::DeletedAt.is_null())
@@ -580,6 +585,7 @@ pub async fn delete(
     let tx = begin_write(db).await?;
     let updated = comment::Entity::update_many()
         .col_expr(comment::Column::Body, Expr::value(""))
+        .col_expr(comment::Column::BodyHtml, Expr::value(""))
         .col_expr(comment::Column::DeletedAt, Expr::value(Utc::now()))
         .filter(comment::Column::Id.eq(id))
         .filter(comment::Column::DeletedAt.is_null())

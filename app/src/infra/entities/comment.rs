@@ -14,6 +14,9 @@ pub struct Model {
     pub author_id: Option<i64>,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// `body` as sanitized HTML, stored when saved (NULL until filled at start).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body_html: Option<String>,
     pub likes: i64,
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,

@@ -24,6 +24,9 @@ pub struct Model {
     pub quorum: Option<bool>,
     #[sea_orm(column_type = "Text", nullable)]
     pub minutes: Option<String>,
+    /// `minutes` as sanitized HTML, stored when saved.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub minutes_html: Option<String>,
     pub minutes_approved_at: Option<DateTimeUtc>,
     pub minutes_published_at: Option<DateTimeUtc>,
     /// iCalendar `SEQUENCE`: bumped whenever what a calendar shows changes.

@@ -9,6 +9,9 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub body: String,
+    /// `body` as sanitized HTML, stored when saved (NULL until filled at start).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub body_html: Option<String>,
     pub topic_id: i64,
     pub district_id: Option<i64>,
     pub status: String,

@@ -10,6 +10,9 @@ pub struct Model {
     pub to_status: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub answer: Option<String>,
+    /// `answer` as sanitized HTML, stored when saved.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub answer_html: Option<String>,
     pub actor_id: Option<i64>,
     pub at: DateTimeUtc,
 }

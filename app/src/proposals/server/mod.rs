@@ -147,6 +147,7 @@ pub async fn create(
         author_id: Set(Some(author.id)),
         title: Set(p.title.as_str().to_owned()),
         body: Set(p.body.as_str().to_owned()),
+        body_html: Set(Some(markdown::to_safe_html(p.body.as_str()))),
         topic_id: Set(p.topic_id),
         district_id: Set(p.district_id),
         status: Set(Status::Submitted.code().to_owned()),
@@ -214,6 +215,10 @@ pub async fn edit(
     let updated = proposal::Entity::update_many()
         .col_expr(proposal::Column::Title, Expr::value(p.title.as_str()))
         .col_expr(proposal::Column::Body, Expr::value(p.body.as_str()))
+        .col_expr(
+            proposal::Column::BodyHtml,
+            Expr::value(markdown::to_safe_html(p.body.as_str())),
+        )
         .col_expr(proposal::Column::TopicId, Expr::value(p.topic_id))
         .col_expr(proposal::Column::DistrictId, Expr::value(p.district_id))
         .col_expr(
@@ -387,6 +392,7 @@ pub async fn change_status(
         from_status: Set(Some(from.code().to_owned())),
         to_status: Set(to.code().to_owned()),
         answer: Set(answer.clone()),
+        answer_html: Set(answer.as_deref().map(markdown::to_safe_html)),
         actor_id: Set(Some(actor.id)),
         at: Set(now),
         ..Default::default()
@@ -592,7 +598,10 @@ pub async fn detail(
         .map(|h| HistoryEntry {
             at: h.at,
             status: Status::parse(&h.to_status).unwrap_or(Status::Submitted),
-            answer_html: h.answer.as_deref().map(markdown::to_safe_html),
+            answer_html: h
+                .answer
+                .as_deref()
+                .map(|a| markdown::stored_or_render(h.answer_html.as_deref(), a)),
             by: h.actor_id.and_then(|a| actors.get(&a).cloned()),
         })
         .collect();
@@ -633,7 +642,7 @@ pub async fn detail(
     let body_html = if hidden {
         String::new()
     } else {
-        markdown::to_safe_html(&p.body)
+        markdown::stored_or_render(p.body_html.as_deref(), &p.body)
     };
     let (topic_id, district_id) = (p.topic_id, p.district_id);
     let choices = form_choices(db).await?;
@@ -695,7 +704,7 @@ pub async fn feed(db: &DatabaseConnection, base_url: &str) -> Result<String, App
             p.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             xml(&card.author),
             xml(&card.topic),
-            xml(&markdown::to_safe_html(&p.body)),
+            xml(&markdown::stored_or_render(p.body_html.as_deref(), &p.body)),
             base = xml(base_url),
             id = p.id,
         ));

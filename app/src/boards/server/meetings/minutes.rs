@@ -13,6 +13,7 @@ use crate::i18n::t;
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
+use crate::infra::markdown;
 use crate::infra::entities::{agenda_item, board, board_member, meeting, meeting_attendance, user};
 use crate::infra::mail::{enqueue, templates};
 use crate::infra::state::AppConfig;
@@ -100,6 +101,7 @@ pub async fn save_minutes(
     let text = domain::parse_minutes(text).map_err(|e| AppError::field("minutes", e))?;
     let tx = begin_write(db).await?;
     let mut row: meeting::ActiveModel = m.into();
+    row.minutes_html = Set(Some(markdown::to_safe_html(&text)));
     row.minutes = Set(Some(text));
     row.minutes_approved_at = Set(None);
     row.updated_at = Set(Utc::now());

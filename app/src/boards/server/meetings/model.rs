@@ -125,40 +125,88 @@ pub async fn cards_of<C: ConnectionTrait>(
     board_id: Option<i64>,
     include_closed: bool,
 ) -> Result<(Vec<MeetingCard>, Vec<MeetingCard>), AppError> {
-    let scope = if include_closed {
+    let (upcoming, past, _) =
+        cards_in(db, board_id, &scope_of(include_closed), None, Past::All).await?;
+    Ok((upcoming, past))
+}
+
+fn scope_of(include_closed: bool) -> ClosedScope {
+    if include_closed {
         ClosedScope::All
     } else {
         ClosedScope::Boards(Vec::new())
-    };
-    cards_in(db, board_id, &scope).await
+    }
 }
 
+/// A page of past sessions on `/sessions`.
+pub const PAST_PER_PAGE: u64 = 20;
+
+/// Which past sessions to read: none, all, or one page of them.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Past {
+    None,
+    All,
+    Page { page: u64, per_page: u64 },
+}
+
+/// The sessions the viewer may see, of one board or of all: the upcoming ones (not yet
+/// ended, soonest first, at most `upcoming_limit`) and the past ones (latest first, all or
+/// one page), with the number of all past ones. Queries only what it returns.
 pub(super) async fn cards_in<C: ConnectionTrait>(
     db: &C,
     board_id: Option<i64>,
     scope: &ClosedScope,
-) -> Result<(Vec<MeetingCard>, Vec<MeetingCard>), AppError> {
-    let mut q = meeting::Entity::find()
-        .filter(meeting::Column::DeletedAt.is_null())
-        .filter(visibility(scope));
-    if let Some(id) = board_id {
-        q = q.filter(meeting::Column::BoardId.eq(id));
-    }
-    let rows = q.order_by_asc(meeting::Column::StartsAt).all(db).await?;
-    let names = board_names(db).await?;
+    upcoming_limit: Option<u64>,
+    past: Past,
+) -> Result<(Vec<MeetingCard>, Vec<MeetingCard>, u64), AppError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
     let now = Utc::now();
-    let mut upcoming = Vec::new();
-    let mut past = Vec::new();
-    for m in rows {
-        let c = card(&m, names.get(&m.board_id).map_or("", String::as_str));
-        if m.ends_at >= now {
-            upcoming.push(c);
-        } else {
-            past.push(c);
+    let base = || {
+        let q = meeting::Entity::find()
+            .filter(meeting::Column::DeletedAt.is_null())
+            .filter(visibility(scope));
+        match board_id {
+            Some(id) => q.filter(meeting::Column::BoardId.eq(id)),
+            None => q,
         }
-    }
-    past.reverse();
-    Ok((upcoming, past))
+    };
+    let upcoming_rows = base()
+        .filter(meeting::Column::EndsAt.gte(now))
+        .order_by_asc(meeting::Column::StartsAt)
+        .order_by_asc(meeting::Column::Id)
+        .limit(upcoming_limit)
+        .all(db)
+        .await?;
+    let past_query = || {
+        base()
+            .filter(meeting::Column::EndsAt.lt(now))
+            .order_by_desc(meeting::Column::StartsAt)
+            .order_by_desc(meeting::Column::Id)
+    };
+    let (past_rows, past_total) = match past {
+        Past::None => (Vec::new(), 0),
+        Past::All => {
+            let rows = past_query().all(db).await?;
+            let n = rows.len() as u64;
+            (rows, n)
+        }
+        Past::Page { page, per_page } => {
+            let total = past_query().count(db).await?;
+            let rows = past_query()
+                .offset(page.saturating_sub(1).saturating_mul(per_page))
+                .limit(per_page)
+                .all(db)
+                .await?;
+            (rows, total)
+        }
+    };
+    let names = board_names(db).await?;
+    let cards = |rows: Vec<meeting::Model>| -> Vec<MeetingCard> {
+        rows.iter()
+            .map(|m| card(m, names.get(&m.board_id).map_or("", String::as_str)))
+            .collect()
+    };
+    Ok((cards(upcoming_rows), cards(past_rows), past_total))
 }
 
 /// The next sessions of a board.
@@ -168,19 +216,43 @@ pub async fn upcoming_of<C: ConnectionTrait>(
     include_closed: bool,
     limit: usize,
 ) -> Result<Vec<MeetingCard>, AppError> {
-    let (mut upcoming, _) = cards_of(db, Some(board_id), include_closed).await?;
-    upcoming.truncate(limit);
+    let (upcoming, _, _) = cards_in(
+        db,
+        Some(board_id),
+        &scope_of(include_closed),
+        Some(limit as u64),
+        Past::None,
+    )
+    .await?;
     Ok(upcoming)
 }
 
-/// All boards' sessions (`/sessions`).
+/// All boards' sessions (`/sessions`): every upcoming one and one page of the past ones.
 pub async fn list(
     db: &DatabaseConnection,
     viewer: Option<&SessionUser>,
+    page: u64,
 ) -> Result<MeetingList, AppError> {
     let scope = closed_scope(db, viewer).await?;
-    let (upcoming, past) = cards_in(db, None, &scope).await?;
-    Ok(MeetingList { upcoming, past })
+    let page = page.max(1);
+    let (upcoming, past, past_total) = cards_in(
+        db,
+        None,
+        &scope,
+        None,
+        Past::Page {
+            page,
+            per_page: PAST_PER_PAGE,
+        },
+    )
+    .await?;
+    Ok(MeetingList {
+        upcoming,
+        past,
+        page,
+        pages: past_total.div_ceil(PAST_PER_PAGE).max(1),
+        past_total,
+    })
 }
 
 /// A session that exists.

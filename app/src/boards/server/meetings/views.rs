@@ -96,7 +96,12 @@ pub async fn detail(
         present_voting: present.map(u64::from),
         voting_members: u64::from(voting),
         minutes_html: (status == MeetingStatus::Published)
-            .then(|| markdown::to_safe_html(m.minutes.as_deref().unwrap_or_default())),
+            .then(|| {
+                markdown::stored_or_render(
+                    m.minutes_html.as_deref(),
+                    m.minutes.as_deref().unwrap_or_default(),
+                )
+            }),
         viewer: viewer_info,
     })
 }
