@@ -16,6 +16,7 @@ mod m20261205_000002_account_security;
 mod m20261206_000001_accessibility;
 mod m20261206_000002_account_language;
 mod m20261207_000001_rendered_html;
+mod m20261207_000002_signature_order;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_accessibility::Migration),
             Box::new(m20261206_000002_account_language::Migration),
             Box::new(m20261207_000001_rendered_html::Migration),
+            Box::new(m20261207_000002_signature_order::Migration),
         ]
     }
 }

@@ -6,6 +6,10 @@
 
 mod support;
 
+// The allocator of the `dorfplatz` binary, in which the check runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use app::infra::entities::signature;

@@ -815,3 +815,98 @@ db_test!(staff_upload_the_register_on_the_web, |backend| async move {
     assert_eq!(res.status(), 200);
     assert_eq!(app.count("residents").await, 0);
 });
+
+// A full check (after a register import) reads the register into memory; a line entered is
+// checked with two indexed queries. Both must decide every line alike: 600 paper lines
+// written as people write (typing errors, no date of birth, unknown people) against 3,000
+// synthetic residents, checked line by line as entered and then all at once.
+db_test!(
+    the_full_check_decides_as_the_check_of_each_line,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let c = cast(&app).await;
+        let slug = collecting(&app, &c).await;
+        let outcome = crate::helpers::import_register(&app, &crate::helpers::register_file(3_000))
+            .await
+            .unwrap();
+        assert!(outcome.succeeded(), "{:?}", outcome.bad);
+        let mut csv = String::from(
+            "Blatt;Zeile;Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Unterschriftsdatum\n",
+        );
+        for j in 0..600u64 {
+            let line = synthetic::register_line((j * 7) % 3_000);
+            let f: Vec<&str> = line.split(';').collect();
+            let (mut family, given, mut born) = (f[0].to_owned(), f[1], f[2].to_owned());
+            let (street, number) = (f[3].replace("straße", "str."), f[4].to_uppercase());
+            match j % 10 {
+                // A letter too many in the family name.
+                1 => {
+                    let at = family.char_indices().nth(2).map_or(family.len(), |(i, _)| i);
+                    family.insert(at, 'h');
+                }
+                // No date of birth.
+                2 => born.clear(),
+                // Nobody of that name and birthday.
+                3 => {
+                    family = format!("Unbekannt{}", ["a", "b", "c"][(j % 3) as usize]);
+                    // Before the synthetic register's first birthday (1930).
+                    born = "15.06.1925".to_owned();
+                }
+                // One digit of the year wrong.
+                4 => {
+                    let last = if born.ends_with('1') { '2' } else { '1' };
+                    born.pop();
+                    born.push(last);
+                }
+                // Nobody of that name, and no date of birth: nothing identifies anyone.
+                5 => {
+                    family = "Niemandsland".to_owned();
+                    born.clear();
+                }
+                _ => {}
+            }
+            let given = given.split_whitespace().next().unwrap();
+            csv.push_str(&format!(
+                "{};{};{family};{given};{born};{street};{number};{};{};\n",
+                100 + j / 10,
+                j % 10 + 1,
+                f[5],
+                f[6]
+            ));
+        }
+        let report = paper_import::import(&app.db, &slug, None, csv.as_bytes())
+            .await
+            .unwrap();
+        assert_eq!(report.recorded(), 600, "{:?}", &report.lines[..3]);
+        let p = app::petitions::server::procedure::find_by_slug(&app.db, &slug)
+            .await
+            .unwrap();
+        let decided = || async {
+            let mut rows: Vec<(i64, String, Option<String>, Option<String>)> =
+                signature::Entity::find()
+                    .filter(signature::Column::PetitionId.eq(p.id))
+                    .all(&app.db)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| (s.id, s.status, s.match_key, s.district))
+                    .collect();
+            rows.sort();
+            rows
+        };
+        let line_by_line = decided().await;
+        let mut statuses: std::collections::BTreeMap<&str, usize> = Default::default();
+        for (_, status, _, _) in &line_by_line {
+            *statuses.entry(status.as_str()).or_default() += 1;
+        }
+        // The mix the lines were written for.
+        for status in ["valid", "needs_review", "not_found", "incomplete"] {
+            assert!(statuses.get(status).is_some_and(|n| *n > 0), "{status}: {statuses:?}");
+        }
+        let checked = app::register::server::signature_check::check_petition(&app.db, &p)
+            .await
+            .unwrap();
+        assert_eq!(checked, 600);
+        assert_eq!(decided().await, line_by_line, "{statuses:?}");
+    }
+);

@@ -412,16 +412,20 @@ async fn decide_rows_held(
         .map(|s| (signed_data(s), context_of(rule_set, p, s, void)))
         .collect();
     let held = Arc::clone(register);
+    let t0 = std::time::Instant::now();
     let verdicts = tokio::task::spawn_blocking(move || held.decide_all(&work))
         .await
         .map_err(|_| AppError::Internal)?;
+    let t1 = t0.elapsed();
     let (changes, _) = changes_of(&rows, verdicts);
     if changes.is_empty() {
         return Ok(());
     }
+    let t0 = std::time::Instant::now();
     let tx = begin_write(db).await?;
     write_changes(&tx, &changes).await?;
     tx.commit().await?;
+    eprintln!("PROFILE decide {t1:?} write {:?} ({} changes)", t0.elapsed(), changes.len());
     Ok(())
 }
 
@@ -557,7 +561,9 @@ pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Res
     let Some(import_id) = current_import(db).await? else {
         return Ok(0);
     };
+    let t0 = std::time::Instant::now();
     let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
+    eprintln!("PROFILE load {:?}", t0.elapsed());
     check_petition_against(db, p, &register).await
 }
 
@@ -570,6 +576,7 @@ async fn check_petition_against(
     let mut last_id = 0i64;
     let mut seen = 0u64;
     loop {
+        let t0 = std::time::Instant::now();
         let rows = signature::Entity::find()
             .filter(signature::Column::PetitionId.eq(p.id))
             .filter(signature::Column::Id.gt(last_id))
@@ -577,11 +584,13 @@ async fn check_petition_against(
             .limit(BATCH)
             .all(db)
             .await?;
+        eprintln!("PROFILE fetch {:?}", t0.elapsed());
         let Some(last) = rows.last() else { break };
         last_id = last.id;
         seen += rows.len() as u64;
         decide_rows_held(db, p, register, &rows, &void).await?;
     }
+    let t0 = std::time::Instant::now();
     // Every person with more than one individually valid signature, a few keys at a time.
     let dup_keys: Vec<String> = signature::Entity::find()
         .select_only()
@@ -611,6 +620,7 @@ async fn check_petition_against(
         resolve_duplicates(&tx, p, &chunk.iter().cloned().collect()).await?;
         tx.commit().await?;
     }
+    eprintln!("PROFILE duplicates {:?}", t0.elapsed());
     Ok(seen)
 }
 

@@ -8,13 +8,11 @@
 //! again for each comparison. Reading it once costs what one pass of the import costs, and
 //! a million people take some 60 MB here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use futures::StreamExt;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 
 use crate::error::AppError;
 use crate::infra::entities::resident;
@@ -72,8 +70,8 @@ struct Person {
     nationalities: u32,
 }
 
-/// Register rows read per query.
-const PAGE: u64 = 50_000;
+/// Register rows (ids) read per query.
+const PAGE: i64 = 50_000;
 
 #[derive(FromQueryResult)]
 struct Row {
@@ -110,8 +108,8 @@ pub struct RegisterSnapshot {
 }
 
 impl RegisterSnapshot {
-    /// Reads the register of this import in pages by id (the rows are never all in memory
-    /// at once, only their compact form).
+    /// Reads the register of this import in ranges of ids (the rows are never all in
+    /// memory at once, only their compact form).
     pub async fn load(db: &DatabaseConnection, import_id: i64) -> Result<Self, AppError> {
         let mut snap = RegisterSnapshot {
             import_id,
@@ -132,33 +130,32 @@ impl RegisterSnapshot {
         // The first given name of each distinct given-names value, for the name index (none
         // where it is empty: the index, as the database's, needs both names).
         let mut first_given_of: Vec<Option<u32>> = Vec::new();
-        let mut after = 0i64;
-        loop {
-            let rows = resident::Entity::find()
-                .select_only()
-                .columns([
-                    resident::Column::Id,
-                    resident::Column::FamilyName,
-                    resident::Column::GivenNames,
-                    resident::Column::BirthDate,
-                    resident::Column::Street,
-                    resident::Column::HouseNumber,
-                    resident::Column::PostalCode,
-                    resident::Column::City,
-                    resident::Column::District,
-                    resident::Column::Nationalities,
-                    resident::Column::MovedIn,
-                    resident::Column::MainResidence,
-                ])
-                .filter(resident::Column::ImportId.eq(import_id))
-                .filter(resident::Column::Id.gt(after))
-                .order_by_asc(resident::Column::Id)
-                .limit(PAGE)
-                .into_model::<Row>()
-                .all(db)
-                .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.id;
+        // One import's rows were written in one run, so their ids lie close together: read
+        // them in ranges of the primary key (no sort, no scan beyond the range).
+        let (low, high): (Option<i64>, Option<i64>) = resident::Entity::find()
+            .select_only()
+            .column_as(resident::Column::Id.min(), "low")
+            .column_as(resident::Column::Id.max(), "high")
+            .filter(resident::Column::ImportId.eq(import_id))
+            .into_tuple()
+            .one(db)
+            .await?
+            .unwrap_or((None, None));
+        let (Some(low), Some(high)) = (low, high) else {
+            return Ok(snap);
+        };
+        // Two ranges in flight: the database (SQLite's worker thread, PostgreSQL's server)
+        // reads the next while this task interns the last.
+        let ranges: Vec<(i64, i64)> = (0..)
+            .map(|k: i64| low.saturating_add(k.saturating_mul(PAGE)))
+            .take_while(|from| *from <= high)
+            .map(|from| (from, from.saturating_add(PAGE)))
+            .collect();
+        let mut pages = futures::stream::iter(ranges)
+            .map(|(from, to)| tokio::spawn(read_range(db.clone(), import_id, from, to)))
+            .buffered(2);
+        while let Some(page) = pages.next().await {
+            let rows = page.map_err(|_| AppError::Internal)??;
             for r in rows {
                 let given = snap.given.intern(r.given_names, all_given_names);
                 if given as usize == first_given_of.len() {
@@ -253,7 +250,6 @@ impl RegisterSnapshot {
     /// compare plausibly. `check::decide` given these decides as given all candidates.
     pub fn candidates(&self, s: &SignedData) -> Vec<RegisterEntry> {
         let keys = SignedKeys::of(s);
-        let mut seen: HashSet<u32> = HashSet::new();
         let born = s
             .birth_date
             .and_then(|b| self.by_birth.get(&b))
@@ -270,12 +266,13 @@ impl RegisterSnapshot {
         }
         .into_iter()
         .flatten();
+        // Some sixty people, a few of them found both ways: sorted and deduplicated in place.
+        let mut found: Vec<u32> = born.chain(named).copied().collect();
+        found.sort_unstable();
+        found.dedup();
         let mut out = Vec::new();
-        for i in born.chain(named) {
-            if !seen.insert(*i) {
-                continue;
-            }
-            let p = &self.people[*i as usize];
+        for i in found {
+            let p = &self.people[i as usize];
             if check::plausible_comparison(&keys, &self.keys(p)).is_some() {
                 out.push(self.entry(p));
             }
@@ -313,6 +310,37 @@ impl RegisterSnapshot {
                 .collect()
         })
     }
+}
+
+/// The register rows of one import with ids in `from..to`.
+async fn read_range(
+    db: DatabaseConnection,
+    import_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Row>, sea_orm::DbErr> {
+    resident::Entity::find()
+        .select_only()
+        .columns([
+            resident::Column::Id,
+            resident::Column::FamilyName,
+            resident::Column::GivenNames,
+            resident::Column::BirthDate,
+            resident::Column::Street,
+            resident::Column::HouseNumber,
+            resident::Column::PostalCode,
+            resident::Column::City,
+            resident::Column::District,
+            resident::Column::Nationalities,
+            resident::Column::MovedIn,
+            resident::Column::MainResidence,
+        ])
+        .filter(resident::Column::Id.gte(from))
+        .filter(resident::Column::Id.lt(to))
+        .filter(resident::Column::ImportId.eq(import_id))
+        .into_model::<Row>()
+        .all(&db)
+        .await
 }
 
 fn key_id(keys: &mut HashMap<Box<str>, u32>, key: String) -> u32 {
