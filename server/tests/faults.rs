@@ -29,7 +29,8 @@ const SIGNINGS: usize = 1_000;
 const CLIENTS: usize = 50;
 
 fn admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -193,7 +194,10 @@ impl Instance {
             .env("DATABASE_URL", &setup.database_url)
             .env("DORFPLATZ_DATA_DIR", data)
             // One key for both, as operators configure several instances.
-            .env("DORFPLATZ_SECRET_KEY", "faults-test-secret-key-of-32-characters!")
+            .env(
+                "DORFPLATZ_SECRET_KEY",
+                "faults-test-secret-key-of-32-characters!",
+            )
             .env("PUBLIC_URL", &setup.public_url)
             .env("SMTP_URL", &setup.smtp_url)
             .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
@@ -433,7 +437,10 @@ async fn pg_ready() {
         .map(|s| !s.success())
         .unwrap_or(true)
     {
-        assert!(started.elapsed() < Duration::from_secs(60), "PostgreSQL did not come back");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "PostgreSQL did not come back"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -537,10 +544,17 @@ async fn nothing_is_lost_when_things_fail() {
     for email in &stored {
         let (ids, raw) = &mails[email];
         assert_eq!(ids.len(), 1, "{email}: {ids:?}");
-        assert!(!ids.iter().next().unwrap().is_empty(), "{email}: no Message-ID");
+        assert!(
+            !ids.iter().next().unwrap().is_empty(),
+            "{email}: no Message-ID"
+        );
         resent += raw - 1;
     }
-    assert_eq!(mails.len(), stored.len(), "mail to someone who did not sign");
+    assert_eq!(
+        mails.len(),
+        stored.len(),
+        "mail to someone who did not sign"
+    );
     // Only the message the killed instance was sending may go out twice (same Message-ID).
     assert!(resent <= 1, "{resent} messages went out twice");
     println!(
@@ -561,7 +575,11 @@ async fn nothing_is_lost_when_things_fail() {
         burst.insert(email_of(n));
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(mail.received().len(), before, "mail arrived while the server was down");
+    assert_eq!(
+        mail.received().len(),
+        before,
+        "mail arrived while the server was down"
+    );
     mail.up().await;
     // The first retry waits 30 seconds.
     let mails = wait_for_mail(&db, &mail, &burst, Duration::from_secs(120)).await;
@@ -591,7 +609,10 @@ async fn nothing_is_lost_when_things_fail() {
         .collect();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let _restart_guard = StartOnDrop;
-    assert!(pg_cluster("stop"), "pg_ctlcluster stop (the test needs root)");
+    assert!(
+        pg_cluster("stop"),
+        "pg_ctlcluster stop (the test needs root)"
+    );
     let health = reqwest::get(a.url("/healthz")).await.unwrap();
     assert_eq!(health.status(), 503);
     let body: serde_json::Value = health.json().await.unwrap();
@@ -618,7 +639,10 @@ async fn nothing_is_lost_when_things_fail() {
     println!(
         "database stopped for 12 s: {} signings answered 200, {} answered 503",
         statuses.iter().filter(|s| **s == Answer::Ok).count(),
-        statuses.iter().filter(|s| **s == Answer::Unavailable).count()
+        statuses
+            .iter()
+            .filter(|s| **s == Answer::Unavailable)
+            .count()
     );
     let client = reqwest::Client::new();
     for (i, url) in [a.url(""), b.url("")].iter().enumerate() {

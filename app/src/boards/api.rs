@@ -172,12 +172,7 @@ pub async fn list_meetings(#[server(default)] page: Option<u64>) -> Result<Meeti
     use crate::boards::server::meetings;
     finish(
         async {
-            meetings::list(
-                &app_state()?.db,
-                current_user().as_ref(),
-                page.unwrap_or(1),
-            )
-            .await
+            meetings::list(&app_state()?.db, current_user().as_ref(), page.unwrap_or(1)).await
         }
         .await,
     )

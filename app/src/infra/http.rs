@@ -420,8 +420,63 @@ pub fn same_origin(headers: &HeaderMap, config: &AppConfig) -> bool {
     }
 }
 
+/// The public machine endpoints: OParl, the calendars, the tally JSON, the proposals feed.
+/// Polled by programs, answered without a session; `public_read_limit` counts them.
+pub fn is_public_read(path: &str) -> bool {
+    path.starts_with("/oparl/")
+        || path == "/sessions.ics"
+        || path == "/proposals/feed.atom"
+        || (path.starts_with("/sessions/") && path.ends_with(".ics"))
+        || (path.starts_with("/petitions/") && path.ends_with("/tally.json"))
+}
+
+/// `429 Too Many Requests` with `Retry-After` once an address has used its share of the
+/// public read endpoints (`RateLimits::public_reads`); pages and forms have limits of their
+/// own where they write.
+pub async fn public_read_limit(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    if !is_public_read(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let ip = client_ip(&parts, &state.config);
+    if let Err(wait) = state.limits.public_reads().check(ip) {
+        let mut r = crate::infra::responses::error(AppError::RateLimited);
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return r;
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_public_reads_are_the_machine_endpoints() {
+        for path in [
+            "/oparl/v1.1/body/1/meetings",
+            "/sessions.ics",
+            "/sessions/12.ics",
+            "/proposals/feed.atom",
+            "/petitions/mvz-kalletal/tally.json",
+        ] {
+            assert!(super::is_public_read(path), "{path}");
+        }
+        for path in [
+            "/",
+            "/sessions",
+            "/sessions/12",
+            "/petitions/mvz-kalletal",
+            "/api/sign_petition",
+            "/petitions/mvz-kalletal/report.csv",
+        ] {
+            assert!(!super::is_public_read(path), "{path}");
+        }
+    }
+
     use super::*;
     use secrecy::SecretSlice;
 
@@ -528,36 +583,4 @@ mod tests {
         assert_eq!(cookie(&h, "dorfplatz_session").as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
     }
-}
-
-/// The public machine endpoints: OParl, the calendars, the tally JSON, the proposals feed.
-/// Polled by programs, answered without a session; `public_read_limit` counts them.
-pub fn is_public_read(path: &str) -> bool {
-    path.starts_with("/oparl/")
-        || path == "/sessions.ics"
-        || path == "/proposals/feed.atom"
-        || (path.starts_with("/sessions/") && path.ends_with(".ics"))
-        || (path.starts_with("/petitions/") && path.ends_with("/tally.json"))
-}
-
-/// `429 Too Many Requests` with `Retry-After` once an address has used its share of the
-/// public read endpoints (`RateLimits::public_reads`); pages and forms have limits of their
-/// own where they write.
-pub async fn public_read_limit(
-    State(state): State<AppState>,
-    req: Request<Body>,
-    next: Next,
-) -> Response {
-    if !is_public_read(req.uri().path()) {
-        return next.run(req).await;
-    }
-    let (parts, body) = req.into_parts();
-    let ip = client_ip(&parts, &state.config);
-    if let Err(wait) = state.limits.public_reads().check(ip) {
-        let mut r = crate::infra::responses::error(AppError::RateLimited);
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return r;
-    }
-    next.run(Request::from_parts(parts, body)).await
 }

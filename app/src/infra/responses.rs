@@ -165,8 +165,9 @@ pub fn validated(
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok()),
         ) {
-            (Some(ours), Some(since)) => chrono::DateTime::parse_from_rfc2822(ours)
-                .is_ok_and(|ours| ours <= since),
+            (Some(ours), Some(since)) => {
+                chrono::DateTime::parse_from_rfc2822(ours).is_ok_and(|ours| ours <= since)
+            }
             _ => false,
         },
     };

@@ -470,9 +470,28 @@ mod tests {
             d[n][m]
         }
         let words = [
-            "", "a", "ab", "ba", "mueller", "muelelr", "mueler", "meier", "mayer", "schmidt",
-            "schmitt", "luedenscheidt", "luedenschiedt", "kleinschmidt", "klienschmitt",
-            "müller", "mülelr", "yılmaz", "yilmaz", "ßtraße", "hauptstrasse", "hauptstr",
+            "",
+            "a",
+            "ab",
+            "ba",
+            "mueller",
+            "muelelr",
+            "mueler",
+            "meier",
+            "mayer",
+            "schmidt",
+            "schmitt",
+            "luedenscheidt",
+            "luedenschiedt",
+            "kleinschmidt",
+            "klienschmitt",
+            "müller",
+            "mülelr",
+            "yılmaz",
+            "yilmaz",
+            "ßtraße",
+            "hauptstrasse",
+            "hauptstr",
             "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
             "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwyxz",
         ];
@@ -491,7 +510,10 @@ mod tests {
             if a == b {
                 return false;
             }
-            let (da, db) = (a.format("%d%m%Y").to_string(), b.format("%d%m%Y").to_string());
+            let (da, db) = (
+                a.format("%d%m%Y").to_string(),
+                b.format("%d%m%Y").to_string(),
+            );
             let differing: Vec<usize> = da
                 .bytes()
                 .zip(db.bytes())

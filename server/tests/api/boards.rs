@@ -1675,64 +1675,72 @@ db_test!(
     }
 );
 
-db_test!(past_sessions_come_in_pages_of_twenty, |backend| async move {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-    let app = TestApp::spawn(backend).await;
-    let b = board(&app).await;
-    new_session(&app, &b, "Kommende Sitzung", 60 * 24, true).await;
-    // 25 sessions held on the 25 days before yesterday (moved there in the database).
-    for day in 1..=25i64 {
-        let id = new_session(&app, &b, &format!("Sitzung Nr. {day}"), 60, true).await;
-        let starts = Utc::now() - TimeDelta::days(day + 1);
-        app::infra::entities::meeting::Entity::update_many()
-            .col_expr(
-                app::infra::entities::meeting::Column::StartsAt,
-                Expr::value(starts),
-            )
-            .col_expr(
-                app::infra::entities::meeting::Column::EndsAt,
-                Expr::value(starts + TimeDelta::hours(2)),
-            )
-            .filter(app::infra::entities::meeting::Column::Id.eq(id))
-            .exec(&app.db)
+db_test!(
+    past_sessions_come_in_pages_of_twenty,
+    |backend| async move {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let app = TestApp::spawn(backend).await;
+        let b = board(&app).await;
+        new_session(&app, &b, "Kommende Sitzung", 60 * 24, true).await;
+        // 25 sessions held on the 25 days before yesterday (moved there in the database).
+        for day in 1..=25i64 {
+            let id = new_session(&app, &b, &format!("Sitzung Nr. {day}"), 60, true).await;
+            let starts = Utc::now() - TimeDelta::days(day + 1);
+            app::infra::entities::meeting::Entity::update_many()
+                .col_expr(
+                    app::infra::entities::meeting::Column::StartsAt,
+                    Expr::value(starts),
+                )
+                .col_expr(
+                    app::infra::entities::meeting::Column::EndsAt,
+                    Expr::value(starts + TimeDelta::hours(2)),
+                )
+                .filter(app::infra::entities::meeting::Column::Id.eq(id))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+        let titles = |list: &serde_json::Value, key: &str| -> Vec<String> {
+            list[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["title"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let first = ok(&app, &new_client(), "list_sessions", &[]).await;
+        assert_eq!(titles(&first, "upcoming"), ["Kommende Sitzung"]);
+        let past = titles(&first, "past");
+        assert_eq!(past.len(), 20);
+        // Latest first.
+        assert_eq!(past[0], "Sitzung Nr. 1");
+        assert_eq!(past[19], "Sitzung Nr. 20");
+        assert_eq!(
+            (first["page"].as_u64(), first["pages"].as_u64()),
+            (Some(1), Some(2))
+        );
+        assert_eq!(first["past_total"], 25);
+        let second = ok(&app, &new_client(), "list_sessions", &[("page", "2")]).await;
+        assert_eq!(
+            titles(&second, "past"),
+            (21..=25)
+                .map(|d| format!("Sitzung Nr. {d}"))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(titles(&second, "upcoming"), ["Kommende Sitzung"]);
+
+        // The page itself, as a browser without JavaScript gets it.
+        let html = new_client()
+            .get(app.url("/sessions?page=2"))
+            .send()
+            .await
+            .unwrap()
+            .text()
             .await
             .unwrap();
+        assert!(html.contains("Sitzung Nr. 25"), "{html}");
+        assert!(!html.contains("Sitzung Nr. 20<"));
+        assert!(html.contains("href=\"/sessions?page=1#past\""));
+        assert!(!html.contains("href=\"/sessions?page=3#past\""));
     }
-    let titles = |list: &serde_json::Value, key: &str| -> Vec<String> {
-        list[key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["title"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    let first = ok(&app, &new_client(), "list_sessions", &[]).await;
-    assert_eq!(titles(&first, "upcoming"), ["Kommende Sitzung"]);
-    let past = titles(&first, "past");
-    assert_eq!(past.len(), 20);
-    // Latest first.
-    assert_eq!(past[0], "Sitzung Nr. 1");
-    assert_eq!(past[19], "Sitzung Nr. 20");
-    assert_eq!((first["page"].as_u64(), first["pages"].as_u64()), (Some(1), Some(2)));
-    assert_eq!(first["past_total"], 25);
-    let second = ok(&app, &new_client(), "list_sessions", &[("page", "2")]).await;
-    assert_eq!(
-        titles(&second, "past"),
-        (21..=25).map(|d| format!("Sitzung Nr. {d}")).collect::<Vec<_>>()
-    );
-    assert_eq!(titles(&second, "upcoming"), ["Kommende Sitzung"]);
-
-    // The page itself, as a browser without JavaScript gets it.
-    let html = new_client()
-        .get(app.url("/sessions?page=2"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("Sitzung Nr. 25"), "{html}");
-    assert!(!html.contains("Sitzung Nr. 20<"));
-    assert!(html.contains("href=\"/sessions?page=1#past\""));
-    assert!(!html.contains("href=\"/sessions?page=3#past\""));
-});
+);

@@ -1210,7 +1210,10 @@ db_test!(
             t["roots"][0]["comment"]["body_html"],
             "<p>Das ist <em>dringend</em>.</p>\n"
         );
-        assert_eq!(app::infra::markdown::fill_missing(&app.db).await.unwrap(), 2);
+        assert_eq!(
+            app::infra::markdown::fill_missing(&app.db).await.unwrap(),
+            2
+        );
         assert_eq!(
             stored(&app).await.as_deref(),
             Some("<p>Das ist <em>dringend</em>.</p>\n")
@@ -1221,6 +1224,9 @@ db_test!(
             .unwrap()
             .unwrap();
         assert_eq!(p.body_html, Some(format!("<p>{BODY}</p>\n")));
-        assert_eq!(app::infra::markdown::fill_missing(&app.db).await.unwrap(), 0);
+        assert_eq!(
+            app::infra::markdown::fill_missing(&app.db).await.unwrap(),
+            0
+        );
     }
 );

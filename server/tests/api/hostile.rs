@@ -314,11 +314,9 @@ db_test!(huge_uploads_are_refused_cleanly, |backend| async move {
 db_test!(
     a_flood_of_public_reads_is_slowed_per_address,
     |backend| async move {
-        let app = TestApp::spawn_with_limits(
-            backend,
-            crate::helpers::limits(30).with_public_reads(5),
-        )
-        .await;
+        let app =
+            TestApp::spawn_with_limits(backend, crate::helpers::limits(30).with_public_reads(5))
+                .await;
         let client = new_client();
         let get = |path: &str| client.get(app.url(path)).send();
         // The burst: five requests to the public endpoints, whichever.

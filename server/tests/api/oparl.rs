@@ -1633,7 +1633,10 @@ db_test!(
             let first = conditional(path.clone(), None).await;
             assert_eq!(first.status(), 200, "{path}");
             let etag = first.headers()["etag"].to_str().unwrap().to_owned();
-            let last_modified = first.headers()["last-modified"].to_str().unwrap().to_owned();
+            let last_modified = first.headers()["last-modified"]
+                .to_str()
+                .unwrap()
+                .to_owned();
             assert!(last_modified.ends_with(" GMT"), "{path}: {last_modified}");
             let body: Value = first.json().await.unwrap();
             // The list's Last-Modified is its newest object's `modified`.
@@ -1648,8 +1651,7 @@ db_test!(
             assert_eq!(same.status(), 304, "{path}");
             assert_eq!(same.headers()["access-control-allow-origin"], "*");
             assert!(same.text().await.unwrap().is_empty());
-            let since =
-                conditional(path.clone(), Some(("If-Modified-Since", last_modified))).await;
+            let since = conditional(path.clone(), Some(("If-Modified-Since", last_modified))).await;
             assert_eq!(since.status(), 304, "{path}");
             let other = conditional(path.clone(), Some(("If-None-Match", "\"x\"".into()))).await;
             assert_eq!(other.status(), 200, "{path}");

@@ -841,7 +841,10 @@ db_test!(
             match j % 10 {
                 // A letter too many in the family name.
                 1 => {
-                    let at = family.char_indices().nth(2).map_or(family.len(), |(i, _)| i);
+                    let at = family
+                        .char_indices()
+                        .nth(2)
+                        .map_or(family.len(), |(i, _)| i);
                     family.insert(at, 'h');
                 }
                 // No date of birth.
@@ -901,7 +904,10 @@ db_test!(
         }
         // The mix the lines were written for.
         for status in ["valid", "needs_review", "not_found", "incomplete"] {
-            assert!(statuses.get(status).is_some_and(|n| *n > 0), "{status}: {statuses:?}");
+            assert!(
+                statuses.get(status).is_some_and(|n| *n > 0),
+                "{status}: {statuses:?}"
+            );
         }
         let checked = app::register::server::signature_check::check_petition(&app.db, &p)
             .await

@@ -70,8 +70,10 @@ pub async fn sessions_ics(State(state): State<AppState>, headers: HeaderMap) -> 
                 None,
             );
             // The texts follow the request's language.
-            r.headers_mut()
-                .insert(header::VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+            r.headers_mut().insert(
+                header::VARY,
+                HeaderValue::from_static("Accept-Language, Cookie"),
+            );
             r
         }
         Err(e) => error(e),

@@ -277,7 +277,10 @@ struct Change {
 
 /// What the verdicts change, and the person keys they touch (old and new, for the
 /// duplicate step).
-fn changes_of(rows: &[&signature::Model], verdicts: Vec<Verdict>) -> (Vec<Change>, HashSet<String>) {
+fn changes_of(
+    rows: &[&signature::Model],
+    verdicts: Vec<Verdict>,
+) -> (Vec<Change>, HashSet<String>) {
     let mut keys = HashSet::new();
     let mut changes = Vec::new();
     for (s, v) in rows.iter().zip(verdicts) {
@@ -412,20 +415,16 @@ async fn decide_rows_held(
         .map(|s| (signed_data(s), context_of(rule_set, p, s, void)))
         .collect();
     let held = Arc::clone(register);
-    let t0 = std::time::Instant::now();
     let verdicts = tokio::task::spawn_blocking(move || held.decide_all(&work))
         .await
         .map_err(|_| AppError::Internal)?;
-    let t1 = t0.elapsed();
     let (changes, _) = changes_of(&rows, verdicts);
     if changes.is_empty() {
         return Ok(());
     }
-    let t0 = std::time::Instant::now();
     let tx = begin_write(db).await?;
     write_changes(&tx, &changes).await?;
     tx.commit().await?;
-    eprintln!("PROFILE decide {t1:?} write {:?} ({} changes)", t0.elapsed(), changes.len());
     Ok(())
 }
 
@@ -561,9 +560,7 @@ pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Res
     let Some(import_id) = current_import(db).await? else {
         return Ok(0);
     };
-    let t0 = std::time::Instant::now();
     let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
-    eprintln!("PROFILE load {:?}", t0.elapsed());
     check_petition_against(db, p, &register).await
 }
 
@@ -576,7 +573,6 @@ async fn check_petition_against(
     let mut last_id = 0i64;
     let mut seen = 0u64;
     loop {
-        let t0 = std::time::Instant::now();
         let rows = signature::Entity::find()
             .filter(signature::Column::PetitionId.eq(p.id))
             .filter(signature::Column::Id.gt(last_id))
@@ -584,13 +580,11 @@ async fn check_petition_against(
             .limit(BATCH)
             .all(db)
             .await?;
-        eprintln!("PROFILE fetch {:?}", t0.elapsed());
         let Some(last) = rows.last() else { break };
         last_id = last.id;
         seen += rows.len() as u64;
         decide_rows_held(db, p, register, &rows, &void).await?;
     }
-    let t0 = std::time::Instant::now();
     // Every person with more than one individually valid signature, a few keys at a time.
     let dup_keys: Vec<String> = signature::Entity::find()
         .select_only()
@@ -620,7 +614,6 @@ async fn check_petition_against(
         resolve_duplicates(&tx, p, &chunk.iter().cloned().collect()).await?;
         tx.commit().await?;
     }
-    eprintln!("PROFILE duplicates {:?}", t0.elapsed());
     Ok(seen)
 }
 

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use futures::StreamExt;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+};
 
 use crate::error::AppError;
 use crate::infra::entities::resident;

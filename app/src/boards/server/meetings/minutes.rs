@@ -13,9 +13,9 @@ use crate::i18n::t;
 use crate::infra::audit::{self};
 use crate::infra::auth::SessionUser;
 use crate::infra::db::begin_write;
-use crate::infra::markdown;
 use crate::infra::entities::{agenda_item, board, board_member, meeting, meeting_attendance, user};
 use crate::infra::mail::{enqueue, templates};
+use crate::infra::markdown;
 use crate::infra::state::AppConfig;
 use crate::site::server as site;
 

@@ -95,13 +95,12 @@ pub async fn detail(
         quorum: m.quorum,
         present_voting: present.map(u64::from),
         voting_members: u64::from(voting),
-        minutes_html: (status == MeetingStatus::Published)
-            .then(|| {
-                markdown::stored_or_render(
-                    m.minutes_html.as_deref(),
-                    m.minutes.as_deref().unwrap_or_default(),
-                )
-            }),
+        minutes_html: (status == MeetingStatus::Published).then(|| {
+            markdown::stored_or_render(
+                m.minutes_html.as_deref(),
+                m.minutes.as_deref().unwrap_or_default(),
+            )
+        }),
         viewer: viewer_info,
     })
 }
