@@ -355,6 +355,20 @@ async fn rows_per_email(db: &DatabaseConnection) -> BTreeMap<String, i64> {
     .collect()
 }
 
+/// The `n` a counting query answers.
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get("", "n")
+        .unwrap()
+}
+
+/// How often the MVZ petition was ended by its deadline.
+const EXPIRED: &str = "SELECT COUNT(*) AS n FROM petition_events e \
+    JOIN petitions p ON p.id = e.petition_id WHERE p.slug = 'mvz-kalletal' AND e.step = 'expire'";
+
 /// Waits until the outbox has sent every message to these addresses (or gives up after
 /// `limit`), then returns the distinct Message-IDs and the raw count per address.
 async fn wait_for_mail(
@@ -365,16 +379,11 @@ async fn wait_for_mail(
 ) -> BTreeMap<String, (BTreeSet<String>, usize)> {
     let started = Instant::now();
     loop {
-        let unsent: i64 = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND recipient LIKE '%@faults.example'",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get("", "n")
-            .unwrap();
+        let unsent = count(
+            db,
+            "SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND recipient LIKE '%@faults.example'",
+        )
+        .await;
         let got: BTreeSet<String> = mail.received().into_iter().map(|r| r.to).collect();
         if unsent == 0 && emails.iter().all(|e| got.contains(e)) {
             break;
@@ -668,17 +677,7 @@ async fn nothing_is_lost_when_things_fail() {
     b.wait_healthy().await;
     let started = Instant::now();
     let expired = loop {
-        let n: i64 = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                "SELECT COUNT(*) AS n FROM petition_events e JOIN petitions p ON p.id = e.petition_id \
-                 WHERE p.slug = 'mvz-kalletal' AND e.step = 'expire'",
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get("", "n")
-            .unwrap();
+        let n = count(&db, EXPIRED).await;
         if n > 0 || started.elapsed() > Duration::from_secs(30) {
             break n;
         }
@@ -686,17 +685,7 @@ async fn nothing_is_lost_when_things_fail() {
     };
     // Both instances ran their first tick by now; give the slower one a moment more.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let again: i64 = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM petition_events e JOIN petitions p ON p.id = e.petition_id \
-             WHERE p.slug = 'mvz-kalletal' AND e.step = 'expire'",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get("", "n")
-        .unwrap();
+    let again = count(&db, EXPIRED).await;
     assert_eq!((expired, again), (1, 1));
 
     a.kill();

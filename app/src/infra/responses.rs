@@ -145,10 +145,12 @@ pub fn validated(
     body: Vec<u8>,
     last_modified: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Response {
+    use chrono::SubsecRound;
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(&body);
     let etag = format!("\"{}\"", hex::encode(&digest[..16]));
-    let last_modified = last_modified.map(|t| t.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    // HTTP dates have whole seconds.
+    let last_modified = last_modified.map(|t| t.trunc_subsecs(0));
     let not_modified = match request
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -158,29 +160,14 @@ pub fn validated(
             .split(',')
             .map(|t| t.trim().trim_start_matches("W/"))
             .any(|t| t == "*" || t == etag),
-        None => match (
-            &last_modified,
+        None => last_modified.is_some_and(|ours| {
             request
                 .get(header::IF_MODIFIED_SINCE)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok()),
-        ) {
-            (Some(ours), Some(since)) => {
-                chrono::DateTime::parse_from_rfc2822(ours).is_ok_and(|ours| ours <= since)
-            }
-            _ => false,
-        },
+                .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+                .is_some_and(|since| ours <= since)
+        }),
     };
-    let mut headers = vec![
-        (header::ETAG, HeaderValue::from_str(&etag).ok()),
-        (
-            header::CACHE_CONTROL,
-            Some(HeaderValue::from_static(cache_control)),
-        ),
-    ];
-    if let Some(lm) = &last_modified {
-        headers.push((header::LAST_MODIFIED, HeaderValue::from_str(lm).ok()));
-    }
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -189,10 +176,18 @@ pub fn validated(
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         r
     };
-    for (name, value) in headers {
-        if let Some(value) = value {
-            response.headers_mut().insert(name, value);
-        }
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    if let Some(value) = last_modified.and_then(|t| {
+        HeaderValue::from_str(&t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()).ok()
+    }) {
+        headers.insert(header::LAST_MODIFIED, value);
     }
     response
 }

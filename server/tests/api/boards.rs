@@ -179,6 +179,23 @@ async fn new_session(
         .unwrap()
 }
 
+/// Moves a session `days` into the past, two hours long (the forms take no past dates).
+async fn held_days_ago(app: &TestApp, id: i64, days: i64) {
+    use app::infra::entities::meeting;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let starts = Utc::now() - TimeDelta::days(days);
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::StartsAt, Expr::value(starts))
+        .col_expr(
+            meeting::Column::EndsAt,
+            Expr::value(starts + TimeDelta::hours(2)),
+        )
+        .filter(meeting::Column::Id.eq(id))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
 fn field(body: &serde_json::Value, name: &str) -> String {
     body["fields"]
         .as_array()
@@ -1617,7 +1634,6 @@ db_test!(public_sessions_carry_a_discussion, |backend| async move {
 db_test!(
     the_calendar_feed_holds_a_year_back_and_answers_304_to_its_etag,
     |backend| async move {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         let app = TestApp::spawn(backend).await;
         let b = board(&app).await;
         new_session(&app, &b, "Kommende Sitzung", 60 * 24 * 3, true).await;
@@ -1625,20 +1641,7 @@ db_test!(
         let long_ago = new_session(&app, &b, "Sitzung vor zwei Jahren", 90, true).await;
         // Sessions held long ago, moved there in the database (the forms take no past dates).
         for (id, days) in [(last_year, 335), (long_ago, 730)] {
-            let starts = Utc::now() - TimeDelta::days(days);
-            app::infra::entities::meeting::Entity::update_many()
-                .col_expr(
-                    app::infra::entities::meeting::Column::StartsAt,
-                    Expr::value(starts),
-                )
-                .col_expr(
-                    app::infra::entities::meeting::Column::EndsAt,
-                    Expr::value(starts + TimeDelta::hours(2)),
-                )
-                .filter(app::infra::entities::meeting::Column::Id.eq(id))
-                .exec(&app.db)
-                .await
-                .unwrap();
+            held_days_ago(&app, id, days).await;
         }
         let client = new_client();
         let res = client.get(app.url("/sessions.ics")).send().await.unwrap();
@@ -1678,27 +1681,13 @@ db_test!(
 db_test!(
     past_sessions_come_in_pages_of_twenty,
     |backend| async move {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         let app = TestApp::spawn(backend).await;
         let b = board(&app).await;
         new_session(&app, &b, "Kommende Sitzung", 60 * 24, true).await;
         // 25 sessions held on the 25 days before yesterday (moved there in the database).
         for day in 1..=25i64 {
             let id = new_session(&app, &b, &format!("Sitzung Nr. {day}"), 60, true).await;
-            let starts = Utc::now() - TimeDelta::days(day + 1);
-            app::infra::entities::meeting::Entity::update_many()
-                .col_expr(
-                    app::infra::entities::meeting::Column::StartsAt,
-                    Expr::value(starts),
-                )
-                .col_expr(
-                    app::infra::entities::meeting::Column::EndsAt,
-                    Expr::value(starts + TimeDelta::hours(2)),
-                )
-                .filter(app::infra::entities::meeting::Column::Id.eq(id))
-                .exec(&app.db)
-                .await
-                .unwrap();
+            held_days_ago(&app, id, day + 1).await;
         }
         let titles = |list: &serde_json::Value, key: &str| -> Vec<String> {
             list[key]

@@ -153,3 +153,49 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_restarted_instance_frees_only_its_own_leases,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        for n in 1..=2 {
+            enqueue(&app.db, &format!("person{n}@kalletal.example"), message(n))
+                .await
+                .unwrap();
+        }
+        // Both messages leased for five minutes: the first by this instance's earlier run,
+        // which was killed while sending, the second by another instance, still sending.
+        let until = "'2999-01-01 00:00:00'";
+        for (recipient, worker) in [
+            ("person1@kalletal.example", "host/127.0.0.1:3000"),
+            ("person2@kalletal.example", "host/127.0.0.1:3001"),
+        ] {
+            app.db
+                .execute_unprepared(&format!(
+                    "UPDATE outbox SET locked_by = '{worker}', locked_until = {until}, attempts = 1 \
+                     WHERE recipient = '{recipient}'"
+                ))
+                .await
+                .unwrap();
+        }
+        assert!(app.deliver_mail().await.is_empty(), "leased messages wait");
+        assert_eq!(
+            worker::release_leases_of(&app.db, "host/127.0.0.1:3000")
+                .await
+                .unwrap(),
+            1
+        );
+        let sent = app.deliver_mail().await;
+        assert_eq!(
+            sent.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(),
+            ["person1@kalletal.example"]
+        );
+        // Nothing of its own left to free.
+        assert_eq!(
+            worker::release_leases_of(&app.db, "host/127.0.0.1:3000")
+                .await
+                .unwrap(),
+            0
+        );
+    }
+);

@@ -99,24 +99,13 @@ async fn claim(db: &DatabaseConnection, worker_id: &str) -> Result<Option<outbox
 /// before it died goes out a second time, under the same `Message-ID`, which mail programs
 /// and providers show once.
 pub async fn release_leases_of(db: &DatabaseConnection, worker_id: &str) -> Result<u64, DbErr> {
-    let backend = db.get_database_backend();
-    let p = |n: usize| match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => format!("?{n}"),
-    };
-    let sql = format!(
-        "UPDATE outbox SET locked_until = NULL WHERE locked_by = {} AND sent_at IS NULL \
+    exec(
+        db,
+        "UPDATE outbox SET locked_until = NULL WHERE locked_by = {1} AND sent_at IS NULL \
          AND failed_at IS NULL AND locked_until IS NOT NULL",
-        p(1)
-    );
-    Ok(db
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [worker_id.into()],
-        ))
-        .await?
-        .rows_affected())
+        vec![worker_id.into()],
+    )
+    .await
 }
 
 /// Marks a message sent and takes out of the stored copy what a database dump must not
@@ -139,7 +128,8 @@ async fn mark_sent(
             worker_id.into(),
         ],
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Every `token=…` in a message with its value removed.
@@ -174,19 +164,20 @@ async fn mark_failed(
             "UPDATE outbox SET failed_at = {1}, locked_until = NULL, last_error = {2} WHERE id = {3} AND locked_by = {4}",
             vec![now.into(), error.into(), row.id.into(), worker_id.into()],
         )
-        .await
+        .await?;
     } else {
         exec(
             db,
             "UPDATE outbox SET next_attempt_at = {1}, locked_until = NULL, last_error = {2} WHERE id = {3} AND locked_by = {4}",
             vec![(now + backoff(row.attempts)).into(), error.into(), row.id.into(), worker_id.into()],
         )
-        .await
+        .await?;
     }
+    Ok(())
 }
 
-/// Runs a statement written with `{n}` placeholders on either database.
-async fn exec(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Result<(), DbErr> {
+/// Runs a statement written with `{n}` placeholders on either database; the rows it changed.
+async fn exec(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
     let mut sql = sql.to_owned();
     for n in 1..=values.len() {
@@ -196,9 +187,10 @@ async fn exec(db: &DatabaseConnection, sql: &str, values: Vec<Value>) -> Result<
         };
         sql = sql.replace(&format!("{{{n}}}"), &placeholder);
     }
-    db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    Ok(())
+    Ok(db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .rows_affected())
 }
 
 /// How long sent and given-up messages stay in the outbox: long enough to answer "did the

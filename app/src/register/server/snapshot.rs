@@ -24,6 +24,7 @@ use crate::petitions::matching::{
 use crate::register::check::{
     self, Context, EntryKeys, RegisterEntry, SignedData, SignedKeys, Verdict,
 };
+use crate::register::server::signature_check::nationalities;
 
 /// The distinct values of one column, each with its normalized form (and, for the given
 /// names, the first given name the name index uses).
@@ -92,7 +93,6 @@ struct Row {
 }
 
 pub struct RegisterSnapshot {
-    import_id: i64,
     people: Vec<Person>,
     family: Column,
     given: Column,
@@ -114,7 +114,6 @@ impl RegisterSnapshot {
     /// memory at once, only their compact form).
     pub async fn load(db: &DatabaseConnection, import_id: i64) -> Result<Self, AppError> {
         let mut snap = RegisterSnapshot {
-            import_id,
             people: Vec::new(),
             family: Column::default(),
             given: Column::default(),
@@ -203,18 +202,6 @@ impl RegisterSnapshot {
         Ok(snap)
     }
 
-    pub fn import_id(&self) -> i64 {
-        self.import_id
-    }
-
-    pub fn len(&self) -> usize {
-        self.people.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
-    }
-
     fn keys(&self, p: &Person) -> EntryKeys<'_> {
         EntryKeys {
             family: &self.family.norm[p.family as usize],
@@ -237,11 +224,7 @@ impl RegisterSnapshot {
             postal_code: self.postal.raw[p.postal as usize].to_string(),
             city: self.city.raw[p.city as usize].to_string(),
             district: self.district.raw[p.district as usize].to_string(),
-            nationalities: self.nationalities.raw[p.nationalities as usize]
-                .split(',')
-                .filter(|c| !c.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            nationalities: nationalities(&self.nationalities.raw[p.nationalities as usize]),
             moved_in: p.moved_in,
             main_residence: p.main_residence,
         }
