@@ -157,6 +157,15 @@ pub struct RegisterEntry {
     pub main_residence: bool,
 }
 
+/// The register's comma-separated nationalities ("DE,TR") as a list.
+pub fn nationalities(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 impl RegisterEntry {
     /// Names and date of birth, normalized: what namesakes share.
     pub fn identity_key(&self) -> String {

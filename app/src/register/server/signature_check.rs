@@ -53,19 +53,10 @@ pub fn open_for_checking(p: &petition::Model) -> bool {
     )
 }
 
-/// The register's comma-separated nationalities ("DE,TR") as a list.
-pub fn nationalities(stored: &str) -> Vec<String> {
-    stored
-        .split(',')
-        .filter(|c| !c.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 pub fn entry_of(r: resident::Model) -> RegisterEntry {
     RegisterEntry {
         id: r.id,
-        nationalities: nationalities(&r.nationalities),
+        nationalities: check::nationalities(&r.nationalities),
         family_name: r.family_name,
         given_names: r.given_names,
         birth_date: r.birth_date,

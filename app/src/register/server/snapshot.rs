@@ -24,7 +24,6 @@ use crate::petitions::matching::{
 use crate::register::check::{
     self, Context, EntryKeys, RegisterEntry, SignedData, SignedKeys, Verdict,
 };
-use crate::register::server::signature_check::nationalities;
 
 /// The distinct values of one column, each with its normalized form (and, for the given
 /// names, the first given name the name index uses).
@@ -224,7 +223,7 @@ impl RegisterSnapshot {
             postal_code: self.postal.raw[p.postal as usize].to_string(),
             city: self.city.raw[p.city as usize].to_string(),
             district: self.district.raw[p.district as usize].to_string(),
-            nationalities: nationalities(&self.nationalities.raw[p.nationalities as usize]),
+            nationalities: check::nationalities(&self.nationalities.raw[p.nationalities as usize]),
             moved_in: p.moved_in,
             main_residence: p.main_residence,
         }
