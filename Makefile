@@ -22,7 +22,8 @@ help:
 	@echo "make build  – release binary ($(BIN)) and site (target/site)"
 	@echo "make bench  – requests per second (start page vs. static file); signatures per second and"
 	@echo "              the tally of 1,000,000 signatures on SQLite and PostgreSQL; a thread of 5,000 comments;"
-	@echo "              mixed load (48 readers, 2 signers); the register check of 100,000 signatures"
+	@echo "              mixed load (48 readers, 2 signers); the register check of 100,000 signatures;"
+	@echo "              OParl, calendar and a proposal page on 10,000 sessions and 50,000 comments"
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -72,6 +73,7 @@ bench: build postgres
 	cargo run --quiet --profile server-release -p server --example bench_register
 	cargo run --quiet --profile server-release -p server --example bench_reports
 	cargo run --quiet --profile server-release -p server --example bench_comments
+	cargo run --quiet --profile server-release -p server --example bench_public
 
 clean:
 	cargo clean

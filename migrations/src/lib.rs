@@ -17,6 +17,7 @@ mod m20261206_000001_accessibility;
 mod m20261206_000002_account_language;
 mod m20261207_000001_rendered_html;
 mod m20261207_000002_signature_order;
+mod m20261207_000003_count_per_statement;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_account_language::Migration),
             Box::new(m20261207_000001_rendered_html::Migration),
             Box::new(m20261207_000002_signature_order::Migration),
+            Box::new(m20261207_000003_count_per_statement::Migration),
         ]
     }
 }

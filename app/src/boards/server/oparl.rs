@@ -20,7 +20,9 @@
 //! Lists are paged (100 per page, `?page=`) in the order of the object ids, which never
 //! change, so that paging stays stable while the data grows. They take the filters
 //! `created_since`, `created_until`, `modified_since` and `modified_until` (RFC 3339, both
-//! ends inclusive) and carry them into their `links`.
+//! ends inclusive) and carry them into their `links`. The long lists (sessions, places,
+//! agenda items) read only their page from the database (`paged`); a filter makes a list
+//! build every object, since `modified` includes what an object embeds.
 //!
 //! Privacy, which every object passes through before it is built:
 //! - what is closed (a closed session with its items, files and place; a closed agenda item
@@ -74,8 +76,10 @@ use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use serde_json::{Map, Value, json};
 
@@ -248,6 +252,10 @@ async fn answer(
                 .find(|k| k.list() == *list)
                 .ok_or(ApiError::NotFound)?;
             let q = ListQuery::parse(query)?;
+            let url = link(config, &format!("/body/1/{list}"));
+            if let Some(answer) = paged(db, config, kind, None, &q, &url).await? {
+                return Ok(answer);
+            }
             let scope = if kind.needs_meetings() {
                 Scope::AllMeetings
             } else {
@@ -259,23 +267,27 @@ async fn answer(
                 .into_iter()
                 .filter_map(|key| data.build(kind, key))
                 .collect();
-            Ok(q.page(objects, &link(config, &format!("/body/1/{list}"))))
+            Ok(q.page(objects, &url))
         }
         ["organization", id, "meetings"] => {
             let board = parse_id(id).ok_or(ApiError::NotFound)?;
             let q = ListQuery::parse(query)?;
+            let url = link(config, &format!("/organization/{board}/meetings"));
+            board::Entity::find_by_id(board)
+                .one(db)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            if let Some(answer) = paged(db, config, Kind::Meeting, Some(board), &q, &url).await? {
+                return Ok(answer);
+            }
             let data = Data::load(db, config, Scope::AllMeetings).await?;
-            data.board_vis(board).ok_or(ApiError::NotFound)?;
             let objects = data
                 .meetings
                 .values()
                 .filter(|m| m.board_id == board)
                 .filter_map(|m| data.build(Kind::Meeting, Key::Id(m.id)))
                 .collect();
-            Ok(q.page(
-                objects,
-                &link(config, &format!("/organization/{board}/meetings")),
-            ))
+            Ok(q.page(objects, &url))
         }
         [segment, key] => {
             let kind = Kind::ALL
@@ -393,13 +405,32 @@ impl ListQuery {
         let matching: Vec<Obj> = objects.into_iter().filter(|o| self.admits(o)).collect();
         let newest = matching.iter().map(|o| o.modified).max();
         let total = matching.len();
-        let pages = total.div_ceil(PER_PAGE).max(1);
         let data: Vec<Value> = matching
             .into_iter()
-            .skip((self.page - 1).saturating_mul(PER_PAGE))
+            .skip(self.offset())
             .take(PER_PAGE)
             .map(|o| o.json)
             .collect();
+        (self.document(data, total, list_url), newest)
+    }
+
+    /// Whether a filter asks for `created` or `modified`, which only the built objects know
+    /// (an object's `modified` includes what it embeds).
+    fn filters(&self) -> bool {
+        self.created_since.is_some()
+            || self.created_until.is_some()
+            || self.modified_since.is_some()
+            || self.modified_until.is_some()
+    }
+
+    /// How many objects come before the requested page.
+    fn offset(&self) -> usize {
+        (self.page - 1).saturating_mul(PER_PAGE)
+    }
+
+    /// The list document: one page of `data` out of `total` objects, and its links.
+    fn document(&self, data: Vec<Value>, total: usize, list_url: &str) -> Value {
+        let pages = total.div_ceil(PER_PAGE).max(1);
         let mut links = Map::new();
         links.insert("first".into(), self.page_url(list_url, 1).into());
         if self.page > 1 {
@@ -413,7 +444,7 @@ impl ListQuery {
             links.insert("next".into(), self.page_url(list_url, self.page + 1).into());
         }
         links.insert("last".into(), self.page_url(list_url, pages).into());
-        let json = json!({
+        json!({
             "data": data,
             "pagination": {
                 "totalElements": total,
@@ -422,9 +453,139 @@ impl ListQuery {
                 "totalPages": pages,
             },
             "links": links,
-        });
-        (json, newest)
+        })
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The long lists, paged in SQL
+
+/// The sessions listed (`Scope` aside): public ones, and closed ones that were edited after
+/// their creation (tombstones, see `Data::meeting_vis`). As conditions on `meetings` and on
+/// `agenda_items`, so that the database finds a page's rows without the history around it.
+fn listed_meetings() -> &'static str {
+    "(meetings.public OR meetings.id IN (
+        SELECT CAST(a.target_id AS BIGINT) FROM audit_log a
+        WHERE a.action = 'session.updated' AND a.target_type = 'session'))"
+}
+
+/// The agenda items listed: of a listed session, and public or closed by an edit of their
+/// own or of their main point (`Data::item_vis`). The audit entry names the item in its
+/// JSON details (`{"item": 12}`).
+fn listed_items(backend: DbBackend) -> String {
+    let item = match backend {
+        DbBackend::Postgres => "CAST(a.details::jsonb ->> 'item' AS BIGINT)",
+        _ => "CAST(json_extract(a.details, '$.item') AS BIGINT)",
+    };
+    let edited = format!(
+        "SELECT {item} FROM audit_log a
+         WHERE a.action = '{ITEM_EDITED}' AND a.target_type = 'session'"
+    );
+    format!(
+        "(agenda_items.meeting_id IN (SELECT meetings.id FROM meetings WHERE {})
+          AND (agenda_items.public OR agenda_items.id IN ({edited})
+               OR agenda_items.parent_id IN ({edited})))",
+        listed_meetings()
+    )
+}
+
+/// One page of a list of sessions, places or agenda items (the long lists: a board meets
+/// monthly for years), read as a page: the ids of the page and the count come from SQL,
+/// only the page's sessions are loaded and built. `None` for the other lists, and where a
+/// filter on `created` or `modified` needs every object built (`modified` includes what an
+/// object embeds); these take the path of `Data::load`, which equals this one (tested).
+///
+/// `Last-Modified` is the newest `modified` of the page, or later if a row of the list was
+/// created or changed since: what changes this page's content (new or newly listed rows
+/// move the count and the pages), never older than it.
+async fn paged(
+    db: &DatabaseConnection,
+    config: &AppConfig,
+    kind: Kind,
+    board_id: Option<i64>,
+    q: &ListQuery,
+    list_url: &str,
+) -> Result<Option<(Value, Option<Stamp>)>, ApiError> {
+    if q.filters() {
+        return Ok(None);
+    }
+    let offset = u64::try_from(q.offset()).unwrap_or(u64::MAX);
+    // The list's length, the page's (object id, session id), and the newest row stamps.
+    type Window = (u64, Vec<(i64, i64)>, Option<Stamp>, Option<Stamp>);
+    let (total, rows, created, updated): Window = match kind {
+        Kind::Meeting | Kind::Location => {
+            let query = || {
+                let mut query = meeting::Entity::find().filter(Expr::cust(listed_meetings()));
+                if let Some(board) = board_id {
+                    query = query.filter(meeting::Column::BoardId.eq(board));
+                }
+                query
+            };
+            let total = query().count(db).await?;
+            let rows: Vec<i64> = query()
+                .select_only()
+                .column(meeting::Column::Id)
+                .order_by_asc(meeting::Column::Id)
+                .offset(offset)
+                .limit(PER_PAGE as u64)
+                .into_tuple()
+                .all(db)
+                .await?;
+            let (created, updated): (Option<Stamp>, Option<Stamp>) = query()
+                .select_only()
+                .column_as(meeting::Column::CreatedAt.max(), "created")
+                .column_as(meeting::Column::UpdatedAt.max(), "updated")
+                .into_tuple()
+                .one(db)
+                .await?
+                .unwrap_or((None, None));
+            (
+                total,
+                rows.into_iter().map(|id| (id, id)).collect(),
+                created,
+                updated,
+            )
+        }
+        Kind::AgendaItem if board_id.is_none() => {
+            let condition = listed_items(db.get_database_backend());
+            let query = || agenda_item::Entity::find().filter(Expr::cust(condition.clone()));
+            let total = query().count(db).await?;
+            let rows: Vec<(i64, i64)> = query()
+                .select_only()
+                .column(agenda_item::Column::Id)
+                .column(agenda_item::Column::MeetingId)
+                .order_by_asc(agenda_item::Column::Id)
+                .offset(offset)
+                .limit(PER_PAGE as u64)
+                .into_tuple()
+                .all(db)
+                .await?;
+            let (created, updated): (Option<Stamp>, Option<Stamp>) = query()
+                .select_only()
+                .column_as(agenda_item::Column::CreatedAt.max(), "created")
+                .column_as(agenda_item::Column::UpdatedAt.max(), "updated")
+                .into_tuple()
+                .one(db)
+                .await?
+                .unwrap_or((None, None));
+            (total, rows, created, updated)
+        }
+        _ => return Ok(None),
+    };
+    let sessions: BTreeSet<i64> = rows.iter().map(|(_, meeting)| *meeting).collect();
+    let data = Data::load(db, config, Scope::Meetings(sessions.into_iter().collect())).await?;
+    let objects: Vec<Obj> = rows
+        .iter()
+        .filter_map(|(id, _)| data.build(kind, Key::Id(*id)))
+        .collect();
+    let newest = objects
+        .iter()
+        .map(|o| o.modified)
+        .chain([created, updated].into_iter().flatten().map(stamp))
+        .max();
+    let data = objects.into_iter().map(|o| o.json).collect();
+    let total = usize::try_from(total).unwrap_or(usize::MAX);
+    Ok(Some((q.document(data, total, list_url), newest)))
 }
 
 // ---------------------------------------------------------------------------------------
