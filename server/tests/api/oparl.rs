@@ -812,9 +812,10 @@ async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
-/// The long lists (sessions, places, agenda items) read only their page from the database
-/// unless a filter on `created` or `modified` needs every object built; the filter
-/// `created_since=1970-…` admits everything, so both ways must list the same, page by page.
+/// The long lists (sessions, places, agenda items, consultations, files) read only their
+/// page from the database unless a filter on `created` or `modified` needs every object
+/// built; the filter `created_since=1970-…` admits everything, so both ways must list the
+/// same, page by page.
 async fn assert_paged_as_built(app: &TestApp, list: &str) {
     for page in 1.. {
         let (status, paged) = get(app, &format!("{list}?page={page}")).await;
@@ -1438,6 +1439,8 @@ db_test!(
             "/body/1/meetings".to_owned(),
             "/body/1/locations".to_owned(),
             "/body/1/agenda-items".to_owned(),
+            "/body/1/consultations".to_owned(),
+            "/body/1/files".to_owned(),
             format!("/organization/{}/meetings", f.board),
         ] {
             assert_paged_as_built(&app, &list).await;
@@ -1602,6 +1605,65 @@ db_test!(oparl_lists_page_and_filter, |backend| async move {
     let (status, own) = get(&app, &format!("/organization/{board}/meetings")).await;
     assert_eq!(status, 200);
     assert_eq!(own["pagination"]["totalElements"], 1);
+
+    // Files list the attachments, then the minutes of each published session: 150 + 70,
+    // the seam in the middle of the second page.
+    let items: Vec<i64> = agenda_item::Entity::find()
+        .filter(agenda_item::Column::MeetingId.eq(m))
+        .filter(agenda_item::Column::DeletedAt.is_null())
+        .all(&app.db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let files: Vec<agenda_file::ActiveModel> = (0..150)
+        .map(|n| agenda_file::ActiveModel {
+            item_id: Set(items[n % 75]),
+            filename: Set(format!("anlage-{n}.pdf")),
+            content_type: Set("application/pdf".into()),
+            size: Set(1),
+            sha256: Set(format!("{n:064}")),
+            uploaded_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            deleted_at: Set(None),
+            ..Default::default()
+        })
+        .collect();
+    agenda_file::Entity::insert_many(files)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let template = meeting::Entity::find_by_id(m)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let sessions: Vec<meeting::ActiveModel> = (0..70)
+        .map(|n| meeting::ActiveModel {
+            title: Set(format!("Sitzung {n}")),
+            status: Set("published".into()),
+            minutes: Set(Some("Protokoll".into())),
+            minutes_published_at: Set(Some(now)),
+            ..meeting::Model {
+                id: 0,
+                ..template.clone()
+            }
+            .into()
+        })
+        .map(|mut s: meeting::ActiveModel| {
+            s.id = sea_orm::ActiveValue::NotSet;
+            s
+        })
+        .collect();
+    meeting::Entity::insert_many(sessions)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let (_, files) = get(&app, "/body/1/files?page=2").await;
+    assert_eq!(files["pagination"]["totalElements"], 220, "{files}");
+    assert_paged_as_built(&app, "/body/1/files").await;
 });
 
 db_test!(

@@ -21,8 +21,8 @@
 //! change, so that paging stays stable while the data grows. They take the filters
 //! `created_since`, `created_until`, `modified_since` and `modified_until` (RFC 3339, both
 //! ends inclusive) and carry them into their `links`. The long lists (sessions, places,
-//! agenda items) read only their page from the database (`paged`); a filter makes a list
-//! build every object, since `modified` includes what an object embeds.
+//! agenda items, consultations, files) read only their page from the database (`paged`); a
+//! filter makes a list build every object, since `modified` includes what an object embeds.
 //!
 //! Privacy, which every object passes through before it is built:
 //! - what is closed (a closed session with its items, files and place; a closed agenda item
@@ -79,7 +79,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
 };
 use serde_json::{Map, Value, json};
 
@@ -489,11 +489,76 @@ fn listed_items(backend: DbBackend) -> String {
     )
 }
 
-/// One page of a list of sessions, places or agenda items (the long lists: a board meets
-/// monthly for years), read as a page: the ids of the page and the count come from SQL,
-/// only the page's sessions are loaded and built. `None` for the other lists, and where a
+/// The consultations listed: agenda items listed that deal with a proposal, or with a
+/// published petition (`Data::paper_of`).
+fn listed_consultations(backend: DbBackend) -> String {
+    format!(
+        "({} AND (agenda_items.proposal_id IN (SELECT proposals.id FROM proposals)
+               OR agenda_items.petition_id IN
+                  (SELECT petitions.id FROM petitions WHERE petitions.published_at IS NOT NULL)))",
+        listed_items(backend)
+    )
+}
+
+/// A page of rows of one list, read in SQL.
+struct Window {
+    /// Rows in the whole list.
+    total: u64,
+    /// The page's rows: their id and a second column (their session, or their item).
+    rows: Vec<(i64, i64)>,
+    /// The newest creation or change of any row of the list.
+    newest: Option<Stamp>,
+}
+
+/// `limit` rows of `query` from `offset` on, in the order of `id`, with the count and the
+/// newest stamps of all its rows.
+async fn window<E>(
+    db: &DatabaseConnection,
+    query: Select<E>,
+    [id, second, created, updated]: [E::Column; 4],
+    offset: u64,
+    limit: u64,
+) -> Result<Window, DbErr>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let total = query.clone().count(db).await?;
+    let rows: Vec<(i64, i64)> = if limit == 0 || offset >= total {
+        Vec::new()
+    } else {
+        query
+            .clone()
+            .select_only()
+            .column(id)
+            .column(second)
+            .order_by_asc(id)
+            .offset(offset)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    let (created, updated): (Option<Stamp>, Option<Stamp>) = query
+        .select_only()
+        .column_as(created.max(), "created")
+        .column_as(updated.max(), "updated")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or((None, None));
+    Ok(Window {
+        total,
+        rows,
+        newest: created.into_iter().chain(updated).map(stamp).max(),
+    })
+}
+
+/// One page of a long list — sessions, places, agenda items, consultations, files (a board
+/// meets monthly for years) — read as a page: the page's ids and the count come from SQL,
+/// only the page's sessions are loaded and built. `None` for the short lists, and where a
 /// filter on `created` or `modified` needs every object built (`modified` includes what an
-/// object embeds); these take the path of `Data::load`, which equals this one (tested).
+/// object embeds); these take the path of `Data::load`, which lists the same (tested).
 ///
 /// `Last-Modified` is the newest `modified` of the page, or later if a row of the list was
 /// created or changed since: what changes this page's content (new or newly listed rows
@@ -509,80 +574,118 @@ async fn paged(
     if q.filters() {
         return Ok(None);
     }
+    let backend = db.get_database_backend();
     let offset = u64::try_from(q.offset()).unwrap_or(u64::MAX);
-    // The list's length, the page's (object id, session id), and the newest row stamps.
-    type Window = (u64, Vec<(i64, i64)>, Option<Stamp>, Option<Stamp>);
-    let (total, rows, created, updated): Window = match kind {
-        Kind::Meeting | Kind::Location => {
-            let query = || {
-                let mut query = meeting::Entity::find().filter(Expr::cust(listed_meetings()));
-                if let Some(board) = board_id {
-                    query = query.filter(meeting::Column::BoardId.eq(board));
-                }
-                query
-            };
-            let total = query().count(db).await?;
-            let rows: Vec<i64> = query()
-                .select_only()
-                .column(meeting::Column::Id)
-                .order_by_asc(meeting::Column::Id)
-                .offset(offset)
-                .limit(PER_PAGE as u64)
-                .into_tuple()
-                .all(db)
-                .await?;
-            let (created, updated): (Option<Stamp>, Option<Stamp>) = query()
-                .select_only()
-                .column_as(meeting::Column::CreatedAt.max(), "created")
-                .column_as(meeting::Column::UpdatedAt.max(), "updated")
-                .into_tuple()
-                .one(db)
-                .await?
-                .unwrap_or((None, None));
-            (
-                total,
-                rows.into_iter().map(|id| (id, id)).collect(),
-                created,
-                updated,
-            )
+    let limit = PER_PAGE as u64;
+    let meetings = |condition: String| {
+        let mut query = meeting::Entity::find().filter(Expr::cust(condition));
+        if let Some(board) = board_id {
+            query = query.filter(meeting::Column::BoardId.eq(board));
         }
-        Kind::AgendaItem if board_id.is_none() => {
-            let condition = listed_items(db.get_database_backend());
-            let query = || agenda_item::Entity::find().filter(Expr::cust(condition.clone()));
-            let total = query().count(db).await?;
-            let rows: Vec<(i64, i64)> = query()
+        query
+    };
+    let meeting_columns = [
+        meeting::Column::Id,
+        meeting::Column::Id,
+        meeting::Column::CreatedAt,
+        meeting::Column::UpdatedAt,
+    ];
+    let item_columns = [
+        agenda_item::Column::Id,
+        agenda_item::Column::MeetingId,
+        agenda_item::Column::CreatedAt,
+        agenda_item::Column::UpdatedAt,
+    ];
+    // The page's objects, each with its session.
+    let (total, keys, newest): (u64, Vec<(Key, i64)>, Option<Stamp>) = match kind {
+        Kind::Meeting | Kind::Location => {
+            let w = window(
+                db,
+                meetings(listed_meetings().to_owned()),
+                meeting_columns,
+                offset,
+                limit,
+            )
+            .await?;
+            let keys = w.rows.iter().map(|(id, m)| (Key::Id(*id), *m)).collect();
+            (w.total, keys, w.newest)
+        }
+        _ if board_id.is_some() => return Ok(None),
+        Kind::AgendaItem | Kind::Consultation => {
+            let condition = match kind {
+                Kind::AgendaItem => listed_items(backend),
+                _ => listed_consultations(backend),
+            };
+            let query = agenda_item::Entity::find().filter(Expr::cust(condition));
+            let w = window(db, query, item_columns, offset, limit).await?;
+            let keys = w.rows.iter().map(|(id, m)| (Key::Id(*id), *m)).collect();
+            (w.total, keys, w.newest)
+        }
+        Kind::File => {
+            // Attachments first, then the minutes of each session (as `Data::keys`).
+            let query = agenda_file::Entity::find().filter(Expr::cust(format!(
+                "agenda_files.item_id IN (SELECT agenda_items.id FROM agenda_items WHERE {})",
+                listed_items(backend)
+            )));
+            let files = window(
+                db,
+                query,
+                [
+                    agenda_file::Column::Id,
+                    agenda_file::Column::ItemId,
+                    agenda_file::Column::CreatedAt,
+                    agenda_file::Column::UpdatedAt,
+                ],
+                offset,
+                limit,
+            )
+            .await?;
+            let session_of: HashMap<i64, i64> = agenda_item::Entity::find()
                 .select_only()
                 .column(agenda_item::Column::Id)
                 .column(agenda_item::Column::MeetingId)
-                .order_by_asc(agenda_item::Column::Id)
-                .offset(offset)
-                .limit(PER_PAGE as u64)
-                .into_tuple()
+                .filter(agenda_item::Column::Id.is_in(files.rows.iter().map(|(_, item)| *item)))
+                .into_tuple::<(i64, i64)>()
                 .all(db)
-                .await?;
-            let (created, updated): (Option<Stamp>, Option<Stamp>) = query()
-                .select_only()
-                .column_as(agenda_item::Column::CreatedAt.max(), "created")
-                .column_as(agenda_item::Column::UpdatedAt.max(), "updated")
-                .into_tuple()
-                .one(db)
                 .await?
-                .unwrap_or((None, None));
-            (total, rows, created, updated)
+                .into_iter()
+                .collect();
+            let published = format!(
+                "({} AND meetings.status = '{}')",
+                listed_meetings(),
+                MeetingStatus::Published.code()
+            );
+            let minutes = window(
+                db,
+                meetings(published),
+                [
+                    meeting::Column::Id,
+                    meeting::Column::Id,
+                    meeting::Column::MinutesPublishedAt,
+                    meeting::Column::UpdatedAt,
+                ],
+                offset.saturating_sub(files.total),
+                limit - files.rows.len() as u64,
+            )
+            .await?;
+            let keys = files
+                .rows
+                .iter()
+                .filter_map(|(id, item)| session_of.get(item).map(|m| (Key::Id(*id), *m)))
+                .chain(minutes.rows.iter().map(|(m, _)| (Key::Minutes(*m), *m)))
+                .collect();
+            let newest = files.newest.max(minutes.newest);
+            (files.total + minutes.total, keys, newest)
         }
         _ => return Ok(None),
     };
-    let sessions: BTreeSet<i64> = rows.iter().map(|(_, meeting)| *meeting).collect();
+    let sessions: BTreeSet<i64> = keys.iter().map(|(_, meeting)| *meeting).collect();
     let data = Data::load(db, config, Scope::Meetings(sessions.into_iter().collect())).await?;
-    let objects: Vec<Obj> = rows
+    let objects: Vec<Obj> = keys
         .iter()
-        .filter_map(|(id, _)| data.build(kind, Key::Id(*id)))
+        .filter_map(|(key, _)| data.build(kind, *key))
         .collect();
-    let newest = objects
-        .iter()
-        .map(|o| o.modified)
-        .chain([created, updated].into_iter().flatten().map(stamp))
-        .max();
+    let newest = objects.iter().map(|o| o.modified).chain(newest).max();
     let data = objects.into_iter().map(|o| o.json).collect();
     let total = usize::try_from(total).unwrap_or(usize::MAX);
     Ok(Some((q.document(data, total, list_url), newest)))
