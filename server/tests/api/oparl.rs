@@ -812,8 +812,8 @@ async fn fixture(app: &TestApp) -> Fixture {
     }
 }
 
-/// The long lists (sessions, places, agenda items, consultations, files) read only their
-/// page from the database unless a filter on `created` or `modified` needs every object
+/// The long lists (sessions, places, agenda items, consultations, files, papers) read only
+/// their page from the database unless a filter on `created` or `modified` needs every object
 /// built; the filter `created_since=1970-…` admits everything, so both ways must list the
 /// same, page by page.
 async fn assert_paged_as_built(app: &TestApp, list: &str) {
@@ -1441,6 +1441,7 @@ db_test!(
             "/body/1/agenda-items".to_owned(),
             "/body/1/consultations".to_owned(),
             "/body/1/files".to_owned(),
+            "/body/1/papers".to_owned(),
             format!("/organization/{}/meetings", f.board),
         ] {
             assert_paged_as_built(&app, &list).await;

@@ -78,7 +78,7 @@ use axum::routing::get;
 use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
 };
 use serde_json::{Map, Value, json};
@@ -677,6 +677,7 @@ async fn paged(
             let newest = files.newest.max(minutes.newest);
             (files.total + minutes.total, keys, newest)
         }
+        Kind::Paper => return paper_page(db, config, q, list_url).await.map(Some),
         _ => return Ok(None),
     };
     let sessions: BTreeSet<i64> = keys.iter().map(|(_, meeting)| *meeting).collect();
@@ -689,6 +690,119 @@ async fn paged(
     let data = objects.into_iter().map(|o| o.json).collect();
     let total = usize::try_from(total).unwrap_or(usize::MAX);
     Ok(Some((q.document(data, total, list_url), newest)))
+}
+
+/// A page of papers: the proposals, then the published petitions, that an open agenda item
+/// (public, in a public session) deals with (`Data::load_papers`); an item that names both
+/// deals with the proposal. Each paper embeds its consultations, so the sessions of all
+/// items dealing with the page's papers are loaded.
+async fn paper_page(
+    db: &DatabaseConnection,
+    config: &AppConfig,
+    q: &ListQuery,
+    list_url: &str,
+) -> Result<(Value, Option<Stamp>), ApiError> {
+    const OPEN: &str = "agenda_items.public AND agenda_items.meeting_id IN
+        (SELECT meetings.id FROM meetings WHERE meetings.public)";
+    const PROPOSAL: &str = "agenda_items.proposal_id IN (SELECT proposals.id FROM proposals)";
+    const PETITION: &str = "agenda_items.petition_id IN
+        (SELECT petitions.id FROM petitions WHERE petitions.published_at IS NOT NULL)";
+    let open = || agenda_item::Entity::find().filter(Expr::cust(OPEN));
+    let proposals = || {
+        open()
+            .filter(Expr::cust(PROPOSAL))
+            .select_only()
+            .column(agenda_item::Column::ProposalId)
+            .distinct()
+    };
+    let petitions = || {
+        open()
+            .filter(Expr::cust(
+                "(agenda_items.proposal_id IS NULL
+                  OR agenda_items.proposal_id NOT IN (SELECT proposals.id FROM proposals))",
+            ))
+            .filter(Expr::cust(PETITION))
+            .select_only()
+            .column(agenda_item::Column::PetitionId)
+            .distinct()
+    };
+    let limit = PER_PAGE as u64;
+    let offset = u64::try_from(q.offset()).unwrap_or(u64::MAX);
+    let proposal_total = proposals().count(db).await?;
+    let petition_total = petitions().count(db).await?;
+    let mut keys: Vec<Key> = Vec::new();
+    if offset < proposal_total {
+        let ids: Vec<i64> = proposals()
+            .order_by_asc(agenda_item::Column::ProposalId)
+            .offset(offset)
+            .limit(limit)
+            .into_tuple()
+            .all(db)
+            .await?;
+        keys.extend(ids.into_iter().map(Key::Proposal));
+    }
+    let room = limit - keys.len() as u64;
+    if room > 0 {
+        let ids: Vec<i64> = petitions()
+            .order_by_asc(agenda_item::Column::PetitionId)
+            .offset(offset.saturating_sub(proposal_total))
+            .limit(room)
+            .into_tuple()
+            .all(db)
+            .await?;
+        keys.extend(ids.into_iter().map(Key::Petition));
+    }
+    // The sessions of every item dealing with one of these papers (their consultations).
+    let (proposal_ids, petition_ids): (Vec<i64>, Vec<i64>) = (
+        keys.iter()
+            .filter_map(|k| match k {
+                Key::Proposal(id) => Some(*id),
+                _ => None,
+            })
+            .collect(),
+        keys.iter()
+            .filter_map(|k| match k {
+                Key::Petition(id) => Some(*id),
+                _ => None,
+            })
+            .collect(),
+    );
+    let sessions: BTreeSet<i64> = agenda_item::Entity::find()
+        .select_only()
+        .column(agenda_item::Column::MeetingId)
+        .filter(
+            Condition::any()
+                .add(agenda_item::Column::ProposalId.is_in(proposal_ids))
+                .add(agenda_item::Column::PetitionId.is_in(petition_ids)),
+        )
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let data = Data::load(db, config, Scope::Meetings(sessions.into_iter().collect())).await?;
+    let objects: Vec<Obj> = keys
+        .iter()
+        .filter_map(|key| data.build(Kind::Paper, *key))
+        .collect();
+    // A paper changes with its proposal or petition and its consultations; the page is
+    // as new as its newest paper, or as the newest open item (papers come and go with them).
+    let (created, updated): (Option<Stamp>, Option<Stamp>) = open()
+        .select_only()
+        .column_as(agenda_item::Column::CreatedAt.max(), "created")
+        .column_as(agenda_item::Column::UpdatedAt.max(), "updated")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or((None, None));
+    let newest = objects
+        .iter()
+        .map(|o| o.modified)
+        .chain(created.into_iter().chain(updated).map(stamp))
+        .max();
+    let data = objects.into_iter().map(|o| o.json).collect();
+    let total = usize::try_from(proposal_total + petition_total).unwrap_or(usize::MAX);
+    Ok((q.document(data, total, list_url), newest))
 }
 
 // ---------------------------------------------------------------------------------------
