@@ -130,6 +130,12 @@ async fn bench(name: &str, url: &str, file: &std::path::Path) {
 
 #[tokio::main]
 async fn main() {
+    // The check logs where its time goes (reading, comparing, writing).
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "app::register::server::signature_check=info",
+        ))
+        .init();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("melderegister.csv");
     server::synthetic::write_register(

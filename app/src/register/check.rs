@@ -307,6 +307,11 @@ pub struct SignedKeys {
 }
 
 impl SignedKeys {
+    /// The family name, normalized (`normalize_name`).
+    pub fn family(&self) -> &str {
+        &self.family
+    }
+
     pub fn of(s: &SignedData) -> SignedKeys {
         SignedKeys {
             family: normalize_name(&s.family_name),
@@ -458,29 +463,38 @@ pub fn compare_keys(s: &SignedKeys, r: &EntryKeys) -> Comparison {
 
 /// `compare_keys` if the entry may be the signer (`Comparison::is_plausible`), else `None`;
 /// what the full check asks of each of a signature's candidates. Exact matches and the
-/// namesakes of one are plausible, so `decide` given only these decides as given all. Stops
-/// as soon as two parts differ (most candidates share only the date of birth).
+/// namesakes of one are plausible, so `decide` given only these decides as given all.
+///
+/// The cheap parts first, and out as soon as the answer is no: with one part differing
+/// outright every other must agree, with two the entry is out. Most candidates share only
+/// the date of birth (and live elsewhere), or only the names of a common family (born on
+/// another day, living elsewhere): their address, two string comparisons, rules them out
+/// before the names are compared letter by letter.
 pub fn plausible_comparison(s: &SignedKeys, r: &EntryKeys) -> Option<Comparison> {
     let birth_date = compare_birth(s.birth, r.birth);
-    let family_name = compare_family(&s.family, r.family);
-    if birth_date == FieldMatch::Differs && family_name == FieldMatch::Differs {
+    let address = compare_address(s, r);
+    if !may_be_plausible(&[birth_date, address]) {
         return None;
     }
-    let given_names = compare_given(&s.given, r.given);
-    let differ = [birth_date, family_name, given_names]
-        .iter()
-        .filter(|p| **p == FieldMatch::Differs)
-        .count();
-    if differ >= 2 {
+    let family_name = compare_family(&s.family, r.family);
+    if !may_be_plausible(&[birth_date, address, family_name]) {
         return None;
     }
     let c = Comparison {
         family_name,
-        given_names,
+        given_names: compare_given(&s.given, r.given),
         birth_date,
-        address: compare_address(s, r),
+        address,
     };
     c.is_plausible().then_some(c)
+}
+
+/// Whether a comparison with these parts (and the rest still open) can still be plausible:
+/// nothing differs, or one part does and all the others agree.
+fn may_be_plausible(parts: &[FieldMatch]) -> bool {
+    let differ = parts.iter().filter(|p| **p == FieldMatch::Differs).count();
+    let agree = parts.iter().filter(|p| p.agrees()).count();
+    differ == 0 || (differ == 1 && agree + 1 == parts.len())
 }
 
 /// What the check knows besides the signature and the candidates.
@@ -557,6 +571,22 @@ pub fn lacks_data(s: &SignedData) -> bool {
 /// or its family and first given name (the service finds them by index); the check compares
 /// them all.
 pub fn decide(s: &SignedData, candidates: &[&RegisterEntry], ctx: &Context) -> Verdict {
+    let keys = SignedKeys::of(s);
+    let compared: Vec<(&RegisterEntry, Comparison)> = candidates
+        .iter()
+        .map(|c| (*c, compare_keys(&keys, &OwnedEntryKeys::of(c).view())))
+        .collect();
+    decide_compared(s, &compared, ctx)
+}
+
+/// `decide` on candidates already compared with the signature (the register held in memory
+/// compares while it looks for them). `compared` must hold at least every plausible
+/// candidate (`plausible_comparison`): the others change nothing.
+pub fn decide_compared(
+    s: &SignedData,
+    compared: &[(&RegisterEntry, Comparison)],
+    ctx: &Context,
+) -> Verdict {
     if ctx.sheet_void {
         return Verdict::unmatched(Status::InvalidSheet);
     }
@@ -567,10 +597,10 @@ pub fn decide(s: &SignedData, candidates: &[&RegisterEntry], ctx: &Context) -> V
     }
     // Namesakes (same names, same birthday) are told apart by the address: the one who
     // lives there is the only exact match; without a usable address none is.
-    let exact: Vec<&RegisterEntry> = candidates
+    let exact: Vec<&RegisterEntry> = compared
         .iter()
-        .copied()
-        .filter(|c| compare(s, c).is_exact())
+        .filter(|(_, c)| c.is_exact())
+        .map(|(entry, _)| *entry)
         .collect();
     if let [person] = exact[..] {
         let status = match ctx
@@ -580,17 +610,18 @@ pub fn decide(s: &SignedData, candidates: &[&RegisterEntry], ctx: &Context) -> V
             Ok(()) => Status::Valid,
             Err(why) => why.into(),
         };
+        let candidates: Vec<&RegisterEntry> = compared.iter().map(|(entry, _)| *entry).collect();
         return Verdict {
             status,
             resident: Some(person.id),
-            match_key: Some(person.person_key(candidates)),
+            match_key: Some(person.person_key(&candidates)),
             district: Some(person.district.clone()),
         };
     }
     // Two entries equal in every part the signature gives (namesakes whose addresses differ
     // only in what the signature left out: two people a person must tell apart), or near
     // and partial matches.
-    if exact.len() > 1 || !plausible_candidates(s, candidates, 1).is_empty() {
+    if exact.len() > 1 || compared.iter().any(|(_, c)| c.is_plausible()) {
         return Verdict::unmatched(Status::NeedsReview);
     }
     Verdict::unmatched(if lacks_data(s) {

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -488,7 +489,9 @@ async fn decide_rows_held(
     register: &Arc<RegisterSnapshot>,
     rows: &[Checked],
     void: &HashSet<i32>,
+    phases: &mut Phases,
 ) -> Result<(), AppError> {
+    let started = Instant::now();
     let rule_set = rule_set_of(p)?;
     let rows = automatic(rows);
     let work: Vec<(SignedData, Context<'static>)> = rows
@@ -500,12 +503,15 @@ async fn decide_rows_held(
         .await
         .map_err(|_| AppError::Internal)?;
     let (changes, _) = changes_of(&rows, verdicts);
+    phases.decide += started.elapsed();
     if changes.is_empty() {
         return Ok(());
     }
+    let started = Instant::now();
     let tx = begin_write(db).await?;
     write_changes(&tx, &changes).await?;
     tx.commit().await?;
+    phases.write += started.elapsed();
     Ok(())
 }
 
@@ -641,8 +647,34 @@ pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Res
     let Some(import_id) = current_import(db).await? else {
         return Ok(0);
     };
+    let started = Instant::now();
     let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "register check: register read into memory"
+    );
     check_petition_against(db, p, &register).await
+}
+
+/// Where a full check spends its time, for the log (operators of a large register want to
+/// know whether the database or the comparisons hold them up).
+#[derive(Default)]
+struct Phases {
+    read: Duration,
+    decide: Duration,
+    write: Duration,
+}
+
+/// PostgreSQL plans the check's statements by the table's statistics. After thousands of
+/// paper lines came in at once these are stale until autovacuum analyzes the table, and the
+/// bulk `UPDATE … FROM (VALUES …)` then joins by scanning every signature instead of
+/// looking each up by id (measured on 100,000 signatures: 143 ms instead of 30 ms per
+/// thousand rows). SQLite looks rows up by id either way.
+async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), AppError> {
+    if crate::infra::db::is_postgres(db) {
+        db.execute_unprepared("ANALYZE signatures").await?;
+    }
+    Ok(())
 }
 
 async fn check_petition_against(
@@ -650,10 +682,13 @@ async fn check_petition_against(
     p: &petition::Model,
     register: &Arc<RegisterSnapshot>,
 ) -> Result<u64, AppError> {
+    refresh_statistics(db).await?;
     let void = void_sheets(db, p.id).await?;
     let mut last_id = 0i64;
     let mut seen = 0u64;
+    let mut phases = Phases::default();
     loop {
+        let started = Instant::now();
         let rows: Vec<Checked> = signature::Entity::find()
             .select_only()
             .columns(Checked::COLUMNS)
@@ -664,11 +699,13 @@ async fn check_petition_against(
             .into_model()
             .all(db)
             .await?;
+        phases.read += started.elapsed();
         let Some(last) = rows.last() else { break };
         last_id = last.id;
         seen += rows.len() as u64;
-        decide_rows_held(db, p, register, &rows, &void).await?;
+        decide_rows_held(db, p, register, &rows, &void, &mut phases).await?;
     }
+    let started = Instant::now();
     // Every person with more than one individually valid signature, a few keys at a time.
     let dup_keys: Vec<String> = signature::Entity::find()
         .select_only()
@@ -698,6 +735,15 @@ async fn check_petition_against(
         resolve_duplicates(&tx, p, &chunk.iter().cloned().collect()).await?;
         tx.commit().await?;
     }
+    tracing::info!(
+        petition = p.id,
+        signatures = seen,
+        read_seconds = phases.read.as_secs_f64(),
+        decide_seconds = phases.decide.as_secs_f64(),
+        write_seconds = phases.write.as_secs_f64(),
+        duplicates_seconds = started.elapsed().as_secs_f64(),
+        "register check: petition checked"
+    );
     Ok(seen)
 }
 
@@ -716,7 +762,12 @@ pub async fn check_open_petitions(db: &DatabaseConnection) -> Result<CheckSummar
     if petitions.is_empty() {
         return Ok(summary);
     }
+    let started = Instant::now();
     let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "register check: register read into memory"
+    );
     for p in petitions {
         summary.signatures += check_petition_against(db, &p, &register).await?;
         summary.petitions += 1;

@@ -22,7 +22,7 @@ use crate::petitions::matching::{
     all_given_names, first_given_name, normalize_house_number, normalize_name, normalize_street,
 };
 use crate::register::check::{
-    self, Context, EntryKeys, RegisterEntry, SignedData, SignedKeys, Verdict,
+    self, Comparison, Context, EntryKeys, RegisterEntry, SignedData, SignedKeys, Verdict,
 };
 
 /// The distinct values of one column, each with its normalized form (and, for the given
@@ -232,17 +232,16 @@ impl RegisterSnapshot {
     /// The people who may have given this signature: those who share its date of birth or
     /// its family and first given name (the candidates the database query finds) and
     /// compare plausibly. `check::decide` given these decides as given all candidates.
-    pub fn candidates(&self, s: &SignedData) -> Vec<RegisterEntry> {
+    pub fn candidates(&self, s: &SignedData) -> Vec<(RegisterEntry, Comparison)> {
         let keys = SignedKeys::of(s);
         let born = s
             .birth_date
             .and_then(|b| self.by_birth.get(&b))
             .into_iter()
             .flatten();
-        let family = normalize_name(&s.family_name);
         let first = first_given_name(&s.given_names);
         let named = match (
-            self.family_keys.get(family.as_str()),
+            self.family_keys.get(keys.family()),
             self.first_given_keys.get(first.as_str()),
         ) {
             (Some(f), Some(g)) => self.by_name.get(&(*f, *g)),
@@ -257,8 +256,8 @@ impl RegisterSnapshot {
         let mut out = Vec::new();
         for i in found {
             let p = &self.people[i as usize];
-            if check::plausible_comparison(&keys, &self.keys(p)).is_some() {
-                out.push(self.entry(p));
+            if let Some(comparison) = check::plausible_comparison(&keys, &self.keys(p)) {
+                out.push((self.entry(p), comparison));
             }
         }
         out
@@ -281,7 +280,9 @@ impl RegisterSnapshot {
                             .iter()
                             .map(|(s, ctx)| {
                                 let found = self.candidates(s);
-                                check::decide(s, &found.iter().collect::<Vec<_>>(), ctx)
+                                let compared: Vec<_> =
+                                    found.iter().map(|(entry, c)| (entry, *c)).collect();
+                                check::decide_compared(s, &compared, ctx)
                             })
                             .collect::<Vec<_>>()
                     })
