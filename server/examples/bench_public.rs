@@ -127,7 +127,10 @@ async fn fill(db: &DatabaseConnection) -> i64 {
                 title: Set(format!("Tagesordnungspunkt {}", position + 1)),
                 description: Set("Beratung und Empfehlung an den Rat.".into()),
                 public: Set(position != 9),
-                proposal_id: Set((position == 0).then(|| proposals[k as usize % proposals.len()])),
+                // Now and then a resident proposal is on the agenda (a proposal is discussed
+                // in a session or two, not in thousands).
+                proposal_id: Set((position == 0 && k % 1_000 == 0)
+                    .then(|| proposals[(k / 1_000) as usize % proposals.len()])),
                 petition_id: Set(None),
                 notes: Set(String::new()),
                 recommendation: Set(String::new()),

@@ -523,7 +523,18 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let total = query.clone().count(db).await?;
+    // The count and the newest stamps in one pass over the list's condition.
+    let (total, created, updated): (i64, Option<Stamp>, Option<Stamp>) = query
+        .clone()
+        .select_only()
+        .column_as(Expr::cust("COUNT(*)"), "total")
+        .column_as(created.max(), "created")
+        .column_as(updated.max(), "updated")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or((0, None, None));
+    let total = u64::try_from(total).unwrap_or(0);
     let rows: Vec<(i64, i64)> = if limit == 0 || offset >= total {
         Vec::new()
     } else {
@@ -539,14 +550,6 @@ where
             .all(db)
             .await?
     };
-    let (created, updated): (Option<Stamp>, Option<Stamp>) = query
-        .select_only()
-        .column_as(created.max(), "created")
-        .column_as(updated.max(), "updated")
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or((None, None));
     Ok(Window {
         total,
         rows,
