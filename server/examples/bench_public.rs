@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use app::infra::entities::{agenda_item, board, comment, meeting, proposal, user};
 use chrono::{Duration as Span, Utc};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryOrder, QuerySelect,
+};
 
 const SESSIONS: i64 = 10_000;
 const ITEMS_PER_SESSION: i64 = 10;
@@ -22,35 +24,16 @@ const COMMENTS: i64 = 50_000;
 const ON_ONE_PROPOSAL: i64 = 1_000;
 const PORT: u16 = 3310;
 
-async fn next_id<E: EntityTrait>(db: &DatabaseConnection, column: E::Column) -> i64
-where
-    E::Model: HasId,
-{
-    E::find()
-        .order_by_desc(column)
+/// The id after the highest of `column` (rows are written with their ids).
+async fn next_id<E: EntityTrait>(db: &DatabaseConnection, column: E::Column) -> i64 {
+    let highest: Option<Option<i64>> = E::find()
+        .select_only()
+        .column_as(column.max(), "highest")
+        .into_tuple()
         .one(db)
         .await
-        .unwrap()
-        .map_or(1, |m| m.id() + 1)
-}
-
-trait HasId {
-    fn id(&self) -> i64;
-}
-impl HasId for meeting::Model {
-    fn id(&self) -> i64 {
-        self.id
-    }
-}
-impl HasId for agenda_item::Model {
-    fn id(&self) -> i64 {
-        self.id
-    }
-}
-impl HasId for comment::Model {
-    fn id(&self) -> i64 {
-        self.id
-    }
+        .unwrap();
+    highest.flatten().map_or(1, |id| id + 1)
 }
 
 /// Ten years of sessions of the demo's boards, most of them past (a board meets monthly or

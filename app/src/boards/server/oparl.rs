@@ -463,10 +463,12 @@ impl ListQuery {
 /// The sessions listed (`Scope` aside): public ones, and closed ones that were edited after
 /// their creation (tombstones, see `Data::meeting_vis`). As conditions on `meetings` and on
 /// `agenda_items`, so that the database finds a page's rows without the history around it.
-fn listed_meetings() -> &'static str {
-    "(meetings.public OR meetings.id IN (
-        SELECT CAST(a.target_id AS BIGINT) FROM audit_log a
-        WHERE a.action = 'session.updated' AND a.target_type = 'session'))"
+fn listed_meetings() -> String {
+    format!(
+        "(meetings.public OR meetings.id IN (
+            SELECT CAST(a.target_id AS BIGINT) FROM audit_log a
+            WHERE a.action = '{SESSION_EDITED}' AND a.target_type = 'session'))"
+    )
 }
 
 /// The agenda items listed: of a listed session, and public or closed by an edit of their
@@ -604,7 +606,7 @@ async fn paged(
         Kind::Meeting | Kind::Location => {
             let w = window(
                 db,
-                meetings(listed_meetings().to_owned()),
+                meetings(listed_meetings()),
                 meeting_columns,
                 offset,
                 limit,
@@ -756,20 +758,14 @@ async fn paper_page(
         keys.extend(ids.into_iter().map(Key::Petition));
     }
     // The sessions of every item dealing with one of these papers (their consultations).
-    let (proposal_ids, petition_ids): (Vec<i64>, Vec<i64>) = (
-        keys.iter()
-            .filter_map(|k| match k {
-                Key::Proposal(id) => Some(*id),
-                _ => None,
-            })
-            .collect(),
-        keys.iter()
-            .filter_map(|k| match k {
-                Key::Petition(id) => Some(*id),
-                _ => None,
-            })
-            .collect(),
-    );
+    let (mut proposal_ids, mut petition_ids) = (Vec::new(), Vec::new());
+    for key in &keys {
+        match key {
+            Key::Proposal(id) => proposal_ids.push(*id),
+            Key::Petition(id) => petition_ids.push(*id),
+            _ => {}
+        }
+    }
     let sessions: BTreeSet<i64> = agenda_item::Entity::find()
         .select_only()
         .column(agenda_item::Column::MeetingId)

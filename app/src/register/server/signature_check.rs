@@ -150,15 +150,7 @@ pub fn entry_of(r: resident::Model) -> RegisterEntry {
 }
 
 pub fn signed_data(s: &signature::Model) -> SignedData {
-    SignedData {
-        family_name: s.family_name.clone(),
-        given_names: s.given_names.clone(),
-        birth_date: s.birth_date,
-        street: s.street.clone(),
-        house_number: s.house_number.clone(),
-        postal_code: s.postal_code.clone(),
-        city: s.city.clone(),
-    }
+    Checked::from(s).data()
 }
 
 /// The register entries that share a date of birth, or a family name and first given name,
@@ -656,13 +648,24 @@ pub async fn check_petition(db: &DatabaseConnection, p: &petition::Model) -> Res
     let Some(import_id) = current_import(db).await? else {
         return Ok(0);
     };
+    let register = load_register(db, import_id).await?;
+    check_petition_against(db, p, &register).await
+}
+
+/// The register read into memory for a full check, the time it took logged; and on
+/// PostgreSQL fresh statistics for the signatures the check is about to read and write.
+async fn load_register(
+    db: &DatabaseConnection,
+    import_id: i64,
+) -> Result<Arc<RegisterSnapshot>, AppError> {
+    refresh_statistics(db).await?;
     let started = Instant::now();
     let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
     tracing::info!(
         seconds = started.elapsed().as_secs_f64(),
         "register check: register read into memory"
     );
-    check_petition_against(db, p, &register).await
+    Ok(register)
 }
 
 /// Where a full check spends its time, for the log (operators of a large register want to
@@ -690,7 +693,6 @@ async fn check_petition_against(
     p: &petition::Model,
     register: &Arc<RegisterSnapshot>,
 ) -> Result<u64, AppError> {
-    refresh_statistics(db).await?;
     let void = void_sheets(db, p.id).await?;
     let mut last_id = 0i64;
     let mut seen = 0u64;
@@ -770,12 +772,7 @@ pub async fn check_open_petitions(db: &DatabaseConnection) -> Result<CheckSummar
     if petitions.is_empty() {
         return Ok(summary);
     }
-    let started = Instant::now();
-    let register = Arc::new(RegisterSnapshot::load(db, import_id).await?);
-    tracing::info!(
-        seconds = started.elapsed().as_secs_f64(),
-        "register check: register read into memory"
-    );
+    let register = load_register(db, import_id).await?;
     for p in petitions {
         summary.signatures += check_petition_against(db, &p, &register).await?;
         summary.petitions += 1;
