@@ -1,6 +1,9 @@
 //! The agenda: items with sub-points, their order and links, and where a proposal or
 //! petition stood on a public agenda.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
@@ -398,22 +401,36 @@ pub async fn mentions<C: ConnectionTrait>(
         .filter(agenda_item::Column::DeletedAt.is_null())
         .all(db)
         .await?;
+    // The sessions in one query, and each session's numbering once (a proposal stands on
+    // a handful of agendas, but the page is public and should not cost a query per item).
+    let meeting_ids: Vec<i64> = items.iter().map(|i| i.meeting_id).collect();
+    let meetings: HashMap<i64, meeting::Model> = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(meeting_ids))
+        .filter(meeting::Column::Public.eq(true))
+        .filter(meeting::Column::DeletedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
     let names = board_names(db).await?;
+    let mut numbers: HashMap<i64, HashMap<i64, String>> = HashMap::new();
     let mut out = Vec::new();
     for item in items {
-        let Some(m) = meeting::Entity::find_by_id(item.meeting_id)
-            .one(db)
-            .await?
-            .filter(|m| m.public && m.deleted_at.is_none())
-        else {
+        let Some(m) = meetings.get(&item.meeting_id) else {
             continue;
         };
-        let number = items_of(db, m.id)
-            .await?
-            .into_iter()
-            .find(|(i, _)| i.id == item.id)
-            .map(|(_, n)| n)
-            .unwrap_or_default();
+        let numbered = match numbers.entry(m.id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(
+                items_of(db, m.id)
+                    .await?
+                    .into_iter()
+                    .map(|(i, n)| (i.id, n))
+                    .collect(),
+            ),
+        };
+        let number = numbered.get(&item.id).cloned().unwrap_or_default();
         out.push(AgendaMention {
             session_id: m.id,
             session_title: m.title.clone(),
