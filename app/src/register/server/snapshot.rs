@@ -14,7 +14,8 @@ use chrono::NaiveDate;
 use futures::StreamExt;
 use rusqlite::types::Type;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QuerySelect, Statement,
 };
 
 use crate::error::AppError;
@@ -110,6 +111,7 @@ struct Row {
     main_residence: bool,
 }
 
+#[derive(Default)]
 pub struct RegisterSnapshot {
     people: Vec<Person>,
     family: Column,
@@ -146,7 +148,7 @@ impl RegisterSnapshot {
         let (Some(low), Some(high)) = (low, high) else {
             return Ok(builder.finish());
         };
-        if let Some(file) = sqlite_file(db) {
+        if let Some(file) = sqlite_file(db).await? {
             let read = tokio::task::spawn_blocking(move || {
                 read_sqlite(&file, import_id, low, high, &mut builder).map(|()| builder)
             });
@@ -285,16 +287,7 @@ impl RegisterSnapshot {
 /// The snapshot as it is read: each row interned as it arrives, the indexes built at the end.
 #[derive(Default)]
 struct Builder {
-    people: Vec<Person>,
-    family: Column,
-    given: Column,
-    street: Column,
-    house: Column,
-    postal: Column,
-    city: Column,
-    district: Column,
-    nationalities: Column,
-    first_given_keys: HashMap<Box<str>, u32>,
+    snap: RegisterSnapshot,
     /// The first given name of each distinct given-names value, for the name index (none
     /// where it is empty: the index, as the database's, needs both names).
     first_given_of: Vec<Option<u32>>,
@@ -302,79 +295,72 @@ struct Builder {
 
 impl Builder {
     fn push(&mut self, r: RowRef<'_>) {
-        let given = self.given.intern(r.given_names, all_given_names);
+        let snap = &mut self.snap;
+        let given = snap.given.intern(r.given_names, all_given_names);
         if given as usize == self.first_given_of.len() {
-            let first = first_given_name(&self.given.raw[given as usize]);
+            let first = first_given_name(&snap.given.raw[given as usize]);
             self.first_given_of
-                .push((!first.is_empty()).then(|| key_id(&mut self.first_given_keys, first)));
+                .push((!first.is_empty()).then(|| key_id(&mut snap.first_given_keys, first)));
         }
         let person = Person {
             id: r.id,
             birth: r.birth_date,
             moved_in: r.moved_in,
             main_residence: r.main_residence,
-            family: self.family.intern(r.family_name, normalize_name),
+            family: snap.family.intern(r.family_name, normalize_name),
             given,
-            street: self.street.intern(r.street, normalize_street),
-            house: self.house.intern(r.house_number, normalize_house_number),
-            postal: self.postal.intern(r.postal_code, trimmed),
-            city: self.city.intern(r.city, unchanged),
-            district: self.district.intern(r.district, unchanged),
-            nationalities: self.nationalities.intern(r.nationalities, unchanged),
+            street: snap.street.intern(r.street, normalize_street),
+            house: snap.house.intern(r.house_number, normalize_house_number),
+            postal: snap.postal.intern(r.postal_code, trimmed),
+            city: snap.city.intern(r.city, unchanged),
+            district: snap.district.intern(r.district, unchanged),
+            nationalities: snap.nationalities.intern(r.nationalities, unchanged),
         };
-        self.people.push(person);
+        snap.people.push(person);
     }
 
-    fn finish(mut self) -> RegisterSnapshot {
-        let mut family_keys = HashMap::new();
-        let family_key_of: Vec<Option<u32>> = self
+    fn finish(self) -> RegisterSnapshot {
+        let Builder {
+            mut snap,
+            first_given_of,
+        } = self;
+        let family_key_of: Vec<Option<u32>> = snap
             .family
             .norm
             .iter()
-            .map(|norm| (!norm.is_empty()).then(|| key_id(&mut family_keys, norm.to_string())))
+            .map(|norm| (!norm.is_empty()).then(|| key_id(&mut snap.family_keys, norm.to_string())))
             .collect();
-        let mut by_birth: HashMap<NaiveDate, Vec<u32>> = HashMap::new();
-        let mut by_name: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
-        for (i, p) in self.people.iter().enumerate() {
+        for (i, p) in snap.people.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
-            by_birth.entry(p.birth).or_default().push(i);
+            snap.by_birth.entry(p.birth).or_default().push(i);
             if let (Some(f), Some(g)) = (
                 family_key_of[p.family as usize],
-                self.first_given_of[p.given as usize],
+                first_given_of[p.given as usize],
             ) {
-                by_name.entry((f, g)).or_default().push(i);
+                snap.by_name.entry((f, g)).or_default().push(i);
             }
         }
-        self.people.shrink_to_fit();
-        RegisterSnapshot {
-            people: self.people,
-            family: self.family,
-            given: self.given,
-            street: self.street,
-            house: self.house,
-            postal: self.postal,
-            city: self.city,
-            district: self.district,
-            nationalities: self.nationalities,
-            family_keys,
-            first_given_keys: self.first_given_keys,
-            by_birth,
-            by_name,
-        }
+        snap.people.shrink_to_fit();
+        snap
     }
 }
 
-/// The file of a SQLite database, unless it lives in memory.
-fn sqlite_file(db: &DatabaseConnection) -> Option<std::path::PathBuf> {
-    if db.get_database_backend() != sea_orm::DbBackend::Sqlite {
-        return None;
+/// The file of a SQLite database, unless it lives in memory. SQLite itself says which file
+/// it reads (an empty name for a database in memory): the pool's options would not, since
+/// sqlx names an in-memory database `file:sqlx-in-memory-<n>`.
+async fn sqlite_file(db: &DatabaseConnection) -> Result<Option<std::path::PathBuf>, DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(None);
     }
-    let file = db
-        .get_sqlite_connection_pool()
-        .connect_options()
-        .get_filename()
-        .to_path_buf();
-    (file.as_os_str() != ":memory:" && !file.as_os_str().is_empty()).then_some(file)
+    let file: Option<String> = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT file FROM pragma_database_list WHERE name = 'main'",
+        ))
+        .await?
+        .map(|row| row.try_get("", "file"))
+        .transpose()?;
+    Ok(file.filter(|f| !f.is_empty()).map(Into::into))
 }
 
 /// Reads the register rows of one import from a SQLite file with a plain cursor of its own
@@ -443,7 +429,7 @@ async fn read_range(
     import_id: i64,
     from: i64,
     to: i64,
-) -> Result<Vec<Row>, sea_orm::DbErr> {
+) -> Result<Vec<Row>, DbErr> {
     resident::Entity::find()
         .select_only()
         .columns([
@@ -471,4 +457,24 @@ async fn read_range(
 fn key_id(keys: &mut HashMap<Box<str>, u32>, key: String) -> u32 {
     let next = u32::try_from(keys.len()).unwrap_or(u32::MAX);
     *keys.entry(key.into_boxed_str()).or_insert(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_file;
+
+    /// The check reads a SQLite file with a cursor of its own, and a database in memory
+    /// (which another connection cannot see) through the pool.
+    #[tokio::test]
+    async fn only_a_sqlite_file_is_read_with_a_cursor_of_its_own() {
+        let memory = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        assert_eq!(sqlite_file(&memory).await.unwrap(), None);
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("register.db");
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let file = sea_orm::Database::connect(url).await.unwrap();
+        let found = sqlite_file(&file).await.unwrap().expect("a file");
+        assert_eq!(found.canonicalize().unwrap(), path.canonicalize().unwrap());
+    }
 }
