@@ -1510,6 +1510,19 @@ db_test!(the_demo_board_has_its_history, |backend| async move {
         .to_owned();
     let p = ok(&app, &new_client(), "get_proposal", &[("id", &proposal)]).await;
     assert_eq!(p["agenda"].as_array().unwrap().len(), 2, "{}", p["agenda"]);
+    // Each mention numbers the item as its session's agenda does.
+    for mention in p["agenda"].as_array().unwrap() {
+        let session = mention["session_id"].to_string();
+        let s = ok(&app, &new_client(), "get_session", &[("id", &session)]).await;
+        let item = s["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["link"]["href"] == format!("/proposals/{proposal}").as_str())
+            .expect("the proposal on the session's agenda");
+        assert!(!item["number"].as_str().unwrap().is_empty(), "{item}");
+        assert_eq!(mention["number"], item["number"], "{mention}");
+    }
     // Nobody was emailed about the demo's history.
     let mails = app.deliver_mail().await;
     assert!(
