@@ -246,18 +246,19 @@ async fn bench(name: &str, url: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let oparl = "/oparl/v1.1";
-    let any_meeting = format!("{oparl}/body/1/meetings?page=2");
-    let item_page = (SESSIONS * ITEMS_PER_SESSION / 100 / 2).to_string();
+    // Lists page by key: the page after the object in the middle of each list.
+    let middle_meetings = format!("{oparl}/body/1/meetings?after={}", SESSIONS / 2);
+    let middle_items = format!(
+        "{oparl}/body/1/agenda-items?after={}",
+        SESSIONS * ITEMS_PER_SESSION / 2
+    );
     let routes = [
         (
             "static file (pkg/dorfplatz.css)",
             "/pkg/dorfplatz.css".to_owned(),
         ),
-        ("OParl meetings, page 2", any_meeting),
-        (
-            "OParl agenda items, middle page",
-            format!("{oparl}/body/1/agenda-items?page={item_page}"),
-        ),
+        ("OParl meetings, middle page", middle_meetings),
+        ("OParl agenda items, middle page", middle_items),
         ("OParl one meeting", format!("{oparl}/meeting/5000")),
         (
             "OParl one agenda item",

@@ -79,7 +79,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
+    QueryFilter, QueryOrder, QuerySelect, Select, Statement,
 };
 use serde_json::{Map, Value, json};
 
@@ -217,9 +217,9 @@ async fn dispatch(
     }
 }
 
-/// An answer and the time it last changed (`Last-Modified`): an object's `modified`, or
-/// the latest `modified` of every object of a list (not only of the page: a page changes
-/// when the list grows).
+/// An answer and the time it last changed (`Last-Modified`): an object's `modified`; for a
+/// list page read in SQL the newest of its objects and of the row after it (`paged`), for a
+/// list built whole the newest of every object that matches.
 async fn answer(
     state: &AppState,
     path: &str,
@@ -238,9 +238,9 @@ async fn answer(
             Ok((json, modified))
         }
         ["bodies"] => {
-            let q = ListQuery::parse(query)?;
+            let q = ListQuery::parse(query, None)?;
             let body = body(config, db, &SiteInfo::load(db).await?).await?;
-            Ok(q.page(vec![body], &link(config, "/bodies")))
+            Ok(q.page(vec![(Key::Id(1), body)], &link(config, "/bodies")))
         }
         ["body", "1"] => {
             let body = body(config, db, &SiteInfo::load(db).await?).await?;
@@ -251,7 +251,7 @@ async fn answer(
                 .into_iter()
                 .find(|k| k.list() == *list)
                 .ok_or(ApiError::NotFound)?;
-            let q = ListQuery::parse(query)?;
+            let q = ListQuery::parse(query, Some(kind))?;
             let url = link(config, &format!("/body/1/{list}"));
             if let Some(answer) = paged(db, config, kind, None, &q, &url).await? {
                 return Ok(answer);
@@ -265,13 +265,13 @@ async fn answer(
             let objects = data
                 .keys(kind)
                 .into_iter()
-                .filter_map(|key| data.build(kind, key))
+                .filter_map(|key| data.build(kind, key).map(|o| (key, o)))
                 .collect();
             Ok(q.page(objects, &url))
         }
         ["organization", id, "meetings"] => {
             let board = parse_id(id).ok_or(ApiError::NotFound)?;
-            let q = ListQuery::parse(query)?;
+            let q = ListQuery::parse(query, Some(Kind::Meeting))?;
             let url = link(config, &format!("/organization/{board}/meetings"));
             board::Entity::find_by_id(board)
                 .one(db)
@@ -285,7 +285,10 @@ async fn answer(
                 .meetings
                 .values()
                 .filter(|m| m.board_id == board)
-                .filter_map(|m| data.build(Kind::Meeting, Key::Id(m.id)))
+                .filter_map(|m| {
+                    let key = Key::Id(m.id);
+                    data.build(Kind::Meeting, key).map(|o| (key, o))
+                })
                 .collect();
             Ok(q.page(objects, &url))
         }
@@ -324,32 +327,39 @@ struct ListQuery {
     created_until: Option<DateTime<FixedOffset>>,
     modified_since: Option<DateTime<FixedOffset>>,
     modified_until: Option<DateTime<FixedOffset>>,
-    page: usize,
+    /// The last object of the page before (`after=`, from that page's `next` link): lists
+    /// page by key, so that a page costs the same at the end of a list as at its start.
+    after: Option<Key>,
 }
 
 impl ListQuery {
-    fn parse(query: Option<&str>) -> Result<Self, ApiError> {
-        let mut q = ListQuery {
-            page: 1,
-            ..Default::default()
-        };
+    /// The parameters of a list of `kind` (`None`: the list of bodies).
+    fn parse(query: Option<&str>, kind: Option<Kind>) -> Result<Self, ApiError> {
+        let mut q = ListQuery::default();
         for (key, value) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
             let slot = match key.as_ref() {
                 "created_since" => &mut q.created_since,
                 "created_until" => &mut q.created_until,
                 "modified_since" => &mut q.modified_since,
                 "modified_until" => &mut q.modified_until,
-                "page" => {
-                    q.page = value
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|p| *p >= 1)
-                        .ok_or_else(|| {
-                            ApiError::BadRequest(format!(
-                                "page muss eine ganze Zahl ab 1 sein, nicht „{value}“."
-                            ))
-                        })?;
+                "after" => {
+                    let parsed = match kind {
+                        Some(kind) => Key::parse(kind, &value),
+                        None => parse_id(&value).map(Key::Id),
+                    };
+                    q.after = Some(parsed.ok_or_else(|| {
+                        ApiError::BadRequest(format!(
+                            "after muss ein Schlüssel dieser Liste sein, wie ihn der Link next nennt, nicht „{value}“."
+                        ))
+                    })?);
                     continue;
+                }
+                // Numbered pages were given up for keys: a client counting pages would get
+                // the first page again and again, so it learns why instead.
+                "page" => {
+                    return Err(ApiError::BadRequest(
+                        "Diese Listen blättern mit after= (dem Link next), nicht mit page=.".into(),
+                    ));
                 }
                 // Other parameters (e.g. the client's wish for `elementsPerPage`) may be
                 // ignored, as OParl allows.
@@ -374,9 +384,9 @@ impl ListQuery {
             && self.modified_until.is_none_or(|t| o.modified <= t)
     }
 
-    /// The URL of one page of the list, with the filters in a fixed order (one canonical
-    /// URL per page).
-    fn page_url(&self, list_url: &str, page: usize) -> String {
+    /// The URL of the page after `after` (the first page for `None`), with the filters in a
+    /// fixed order (one canonical URL per page).
+    fn page_url(&self, list_url: &str, after: Option<Key>) -> String {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
         for (key, value) in [
             ("created_since", self.created_since),
@@ -388,8 +398,8 @@ impl ListQuery {
                 s.append_pair(key, &t.to_rfc3339());
             }
         }
-        if page > 1 {
-            s.append_pair("page", &page.to_string());
+        if let Some(key) = after {
+            s.append_pair("after", &key.segment());
         }
         let q = s.finish();
         if q.is_empty() {
@@ -399,19 +409,24 @@ impl ListQuery {
         }
     }
 
-    /// The requested page of `objects` (already in list order), and the latest `modified`
+    /// Whether an object of this key comes after the page before.
+    fn follows(&self, key: Key) -> bool {
+        self.after.is_none_or(|after| key > after)
+    }
+
+    /// The requested page of `objects` (already in key order), and the latest `modified`
     /// of all that match.
-    fn page(&self, objects: Vec<Obj>, list_url: &str) -> (Value, Option<Stamp>) {
-        let matching: Vec<Obj> = objects.into_iter().filter(|o| self.admits(o)).collect();
-        let newest = matching.iter().map(|o| o.modified).max();
-        let total = matching.len();
-        let data: Vec<Value> = matching
+    fn page(&self, objects: Vec<(Key, Obj)>, list_url: &str) -> (Value, Option<Stamp>) {
+        let matching: Vec<(Key, Obj)> = objects
             .into_iter()
-            .skip(self.offset())
-            .take(PER_PAGE)
-            .map(|o| o.json)
+            .filter(|(_, o)| self.admits(o))
             .collect();
-        (self.document(data, total, list_url), newest)
+        let newest = matching.iter().map(|(_, o)| o.modified).max();
+        let mut rest = matching.into_iter().filter(|(key, _)| self.follows(*key));
+        let page: Vec<(Key, Obj)> = rest.by_ref().take(PER_PAGE).collect();
+        let next = rest.next().and(page.last().map(|(key, _)| *key));
+        let data = page.into_iter().map(|(_, o)| o.json).collect();
+        (self.document(data, next, list_url), newest)
     }
 
     /// Whether a filter asks for `created` or `modified`, which only the built objects know
@@ -423,35 +438,19 @@ impl ListQuery {
             || self.modified_until.is_some()
     }
 
-    /// How many objects come before the requested page.
-    fn offset(&self) -> usize {
-        (self.page - 1).saturating_mul(PER_PAGE)
-    }
-
-    /// The list document: one page of `data` out of `total` objects, and its links.
-    fn document(&self, data: Vec<Value>, total: usize, list_url: &str) -> Value {
-        let pages = total.div_ceil(PER_PAGE).max(1);
+    /// The list document: one page of `data`, and its links; `next` is the last key of the
+    /// page when more objects follow. No total: counting a list of a hundred thousand rows
+    /// would cost each page more than the page itself (OParl makes it optional).
+    fn document(&self, data: Vec<Value>, next: Option<Key>, list_url: &str) -> Value {
         let mut links = Map::new();
-        links.insert("first".into(), self.page_url(list_url, 1).into());
-        if self.page > 1 {
-            links.insert(
-                "prev".into(),
-                self.page_url(list_url, (self.page - 1).min(pages)).into(),
-            );
+        links.insert("first".into(), self.page_url(list_url, None).into());
+        links.insert("self".into(), self.page_url(list_url, self.after).into());
+        if let Some(key) = next {
+            links.insert("next".into(), self.page_url(list_url, Some(key)).into());
         }
-        links.insert("self".into(), self.page_url(list_url, self.page).into());
-        if self.page < pages {
-            links.insert("next".into(), self.page_url(list_url, self.page + 1).into());
-        }
-        links.insert("last".into(), self.page_url(list_url, pages).into());
         json!({
             "data": data,
-            "pagination": {
-                "totalElements": total,
-                "elementsPerPage": PER_PAGE,
-                "currentPage": self.page,
-                "totalPages": pages,
-            },
+            "pagination": { "elementsPerPage": PER_PAGE },
             "links": links,
         })
     }
@@ -502,72 +501,61 @@ fn listed_consultations(backend: DbBackend) -> String {
     )
 }
 
-/// A page of rows of one list, read in SQL.
-struct Window {
-    /// Rows in the whole list.
-    total: u64,
-    /// The page's rows: their id and a second column (their session, or their item).
-    rows: Vec<(i64, i64)>,
-    /// The newest creation or change of any row of the list.
+/// A row of a long list, read in SQL: its id, a second column (its session, or its item)
+/// and its newest stamp.
+struct Row {
+    id: i64,
+    second: i64,
     newest: Option<Stamp>,
 }
 
-/// `limit` rows of `query` from `offset` on, in the order of `id`, with the count and the
-/// newest stamps of all its rows.
-async fn window<E>(
+/// Up to `limit` rows of `query` with an id above `after`, in the order of `id`: a range of
+/// the primary key's index, whatever the page.
+async fn rows_after<E>(
     db: &DatabaseConnection,
     query: Select<E>,
     [id, second, created, updated]: [E::Column; 4],
-    offset: u64,
+    after: i64,
     limit: u64,
-) -> Result<Window, DbErr>
+) -> Result<Vec<Row>, DbErr>
 where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    // The count and the newest stamps in one pass over the list's condition.
-    let (total, created, updated): (i64, Option<Stamp>, Option<Stamp>) = query
-        .clone()
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, i64, Option<Stamp>, Option<Stamp>)> = query
         .select_only()
-        .column_as(Expr::cust("COUNT(*)"), "total")
-        .column_as(created.max(), "created")
-        .column_as(updated.max(), "updated")
+        .column(id)
+        .column(second)
+        .column(created)
+        .column(updated)
+        .filter(id.gt(after))
+        .order_by_asc(id)
+        .limit(limit)
         .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or((0, None, None));
-    let total = u64::try_from(total).unwrap_or(0);
-    let rows: Vec<(i64, i64)> = if limit == 0 || offset >= total {
-        Vec::new()
-    } else {
-        query
-            .clone()
-            .select_only()
-            .column(id)
-            .column(second)
-            .order_by_asc(id)
-            .offset(offset)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?
-    };
-    Ok(Window {
-        total,
-        rows,
-        newest: created.into_iter().chain(updated).map(stamp).max(),
-    })
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, second, created, updated)| Row {
+            id,
+            second,
+            newest: created.max(updated).map(stamp),
+        })
+        .collect())
 }
 
 /// One page of a long list — sessions, places, agenda items, consultations, files (a board
-/// meets monthly for years) — read as a page: the page's ids and the count come from SQL,
-/// only the page's sessions are loaded and built. `None` for the short lists, and where a
-/// filter on `created` or `modified` needs every object built (`modified` includes what an
-/// object embeds); these take the path of `Data::load`, which lists the same (tested).
+/// meets monthly for years) — read as a page: the page's ids come from SQL (one row more,
+/// to know whether another page follows), only the page's sessions are loaded and built.
+/// `None` for the short lists, and where a filter on `created` or `modified` needs every
+/// object built (`modified` includes what an object embeds); these take the path of
+/// `Data::load`, which lists the same (tested).
 ///
-/// `Last-Modified` is the newest `modified` of the page, or later if a row of the list was
-/// created or changed since: what changes this page's content (new or newly listed rows
-/// move the count and the pages), never older than it.
+/// `Last-Modified` is the newest `modified` of the page, or the newest stamp of the row
+/// after it: a page changes with its objects, and with the row that gives it a `next` link.
 async fn paged(
     db: &DatabaseConnection,
     config: &AppConfig,
@@ -580,8 +568,12 @@ async fn paged(
         return Ok(None);
     }
     let backend = db.get_database_backend();
-    let offset = u64::try_from(q.offset()).unwrap_or(u64::MAX);
-    let limit = PER_PAGE as u64;
+    // One row more than a page: whether it exists decides the `next` link.
+    let limit = PER_PAGE as u64 + 1;
+    let after = match q.after {
+        Some(Key::Id(id)) => id,
+        _ => 0,
+    };
     let meetings = |condition: String| {
         let mut query = meeting::Entity::find().filter(Expr::cust(condition));
         if let Some(board) = board_id {
@@ -601,20 +593,19 @@ async fn paged(
         agenda_item::Column::CreatedAt,
         agenda_item::Column::UpdatedAt,
     ];
-    // The page's objects, each with its session.
-    let (total, keys, newest): (u64, Vec<(Key, i64)>, Option<Stamp>) = match kind {
-        Kind::Meeting | Kind::Location => {
-            let w = window(
-                db,
-                meetings(listed_meetings()),
-                meeting_columns,
-                offset,
-                limit,
-            )
-            .await?;
-            let keys = w.rows.iter().map(|(id, m)| (Key::Id(*id), *m)).collect();
-            (w.total, keys, w.newest)
-        }
+    // The page's objects (and the row after them), each with its session.
+    let rows: Vec<(Key, i64, Option<Stamp>)> = match kind {
+        Kind::Meeting | Kind::Location => rows_after(
+            db,
+            meetings(listed_meetings()),
+            meeting_columns,
+            after,
+            limit,
+        )
+        .await?
+        .into_iter()
+        .map(|r| (Key::Id(r.id), r.second, r.newest))
+        .collect(),
         _ if board_id.is_some() => return Ok(None),
         Kind::AgendaItem | Kind::Consultation => {
             let condition = match kind {
@@ -622,34 +613,35 @@ async fn paged(
                 _ => listed_consultations(backend),
             };
             let query = agenda_item::Entity::find().filter(Expr::cust(condition));
-            let w = window(db, query, item_columns, offset, limit).await?;
-            let keys = w.rows.iter().map(|(id, m)| (Key::Id(*id), *m)).collect();
-            (w.total, keys, w.newest)
+            rows_after(db, query, item_columns, after, limit)
+                .await?
+                .into_iter()
+                .map(|r| (Key::Id(r.id), r.second, r.newest))
+                .collect()
         }
         Kind::File => {
             // Attachments first, then the minutes of each session (as `Data::keys`).
-            let query = agenda_file::Entity::find().filter(Expr::cust(format!(
-                "agenda_files.item_id IN (SELECT agenda_items.id FROM agenda_items WHERE {})",
-                listed_items(backend)
-            )));
-            let files = window(
-                db,
-                query,
-                [
-                    agenda_file::Column::Id,
-                    agenda_file::Column::ItemId,
-                    agenda_file::Column::CreatedAt,
-                    agenda_file::Column::UpdatedAt,
-                ],
-                offset,
-                limit,
-            )
-            .await?;
+            let files = match q.after {
+                Some(Key::Minutes(_)) => Vec::new(),
+                _ => {
+                    let query = agenda_file::Entity::find().filter(Expr::cust(format!(
+                        "agenda_files.item_id IN (SELECT agenda_items.id FROM agenda_items WHERE {})",
+                        listed_items(backend)
+                    )));
+                    let columns = [
+                        agenda_file::Column::Id,
+                        agenda_file::Column::ItemId,
+                        agenda_file::Column::CreatedAt,
+                        agenda_file::Column::UpdatedAt,
+                    ];
+                    rows_after(db, query, columns, after, limit).await?
+                }
+            };
             let session_of: HashMap<i64, i64> = agenda_item::Entity::find()
                 .select_only()
                 .column(agenda_item::Column::Id)
                 .column(agenda_item::Column::MeetingId)
-                .filter(agenda_item::Column::Id.is_in(files.rows.iter().map(|(_, item)| *item)))
+                .filter(agenda_item::Column::Id.is_in(files.iter().map(|r| r.second)))
                 .into_tuple::<(i64, i64)>()
                 .all(db)
                 .await?
@@ -660,7 +652,11 @@ async fn paged(
                 listed_meetings(),
                 MeetingStatus::Published.code()
             );
-            let minutes = window(
+            let minutes_after = match q.after {
+                Some(Key::Minutes(m)) => m,
+                _ => 0,
+            };
+            let minutes = rows_after(
                 db,
                 meetings(published),
                 [
@@ -669,32 +665,44 @@ async fn paged(
                     meeting::Column::MinutesPublishedAt,
                     meeting::Column::UpdatedAt,
                 ],
-                offset.saturating_sub(files.total),
-                limit - files.rows.len() as u64,
+                minutes_after,
+                limit - files.len() as u64,
             )
             .await?;
-            let keys = files
-                .rows
-                .iter()
-                .filter_map(|(id, item)| session_of.get(item).map(|m| (Key::Id(*id), *m)))
-                .chain(minutes.rows.iter().map(|(m, _)| (Key::Minutes(*m), *m)))
-                .collect();
-            let newest = files.newest.max(minutes.newest);
-            (files.total + minutes.total, keys, newest)
+            files
+                .into_iter()
+                .filter_map(|r| {
+                    session_of
+                        .get(&r.second)
+                        .map(|m| (Key::Id(r.id), *m, r.newest))
+                })
+                .chain(
+                    minutes
+                        .into_iter()
+                        .map(|r| (Key::Minutes(r.id), r.id, r.newest)),
+                )
+                .collect()
         }
         Kind::Paper => return paper_page(db, config, q, list_url).await.map(Some),
         _ => return Ok(None),
     };
-    let sessions: BTreeSet<i64> = keys.iter().map(|(_, meeting)| *meeting).collect();
+    let (page, beyond) = rows.split_at(rows.len().min(PER_PAGE));
+    let sessions: BTreeSet<i64> = page.iter().map(|(_, meeting, _)| *meeting).collect();
     let data = Data::load(db, config, Scope::Meetings(sessions.into_iter().collect())).await?;
-    let objects: Vec<Obj> = keys
+    let objects: Vec<Obj> = page
         .iter()
-        .filter_map(|(key, _)| data.build(kind, *key))
+        .filter_map(|(key, _, _)| data.build(kind, *key))
         .collect();
-    let newest = objects.iter().map(|o| o.modified).chain(newest).max();
+    let newest = objects
+        .iter()
+        .map(|o| o.modified)
+        .chain(page.iter().chain(beyond).filter_map(|(_, _, t)| *t))
+        .max();
+    let next = (!beyond.is_empty())
+        .then(|| page.last().map(|(key, _, _)| *key))
+        .flatten();
     let data = objects.into_iter().map(|o| o.json).collect();
-    let total = usize::try_from(total).unwrap_or(usize::MAX);
-    Ok(Some((q.document(data, total, list_url), newest)))
+    Ok(Some((q.document(data, next, list_url), newest)))
 }
 
 /// A page of papers: the proposals, then the published petitions, that an open agenda item
@@ -731,15 +739,17 @@ async fn paper_page(
             .column(agenda_item::Column::PetitionId)
             .distinct()
     };
-    let limit = PER_PAGE as u64;
-    let offset = u64::try_from(q.offset()).unwrap_or(u64::MAX);
-    let proposal_total = proposals().count(db).await?;
-    let petition_total = petitions().count(db).await?;
+    // One paper more than a page: whether it exists decides the `next` link.
+    let limit = PER_PAGE as u64 + 1;
     let mut keys: Vec<Key> = Vec::new();
-    if offset < proposal_total {
+    if !matches!(q.after, Some(Key::Petition(_))) {
+        let after = match q.after {
+            Some(Key::Proposal(id)) => id,
+            _ => 0,
+        };
         let ids: Vec<i64> = proposals()
+            .filter(agenda_item::Column::ProposalId.gt(after))
             .order_by_asc(agenda_item::Column::ProposalId)
-            .offset(offset)
             .limit(limit)
             .into_tuple()
             .all(db)
@@ -748,15 +758,21 @@ async fn paper_page(
     }
     let room = limit - keys.len() as u64;
     if room > 0 {
+        let after = match q.after {
+            Some(Key::Petition(id)) => id,
+            _ => 0,
+        };
         let ids: Vec<i64> = petitions()
+            .filter(agenda_item::Column::PetitionId.gt(after))
             .order_by_asc(agenda_item::Column::PetitionId)
-            .offset(offset.saturating_sub(proposal_total))
             .limit(room)
             .into_tuple()
             .all(db)
             .await?;
         keys.extend(ids.into_iter().map(Key::Petition));
     }
+    let next = (keys.len() > PER_PAGE).then(|| keys[PER_PAGE - 1]);
+    keys.truncate(PER_PAGE);
     // The sessions of every item dealing with one of these papers (their consultations).
     let (mut proposal_ids, mut petition_ids) = (Vec::new(), Vec::new());
     for key in &keys {
@@ -800,8 +816,7 @@ async fn paper_page(
         .chain(created.into_iter().chain(updated).map(stamp))
         .max();
     let data = objects.into_iter().map(|o| o.json).collect();
-    let total = usize::try_from(proposal_total + petition_total).unwrap_or(usize::MAX);
-    Ok((q.document(data, total, list_url), newest))
+    Ok((q.document(data, next, list_url), newest))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2240,71 +2255,78 @@ mod tests {
 
     #[test]
     fn filters_are_rfc3339_and_travel_with_the_pages() {
-        let q = ListQuery::parse(Some(
-            "modified_since=2026-12-03T19%3A00%3A00%2B01%3A00&page=2&elementsPerPage=5",
-        ))
+        let q = ListQuery::parse(
+            Some("modified_since=2026-12-03T19%3A00%3A00%2B01%3A00&after=7&elementsPerPage=5"),
+            Some(Kind::Meeting),
+        )
         .unwrap();
-        assert_eq!(q.page, 2);
+        assert_eq!(q.after, Some(Key::Id(7)));
         assert_eq!(
-            q.page_url("https://x/oparl/v1.1/body/1/meetings", 3),
-            "https://x/oparl/v1.1/body/1/meetings?modified_since=2026-12-03T19%3A00%3A00%2B01%3A00&page=3"
+            q.page_url("https://x/oparl/v1.1/body/1/meetings", Some(Key::Id(107))),
+            "https://x/oparl/v1.1/body/1/meetings?modified_since=2026-12-03T19%3A00%3A00%2B01%3A00&after=107"
         );
         assert_eq!(
-            q.page_url("https://x/l", 1),
+            q.page_url("https://x/l", None),
             "https://x/l?modified_since=2026-12-03T19%3A00%3A00%2B01%3A00"
         );
+        let files = ListQuery::parse(Some("after=minutes-4"), Some(Kind::File)).unwrap();
+        assert_eq!(files.after, Some(Key::Minutes(4)));
         // An unencoded `+` arrives as a space.
-        let q = ListQuery::parse(Some("created_until=2026-12-03T19:00:00+01:00")).unwrap();
+        let q = ListQuery::parse(Some("created_until=2026-12-03T19:00:00+01:00"), None).unwrap();
         assert_eq!(
             q.created_until.map(|t| t.to_rfc3339()),
             Some("2026-12-03T19:00:00+01:00".into())
         );
-        for bad in [
-            "modified_since=gestern",
-            "created_since=2026-12-03",
-            "page=0",
-            "page=x",
+        for (bad, kind) in [
+            ("modified_since=gestern", None),
+            ("created_since=2026-12-03", None),
+            ("after=0", Some(Kind::Meeting)),
+            ("after=x", Some(Kind::Meeting)),
+            ("after=minutes-4", Some(Kind::Meeting)),
+            ("after=3", Some(Kind::Paper)),
+            // Numbered pages are refused with the reason, not answered with the first page.
+            ("page=2", Some(Kind::Meeting)),
         ] {
             assert!(
-                matches!(ListQuery::parse(Some(bad)), Err(ApiError::BadRequest(_))),
+                matches!(
+                    ListQuery::parse(Some(bad), kind),
+                    Err(ApiError::BadRequest(_))
+                ),
                 "{bad}"
             );
         }
     }
 
     #[test]
-    fn pages_link_to_their_neighbours() {
+    fn pages_follow_the_last_key_of_the_page_before() {
         let at = Utc::now();
-        let objects = |n: usize| {
-            (0..n)
-                .map(|i| Obj::new(format!("https://x/o/{i}"), "File", at, at, json!({}), &[]))
+        let objects = |n: i64| {
+            (1..=n)
+                .map(|i| {
+                    let o = Obj::new(format!("https://x/o/{i}"), "File", at, at, json!({}), &[]);
+                    (Key::Id(i), o)
+                })
                 .collect::<Vec<_>>()
         };
-        let q = ListQuery {
-            page: 1,
-            ..Default::default()
-        };
-        let (first, newest) = q.page(objects(250), "https://x/l");
+        let (first, newest) = ListQuery::default().page(objects(250), "https://x/l");
         assert_eq!(newest, Some(stamp(at)));
         assert_eq!(first["data"].as_array().map(Vec::len), Some(100));
-        assert_eq!(first["pagination"]["totalPages"], 3);
-        assert_eq!(first["links"]["next"], "https://x/l?page=2");
-        assert!(first["links"].get("prev").is_none());
-        let q = ListQuery {
-            page: 3,
-            ..Default::default()
-        };
+        assert_eq!(first["data"][0]["id"], "https://x/o/1");
+        assert_eq!(first["links"]["next"], "https://x/l?after=100");
+        assert_eq!(first["links"]["self"], "https://x/l");
+        assert_eq!(first["pagination"]["elementsPerPage"], 100);
+        let q = ListQuery::parse(Some("after=200"), Some(Kind::File)).unwrap();
         let (last, _) = q.page(objects(250), "https://x/l");
         assert_eq!(last["data"].as_array().map(Vec::len), Some(50));
+        assert_eq!(last["data"][0]["id"], "https://x/o/201");
         assert!(last["links"].get("next").is_none());
-        assert_eq!(last["links"]["prev"], "https://x/l?page=2");
-        let (empty, newest) = ListQuery {
-            page: 1,
-            ..Default::default()
-        }
-        .page(Vec::new(), "https://x/l");
+        assert_eq!(last["links"]["first"], "https://x/l");
+        // A list of exactly one page has no next page.
+        let (full, _) = ListQuery::default().page(objects(100), "https://x/l");
+        assert!(full["links"].get("next").is_none());
+        let (empty, newest) = ListQuery::default().page(Vec::new(), "https://x/l");
         assert_eq!(newest, None);
-        assert_eq!(empty["pagination"]["totalElements"], 0);
+        assert_eq!(empty["data"], json!([]));
         assert!(empty["links"].get("next").is_none());
     }
 
