@@ -18,6 +18,7 @@ mod m20261206_000002_account_language;
 mod m20261207_000001_rendered_html;
 mod m20261207_000002_signature_order;
 mod m20261207_000003_count_per_statement;
+mod m20261207_000004_partial_signature_indexes;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_rendered_html::Migration),
             Box::new(m20261207_000002_signature_order::Migration),
             Box::new(m20261207_000003_count_per_statement::Migration),
+            Box::new(m20261207_000004_partial_signature_indexes::Migration),
         ]
     }
 }

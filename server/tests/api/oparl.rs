@@ -1606,6 +1606,7 @@ db_test!(oparl_lists_page_and_filter, |backend| async move {
         "after=0",
         "after=zwei",
         "page=2",
+        "page=zwei",
     ] {
         let (status, v) = get(&app, &format!("/body/1/agenda-items?{query}")).await;
         assert_eq!(status, 400, "{query}");
@@ -1699,13 +1700,61 @@ db_test!(oparl_lists_page_and_filter, |backend| async move {
     );
     let third = follow(&second).await;
     assert!(third["links"].get("next").is_none());
-    let ids: BTreeSet<String> = [&first, &second, &third]
+    let ids: Vec<String> = [&first, &second, &third]
         .iter()
         .flat_map(|doc| doc["data"].as_array().unwrap().iter())
         .map(|o| o["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 220);
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 220);
     assert_paged_as_built(&app, "/body/1/files").await;
+
+    // Papers: the proposals, then the petitions, the seam on the second page.
+    let author = person(&app, "Pia Papier", "pia@example.org").await;
+    let mut proposals = Vec::new();
+    for (n, item) in items.iter().take(101).enumerate() {
+        let id = new_proposal(&app, author, &format!("Vorschlag {n}"), false).await;
+        agenda_item::ActiveModel {
+            id: Set(*item),
+            proposal_id: Set(Some(id)),
+            ..Default::default()
+        }
+        .update(&app.db)
+        .await
+        .unwrap();
+        proposals.push(id);
+    }
+    for (n, item) in items.iter().skip(101).take(2).enumerate() {
+        let id = new_petition(&app, &format!("papier-{n}"), true).await;
+        agenda_item::ActiveModel {
+            id: Set(*item),
+            petition_id: Set(Some(id)),
+            ..Default::default()
+        }
+        .update(&app.db)
+        .await
+        .unwrap();
+    }
+    let (_, first) = get(&app, "/body/1/papers").await;
+    assert_eq!(first["data"].as_array().unwrap().len(), 100);
+    let next = first["links"]["next"].as_str().unwrap();
+    assert!(
+        next.ends_with(&format!("after=proposal-{}", proposals[99])),
+        "{next}"
+    );
+    let second = follow(&first).await;
+    let kinds: Vec<&str> = second["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let id = o["id"].as_str().unwrap();
+            id.rsplit('/').next().unwrap().split('-').next().unwrap()
+        })
+        .collect();
+    assert_eq!(kinds, ["proposal", "petition", "petition"]);
+    assert!(second["links"].get("next").is_none());
+    assert_paged_as_built(&app, "/body/1/papers").await;
 });
 
 db_test!(

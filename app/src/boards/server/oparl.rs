@@ -17,8 +17,9 @@
 //! | `/paper/proposal-{id}`, `/paper/petition-{id}` | Paper: a resident proposal or a petition on an agenda |
 //! | `/file/{attachment}`, `/file/minutes-{meeting}` | File: an attachment, or the published minutes |
 //!
-//! Lists are paged (100 per page, `?page=`) in the order of the object ids, which never
-//! change, so that paging stays stable while the data grows. They take the filters
+//! Lists are paged by key (100 per page; `?after=` the last key of the page before, as the
+//! `next` link says) in the order of the object ids, which never change, so that paging
+//! stays stable while the data grows and a page deep in a list costs what the first does. They take the filters
 //! `created_since`, `created_until`, `modified_since` and `modified_until` (RFC 3339, both
 //! ends inclusive) and carry them into their `links`. The long lists (sessions, places,
 //! agenda items, consultations, files) read only their page from the database (`paged`); a
@@ -354,8 +355,9 @@ impl ListQuery {
                     })?);
                     continue;
                 }
-                // Numbered pages were given up for keys: a client counting pages would get
-                // the first page again and again, so it learns why instead.
+                // Numbered pages were given up for keys: the first is still the first, but a
+                // client counting on would get it again and again, so it learns why instead.
+                "page" if value == "1" => continue,
                 "page" => {
                     return Err(ApiError::BadRequest(
                         "Diese Listen blättern mit after= (dem Link next), nicht mit page=.".into(),
@@ -593,8 +595,9 @@ async fn paged(
         agenda_item::Column::CreatedAt,
         agenda_item::Column::UpdatedAt,
     ];
-    // The page's objects (and the row after them), each with its session.
-    let rows: Vec<(Key, i64, Option<Stamp>)> = match kind {
+    // The page's objects (and the row after them), each with its session (an attachment
+    // whose item is gone in the meantime has none, and is left out when built).
+    let rows: Vec<(Key, Option<i64>, Option<Stamp>)> = match kind {
         Kind::Meeting | Kind::Location => rows_after(
             db,
             meetings(listed_meetings()),
@@ -604,7 +607,7 @@ async fn paged(
         )
         .await?
         .into_iter()
-        .map(|r| (Key::Id(r.id), r.second, r.newest))
+        .map(|r| (Key::Id(r.id), Some(r.second), r.newest))
         .collect(),
         _ if board_id.is_some() => return Ok(None),
         Kind::AgendaItem | Kind::Consultation => {
@@ -616,7 +619,7 @@ async fn paged(
             rows_after(db, query, item_columns, after, limit)
                 .await?
                 .into_iter()
-                .map(|r| (Key::Id(r.id), r.second, r.newest))
+                .map(|r| (Key::Id(r.id), Some(r.second), r.newest))
                 .collect()
         }
         Kind::File => {
@@ -671,15 +674,11 @@ async fn paged(
             .await?;
             files
                 .into_iter()
-                .filter_map(|r| {
-                    session_of
-                        .get(&r.second)
-                        .map(|m| (Key::Id(r.id), *m, r.newest))
-                })
+                .map(|r| (Key::Id(r.id), session_of.get(&r.second).copied(), r.newest))
                 .chain(
                     minutes
                         .into_iter()
-                        .map(|r| (Key::Minutes(r.id), r.id, r.newest)),
+                        .map(|r| (Key::Minutes(r.id), Some(r.id), r.newest)),
                 )
                 .collect()
         }
@@ -687,7 +686,7 @@ async fn paged(
         _ => return Ok(None),
     };
     let (page, beyond) = rows.split_at(rows.len().min(PER_PAGE));
-    let sessions: BTreeSet<i64> = page.iter().map(|(_, meeting, _)| *meeting).collect();
+    let sessions: BTreeSet<i64> = page.iter().filter_map(|(_, meeting, _)| *meeting).collect();
     let data = Data::load(db, config, Scope::Meetings(sessions.into_iter().collect())).await?;
     let objects: Vec<Obj> = page
         .iter()
@@ -2271,6 +2270,8 @@ mod tests {
         );
         let files = ListQuery::parse(Some("after=minutes-4"), Some(Kind::File)).unwrap();
         assert_eq!(files.after, Some(Key::Minutes(4)));
+        let first = ListQuery::parse(Some("page=1"), Some(Kind::Meeting)).unwrap();
+        assert_eq!(first.after, None);
         // An unencoded `+` arrives as a space.
         let q = ListQuery::parse(Some("created_until=2026-12-03T19:00:00+01:00"), None).unwrap();
         assert_eq!(
@@ -2284,8 +2285,10 @@ mod tests {
             ("after=x", Some(Kind::Meeting)),
             ("after=minutes-4", Some(Kind::Meeting)),
             ("after=3", Some(Kind::Paper)),
-            // Numbered pages are refused with the reason, not answered with the first page.
+            // Numbered pages after the first are refused with the reason, not answered
+            // with the first page.
             ("page=2", Some(Kind::Meeting)),
+            ("page=0", Some(Kind::Meeting)),
         ] {
             assert!(
                 matches!(

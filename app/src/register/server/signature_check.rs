@@ -15,8 +15,9 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr,
 };
+use tokio::task::JoinHandle;
 
 use crate::error::AppError;
 use crate::infra::db::begin_write;
@@ -401,6 +402,9 @@ async fn write_changes<C: ConnectionTrait>(db: &C, changes: &[Change]) -> Result
     use sea_orm::{DbBackend, Statement, Value};
     let backend = db.get_database_backend();
     let now = Utc::now();
+    if changes.is_empty() {
+        return Ok(());
+    }
     if backend == DbBackend::Postgres {
         // PostgreSQL: the rows as one JSON parameter that `json_to_recordset` unpacks,
         // instead of five bound parameters per row (a statement of 5,000 parameters to
@@ -475,8 +479,6 @@ async fn decide_rows<C: ConnectionTrait>(
     Ok(keys)
 }
 
-/// As `decide_rows`, against the register held in memory (a full check), the comparisons
-/// on a blocking thread, the writes in one transaction of their own.
 /// Decides a batch of a full check against the register in memory (on a blocking thread:
 /// the comparisons take a core) and returns what changed.
 async fn decide_batch(
@@ -507,16 +509,34 @@ async fn write_batch(db: DatabaseConnection, changes: Vec<Change>) -> Result<Dur
     if crate::infra::db::is_postgres(&tx) {
         // Rows by primary key: at a hundred thousand signatures PostgreSQL's planner once
         // hashed a scan of the whole table for each statement (auto_explain: 65–90 ms each).
-        // The commit need not wait for the disk: verdicts are derived data. The duplicate
-        // step that ends every check commits as usual, which makes every earlier verdict
-        // durable with it (the log is written in order); a crash before that leaves a check
-        // that did not finish, and the next check decides these rows again.
+        // The commit need not wait for the disk: the check waits once, at its end
+        // (`flush_verdicts`), before it says it is done.
         tx.execute_unprepared("SET LOCAL enable_seqscan = off; SET LOCAL synchronous_commit = off")
             .await?;
     }
     write_changes(&tx, &changes).await?;
     tx.commit().await?;
     Ok(started.elapsed())
+}
+
+/// The end of a write of verdicts begun beside the check.
+async fn joined(write: JoinHandle<Result<Duration, AppError>>) -> Result<Duration, AppError> {
+    write.await.map_err(|e| {
+        tracing::error!(error = %e, "register check: writing verdicts stopped");
+        AppError::Internal
+    })?
+}
+
+/// Waits until the verdicts committed without waiting (`write_batch`) are on disk. The log
+/// is written in order, so one commit that waits for the disk covers every commit before
+/// it; a transaction only waits if it has an id, which `pg_current_xact_id()` gives it.
+async fn flush_verdicts(db: &DatabaseConnection) -> Result<(), AppError> {
+    if crate::infra::db::is_postgres(db) {
+        let tx = db.begin().await?;
+        tx.execute_unprepared("SELECT pg_current_xact_id()").await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Of the signatures of one person that are individually valid, one counts; the others are
@@ -698,40 +718,52 @@ async fn check_petition_against(
     register: &Arc<RegisterSnapshot>,
 ) -> Result<u64, AppError> {
     let void = void_sheets(db, p.id).await?;
-    let mut last_id = 0i64;
-    let mut seen = 0u64;
     let mut phases = Phases::default();
-    let mut writing: Option<tokio::task::JoinHandle<Result<Duration, AppError>>> = None;
-    loop {
-        let started = Instant::now();
-        let rows: Vec<Checked> = signature::Entity::find()
-            .select_only()
-            .columns(Checked::COLUMNS)
-            .filter(signature::Column::PetitionId.eq(p.id))
-            .filter(signature::Column::Id.gt(last_id))
-            .order_by_asc(signature::Column::Id)
-            .limit(BATCH)
-            .into_model()
-            .all(db)
-            .await?;
-        phases.read += started.elapsed();
-        let Some(last) = rows.last() else { break };
-        last_id = last.id;
-        seen += rows.len() as u64;
-        let started = Instant::now();
-        let changes = decide_batch(p, register, &rows, &void).await?;
-        phases.decide += started.elapsed();
-        // One batch is written at a time, in order; the next is read and decided meanwhile.
-        if let Some(previous) = writing.take() {
-            phases.write += previous.await.map_err(|_| AppError::Internal)??;
-        }
-        if !changes.is_empty() {
-            writing = Some(tokio::spawn(write_batch(db.clone(), changes)));
+    let mut writing: Option<JoinHandle<Result<Duration, AppError>>> = None;
+    let batches = async {
+        let mut last_id = 0i64;
+        let mut seen = 0u64;
+        loop {
+            let started = Instant::now();
+            let rows: Vec<Checked> = signature::Entity::find()
+                .select_only()
+                .columns(Checked::COLUMNS)
+                .filter(signature::Column::PetitionId.eq(p.id))
+                .filter(signature::Column::Id.gt(last_id))
+                .order_by_asc(signature::Column::Id)
+                .limit(BATCH)
+                .into_model()
+                .all(db)
+                .await?;
+            phases.read += started.elapsed();
+            let Some(last) = rows.last() else {
+                return Ok::<u64, AppError>(seen);
+            };
+            last_id = last.id;
+            seen += rows.len() as u64;
+            let started = Instant::now();
+            let changes = decide_batch(p, register, &rows, &void).await?;
+            phases.decide += started.elapsed();
+            // One batch is written at a time, in order; the next is read and decided
+            // meanwhile.
+            if let Some(previous) = writing.take() {
+                phases.write += joined(previous).await?;
+            }
+            if !changes.is_empty() {
+                writing = Some(tokio::spawn(write_batch(db.clone(), changes)));
+            }
         }
     }
-    if let Some(previous) = writing.take() {
-        phases.write += previous.await.map_err(|_| AppError::Internal)??;
-    }
+    .await;
+    // Whatever happened, the write in flight ends before the check does, and its error is
+    // not lost.
+    let last_write = match writing.take() {
+        Some(write) => joined(write).await,
+        None => Ok(Duration::ZERO),
+    };
+    let seen = batches?;
+    phases.write += last_write?;
+    flush_verdicts(db).await?;
     let started = Instant::now();
     // Every person with more than one individually valid signature, a few keys at a time.
     let dup_keys: Vec<String> = signature::Entity::find()
