@@ -1712,28 +1712,20 @@ db_test!(oparl_lists_page_and_filter, |backend| async move {
     // Papers: the proposals, then the petitions, the seam on the second page.
     let author = person(&app, "Pia Papier", "pia@example.org").await;
     let mut proposals = Vec::new();
-    for (n, item) in items.iter().take(101).enumerate() {
-        let id = new_proposal(&app, author, &format!("Vorschlag {n}"), false).await;
-        agenda_item::ActiveModel {
+    for (n, item) in items.iter().take(103).enumerate() {
+        let mut on_agenda = agenda_item::ActiveModel {
             id: Set(*item),
-            proposal_id: Set(Some(id)),
             ..Default::default()
+        };
+        if n < 101 {
+            let id = new_proposal(&app, author, &format!("Vorschlag {n}"), false).await;
+            on_agenda.proposal_id = Set(Some(id));
+            proposals.push(id);
+        } else {
+            let id = new_petition(&app, &format!("papier-{n}"), true).await;
+            on_agenda.petition_id = Set(Some(id));
         }
-        .update(&app.db)
-        .await
-        .unwrap();
-        proposals.push(id);
-    }
-    for (n, item) in items.iter().skip(101).take(2).enumerate() {
-        let id = new_petition(&app, &format!("papier-{n}"), true).await;
-        agenda_item::ActiveModel {
-            id: Set(*item),
-            petition_id: Set(Some(id)),
-            ..Default::default()
-        }
-        .update(&app.db)
-        .await
-        .unwrap();
+        on_agenda.update(&app.db).await.unwrap();
     }
     let (_, first) = get(&app, "/body/1/papers").await;
     assert_eq!(first["data"].as_array().unwrap().len(), 100);

@@ -511,6 +511,13 @@ struct Row {
     newest: Option<Stamp>,
 }
 
+impl Row {
+    /// The row as an object of its own id, with its session.
+    fn by_id(self) -> (Key, Option<i64>, Option<Stamp>) {
+        (Key::Id(self.id), Some(self.second), self.newest)
+    }
+}
+
 /// Up to `limit` rows of `query` with an id above `after`, in the order of `id`: a range of
 /// the primary key's index, whatever the page.
 async fn rows_after<E>(
@@ -607,7 +614,7 @@ async fn paged(
         )
         .await?
         .into_iter()
-        .map(|r| (Key::Id(r.id), Some(r.second), r.newest))
+        .map(Row::by_id)
         .collect(),
         _ if board_id.is_some() => return Ok(None),
         Kind::AgendaItem | Kind::Consultation => {
@@ -619,7 +626,7 @@ async fn paged(
             rows_after(db, query, item_columns, after, limit)
                 .await?
                 .into_iter()
-                .map(|r| (Key::Id(r.id), Some(r.second), r.newest))
+                .map(Row::by_id)
                 .collect()
         }
         Kind::File => {
@@ -740,19 +747,23 @@ async fn paper_page(
     };
     // One paper more than a page: whether it exists decides the `next` link.
     let limit = PER_PAGE as u64 + 1;
+    // Up to `limit` ids of `column` above `after`, in order.
+    let ids_after =
+        |query: Select<agenda_item::Entity>, column: agenda_item::Column, after, limit| {
+            query
+                .filter(column.gt(after))
+                .order_by_asc(column)
+                .limit(limit)
+                .into_tuple::<i64>()
+                .all(db)
+        };
     let mut keys: Vec<Key> = Vec::new();
     if !matches!(q.after, Some(Key::Petition(_))) {
         let after = match q.after {
             Some(Key::Proposal(id)) => id,
             _ => 0,
         };
-        let ids: Vec<i64> = proposals()
-            .filter(agenda_item::Column::ProposalId.gt(after))
-            .order_by_asc(agenda_item::Column::ProposalId)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let ids = ids_after(proposals(), agenda_item::Column::ProposalId, after, limit).await?;
         keys.extend(ids.into_iter().map(Key::Proposal));
     }
     let room = limit - keys.len() as u64;
@@ -761,13 +772,7 @@ async fn paper_page(
             Some(Key::Petition(id)) => id,
             _ => 0,
         };
-        let ids: Vec<i64> = petitions()
-            .filter(agenda_item::Column::PetitionId.gt(after))
-            .order_by_asc(agenda_item::Column::PetitionId)
-            .limit(room)
-            .into_tuple()
-            .all(db)
-            .await?;
+        let ids = ids_after(petitions(), agenda_item::Column::PetitionId, after, room).await?;
         keys.extend(ids.into_iter().map(Key::Petition));
     }
     let next = (keys.len() > PER_PAGE).then(|| keys[PER_PAGE - 1]);

@@ -400,11 +400,11 @@ const WRITE_CHUNK: usize = 1_000;
 /// check read.
 async fn write_changes<C: ConnectionTrait>(db: &C, changes: &[Change]) -> Result<(), AppError> {
     use sea_orm::{DbBackend, Statement, Value};
-    let backend = db.get_database_backend();
-    let now = Utc::now();
     if changes.is_empty() {
         return Ok(());
     }
+    let backend = db.get_database_backend();
+    let now = Utc::now();
     if backend == DbBackend::Postgres {
         // PostgreSQL: the rows as one JSON parameter that `json_to_recordset` unpacks,
         // instead of five bound parameters per row (a statement of 5,000 parameters to
@@ -763,7 +763,10 @@ async fn check_petition_against(
     };
     let seen = batches?;
     phases.write += last_write?;
-    flush_verdicts(db).await?;
+    // Only a check that wrote has anything to wait for.
+    if phases.write > Duration::ZERO {
+        flush_verdicts(db).await?;
+    }
     let started = Instant::now();
     // Every person with more than one individually valid signature, a few keys at a time.
     let dup_keys: Vec<String> = signature::Entity::find()
