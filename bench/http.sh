@@ -20,14 +20,15 @@ awk -v p="$page" -v s="$static" 'BEGIN { printf "ratio page/static: %.2f\n", p /
 gz=$(gzip -9 -c target/site/pkg/dorfplatz.wasm | wc -c)
 echo "release wasm: $(wc -c < target/site/pkg/dorfplatz.wasm) bytes raw, ${gz} bytes gzip -9"
 # What a first visit of each route loads besides its HTML and CSS: every script and wasm
-# file the page names (the hydration module, the wasm it preloads, the page's messages),
-# each counted once and gzip -9 as a compressing server or proxy sends it.
+# file the page names (on a page with an island: the island module, the wasm it preloads
+# and the page's messages; a page without one names none), each counted once and gzip -9
+# as a compressing server or proxy sends it.
 echo "first load per route (wasm and JavaScript the page names, gzip -9):"
-for route in / /petitions/mvz-kalletal /proposals /sessions/3; do
+for route in / /petitions/mvz-kalletal /petitions/mvz-kalletal/sign /proposals /sessions/3; do
   total=0
   html=$(curl -fs "http://127.0.0.1:3200$route")
-  for file in $(grep -oE '(src|href)="/[^"]+\.(js|wasm)"' <<<"$html" | cut -d'"' -f2 | sort -u); do
+  for file in $({ grep -oE '(src|href)="/[^"]+\.(js|wasm)"' <<<"$html" || true; } | cut -d'"' -f2 | sort -u); do
     total=$((total + $(curl -fs "http://127.0.0.1:3200$file" | gzip -9 | wc -c)))
   done
-  printf '  %-26s %8d bytes\n' "$route" "$total"
+  printf '  %-30s %8d bytes\n' "$route" "$total"
 done

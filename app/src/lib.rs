@@ -52,9 +52,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     provide_context(lang);
     #[cfg(feature = "ssr")]
+    provide_context(infra::form_return::Returned::from_request());
+    #[cfg(feature = "ssr")]
     let messages = i18n::server::script_path(lang);
     #[cfg(not(feature = "ssr"))]
     let messages = "";
+    // A page without an island loads no script at all: it is complete as HTML, and its
+    // forms post and come back (docs/first-load.md).
+    #[cfg(feature = "ssr")]
+    let scripts =
+        use_context::<http::request::Parts>().is_some_and(|parts| has_islands(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let scripts = true;
     view! {
         <!DOCTYPE html>
         <html lang=lang.code dir=lang.dir()>
@@ -64,10 +73,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="stylesheet" id="leptos" href="/pkg/dorfplatz.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                // The texts of this language for the browser, cached (see `i18n`); deferred
-                // like the hydration module after it, so it runs first.
-                <script defer src=messages></script>
-                <HydrationScripts options />
+                {scripts.then(|| view! {
+                    // The texts of this language for the islands, cached (see `i18n`);
+                    // deferred, so it has run before the island module after it.
+                    <script defer src=messages></script>
+                    <HydrationScripts options islands=true />
+                })}
                 <MetaTags />
             </head>
             <body>
@@ -75,6 +86,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether the page at `path` holds an island (`#[island]`), i.e. needs the wasm. Each
+/// island's page is listed here; the browser tests of each island fail without it.
+pub fn has_islands(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        // The signing form checks its fields and answers in place.
+        ["petitions", slug, "sign"] if !slug.is_empty()
+    ) || matches!(
+        segments.as_slice(),
+        // The register import's progress, read every two seconds while it runs.
+        ["staff", "residents"]
+    )
 }
 
 /// Pages allow only our own scripts plus the inline hydration script carrying this
@@ -171,4 +197,28 @@ pub type LayoutResource = Resource<Result<site::Layout, error::AppError>>;
 
 pub fn use_layout() -> Option<LayoutResource> {
     use_context::<LayoutResource>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_islands;
+
+    #[test]
+    fn only_the_pages_with_an_island_load_the_wasm() {
+        for (path, expected) in [
+            ("/", false),
+            ("/petitions", false),
+            ("/petitions/mvz-kalletal", false),
+            ("/petitions/mvz-kalletal/sign", true),
+            ("/petitions/mvz-kalletal/sign/", true),
+            ("/petitions//sign", false),
+            ("/petitions/mvz-kalletal/manage", false),
+            ("/staff/residents", true),
+            ("/staff/residents/import", false),
+            ("/proposals/3", false),
+            ("/sessions/3", false),
+        ] {
+            assert_eq!(has_islands(path), expected, "{path}");
+        }
+    }
 }

@@ -2,8 +2,8 @@ import { expect, test } from '@playwright/test';
 import { expectAccessibleWithoutScripts } from './support/a11y';
 
 // The interface in German and English: the header's switch works without JavaScript and is
-// remembered; with JavaScript, pages the browser renders itself (client-side navigation)
-// speak the chosen language too, from the texts the server put into the page.
+// remembered; with JavaScript, what an island draws in the browser speaks the chosen
+// language too, from the texts the server put into the page.
 
 test('the language switch works without JavaScript and is remembered', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false, locale: 'de-DE' });
@@ -31,17 +31,19 @@ test('the language switch works without JavaScript and is remembered', async ({ 
   await context.close();
 });
 
-test('with JavaScript, pages rendered in the browser speak the chosen language', async ({ browser }) => {
+test('with JavaScript, an island renders in the chosen language in the browser', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'en-GB' });
   const page = await context.newPage();
-  await page.goto('/');
+  await page.goto('/petitions/mvz-kalletal/sign');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
-  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Dorfplatz' })).toBeVisible();
-  // Wait for hydration: then the router renders the next page in the browser.
-  await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
-  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: "Citizens' petitions" }).click();
-  await expect(page).toHaveURL(/\/petitions$/);
-  await expect(page.getByRole('heading', { level: 1, name: "Citizens' petitions" })).toBeVisible();
-  await expect(page.getByText("Start a citizens' petition")).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: "Sign the citizens' petition" })).toBeVisible();
+  // The signing form is an island: once it is awake, its answer is drawn in the browser,
+  // from the texts the server put into the page, without loading another page.
+  const submit = page.getByRole('button', { name: 'Sign' });
+  await expect(submit).toHaveAttribute('data-hydrated', 'true');
+  await submit.click();
+  await expect(page.getByRole('alert')).toContainText('Please check the marked fields.');
+  await expect(page.getByLabel('Surname')).toHaveAccessibleDescription(/Please enter your surname./);
+  await expect(page).toHaveURL(/\/petitions\/mvz-kalletal\/sign$/);
   await context.close();
 });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { Page, expect, test } from '@playwright/test';
 import { expectAccessible, expectAccessibleWithoutScripts } from './support/a11y';
 import { linkIn, uniqueEmail, waitForMail } from './support/mail';
-import { LoginPage } from './support/pages';
+import { LoginPage, expectHydrated } from './support/pages';
 
 /** A family name nobody else in the test run has (letters only, as names must be). */
 function uniqueName(): string {
@@ -51,15 +51,16 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('checkbox', { name: /Datenschutzhinweise gelesen/ })).toHaveAccessibleDescription(/Bitte bestätigen Sie/);
     await expectAccessibleWithoutScripts(browser, page.url());
 
-    // Without JavaScript the form comes back empty after an error: fill it again.
-    await page.getByLabel('Familienname').fill(family);
-    await page.getByLabel('Vornamen').fill('Erika Maria');
+    // The form comes back filled in (sealed in the address: nothing typed is readable
+    // there); only the mistakes are corrected.
+    await expect(page.getByLabel('Familienname')).toHaveValue(family);
+    await expect(page.getByLabel('Vornamen')).toHaveValue('Erika Maria');
+    await expect(page.getByLabel('Hausnummer')).toHaveValue('3a');
+    await expect(page.getByLabel('E-Mail-Adresse')).toHaveValue(email);
+    await expect(page.getByRole('checkbox', { name: /Datenschutzhinweise gelesen/ })).not.toBeChecked();
+    expect(decodeURIComponent(page.url())).not.toContain(family);
+    expect(decodeURIComponent(page.url())).not.toContain('Lindenweg');
     await page.getByLabel('Geburtsdatum').fill('1971-03-14');
-    await page.getByLabel('Straße').fill('Lindenweg');
-    await page.getByLabel('Hausnummer').fill('3a');
-    await page.getByLabel('Postleitzahl').fill('32689');
-    await page.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
-    await page.getByLabel('E-Mail-Adresse').fill(email);
     await page.getByRole('checkbox', { name: /Datenschutzhinweise gelesen/ }).check();
     await page.getByRole('button', { name: 'Unterschreiben' }).click();
     await expect(page).toHaveURL(/\/petitions\/mvz-kalletal\?notice=signature_pending/);
@@ -87,6 +88,45 @@ test.describe('without JavaScript', () => {
     expect(text).toContain('14.03.1971');
     expect(text).toMatch(/Bogencode: [A-Z0-9]{4}-[A-Z0-9]{4}/);
   });
+});
+
+test('with JavaScript, the signing form answers in place; pages without an island load no script', async ({ page }) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (['script', 'fetch'].includes(r.resourceType()) || r.url().endsWith('.wasm')) scripts.push(new URL(r.url()).pathname);
+  });
+  await page.goto('/petitions/mvz-kalletal');
+  await expect(page.getByRole('heading', { level: 1, name: 'Medizinisches Versorgungszentrum für Kalletal' })).toBeVisible();
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(scripts).toEqual([]);
+
+  await page.goto('/petitions/mvz-kalletal/sign');
+  const submit = page.getByRole('button', { name: 'Unterschreiben' });
+  await expectHydrated(submit);
+  expect(scripts.some((s) => s.endsWith('.wasm'))).toBe(true);
+  await expectAccessible(page);
+  const family = uniqueName();
+  await page.getByLabel('Familienname').fill(family);
+  await page.getByLabel('Vornamen').fill('Erika');
+  await page.getByLabel('Geburtsdatum').fill('1980-05-02');
+  await page.getByLabel('Straße').fill('Lindenweg');
+  await page.getByLabel('Hausnummer').fill('5');
+  await page.getByLabel('Postleitzahl').fill('3268');
+  await page.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
+  await page.getByLabel('E-Mail-Adresse').fill(uniqueEmail('insel'));
+  await submit.click();
+  // The answer comes in place: the same address, the message at its field, nothing retyped.
+  await expect(page.getByLabel('Postleitzahl')).toHaveAccessibleDescription(/Postleitzahl hat fünf Ziffern/);
+  await expect(page.getByRole('checkbox', { name: /Datenschutzhinweise gelesen/ })).toHaveAccessibleDescription(/Bitte bestätigen Sie/);
+  await expect(page).toHaveURL(/\/petitions\/mvz-kalletal\/sign$/);
+  await expect(page.getByLabel('Familienname')).toHaveValue(family);
+  await expectAccessible(page);
+  await page.getByLabel('Postleitzahl').fill('32689');
+  await page.getByRole('checkbox', { name: /Datenschutzhinweise gelesen/ }).check();
+  await submit.click();
+  await expect(page).toHaveURL(/\/petitions\/mvz-kalletal\?notice=signature_pending/);
+  await expect(page.getByRole('status')).toContainText('Bitte bestätigen Sie Ihre Unterschrift');
 });
 
 test('staff print the signature list and type in returned paper lines with the keyboard', async ({ page, request }) => {

@@ -1,15 +1,16 @@
-//! The browser entry: hydrates the server-rendered page, nothing else.
+//! The browser entry: wakes the islands of a server-rendered page (`#[island]` components
+//! of the `app` crate), nothing else. Pages without an island do not load it at all.
 
-// The view types of the largest pages (forms in `<details>` beside an `<aside>`) nest deeper
-// than the default limit when the release build lays out their hydration futures.
-#![recursion_limit = "256"]
+// The island functions the page's script calls are exported by the `app` crate; this keeps
+// it linked although nothing here names it.
+extern crate app;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Marks the page as interactive (browser tests wait for it before using client-side
-    // navigation; nothing else reads it).
+    leptos::mount::hydrate_islands();
+    // Marks the page as scripted: the islands hydrate right after this call (browser tests
+    // wait for the mark on an island's own submit button, see `components::Submit`).
     if let Some(html) = leptos::prelude::document().document_element() {
         let _ = html.set_attribute("data-hydrated", "true");
     }

@@ -157,7 +157,10 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(app::infra::http::client_errors))
-        .layer(axum::middleware::from_fn(app::infra::http::form_guard))
+        .layer(from_fn_with_state(
+            state.clone(),
+            app::infra::http::form_guard,
+        ))
         // Inside the session layer, so that a member's calendar may show a closed session.
         .layer(from_fn_with_state(
             state.clone(),

@@ -148,7 +148,13 @@ fn Queue() -> impl IntoView {
     // Each report has its own forms; this page-level action only shows what a form sent
     // without JavaScript brought back in the address.
     let page_action = ServerAction::<FeedbackStepAction>::new();
-    let page_error = Signal::derive(move || page_action.value().get().and_then(|r| r.err()));
+    // Silent when a report's form came back with its input: the report shows the error.
+    let at_report = crate::comments::thread::returned_field("id").is_some();
+    let page_error = Signal::derive(move || {
+        (!at_report)
+            .then(|| page_action.value().get().and_then(|r| r.err()))
+            .flatten()
+    });
     let reload = RwSignal::new(0u32);
     let queue = Resource::new(move || reload.get(), |_| get_feedback_queue());
     view! {
@@ -190,17 +196,22 @@ fn Queue() -> impl IntoView {
 
 #[component]
 fn Report(item: FeedbackItem, reload: RwSignal<u32>) -> impl IntoView {
-    use crate::comments::thread::{own_error, reload_on_success};
+    use crate::comments::thread::{own_error_at, reload_on_success};
     let answer = ServerAction::<FeedbackStepAction>::new();
     let other = ServerAction::<FeedbackStepAction>::new();
     reload_on_success(answer, reload);
     reload_on_success(other, reload);
-    let error = own_error(answer);
-    let other_error = own_error(other);
+    let id = item.id.to_string();
+    let error = own_error_at(answer, &[("id", id.clone()), ("step", "answer".into())]);
+    let other_step = if item.status == FeedbackStatus::Closed {
+        "reopen"
+    } else {
+        "close"
+    };
+    let other_error = own_error_at(other, &[("id", id.clone()), ("step", other_step.into())]);
     let heading_id = format!("feedback-{}", item.id);
     let labelled_by = heading_id.clone();
     let form = format!("answer-{}", item.id);
-    let id = item.id.to_string();
     let answer_id = id.clone();
     let who = match (&item.name, &item.email) {
         (Some(n), Some(e)) => format!("{n} <{e}>"),

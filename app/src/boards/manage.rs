@@ -16,7 +16,7 @@ use super::api::{
 use super::domain::{Majority, MeetingStatus, UploadProblem, when_title};
 use super::pages::{MeetingFields, error_of, size_text};
 use super::{ItemEdit, LinkChoice, MeetingManage};
-use crate::comments::thread::{own_error, reload_on_success};
+use crate::comments::thread::{own_error, own_error_at, reload_on_success};
 use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
@@ -273,10 +273,23 @@ fn ItemManager(
     reload_on_success(delete, reload);
     reload_on_success(outcome, reload);
     reload_on_success(delete_file, reload);
-    let (update_error, outcome_error) = (own_error(update), own_error(outcome));
-    // Moving, removing and removing files say why they did not happen, at the item.
-    let (move_error, delete_error, file_error) =
-        (own_error(moving), own_error(delete), own_error(delete_file));
+    let at_item = || [("item", item.id.to_string())];
+    let (update_error, outcome_error) = (
+        own_error_at(update, &at_item()),
+        own_error_at(outcome, &at_item()),
+    );
+    // Moving, removing and removing files say why they did not happen, at the item (a
+    // file's removal names the file: the item that lists it shows the error).
+    let file_came_back = crate::comments::thread::returned_field("file")
+        .filter(|f| item.files.iter().any(|file| file.id.to_string() == *f));
+    let (move_error, delete_error, file_error) = (
+        own_error_at(moving, &at_item()),
+        own_error_at(delete, &at_item()),
+        match file_came_back {
+            Some(file) => own_error_at(delete_file, &[("file", file)]),
+            None => own_error(delete_file),
+        },
+    );
     let tool_error = Signal::derive(move || {
         move_error
             .get()

@@ -364,7 +364,7 @@ fn MemberEditor(
     let remove = ServerAction::<RemoveBoardMember>::new();
     reload_on_success(update, reload);
     reload_on_success(remove, reload);
-    let own = crate::comments::thread::own_error(update);
+    let own = crate::comments::thread::own_error_at(update, &[("member", m.id.to_string())]);
     let form = format!("member-{}", m.id);
     view! {
         <details open=move || own.get().is_some()>

@@ -11,7 +11,7 @@ use super::QueueItem;
 use super::api::{
     BlockAccount, ModerateContent, Unsubscribe, get_moderation_queue, unsubscribe_scope,
 };
-use super::thread::{own_error, reload_on_success};
+use super::thread::{own_error_at, reload_on_success, returned_field};
 use crate::accounts::Me;
 use crate::components::{ErrorSummary, Notice, Restricted, Submit, TextArea};
 use crate::i18n::{t, t_args};
@@ -37,12 +37,20 @@ fn Queue() -> impl IntoView {
     // JavaScript brought back in the address.
     let moderate = ServerAction::<ModerateContent>::new();
     let block = ServerAction::<BlockAccount>::new();
+    // An item's own form that came back (a decision, or blocking its author) shows the
+    // error at the item; lifting a block is a form of this page.
+    let at_item =
+        returned_field("decision").is_some() || returned_field("block").as_deref() == Some("1");
     let error = Signal::derive(move || {
-        moderate
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| block.value().get().and_then(|r| r.err()))
+        (!at_item)
+            .then(|| {
+                moderate
+                    .value()
+                    .get()
+                    .and_then(|r| r.err())
+                    .or_else(|| block.value().get().and_then(|r| r.err()))
+            })
+            .flatten()
     });
     let reload = RwSignal::new(0u32);
     let unblock = ServerAction::<BlockAccount>::new();
@@ -97,8 +105,17 @@ fn Item(item: QueueItem, reload: RwSignal<u32>) -> impl IntoView {
     let block = ServerAction::<BlockAccount>::new();
     reload_on_success(moderate, reload);
     reload_on_success(block, reload);
-    let error = own_error(moderate);
-    let block_error = own_error(block);
+    let error = own_error_at(
+        moderate,
+        &[
+            ("target", item.target.code().to_string()),
+            ("id", item.id.to_string()),
+        ],
+    );
+    let block_error = match item.author_id {
+        Some(author) => own_error_at(block, &[("user", author.to_string())]),
+        None => own_error_at(block, &[]),
+    };
     let key = format!("{}-{}", item.target.code(), item.id);
     let heading_id = format!("item-{key}");
     let labelled_by = heading_id.clone();

@@ -46,6 +46,49 @@ where
     })
 }
 
+/// As [`own_error`], and after a post without JavaScript the error in the address too, if
+/// the form that came back is this one: its hidden fields held these values (read from the
+/// returned input, see `infra::form_return`). So the message stands at the item it is
+/// about, as with JavaScript, not only above the list.
+pub(crate) fn own_error_at<S>(
+    action: ServerAction<S>,
+    hidden: &[(&str, String)],
+) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    #[cfg(feature = "ssr")]
+    let came_back_here = !hidden.is_empty()
+        && hidden.iter().all(|(key, value)| {
+            crate::infra::form_return::returned(key).as_deref() == Some(value.as_str())
+        });
+    #[cfg(not(feature = "ssr"))]
+    let came_back_here = {
+        let _ = hidden;
+        false
+    };
+    Signal::derive(move || {
+        if action.version().get() > 0 || came_back_here {
+            action.value().get().and_then(|r| r.err())
+        } else {
+            None
+        }
+    })
+}
+
+/// A hidden field of the form that came back with what was typed (a post without
+/// JavaScript that failed), for pages that tell which of their forms it was.
+pub(crate) fn returned_field(key: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return crate::infra::form_return::returned(key);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
 fn thread_link(path: &str, order: Order, page: u64) -> String {
     format!("{path}?order={}&cpage={page}#comments", order.code())
 }
@@ -158,7 +201,14 @@ fn ThreadView(
     let focus = th.focus;
     let kind = th.kind;
     let subject = th.subject_id;
-    let fallback_error = Signal::derive(move || fallback.iter().find_map(|s| s.get()));
+    // Silent when a comment's form came back with its input (all of them name the comment
+    // as `id` or `parent`): that comment shows the error itself.
+    let at_comment = returned_field("id").is_some() || returned_field("parent").is_some();
+    let fallback_error = Signal::derive(move || {
+        (!at_comment)
+            .then(|| fallback.iter().find_map(|s| s.get()))
+            .flatten()
+    });
     let prev = (th.page > 1).then(|| thread_link(&path, th.order, th.page - 1));
     let next = (th.page < th.pages).then(|| thread_link(&path, th.order, th.page + 1));
     let order_options = Order::ALL.map(|o| {
@@ -286,12 +336,12 @@ fn Comment(c: CommentView, back: String, reload: RwSignal<u32>) -> impl IntoView
     reload_on_success(report, reload);
     reload_on_success(moderate, reload);
     let (reply_error, edit_error, delete_error, like_error, report_error, moderate_error) = (
-        own_error(reply),
-        own_error(edit),
-        own_error(delete),
-        own_error(like),
-        own_error(report),
-        own_error(moderate),
+        own_error_at(reply, &[("parent", c.id.to_string())]),
+        own_error_at(edit, &[("id", c.id.to_string())]),
+        own_error_at(delete, &[("id", c.id.to_string())]),
+        own_error_at(like, &[("id", c.id.to_string())]),
+        own_error_at(report, &[("id", c.id.to_string())]),
+        own_error_at(moderate, &[("id", c.id.to_string())]),
     );
     let id = c.id;
     let anchor = format!("comment-{id}");

@@ -70,6 +70,29 @@ impl Wiring {
     }
 }
 
+/// What was typed into field `name` when its form came back with this error (a post
+/// without JavaScript that failed; see `infra::form_return`). Only the failed form has an
+/// error, so only its fields are filled in. Nothing in the browser: there the form answers
+/// in place and keeps what was typed anyway.
+fn returned(name: &str, error: Signal<Option<AppError>>) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    if error.get_untracked().is_some() {
+        return crate::infra::form_return::returned(name);
+    }
+    let _ = (name, error);
+    None
+}
+
+/// Whether a checkbox of a form that came back was ticked: `None` when nothing came back.
+fn returned_tick(name: &str, error: Signal<Option<AppError>>) -> Option<bool> {
+    #[cfg(feature = "ssr")]
+    if error.get_untracked().is_some() && crate::infra::form_return::has_returned() {
+        return Some(crate::infra::form_return::returned(name).is_some());
+    }
+    let _ = (name, error);
+    None
+}
+
 fn required_mark(required: bool) -> impl IntoView {
     required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })
 }
@@ -97,6 +120,11 @@ pub fn Field(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let w = Wiring::new(&form, &name, hint.is_some(), error);
+    // What was typed wins over the stored value; a password is typed again, never shown.
+    let value = (kind != "password")
+        .then(|| returned(&name, error))
+        .flatten()
+        .or(value);
     view! {
         <div class="field" class:field-invalid=w.invalid()>
             <label for=w.id.clone()>{label}{required_mark(required)}</label>
@@ -133,6 +161,7 @@ pub fn TextArea(
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let w = Wiring::new(&form, &name, hint.is_some(), error);
+    let value = returned(&name, error).or(value);
     view! {
         <div class="field" class:field-invalid=w.invalid()>
             <label for=w.id.clone()>{label}{required_mark(required)}</label>
@@ -163,6 +192,7 @@ pub fn Select(
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let w = Wiring::new(&form, &name, false, error);
+    let selected = returned(&name, error).or(selected);
     view! {
         <div class="field" class:field-invalid=w.invalid()>
             <label for=w.id.clone()>{label}</label>
@@ -197,6 +227,7 @@ pub fn Checkbox(
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let w = Wiring::new(&form, &name, false, error);
+    let checked = returned_tick(&name, error).unwrap_or(checked);
     view! {
         <div class="field field-check" class:field-invalid=w.invalid()>
             {w.error()}
@@ -250,9 +281,10 @@ pub fn Submit(
     #[prop(into)] pending: Signal<bool>,
     #[prop(into, default = "button".into())] class: String,
 ) -> impl IntoView {
-    // Effects run only in the browser, once this button is hydrated: from then on the form
-    // answers in place. Browser tests wait for the mark before they test that path (a click
-    // before it would take the no-JavaScript path, which is tested on its own).
+    // Effects run only in the browser, and only inside an island (`#[island]`), once this
+    // button is hydrated: from then on the form answers in place. Browser tests wait for the
+    // mark before they test that path (a click before it posts and comes back, the path of
+    // every form outside an island, tested on its own).
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     let waiting = crate::i18n::t("form-pending");

@@ -10,6 +10,34 @@ pub use fields::{Checkbox, ErrorSummary, Field, Select, Submit, TextArea};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// For an island with a form: the error a post without JavaScript came back with
+/// (`__path`, `__err` in the address), as the router provides it on the server. In the
+/// browser an island has no router, so it reads the address itself; the form then shows
+/// the same error the server rendered. Call before creating the island's `ServerAction`.
+pub fn island_action_error() {
+    #[cfg(feature = "hydrate")]
+    {
+        let search = window().location().search().unwrap_or_default();
+        let decode = |s: &str| {
+            js_sys::decode_uri_component(&s.replace('+', " "))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        let mut path = None;
+        let mut err = None;
+        for pair in search.trim_start_matches('?').split('&') {
+            match pair.split_once('=') {
+                Some(("__path", v)) => path = decode(v),
+                Some(("__err", v)) => err = decode(v),
+                _ => {}
+            }
+        }
+        if let (Some(path), Some(err)) = (path, err) {
+            provide_context(leptos::server::ServerActionError::new(&path, &err));
+        }
+    }
+}
+
 /// The codes a successful action may redirect with (`?notice=…`); each has a text
 /// `notice-<code>` in the translation files. Unknown codes show nothing.
 pub const NOTICES: &[&str] = &[

@@ -224,7 +224,10 @@ pub const MAX_FORM_BYTES: usize = 1024 * 1024;
 /// `MAX_FORM_BYTES`, valid UTF-8 after percent-decoding, and no control characters other
 /// than tab and line breaks (no text a person types has them; they hide text in logs,
 /// exports and terminals). One clear German refusal instead of each parser's own.
-pub async fn form_guard(req: Request<Body>, next: Next) -> Response {
+///
+/// A plain form post (no JavaScript) that fails is redirected back with the error; the
+/// guard adds what was typed, sealed, so the form comes back filled in (`form_return`).
+pub async fn form_guard(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     let is_form = req.uri().path().starts_with("/api/")
         && req
             .headers()
@@ -255,8 +258,24 @@ pub async fn form_guard(req: Request<Body>, next: Next) -> Response {
             html,
         );
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    let body = if html { Some(bytes.clone()) } else { None };
+    let mut res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if let Some(body) = body
+        && res.status().is_redirection()
+        && let Some(location) = res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .filter(|l| l.contains("__err="))
+        && let Some(with_input) =
+            super::form_return::add_to_redirect(state.config.secret(), location, &body)
+        && let Ok(value) = HeaderValue::from_str(&with_input)
+    {
+        res.headers_mut().insert(header::LOCATION, value);
+    }
+    res
 }
 
 /// Beyond this a body is not even read to its end (the connection is closed instead).

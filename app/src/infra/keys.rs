@@ -19,6 +19,8 @@ pub enum Purpose {
     RateLimits,
     /// Login attempts waiting for their code.
     LoginChallenges,
+    /// What a visitor typed into a form that came back with an error (`form_return`).
+    FormReturn,
 }
 
 impl Purpose {
@@ -28,6 +30,7 @@ impl Purpose {
             Purpose::RecoveryCodes => b"dorfplatz recovery codes v1",
             Purpose::RateLimits => b"dorfplatz rate limits v1",
             Purpose::LoginChallenges => b"dorfplatz login challenges v1",
+            Purpose::FormReturn => b"dorfplatz form return v1",
         }
     }
 }
@@ -91,6 +94,7 @@ mod tests {
             Purpose::RecoveryCodes,
             Purpose::RateLimits,
             Purpose::LoginChallenges,
+            Purpose::FormReturn,
         ]
         .map(|p| subkey(&secret, p));
         for (i, a) in keys.iter().enumerate() {

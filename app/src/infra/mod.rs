@@ -9,6 +9,7 @@ pub mod cells;
 pub mod db;
 pub mod entities;
 pub mod files;
+pub mod form_return;
 pub mod http;
 pub mod ical;
 pub mod keys;

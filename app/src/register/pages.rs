@@ -47,30 +47,6 @@ fn Residents() -> impl IntoView {
     let query = use_query_map();
     let purge = ServerAction::<PurgeRegister>::new();
     let purge_error = Signal::derive(move || purge.value().get().and_then(|r| r.err()));
-    // While an import runs, the figures are read again every two seconds (with JavaScript;
-    // without it the page offers a link to reload). The page itself never reloads on its
-    // own: that would move screen readers back to the top and empty the forms.
-    let tick = RwSignal::new(0u32);
-    let overview = Resource::new(
-        move || {
-            (
-                query.read().get("notice"),
-                purge.version().get(),
-                tick.get(),
-            )
-        },
-        |_| get_register_overview(),
-    );
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = overview.get()
-            && o.running()
-        {
-            set_timeout(
-                move || tick.update(|n| *n += 1),
-                std::time::Duration::from_secs(2),
-            );
-        }
-    });
     let problem = move || {
         query
             .read()
@@ -83,6 +59,55 @@ fn Residents() -> impl IntoView {
         <Notice />
         {problem}
         <p>{t("register-intro")}</p>
+        <RegisterOverview />
+        <h2 id="upload">{t("register-upload-heading")}</h2>
+        <p>{t("register-upload-before")}" "
+            <code lang="de">"Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Ortsteil;Staatsangehörigkeit;Einzugsdatum;Wohnungsstatus"</code>
+            {t("register-upload-after")}</p>
+        <form class="form" method="post" action="/staff/residents/import" enctype="multipart/form-data">
+            <div class="field">
+                <label for="register-file">{t("register-file-label")}</label>
+                <input id="register-file" type="file" name="file" accept=".csv,text/csv" required />
+            </div>
+            <div class="field">
+                <label for="register-encoding">{t("register-encoding-label")}</label>
+                <select id="register-encoding" name="encoding">
+                    <option value="">{t("register-encoding-auto")}</option>
+                    <option value="utf-8">"UTF-8"</option>
+                    <option value="windows-1252">"Windows-1252"</option>
+                </select>
+            </div>
+            <button type="submit" class="button">{t("register-upload-submit")}</button>
+        </form>
+        <h2 id="purge">{t("register-purge-heading")}</h2>
+        <p>{t("register-purge-intro")}</p>
+        <ErrorSummary error=purge_error form="purge" />
+        <ActionForm action=purge attr:class="form" attr:novalidate=true>
+            <Checkbox name="confirm" form="purge" label=t("register-purge-confirm") error=purge_error />
+            <Submit label=t("register-purge-submit") pending=purge.pending() class="button button-danger" />
+        </ActionForm>
+    }
+}
+
+/// The register in use, a running import's progress and the history: an island, because
+/// while an import runs the figures are read again every two seconds (without JavaScript
+/// the page offers a link to reload). The page itself never reloads on its own: that would
+/// move screen readers back to the top and empty the forms.
+#[island]
+fn RegisterOverview() -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let overview = Resource::new(move || tick.get(), |_| get_register_overview());
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = overview.get()
+            && o.running()
+        {
+            set_timeout(
+                move || tick.update(|n| *n += 1),
+                std::time::Duration::from_secs(2),
+            );
+        }
+    });
+    view! {
         <Transition fallback=crate::components::page::loading>
             {move || Suspend::new(async move {
                 match overview.await {
@@ -112,32 +137,6 @@ fn Residents() -> impl IntoView {
                 }
             })}
         </Transition>
-        <h2 id="upload">{t("register-upload-heading")}</h2>
-        <p>{t("register-upload-before")}" "
-            <code lang="de">"Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Ortsteil;Staatsangehörigkeit;Einzugsdatum;Wohnungsstatus"</code>
-            {t("register-upload-after")}</p>
-        <form class="form" method="post" action="/staff/residents/import" enctype="multipart/form-data">
-            <div class="field">
-                <label for="register-file">{t("register-file-label")}</label>
-                <input id="register-file" type="file" name="file" accept=".csv,text/csv" required />
-            </div>
-            <div class="field">
-                <label for="register-encoding">{t("register-encoding-label")}</label>
-                <select id="register-encoding" name="encoding">
-                    <option value="">{t("register-encoding-auto")}</option>
-                    <option value="utf-8">"UTF-8"</option>
-                    <option value="windows-1252">"Windows-1252"</option>
-                </select>
-            </div>
-            <button type="submit" class="button">{t("register-upload-submit")}</button>
-        </form>
-        <h2 id="purge">{t("register-purge-heading")}</h2>
-        <p>{t("register-purge-intro")}</p>
-        <ErrorSummary error=purge_error form="purge" />
-        <ActionForm action=purge attr:class="form" attr:novalidate=true>
-            <Checkbox name="confirm" form="purge" label=t("register-purge-confirm") error=purge_error />
-            <Submit label=t("register-purge-submit") pending=purge.pending() class="button button-danger" />
-        </ActionForm>
     }
 }
 

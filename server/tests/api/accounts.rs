@@ -446,8 +446,8 @@ db_test!(
             .header("accept", "text/html,application/xhtml+xml")
             .form(&[
                 ("email", "x"),
-                ("display_name", "Xaver"),
-                ("password", "kurz"),
+                ("display_name", "Xaver Überall"),
+                ("password", "kurz-und-geheim"),
             ])
             .send()
             .await
@@ -474,6 +474,25 @@ db_test!(
             "{html}"
         );
         assert!(html.contains("aria-invalid=\"true\""));
+        // What was typed comes back in the form, except the password; in the address it is
+        // sealed, so neither the name nor the password can be read there (or in logs).
+        assert!(location.contains("__input="), "{location}");
+        assert!(!location.contains("Xaver") && !location.contains("geheim"));
+        assert!(html.contains(r#"value="Xaver Überall""#), "{html}");
+        assert!(html.contains(r#"value="x""#));
+        assert!(!html.contains("kurz-und-geheim"));
+        // The sealed input belongs to this form: under another form's path it shows nothing.
+        let elsewhere = location.replace("__path=%2Fapi%2Fregister", "__path=%2Fapi%2Flogin");
+        let html = app
+            .client
+            .get(&elsewhere)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!html.contains("Xaver"));
         assert_eq!(app.count("users").await, 0);
     }
 );

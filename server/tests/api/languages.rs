@@ -58,9 +58,19 @@ db_test!(
                 || page.contains("<h1>Citizens' petitions</h1>")
         );
         assert!(page.contains("Skip to content"));
-        // The page links the texts of its own language for the browser, in a script that
-        // is cached for good (its name changes with the texts) and holds no email texts.
         assert!(!page.contains("Zum Inhalt springen"));
+        // A page without an island loads no script; a page with one (the signing form)
+        // links the texts of its own language for the browser, in a script that is cached
+        // for good (its name changes with the texts) and holds no email texts.
+        assert!(!page.contains("<script"), "{page}");
+        let (_, page) = fetch(
+            &guest,
+            &app,
+            "/petitions/gibt-es-nicht/sign",
+            Some("en-GB,en;q=0.9,de;q=0.5"),
+        )
+        .await;
+        assert!(page.contains("/pkg/dorfplatz"), "{page}");
         let start = page
             .find(r#"<script defer src="/i18n/en-"#)
             .expect("messages script");
@@ -77,8 +87,12 @@ db_test!(
             script.starts_with("self.dorfplatzMessages="),
             "{script:.80}"
         );
-        assert!(script.contains("Skip to content"));
-        assert!(!script.contains("Zum Inhalt springen"));
+        // Only what the islands draw in the browser: the signing form's texts, not the
+        // rest of the page (drawn on the server) nor the emails.
+        assert!(script.contains("Please check the marked fields."));
+        assert!(script.contains("Surname"));
+        assert!(!script.contains("Skip to content"));
+        assert!(!script.contains("Bitte prüfen Sie"));
         assert!(!script.contains("mail-footer"));
         // A page from before a release still gets texts, just not cached.
         let res = guest
@@ -88,7 +102,7 @@ db_test!(
             .unwrap();
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["cache-control"], "no-cache");
-        assert!(res.text().await.unwrap().contains("Zum Inhalt springen"));
+        assert!(res.text().await.unwrap().contains("Bitte prüfen Sie"));
         let (status, _) = fetch(&guest, &app, "/i18n/xx-1.js", None).await;
         assert_eq!(status, 404);
 

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{AdminNav, AdminOnly};
 use crate::admin::api::{VerifyAudit, get_audit};
-use crate::admin::{AuditFilter, action_title};
+use crate::admin::{AuditFilter, ChainCheck, action_title};
 use crate::components::{ErrorSummary, Field};
 use crate::i18n::{t, t_args};
 use crate::petitions::rules::{german_datetime_text, thousands};
@@ -50,13 +50,16 @@ fn AuditTrail() -> impl IntoView {
             <button type="submit" class="button button-secondary">{t("admin-audit-verify")}</button>
         </ActionForm>
         <div aria-live="polite" id="chain-result">
-            {move || verify.value().get().map(|r| match r {
-                Ok(c) => match c.first_broken {
-                    None => view! { <p class="notice">{t_args("admin-audit-chain-ok", &[("n", &thousands(c.checked))])}</p> }.into_any(),
-                    Some((id, reason)) => view! { <p class="error-summary" role="alert">{t_args("admin-audit-chain-broken", &[("id", &id.to_string()), ("reason", &reason)])}</p> }.into_any(),
-                },
-                Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
-            })}
+            {move || {
+                let from_address = ChainCheck::from_query(|k| query.read().get(k)).map(Ok);
+                verify.value().get().or(from_address).map(|r| match r {
+                    Ok(c) => match c.first_broken {
+                        None => view! { <p class="notice" role="status">{t_args("admin-audit-chain-ok", &[("n", &thousands(c.checked))])}</p> }.into_any(),
+                        Some((id, reason)) => view! { <p class="error-summary" role="alert">{t_args("admin-audit-chain-broken", &[("id", &id.to_string()), ("reason", &reason)])}</p> }.into_any(),
+                    },
+                    Err(e) => view! { <p class="error-summary" role="alert">{e.message()}</p> }.into_any(),
+                })
+            }}
         </div>
         <h2>{t("admin-audit-filter")}</h2>
         // The form waits for the page's resource, which is read only here and below, each

@@ -18,8 +18,6 @@ use crate::petitions::signer::{HOUSE_NUMBER_MAX_CHARS, NAME_MAX_CHARS};
 pub fn SignPage() -> impl IntoView {
     let slug = use_slug();
     let petition = Resource::new(move || slug.get(), get_petition);
-    let action = ServerAction::<SignPetition>::new();
-    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     view! {
         <div class="wrap narrow">
             <Suspense fallback=crate::components::page::loading>
@@ -57,33 +55,46 @@ pub fn SignPage() -> impl IntoView {
                         {handwritten.then(|| view! {
                             <p class="hint">{t("petition-sign-handwritten")}</p>
                         })}
-                        <ErrorSummary error />
-                        <ActionForm action attr:class="form" attr:novalidate=true>
-                            <input type="hidden" name="slug" value=s.slug.clone() />
-                            <fieldset>
-                                <legend>{t("petition-sign-your-details")}</legend>
-                                <Field name="family_name" label=t("petition-field-family-name") autocomplete="family-name" required=true maxlength=NAME_MAX_CHARS error />
-                                <Field name="given_names" label=t("petition-field-given-names") autocomplete="given-name" required=true maxlength=NAME_MAX_CHARS
-                                    hint=t("petition-field-given-names-hint") error />
-                                <Field name="birth_date" label=t("petition-field-birth-date") kind="date" autocomplete="bday" required=true error />
-                                <Field name="street" label=t("petition-field-street") autocomplete="address-line1" required=true maxlength=NAME_MAX_CHARS
-                                    hint=t("petition-field-street-hint") error />
-                                <Field name="house_number" label=t("petition-field-house-number") required=true maxlength=HOUSE_NUMBER_MAX_CHARS error />
-                                <Field name="postal_code" label=t("petition-field-postal-code") autocomplete="postal-code" required=true maxlength=5usize error />
-                                <Field name="city" label=t("petition-field-city") autocomplete="address-level2" required=true maxlength=NAME_MAX_CHARS error />
-                            </fieldset>
-                            <Field name="email" label=t("petition-field-email") kind="email" autocomplete="email" required=true
-                                hint=t("petition-field-email-hint") error />
-                            <Checkbox name="consent" label=t("petition-field-consent") required=true error>
-                                <p class="hint"><A href="/datenschutz">{t("petition-privacy-link")}</A></p>
-                            </Checkbox>
-                            <Checkbox name="notify" label=t("petition-field-notify") error />
-                            <Submit label=t("petition-sign") pending=action.pending() />
-                        </ActionForm>
+                        <SignForm slug=s.slug.clone() />
                     }.into_any()
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// The signing form, an island: with JavaScript it answers in place (the error at the
+/// field, everything typed kept); without, it posts and comes back filled in. Plain links
+/// only in here: the router does not run in the browser.
+#[island]
+fn SignForm(slug: String) -> impl IntoView {
+    crate::components::island_action_error();
+    let action = ServerAction::<SignPetition>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    view! {
+        <ErrorSummary error />
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="slug" value=slug />
+            <fieldset>
+                <legend>{t("petition-sign-your-details")}</legend>
+                <Field name="family_name" label=t("petition-field-family-name") autocomplete="family-name" required=true maxlength=NAME_MAX_CHARS error />
+                <Field name="given_names" label=t("petition-field-given-names") autocomplete="given-name" required=true maxlength=NAME_MAX_CHARS
+                    hint=t("petition-field-given-names-hint") error />
+                <Field name="birth_date" label=t("petition-field-birth-date") kind="date" autocomplete="bday" required=true error />
+                <Field name="street" label=t("petition-field-street") autocomplete="address-line1" required=true maxlength=NAME_MAX_CHARS
+                    hint=t("petition-field-street-hint") error />
+                <Field name="house_number" label=t("petition-field-house-number") required=true maxlength=HOUSE_NUMBER_MAX_CHARS error />
+                <Field name="postal_code" label=t("petition-field-postal-code") autocomplete="postal-code" required=true maxlength=5usize error />
+                <Field name="city" label=t("petition-field-city") autocomplete="address-level2" required=true maxlength=NAME_MAX_CHARS error />
+            </fieldset>
+            <Field name="email" label=t("petition-field-email") kind="email" autocomplete="email" required=true
+                hint=t("petition-field-email-hint") error />
+            <Checkbox name="consent" label=t("petition-field-consent") required=true error>
+                <p class="hint"><a href="/datenschutz">{t("petition-privacy-link")}</a></p>
+            </Checkbox>
+            <Checkbox name="notify" label=t("petition-field-notify") error />
+            <Submit label=t("petition-sign") pending=action.pending() />
+        </ActionForm>
     }
 }
 
