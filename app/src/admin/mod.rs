@@ -97,57 +97,6 @@ pub struct ChainCheck {
     pub first_broken: Option<(i64, String)>,
 }
 
-impl ChainCheck {
-    /// The result as the audit page's query (`chain=…`): the check posts and comes back.
-    pub fn to_query(&self) -> String {
-        let mut q = format!(
-            "chain={}&checked={}",
-            if self.first_broken.is_some() {
-                "broken"
-            } else {
-                "ok"
-            },
-            self.checked
-        );
-        if let Some((id, reason)) = &self.first_broken {
-            let reason: String = url_encode(reason);
-            q.push_str(&format!("&entry={id}&reason={reason}"));
-        }
-        q
-    }
-
-    /// The result the audit page's address carries, if any.
-    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Option<ChainCheck> {
-        let checked = get("checked")?.parse().ok()?;
-        match get("chain")?.as_str() {
-            "ok" => Some(ChainCheck {
-                checked,
-                first_broken: None,
-            }),
-            "broken" => Some(ChainCheck {
-                checked,
-                first_broken: Some((
-                    get("entry")?.parse().ok()?,
-                    get("reason").unwrap_or_default(),
-                )),
-            }),
-            _ => None,
-        }
-    }
-}
-
-/// Percent-encoding for a query value (letters, digits and `-._~` stay as they are).
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// What an action code means, in German; unknown codes are shown as they are.
 pub fn action_label(action: &str) -> String {
     use crate::petitions::lifecycle::parse_step_code;
@@ -256,36 +205,5 @@ mod tests {
         ] {
             assert_eq!(action_title(action), action_label(action), "{action}");
         }
-    }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn a_chain_check_survives_the_trip_through_the_address() {
-        use std::collections::HashMap;
-        for check in [
-            ChainCheck {
-                checked: 1_234,
-                first_broken: None,
-            },
-            ChainCheck {
-                checked: 17,
-                first_broken: Some((9, "Prüfsumme passt nicht (Eintrag & Vorgänger)".into())),
-            },
-        ] {
-            let query = check.to_query();
-            let pairs: HashMap<String, String> = url::form_urlencoded::parse(query.as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            assert_eq!(
-                ChainCheck::from_query(|k| pairs.get(k).cloned()),
-                Some(check),
-                "{query}"
-            );
-        }
-        assert_eq!(ChainCheck::from_query(|_| None), None);
-        assert_eq!(
-            ChainCheck::from_query(|k| (k == "chain").then(|| "ok".into())),
-            None
-        );
     }
 }

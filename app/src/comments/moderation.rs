@@ -113,7 +113,11 @@ fn Item(item: QueueItem, reload: RwSignal<u32>) -> impl IntoView {
         ],
     );
     let block_error = match item.author_id {
-        Some(author) => own_error_at(block, &[("user", author.to_string())]),
+        // Several items of one author: each shows a failed block (it names only the author).
+        Some(author) => own_error_at(
+            block,
+            &[("user", author.to_string()), ("block", "1".into())],
+        ),
         None => own_error_at(block, &[]),
     };
     let key = format!("{}-{}", item.target.code(), item.id);

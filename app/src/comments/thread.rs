@@ -340,8 +340,14 @@ fn Comment(c: CommentView, back: String, reload: RwSignal<u32>) -> impl IntoView
         own_error_at(edit, &[("id", c.id.to_string())]),
         own_error_at(delete, &[("id", c.id.to_string())]),
         own_error_at(like, &[("id", c.id.to_string())]),
-        own_error_at(report, &[("id", c.id.to_string())]),
-        own_error_at(moderate, &[("id", c.id.to_string())]),
+        own_error_at(
+            report,
+            &[("target", "comment".into()), ("id", c.id.to_string())],
+        ),
+        own_error_at(
+            moderate,
+            &[("target", "comment".into()), ("id", c.id.to_string())],
+        ),
     );
     let id = c.id;
     let anchor = format!("comment-{id}");

@@ -122,6 +122,7 @@ struct ClientScript {
 const BROWSER: &[&str] = &[
     "error-",
     "form-",
+    "page-loading",
     "petition-sign",
     "petition-field-",
     "petition-privacy-link",

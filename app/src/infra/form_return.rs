@@ -7,12 +7,16 @@
 //! is the path of most forms, with or without JavaScript. `form_guard` therefore adds what
 //! was typed to that redirect as `__input`: sealed (ChaCha20-Poly1305 under a sub-key of
 //! the site's secret), because the address lands in the browser's history and in proxy
-//! logs, and what is typed may be a name, a birth date or an address. The page unseals it
-//! and the form's fields show it again (`components::fields`).
+//! logs, and what is typed may be a name, a birth date or an address. The seal is bound to
+//! the form's server function and to a random value in a short-lived cookie set with the
+//! redirect (`BROWSER_COOKIE`): only the browser that typed it can open it, so an address
+//! copied from a log or a shared computer's history shows nothing, and nobody can send
+//! someone else a link that fills their form. The page unseals it and the form's fields
+//! show it again (`components::fields`).
 //!
-//! Never returned: passwords and codes (they must be typed again), empty values, and what
-//! does not fit into an address (the longest values are dropped first; a reverse proxy's
-//! request line must stay under its limit, nginx's default is 8 KB).
+//! Never returned: passwords and codes (they must be typed again), and what does not fit
+//! into an address (the longest values are dropped first; a reverse proxy's request line
+//! must stay under its limit, nginx's default is 8 KB). Emptied fields come back empty.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -32,24 +36,49 @@ const MAX_AGE_SECS: u64 = 15 * 60;
 /// The most the sealed input may take in the address (base64 characters).
 const MAX_SEALED_CHARS: usize = 6_000;
 
+/// The cookie holding the random value a seal is bound to (`HttpOnly`, 15 minutes).
+pub const BROWSER_COOKIE: &str = "dorfplatz_form";
+
 /// Fields never returned: their values must be typed again.
 fn is_secret(name: &str) -> bool {
-    name.contains("password") || matches!(name, "code" | "token" | "recovery_code" | "secret")
+    name.contains("password")
+        || name.contains("token")
+        || name.contains("secret")
+        || matches!(name, "code" | "recovery_code" | "t")
+}
+
+/// What the seal is bound to: the form's server function and the browser's cookie value.
+fn bound_to(form_path: &str, browser: &str) -> Vec<u8> {
+    format!("{form_path}\n{browser}").into_bytes()
+}
+
+/// A fresh random value for [`BROWSER_COOKIE`].
+pub fn new_browser_value() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    SystemRandom::new().fill(&mut bytes).ok()?;
+    Some(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// What the redirect back carries: the form's fields, sealed, or `None` when nothing is
-/// worth returning. `form_path` (the server function's path, Leptos' `__path`) is bound to
-/// the seal, so the input shows only in the form it came from.
-pub fn seal(secret: &[u8], form_path: &str, body: &[u8], now: u64) -> Option<String> {
+/// worth returning. `form_path` (the server function's path, Leptos' `__path`) and the
+/// browser's cookie value are bound to the seal, so the input shows only in the form it
+/// came from, in the browser it came from.
+pub fn seal(
+    secret: &[u8],
+    form_path: &str,
+    browser: &str,
+    body: &[u8],
+    now: u64,
+) -> Option<String> {
     let mut fields: Vec<(String, String)> = url::form_urlencoded::parse(body)
-        .filter(|(name, value)| !value.is_empty() && !is_secret(name))
+        .filter(|(name, _)| !is_secret(name))
         .map(|(n, v)| (n.into_owned(), v.into_owned()))
         .collect();
     loop {
         if fields.is_empty() {
             return None;
         }
-        let sealed = seal_fields(secret, form_path, &fields, now)?;
+        let sealed = seal_fields(secret, &bound_to(form_path, browser), &fields, now)?;
         if sealed.len() <= MAX_SEALED_CHARS {
             return Some(sealed);
         }
@@ -65,7 +94,7 @@ pub fn seal(secret: &[u8], form_path: &str, body: &[u8], now: u64) -> Option<Str
 
 fn seal_fields(
     secret: &[u8],
-    form_path: &str,
+    bound: &[u8],
     fields: &[(String, String)],
     now: u64,
 ) -> Option<String> {
@@ -73,10 +102,10 @@ fn seal_fields(
     data.extend(serde_json::to_vec(fields).ok()?);
     let mut nonce = [0u8; NONCE_LEN];
     SystemRandom::new().fill(&mut nonce).ok()?;
-    key(secret)
+    key(secret)?
         .seal_in_place_append_tag(
             Nonce::assume_unique_for_key(nonce),
-            Aad::from(form_path.as_bytes()),
+            Aad::from(bound),
             &mut data,
         )
         .ok()?;
@@ -85,10 +114,12 @@ fn seal_fields(
     Some(URL_SAFE_NO_PAD.encode(out))
 }
 
-/// The fields sealed by [`seal`] for `form_path`, if the seal is intact and not too old.
+/// The fields sealed by [`seal`] for `form_path` in this browser, if the seal is intact and
+/// not too old.
 pub fn unseal(
     secret: &[u8],
     form_path: &str,
+    browser: &str,
     sealed: &str,
     now: u64,
 ) -> Option<Vec<(String, String)>> {
@@ -98,10 +129,10 @@ pub fn unseal(
     }
     let (nonce, rest) = raw.split_at(NONCE_LEN);
     let mut data = rest.to_vec();
-    let plain = key(secret)
+    let plain = key(secret)?
         .open_in_place(
             Nonce::try_assume_unique_for_key(nonce).ok()?,
-            Aad::from(form_path.as_bytes()),
+            Aad::from(bound_to(form_path, browser).as_slice()),
             &mut data,
         )
         .ok()?;
@@ -113,10 +144,12 @@ pub fn unseal(
     serde_json::from_slice(json).ok()
 }
 
-fn key(secret: &[u8]) -> LessSafeKey {
+fn key(secret: &[u8]) -> Option<LessSafeKey> {
     let bytes = subkey(secret, Purpose::FormReturn);
-    // A 32-byte key is what ChaCha20-Poly1305 takes, so this cannot fail.
-    LessSafeKey::new(UnboundKey::new(&CHACHA20_POLY1305, &bytes).expect("32-byte key"))
+    // A 32-byte key is what ChaCha20-Poly1305 takes, so this does not fail.
+    UnboundKey::new(&CHACHA20_POLY1305, &bytes)
+        .ok()
+        .map(LessSafeKey::new)
 }
 
 pub fn now() -> u64 {
@@ -127,28 +160,44 @@ pub fn now() -> u64 {
 }
 
 /// `location` (the redirect back, carrying `__path` and `__err`) with the sealed input
-/// added, replacing the one of an earlier attempt. `None` leaves the redirect as it is.
-pub fn add_to_redirect(secret: &[u8], location: &str, body: &[u8]) -> Option<String> {
+/// added for the browser holding `browser` in its cookie. Leptos appends `__path` and
+/// `__err` to the page's address, so a second failure would carry the first one's too:
+/// only the last pair is kept (the one the router reads), and the input of an earlier
+/// attempt is replaced. `None` leaves the redirect as it is.
+pub fn add_to_redirect(
+    secret: &[u8],
+    location: &str,
+    browser: &str,
+    body: &[u8],
+) -> Option<String> {
     let mut url = url::Url::parse(location).ok()?;
-    let path = url
+    let pairs: Vec<(String, String)> = url
         .query_pairs()
-        .find(|(k, _)| k == "__path")
-        .map(|(_, v)| v.into_owned())?;
-    let others: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| k != PARAM)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let sealed = seal(secret, &path, body, now());
-    let mut pairs = url.query_pairs_mut();
-    pairs.clear();
-    for (k, v) in &others {
-        pairs.append_pair(k, v);
+    let last = |name: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (path, err) = (last("__path")?, last("__err")?);
+    let sealed = seal(secret, &path, browser, body, now());
+    let mut query = url.query_pairs_mut();
+    query.clear();
+    for (k, v) in pairs
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "__path" | "__err" | PARAM))
+    {
+        query.append_pair(k, v);
     }
+    query.append_pair("__path", &path);
+    query.append_pair("__err", &err);
     if let Some(sealed) = &sealed {
-        pairs.append_pair(PARAM, sealed);
+        query.append_pair(PARAM, sealed);
     }
-    drop(pairs);
+    drop(query);
     Some(url.to_string())
 }
 
@@ -170,14 +219,19 @@ impl Returned {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        let find = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        // The last `__path` is the one Leptos' router reads (see `add_to_redirect`).
+        let find = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
         let (Some(path), Some(sealed)) = (find("__path"), find(PARAM)) else {
+            return Self::default();
+        };
+        let Some(browser) = super::http::cookie(&parts.headers, BROWSER_COOKIE) else {
             return Self::default();
         };
         let Ok(state) = super::state::app_state() else {
             return Self::default();
         };
-        let fields = unseal(state.config.secret(), path, sealed, now()).unwrap_or_default();
+        let fields =
+            unseal(state.config.secret(), path, &browser, sealed, now()).unwrap_or_default();
         Self(std::sync::Arc::new(fields))
     }
 }
@@ -204,21 +258,27 @@ mod tests {
 
     const SECRET: &[u8] = b"a secret key of the site, 32+ bytes long";
     const PATH: &str = "/api/sign_petition";
+    const BROWSER: &str = "cookie-of-this-browser";
 
     fn fields(sealed: &str, path: &str, now: u64) -> Option<Vec<(String, String)>> {
-        unseal(SECRET, path, sealed, now)
+        unseal(SECRET, path, BROWSER, sealed, now)
+    }
+
+    fn pair(k: &str, v: &str) -> (String, String) {
+        (k.to_string(), v.to_string())
     }
 
     #[test]
-    fn what_was_typed_comes_back_without_secrets_or_empty_fields() {
-        let body = b"family_name=M%C3%BCller&given_names=Anna&birth_date=&password=geheim123&current_password=x&code=123456&notify=on";
-        let sealed = seal(SECRET, PATH, body, 1_000).unwrap();
+    fn what_was_typed_comes_back_without_secrets_and_emptied_fields_stay_empty() {
+        let body = b"family_name=M%C3%BCller&given_names=Anna&birth_date=&password=geheim123&current_password=x&code=123456&t=tok&reset_token=r&notify=on";
+        let sealed = seal(SECRET, PATH, BROWSER, body, 1_000).unwrap();
         assert_eq!(
             fields(&sealed, PATH, 1_010).unwrap(),
             vec![
-                ("family_name".to_string(), "Müller".to_string()),
-                ("given_names".to_string(), "Anna".to_string()),
-                ("notify".to_string(), "on".to_string()),
+                pair("family_name", "Müller"),
+                pair("given_names", "Anna"),
+                pair("birth_date", ""),
+                pair("notify", "on"),
             ]
         );
         // Nothing of it is readable in the address.
@@ -229,15 +289,17 @@ mod tests {
     }
 
     #[test]
-    fn input_shows_only_in_its_form_only_for_a_while_and_only_unaltered() {
-        let sealed = seal(SECRET, PATH, b"title=Hallo", 1_000).unwrap();
+    fn input_shows_only_in_its_form_in_its_browser_for_a_while_and_only_unaltered() {
+        let sealed = seal(SECRET, PATH, BROWSER, b"title=Hallo", 1_000).unwrap();
         assert!(fields(&sealed, "/api/create_proposal", 1_000).is_none());
+        assert!(unseal(SECRET, PATH, "another-browser", &sealed, 1_000).is_none());
         assert!(fields(&sealed, PATH, 1_000 + MAX_AGE_SECS).is_some());
         assert!(fields(&sealed, PATH, 1_001 + MAX_AGE_SECS).is_none());
         assert!(
             unseal(
                 b"another site's secret key, 32+ bytes",
                 PATH,
+                BROWSER,
                 &sealed,
                 1_000
             )
@@ -252,7 +314,7 @@ mod tests {
 
     #[test]
     fn nothing_worth_returning_adds_nothing() {
-        assert_eq!(seal(SECRET, PATH, b"password=x&title=", 1), None);
+        assert_eq!(seal(SECRET, PATH, BROWSER, b"password=x&code=1", 1), None);
     }
 
     #[test]
@@ -262,39 +324,45 @@ mod tests {
             "title=Kurz&body={}",
             url::form_urlencoded::byte_serialize(long.as_bytes()).collect::<String>()
         );
-        let sealed = seal(SECRET, PATH, body.as_bytes(), 1).unwrap();
+        let sealed = seal(SECRET, PATH, BROWSER, body.as_bytes(), 1).unwrap();
         assert!(sealed.len() <= MAX_SEALED_CHARS);
         assert_eq!(
             fields(&sealed, PATH, 1).unwrap(),
-            vec![("title".to_string(), "Kurz".to_string())]
+            vec![pair("title", "Kurz")]
         );
         // A body that fits is kept.
         let fits = format!("title=Kurz&body={}", "a".repeat(3_000));
-        let sealed = seal(SECRET, PATH, fits.as_bytes(), 1).unwrap();
+        let sealed = seal(SECRET, PATH, BROWSER, fits.as_bytes(), 1).unwrap();
         assert_eq!(fields(&sealed, PATH, 1).unwrap().len(), 2);
     }
 
     #[test]
-    fn the_redirect_gets_the_input_once_beside_the_error() {
-        let location =
-            "http://127.0.0.1:3000/proposals/new?x=1&__path=%2Fapi%2Fp&__err=abc&__input=old";
-        let out = add_to_redirect(SECRET, location, b"title=Neu").unwrap();
+    fn the_redirect_keeps_the_last_error_and_one_input() {
+        // A second failure: Leptos appended its pair to the first one's.
+        let location = "http://127.0.0.1:3000/proposals/new?x=1&__path=%2Fapi%2Fold&__err=first&__input=old&__path=%2Fapi%2Fp&__err=second";
+        let out = add_to_redirect(SECRET, location, BROWSER, b"title=Neu").unwrap();
         let url = url::Url::parse(&out).unwrap();
         let pairs: Vec<(String, String)> = url
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-        assert_eq!(pairs.iter().filter(|(k, _)| k == PARAM).count(), 1);
-        assert!(pairs.contains(&("x".into(), "1".into())));
-        assert!(pairs.contains(&("__err".into(), "abc".into())));
-        let sealed = &pairs.iter().find(|(k, _)| k == PARAM).unwrap().1;
+        let sealed = pairs.iter().find(|(k, _)| k == PARAM).unwrap().1.clone();
         assert_eq!(
-            fields(sealed, "/api/p", now()).unwrap(),
-            vec![("title".to_string(), "Neu".to_string())]
+            pairs,
+            vec![
+                pair("x", "1"),
+                pair("__path", "/api/p"),
+                pair("__err", "second"),
+                pair(PARAM, &sealed),
+            ]
+        );
+        assert_eq!(
+            fields(&sealed, "/api/p", now()).unwrap(),
+            vec![pair("title", "Neu")]
         );
         // An address without the server function's path is left alone.
         assert_eq!(
-            add_to_redirect(SECRET, "http://h/p?__err=abc", b"t=1"),
+            add_to_redirect(SECRET, "http://h/p?__err=abc", BROWSER, b"t=1"),
             None
         );
     }

@@ -406,8 +406,10 @@ fn Proposal(
 fn ProposalModeration(id: i64, hidden: bool, perms: ProposalPermissions) -> impl IntoView {
     let report = ServerAction::<ReportContent>::new();
     let moderate = ServerAction::<ModerateContent>::new();
-    let report_error = Signal::derive(move || report.value().get().and_then(|r| r.err()));
-    let moderate_error = Signal::derive(move || moderate.value().get().and_then(|r| r.err()));
+    // The thread's comments use the same two actions: each form claims only its own error.
+    let this = || [("target", "proposal".to_string()), ("id", id.to_string())];
+    let report_error = crate::comments::thread::own_error_at(report, &this());
+    let moderate_error = crate::comments::thread::own_error_at(moderate, &this());
     let back = format!("/proposals/{id}");
     view! {
         <div class="comment-actions">

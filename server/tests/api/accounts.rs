@@ -453,6 +453,15 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(res.status(), 302);
+        let set_cookie = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("dorfplatz_form="))
+            .expect("the cookie the returned input is bound to")
+            .to_owned();
+        assert!(set_cookie.contains("HttpOnly"));
         let location = res.headers()["location"].to_str().unwrap().to_owned();
         assert!(
             location.starts_with(&app.url("/register?__path=")),
@@ -481,6 +490,19 @@ db_test!(
         assert!(html.contains(r#"value="Xaver Überall""#), "{html}");
         assert!(html.contains(r#"value="x""#));
         assert!(!html.contains("kurz-und-geheim"));
+        // Only the browser that typed it can open it: the address alone (from a log, a
+        // shared computer's history or a link someone sends) shows nothing.
+        let other = crate::helpers::new_client();
+        let html = other
+            .get(&location)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Bitte geben Sie eine gültige E-Mail-Adresse ein"));
+        assert!(!html.contains("Xaver"));
         // The sealed input belongs to this form: under another form's path it shows nothing.
         let elsewhere = location.replace("__path=%2Fapi%2Fregister", "__path=%2Fapi%2Flogin");
         let html = app
