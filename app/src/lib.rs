@@ -52,7 +52,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     provide_context(lang);
     #[cfg(feature = "ssr")]
-    provide_context(infra::form_return::Returned::from_request());
+    if let Some(parts) = use_context::<http::request::Parts>() {
+        let browser = infra::http::cookie(&parts.headers, infra::form_return::BROWSER_COOKIE);
+        provide_context(infra::form_return::Returned::from_request(&parts, browser));
+    }
     #[cfg(feature = "ssr")]
     let messages = i18n::server::script_path(lang);
     #[cfg(not(feature = "ssr"))]

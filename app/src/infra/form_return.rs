@@ -207,12 +207,10 @@ pub fn add_to_redirect(
 pub struct Returned(std::sync::Arc<Vec<(String, String)>>);
 
 impl Returned {
-    /// From the request being rendered: nothing unless its address carries `__input`.
-    pub fn from_request() -> Self {
-        use leptos::prelude::use_context;
-        let Some(parts) = use_context::<http::request::Parts>() else {
-            return Self::default();
-        };
+    /// From the request being rendered: nothing unless its address carries `__input` and
+    /// the browser sent the cookie the seal is bound to (`browser`, read by the caller:
+    /// `infra::http` guards the form posts with this module, so it does not call back).
+    pub fn from_request(parts: &http::request::Parts, browser: Option<String>) -> Self {
         let Some(query) = parts.uri.query() else {
             return Self::default();
         };
@@ -224,7 +222,7 @@ impl Returned {
         let (Some(path), Some(sealed)) = (find("__path"), find(PARAM)) else {
             return Self::default();
         };
-        let Some(browser) = super::http::cookie(&parts.headers, BROWSER_COOKIE) else {
+        let Some(browser) = browser else {
             return Self::default();
         };
         let Ok(state) = super::state::app_state() else {
