@@ -59,10 +59,12 @@ db_test!(
         );
         assert!(page.contains("Skip to content"));
         assert!(!page.contains("Zum Inhalt springen"));
-        // A page without an island loads no script; a page with one (the signing form)
-        // links the texts of its own language for the browser, in a script that is cached
-        // for good (its name changes with the texts) and holds no email texts.
-        assert!(!page.contains("<script"), "{page}");
+        // A page without an island loads no script file (neither the wasm's module nor the
+        // texts); a page with one (the signing form) links the texts of its own language
+        // for the browser, in a script that is cached for good (its name changes with the
+        // texts) and holds no email texts.
+        assert!(!page.contains("/pkg/dorfplatz.js"), "{page}");
+        assert!(!page.contains("/i18n/"), "{page}");
         let (_, page) = fetch(
             &guest,
             &app,
