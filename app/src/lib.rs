@@ -51,22 +51,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = i18n::current_lang();
     #[cfg(feature = "ssr")]
     provide_context(lang);
+    // A page without an island loads no script at all: it is complete as HTML, and its
+    // forms post and come back (docs/first-load.md).
     #[cfg(feature = "ssr")]
-    if let Some(parts) = use_context::<http::request::Parts>() {
-        let browser = infra::http::cookie(&parts.headers, infra::form_return::BROWSER_COOKIE);
-        provide_context(infra::form_return::Returned::from_request(&parts, browser));
-    }
+    let scripts = match use_context::<http::request::Parts>() {
+        Some(parts) => {
+            let browser = infra::http::cookie(&parts.headers, infra::form_return::BROWSER_COOKIE);
+            provide_context(infra::form_return::Returned::from_request(&parts, browser));
+            has_islands(parts.uri.path())
+        }
+        None => false,
+    };
+    #[cfg(not(feature = "ssr"))]
+    let scripts = true;
     #[cfg(feature = "ssr")]
     let messages = i18n::server::script_path(lang);
     #[cfg(not(feature = "ssr"))]
     let messages = "";
-    // A page without an island loads no script at all: it is complete as HTML, and its
-    // forms post and come back (docs/first-load.md).
-    #[cfg(feature = "ssr")]
-    let scripts =
-        use_context::<http::request::Parts>().is_some_and(|parts| has_islands(parts.uri.path()));
-    #[cfg(not(feature = "ssr"))]
-    let scripts = true;
     view! {
         <!DOCTYPE html>
         <html lang=lang.code dir=lang.dir()>

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessibleWithoutScripts } from './support/a11y';
+import { expectHydrated } from './support/pages';
 
 // The interface in German and English: the header's switch works without JavaScript and is
 // remembered; with JavaScript, what an island draws in the browser speaks the chosen
@@ -40,7 +41,7 @@ test('with JavaScript, an island renders in the chosen language in the browser',
   // The signing form is an island: once it is awake, its answer is drawn in the browser,
   // from the texts the server put into the page, without loading another page.
   const submit = page.getByRole('button', { name: 'Sign' });
-  await expect(submit).toHaveAttribute('data-hydrated', 'true');
+  await expectHydrated(submit);
   await submit.click();
   await expect(page.getByRole('alert')).toContainText('Please check the marked fields.');
   await expect(page.getByLabel('Surname')).toHaveAccessibleDescription(/Please enter your surname./);

@@ -17,6 +17,21 @@ async function figure(page: Page, id: string): Promise<number> {
   return Number(text.replace(/\./g, ''));
 }
 
+/** Fills the signing form's personal details (the consent stays as it is). */
+async function fillSigner(
+  page: Page,
+  d: { family: string; given: string; born: string; number: string; postcode: string; email: string },
+) {
+  await page.getByLabel('Familienname').fill(d.family);
+  await page.getByLabel('Vornamen').fill(d.given);
+  await page.getByLabel('Geburtsdatum').fill(d.born);
+  await page.getByLabel('Straße').fill('Lindenweg');
+  await page.getByLabel('Hausnummer').fill(d.number);
+  await page.getByLabel('Postleitzahl').fill(d.postcode);
+  await page.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
+  await page.getByLabel('E-Mail-Adresse').fill(d.email);
+}
+
 function pdfText(pdf: Buffer): string {
   return execFileSync('pdftotext', ['-layout', '-', '-'], { input: pdf }).toString('utf8');
 }
@@ -38,14 +53,7 @@ test.describe('without JavaScript', () => {
     // A date of birth in the future and no consent: named at their fields, nothing counted.
     const email = uniqueEmail('unterschrift');
     const family = uniqueName();
-    await page.getByLabel('Familienname').fill(family);
-    await page.getByLabel('Vornamen').fill('Erika Maria');
-    await page.getByLabel('Geburtsdatum').fill('2090-01-01');
-    await page.getByLabel('Straße').fill('Lindenweg');
-    await page.getByLabel('Hausnummer').fill('3a');
-    await page.getByLabel('Postleitzahl').fill('32689');
-    await page.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
-    await page.getByLabel('E-Mail-Adresse').fill(email);
+    await fillSigner(page, { family, given: 'Erika Maria', born: '2090-01-01', number: '3a', postcode: '32689', email });
     await page.getByRole('button', { name: 'Unterschreiben' }).click();
     await expect(page.getByLabel('Geburtsdatum')).toHaveAccessibleDescription(/in der Zukunft/);
     await expect(page.getByRole('checkbox', { name: /Datenschutzhinweise gelesen/ })).toHaveAccessibleDescription(/Bitte bestätigen Sie/);
@@ -107,14 +115,7 @@ test('with JavaScript, the signing form answers in place; pages without an islan
   expect(scripts.some((s) => s.endsWith('.wasm'))).toBe(true);
   await expectAccessible(page);
   const family = uniqueName();
-  await page.getByLabel('Familienname').fill(family);
-  await page.getByLabel('Vornamen').fill('Erika');
-  await page.getByLabel('Geburtsdatum').fill('1980-05-02');
-  await page.getByLabel('Straße').fill('Lindenweg');
-  await page.getByLabel('Hausnummer').fill('5');
-  await page.getByLabel('Postleitzahl').fill('3268');
-  await page.getByRole('textbox', { name: 'Ort', exact: true }).fill('Kalletal');
-  await page.getByLabel('E-Mail-Adresse').fill(uniqueEmail('insel'));
+  await fillSigner(page, { family, given: 'Erika', born: '1980-05-02', number: '5', postcode: '3268', email: uniqueEmail('insel') });
   await submit.click();
   // The answer comes in place: the same address, the message at its field, nothing retyped.
   await expect(page.getByLabel('Postleitzahl')).toHaveAccessibleDescription(/Postleitzahl hat fünf Ziffern/);

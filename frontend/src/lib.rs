@@ -8,10 +8,7 @@ extern crate app;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // The islands hydrate right after this call; each form's submit button marks itself
+    // once it answers in place (`components::Submit`).
     leptos::mount::hydrate_islands();
-    // Marks the page as scripted: the islands hydrate right after this call (browser tests
-    // wait for the mark on an island's own submit button, see `components::Submit`).
-    if let Some(html) = leptos::prelude::document().document_element() {
-        let _ = html.set_attribute("data-hydrated", "true");
-    }
 }

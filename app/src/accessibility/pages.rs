@@ -65,7 +65,7 @@ fn FeedbackForm() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     // After a report went in (with JavaScript), the form starts empty again.
     let sent = RwSignal::new(0u32);
-    crate::comments::thread::reload_on_success(action, sent);
+    crate::components::reload_on_success(action, sent);
     view! {
         <section id="feedback" aria-labelledby="feedback-heading" class="card">
             <h2 id="feedback-heading">{t("a11y-feedback-heading")}</h2>
@@ -149,7 +149,7 @@ fn Queue() -> impl IntoView {
     // without JavaScript brought back in the address.
     let page_action = ServerAction::<FeedbackStepAction>::new();
     // Silent when a report's form came back with its input: the report shows the error.
-    let at_report = crate::comments::thread::returned_field("id").is_some();
+    let at_report = crate::components::returned_field("id").is_some();
     let page_error = Signal::derive(move || {
         (!at_report)
             .then(|| page_action.value().get().and_then(|r| r.err()))
@@ -196,7 +196,7 @@ fn Queue() -> impl IntoView {
 
 #[component]
 fn Report(item: FeedbackItem, reload: RwSignal<u32>) -> impl IntoView {
-    use crate::comments::thread::{own_error_at, reload_on_success};
+    use crate::components::{own_error_at, reload_on_success};
     let answer = ServerAction::<FeedbackStepAction>::new();
     let other = ServerAction::<FeedbackStepAction>::new();
     reload_on_success(answer, reload);

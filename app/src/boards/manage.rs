@@ -16,8 +16,10 @@ use super::api::{
 use super::domain::{Majority, MeetingStatus, UploadProblem, when_title};
 use super::pages::{MeetingFields, error_of, size_text};
 use super::{ItemEdit, LinkChoice, MeetingManage};
-use crate::comments::thread::{own_error, own_error_at, reload_on_success};
-use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
+use crate::components::{
+    Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea, own_error, own_error_at,
+    reload_on_success, returned_field,
+};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 
@@ -280,8 +282,8 @@ fn ItemManager(
     );
     // Moving, removing and removing files say why they did not happen, at the item (a
     // file's removal names the file: the item that lists it shows the error).
-    let file_came_back = crate::comments::thread::returned_field("file")
-        .filter(|f| item.files.iter().any(|file| file.id.to_string() == *f));
+    let file_came_back =
+        returned_field("file").filter(|f| item.files.iter().any(|file| file.id.to_string() == *f));
     let (move_error, delete_error, file_error) = (
         own_error_at(moving, &at_item()),
         own_error_at(delete, &at_item()),

@@ -20,8 +20,11 @@ use super::{BoardDetail, ItemView, MeetingCard, MeetingDetail, MemberView};
 use crate::comments::Thread;
 use crate::comments::api::FollowSubject;
 use crate::comments::domain::SubjectKind;
-use crate::comments::thread::{CommentThread, load_thread, reload_on_success, use_thread_query};
-use crate::components::{Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea};
+use crate::comments::thread::{CommentThread, load_thread, use_thread_query};
+use crate::components::{
+    Checkbox, ErrorSummary, Field, Notice, Select, Submit, TextArea, own_error_at,
+    reload_on_success,
+};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 
@@ -364,7 +367,7 @@ fn MemberEditor(
     let remove = ServerAction::<RemoveBoardMember>::new();
     reload_on_success(update, reload);
     reload_on_success(remove, reload);
-    let own = crate::comments::thread::own_error_at(update, &[("member", m.id.to_string())]);
+    let own = own_error_at(update, &[("member", m.id.to_string())]);
     let form = format!("member-{}", m.id);
     view! {
         <details open=move || own.get().is_some()>

@@ -11,9 +11,11 @@ use super::QueueItem;
 use super::api::{
     BlockAccount, ModerateContent, Unsubscribe, get_moderation_queue, unsubscribe_scope,
 };
-use super::thread::{own_error_at, reload_on_success, returned_field};
 use crate::accounts::Me;
-use crate::components::{ErrorSummary, Notice, Restricted, Submit, TextArea};
+use crate::components::{
+    ErrorSummary, Notice, Restricted, Submit, TextArea, own_error_at, reload_on_success,
+    returned_field,
+};
 use crate::i18n::{t, t_args};
 use crate::petitions::rules::german_datetime_text;
 

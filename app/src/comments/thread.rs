@@ -12,82 +12,12 @@ use super::api::{
 };
 use super::domain::{BODY_MAX_CHARS, Order, SubjectKind};
 use super::{CommentView, Thread};
-use crate::components::{Checkbox, ErrorSummary, Submit, TextArea};
+use crate::components::{
+    Checkbox, ErrorSummary, Submit, TextArea, own_error_at, reload_on_success, returned_field,
+};
 use crate::error::AppError;
 use crate::i18n::{t, t_args};
 use crate::petitions::rules::{german_datetime_text, thousands};
-
-/// Reloads the thread after any action of one of its comments succeeded.
-pub(crate) fn reload_on_success<S>(action: ServerAction<S>, reload: RwSignal<u32>)
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move || {
-        if action.version().get() > 0 && matches!(action.value().get(), Some(Ok(_))) {
-            reload.update(|n| *n += 1);
-        }
-    });
-}
-
-/// The error of an action dispatched from this very form (with JavaScript); without
-/// JavaScript the thread-level summary shows it.
-pub(crate) fn own_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || {
-        if action.version().get() > 0 {
-            action.value().get().and_then(|r| r.err())
-        } else {
-            None
-        }
-    })
-}
-
-/// As [`own_error`], and after a post without JavaScript the error in the address too, if
-/// the form that came back is this one: its hidden fields held these values (read from the
-/// returned input, see `infra::form_return`). So the message stands at the item it is
-/// about, as with JavaScript, not only above the list.
-pub(crate) fn own_error_at<S>(
-    action: ServerAction<S>,
-    hidden: &[(&str, String)],
-) -> Signal<Option<AppError>>
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    #[cfg(feature = "ssr")]
-    let came_back_here = !hidden.is_empty()
-        && hidden.iter().all(|(key, value)| {
-            crate::infra::form_return::returned(key).as_deref() == Some(value.as_str())
-        });
-    #[cfg(not(feature = "ssr"))]
-    let came_back_here = {
-        let _ = hidden;
-        false
-    };
-    Signal::derive(move || {
-        if action.version().get() > 0 || came_back_here {
-            action.value().get().and_then(|r| r.err())
-        } else {
-            None
-        }
-    })
-}
-
-/// A hidden field of the form that came back with what was typed (a post without
-/// JavaScript that failed), for pages that tell which of their forms it was.
-pub(crate) fn returned_field(key: &str) -> Option<String> {
-    #[cfg(feature = "ssr")]
-    return crate::infra::form_return::returned(key);
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = key;
-        None
-    }
-}
 
 fn thread_link(path: &str, order: Order, page: u64) -> String {
     format!("{path}?order={}&cpage={page}#comments", order.code())

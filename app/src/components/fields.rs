@@ -72,25 +72,20 @@ impl Wiring {
 
 /// What was typed into field `name` when its form came back with this error (a post
 /// without JavaScript that failed; see `infra::form_return`). Only the failed form has an
-/// error, so only its fields are filled in. Nothing in the browser: there the form answers
-/// in place and keeps what was typed anyway.
+/// error, so only its fields are filled in.
 fn returned(name: &str, error: Signal<Option<AppError>>) -> Option<String> {
-    #[cfg(feature = "ssr")]
-    if error.get_untracked().is_some() {
-        return crate::infra::form_return::returned(name);
-    }
-    let _ = (name, error);
-    None
+    error
+        .get_untracked()
+        .and_then(|_| super::action::returned_field(name))
 }
 
-/// Whether a checkbox of a form that came back was ticked: `None` when nothing came back.
+/// Whether a checkbox of a form that came back was ticked (a checkbox left empty is missing
+/// from the input): `None` when nothing came back.
 fn returned_tick(name: &str, error: Signal<Option<AppError>>) -> Option<bool> {
-    #[cfg(feature = "ssr")]
-    if error.get_untracked().is_some() && crate::infra::form_return::has_returned() {
-        return Some(crate::infra::form_return::returned(name).is_some());
-    }
-    let _ = (name, error);
-    None
+    error
+        .get_untracked()
+        .and_then(|_| super::action::returned_any())
+        .map(|_| super::action::returned_field(name).is_some())
 }
 
 fn required_mark(required: bool) -> impl IntoView {

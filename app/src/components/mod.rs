@@ -1,10 +1,12 @@
 //! Generic UI pieces: form fields with their error messages and the error summary
 //! (`fields`), charts, page helpers (status, loading), notices and restricted pages.
 
+pub mod action;
 pub mod chart;
 pub mod fields;
 pub mod page;
 
+pub use action::{own_error, own_error_at, reload_on_success, returned_field};
 pub use fields::{Checkbox, ErrorSummary, Field, Select, Submit, TextArea};
 
 use leptos::prelude::*;

@@ -281,34 +281,17 @@ pub fn challenge_cookie_name(config: &AppConfig) -> &'static str {
 }
 
 pub fn set_challenge_cookie(config: &AppConfig, token: &str) {
-    add_response_header(
-        header::SET_COOKIE,
-        &format!(
-            "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-            challenge_cookie_name(config),
-            CHALLENGE_VALIDITY.num_seconds(),
-            if config.cookie_secure() {
-                "; Secure"
-            } else {
-                ""
-            }
-        ),
+    let cookie = config.cookie(
+        challenge_cookie_name(config),
+        token,
+        CHALLENGE_VALIDITY.num_seconds(),
     );
+    add_response_header(header::SET_COOKIE, &cookie);
 }
 
 pub fn clear_challenge_cookie(config: &AppConfig) {
-    add_response_header(
-        header::SET_COOKIE,
-        &format!(
-            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-            challenge_cookie_name(config),
-            if config.cookie_secure() {
-                "; Secure"
-            } else {
-                ""
-            }
-        ),
-    );
+    let cookie = config.cookie(challenge_cookie_name(config), "", 0);
+    add_response_header(header::SET_COOKIE, &cookie);
 }
 
 /// The raw token of the login waiting for its code, from the request's cookie.
@@ -319,16 +302,7 @@ pub fn challenge_token(config: &AppConfig) -> Option<String> {
 }
 
 pub fn session_cookie(config: &AppConfig, token: &str) -> String {
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        cookie_name(config),
-        SESSION_LIFETIME.num_seconds(),
-        if config.cookie_secure() {
-            "; Secure"
-        } else {
-            ""
-        }
-    )
+    config.cookie(cookie_name(config), token, SESSION_LIFETIME.num_seconds())
 }
 
 pub fn set_session_cookie(config: &AppConfig, token: &str) {
@@ -338,14 +312,6 @@ pub fn set_session_cookie(config: &AppConfig, token: &str) {
 pub fn clear_session_cookie(config: &AppConfig) {
     add_response_header(
         header::SET_COOKIE,
-        &format!(
-            "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-            cookie_name(config),
-            if config.cookie_secure() {
-                "; Secure"
-            } else {
-                ""
-            }
-        ),
+        &config.cookie(cookie_name(config), "", 0),
     );
 }

@@ -25,7 +25,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use ring::rand::{SecureRandom, SystemRandom};
 
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+
 use super::keys::{Purpose, subkey};
+use super::state::AppConfig;
 
 /// The query parameter that carries the sealed input.
 pub const PARAM: &str = "__input";
@@ -36,7 +40,8 @@ const MAX_AGE_SECS: u64 = 15 * 60;
 /// The most the sealed input may take in the address (base64 characters).
 const MAX_SEALED_CHARS: usize = 6_000;
 
-/// The cookie holding the random value a seal is bound to (`HttpOnly`, 15 minutes).
+/// The cookie holding the random value a seal is bound to (`HttpOnly`, as long as a seal
+/// lasts).
 pub const BROWSER_COOKIE: &str = "dorfplatz_form";
 
 /// Fields never returned: their values must be typed again.
@@ -201,6 +206,46 @@ pub fn add_to_redirect(
     Some(url.to_string())
 }
 
+/// After a plain form post: if the answer is Leptos' redirect back with an error, adds what
+/// was typed to it and sets the cookie the seal is bound to (the browser's own value, or a
+/// new one). Any other answer stays as it is.
+pub fn fill_in_redirect(
+    res: &mut Response,
+    config: &AppConfig,
+    body: &[u8],
+    browser: Option<String>,
+) {
+    let Some(location) = res
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .filter(|l| res.status().is_redirection() && l.contains("__err="))
+    else {
+        return;
+    };
+    // Only a value this module made is used again (base64url, 16 bytes).
+    let Some(browser) = browser
+        .filter(|v| {
+            v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .or_else(new_browser_value)
+    else {
+        return;
+    };
+    let Some(with_input) = add_to_redirect(config.secret(), location, &browser, body) else {
+        return;
+    };
+    if let (Ok(location), Ok(cookie)) = (
+        HeaderValue::from_str(&with_input),
+        HeaderValue::from_str(&config.cookie(BROWSER_COOKIE, &browser, MAX_AGE_SECS as i64)),
+    ) {
+        res.headers_mut().insert(header::LOCATION, location);
+        res.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+}
+
 /// What this page's address returns to its failed form, unsealed once per request (the
 /// shell provides it as context; fields read it with [`returned`]).
 #[derive(Clone, Debug, Default)]
@@ -211,7 +256,8 @@ impl Returned {
     /// the browser sent the cookie the seal is bound to (`browser`, read by the caller:
     /// `infra::http` guards the form posts with this module, so it does not call back).
     pub fn from_request(parts: &http::request::Parts, browser: Option<String>) -> Self {
-        let Some(query) = parts.uri.query() else {
+        // Most pages carry no returned input: they need no parsing at all.
+        let Some(query) = parts.uri.query().filter(|q| q.contains(PARAM)) else {
             return Self::default();
         };
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())

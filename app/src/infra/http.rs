@@ -258,42 +258,17 @@ pub async fn form_guard(State(state): State<AppState>, req: Request<Body>, next:
             html,
         );
     }
-    let body = if html { Some(bytes.clone()) } else { None };
-    let browser = cookie(&parts.headers, super::form_return::BROWSER_COOKIE)
-        .filter(|v| {
-            v.len() <= 64
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-        .or_else(super::form_return::new_browser_value);
+    // Kept for a redirect back with an error (see `form_return`); `Bytes` clones cheaply.
+    let bytes = axum::body::Bytes::from(bytes);
+    let typed = html.then(|| {
+        let browser = cookie(&parts.headers, super::form_return::BROWSER_COOKIE);
+        (bytes.clone(), browser)
+    });
     let mut res = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    if let Some(body) = body
-        && let Some(browser) = browser
-        && res.status().is_redirection()
-        && let Some(location) = res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .filter(|l| l.contains("__err="))
-        && let Some(with_input) =
-            super::form_return::add_to_redirect(state.config.secret(), location, &browser, &body)
-        && let Ok(value) = HeaderValue::from_str(&with_input)
-    {
-        res.headers_mut().insert(header::LOCATION, value);
-        let secure = if state.config.cookie_secure() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{}={browser}; Path=/; Max-Age=900; HttpOnly; SameSite=Lax{secure}",
-            super::form_return::BROWSER_COOKIE
-        );
-        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-            res.headers_mut().append(header::SET_COOKIE, cookie);
-        }
+    if let Some((body, browser)) = typed {
+        super::form_return::fill_in_redirect(&mut res, &state.config, &body, browser);
     }
     res
 }

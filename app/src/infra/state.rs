@@ -39,6 +39,14 @@ impl AppConfig {
         self.public_url.scheme() == "https"
     }
 
+    /// A `Set-Cookie` value as the site sets every cookie: for the whole site, out of reach
+    /// of scripts, sent along when a link from elsewhere is followed, `Secure` over https.
+    /// `max_age_secs` 0 deletes it.
+    pub fn cookie(&self, name: &str, value: &str, max_age_secs: i64) -> String {
+        let secure = if self.cookie_secure() { "; Secure" } else { "" };
+        format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+    }
+
     pub fn secret(&self) -> &[u8] {
         self.secret_key.expose_secret()
     }

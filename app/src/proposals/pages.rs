@@ -408,8 +408,8 @@ fn ProposalModeration(id: i64, hidden: bool, perms: ProposalPermissions) -> impl
     let moderate = ServerAction::<ModerateContent>::new();
     // The thread's comments use the same two actions: each form claims only its own error.
     let this = || [("target", "proposal".to_string()), ("id", id.to_string())];
-    let report_error = crate::comments::thread::own_error_at(report, &this());
-    let moderate_error = crate::comments::thread::own_error_at(moderate, &this());
+    let report_error = crate::components::own_error_at(report, &this());
+    let moderate_error = crate::components::own_error_at(moderate, &this());
     let back = format!("/proposals/{id}");
     view! {
         <div class="comment-actions">

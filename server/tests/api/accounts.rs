@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, db_test, error_code, new_client};
+use crate::helpers::{TestApp, db_test, error_code, new_client, page_text};
 
 db_test!(
     registering_confirming_logging_in_and_out_works,
@@ -469,15 +469,7 @@ db_test!(
         );
         assert!(location.contains("__err="));
         // The page it leads to shows the German message at the field.
-        let html = app
-            .client
-            .get(&location)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page_text(&app.client, &location).await;
         assert!(
             html.contains("Bitte geben Sie eine gültige E-Mail-Adresse ein"),
             "{html}"
@@ -492,28 +484,12 @@ db_test!(
         assert!(!html.contains("kurz-und-geheim"));
         // Only the browser that typed it can open it: the address alone (from a log, a
         // shared computer's history or a link someone sends) shows nothing.
-        let other = crate::helpers::new_client();
-        let html = other
-            .get(&location)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page_text(&new_client(), &location).await;
         assert!(html.contains("Bitte geben Sie eine gültige E-Mail-Adresse ein"));
         assert!(!html.contains("Xaver"));
         // The sealed input belongs to this form: under another form's path it shows nothing.
         let elsewhere = location.replace("__path=%2Fapi%2Fregister", "__path=%2Fapi%2Flogin");
-        let html = app
-            .client
-            .get(&elsewhere)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page_text(&app.client, &elsewhere).await;
         assert!(!html.contains("Xaver"));
         assert_eq!(app.count("users").await, 0);
     }

@@ -7,7 +7,7 @@ use app::accounts::domain::Role;
 use chrono::{TimeDelta, Utc};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
-use crate::helpers::{TestApp, db_test, error_code, new_client};
+use crate::helpers::{TestApp, db_test, error_code, new_client, page_text};
 
 const BODY: &str =
     "Ein ehrenamtlich gefahrener Bürgerbus verbindet die Dörfer zweimal am Tag mit Lemgo.";
@@ -1228,5 +1228,52 @@ db_test!(
             app::infra::markdown::fill_missing(&app.db).await.unwrap(),
             0
         );
+    }
+);
+
+db_test!(
+    a_report_posted_without_javascript_comes_back_at_the_item_it_is_about,
+    |backend| async move {
+        let app = TestApp::spawn(backend).await;
+        let (p, proposal) = setup(&app).await;
+        // Cara's comment: Anna and Ben may both report it. In a fresh database it has the
+        // proposal's number, the case where the two report forms could be mixed up.
+        let (_, c) = post(&app, &p.cara, proposal, BODY, false).await;
+        let c = c.as_i64().unwrap();
+        assert_eq!(c, proposal, "both are the first of their kind");
+        let page = app.url(&format!("/proposals/{proposal}"));
+        // A report without a reason, posted as a plain form: back to the page, with the
+        // message at the form it came from and the other form of the same action silent.
+        let report = |client: &reqwest::Client, target: &str, id: i64| {
+            client
+                .post(app.url("/api/report_content"))
+                .header("origin", format!("http://{}", app.addr))
+                .header("referer", page.clone())
+                .header("accept", "text/html")
+                .form(&[("target", target), ("id", &id.to_string()), ("reason", "")])
+                .send()
+        };
+        let comment_form = format!(r#"id="report-{c}-reason-error""#);
+        let proposal_form = r#"id="report-reason-error""#;
+
+        // Anna reports the comment (her own proposal she may not report).
+        let res = report(&p.anna, "comment", c).await.unwrap();
+        assert_eq!(res.status(), 302);
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        let html = page_text(&p.anna, &location).await;
+        assert!(html.contains(&comment_form), "{html}");
+        assert!(!html.contains(proposal_form));
+
+        // Ben reports the proposal: the comment's report form, shown to him too, stays silent.
+        let res = report(&p.ben, "proposal", proposal).await.unwrap();
+        assert_eq!(res.status(), 302);
+        let location = res.headers()["location"].to_str().unwrap().to_owned();
+        let html = page_text(&p.ben, &location).await;
+        assert!(html.contains(proposal_form), "{html}");
+        assert!(
+            html.contains(&format!(r#"id="report-{c}-reason""#)),
+            "the comment's form is shown"
+        );
+        assert!(!html.contains(&comment_form));
     }
 );

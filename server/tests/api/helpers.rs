@@ -129,6 +129,11 @@ pub struct TestApp {
     _dirs: tempfile::TempDir,
 }
 
+/// The body of a page fetched by `client` (whose cookies go along).
+pub async fn page_text(client: &reqwest::Client, url: &str) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 pub fn new_client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
