@@ -56,9 +56,9 @@ export class Header {
   }
 }
 
-/** Waits until a submit button is hydrated, so a click takes the JavaScript path (answer in
- *  place) rather than the no-JavaScript one; a click before that reloads the page and, on an
- *  error, returns an empty form. */
+/** Waits until the submit button of an island is hydrated, so a click takes the JavaScript
+ *  path (answer in place) rather than the plain post; a click before that reloads the page
+ *  (on an error, with the form filled in again). */
 export async function expectHydrated(button: Locator) {
   await expect(button).toHaveAttribute('data-hydrated', 'true');
 }
