@@ -75,10 +75,10 @@ pub fn returned_field(key: &str) -> Option<String> {
     }
 }
 
-/// `Some` when a form came back with what was typed (see [`returned_field`]).
-pub fn returned_any() -> Option<()> {
+/// Whether a form came back with what was typed (see [`returned_field`]).
+pub fn has_returned() -> bool {
     #[cfg(feature = "ssr")]
-    return crate::infra::form_return::has_returned().then_some(());
+    return crate::infra::form_return::has_returned();
     #[cfg(not(feature = "ssr"))]
-    None
+    false
 }

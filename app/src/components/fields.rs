@@ -82,10 +82,8 @@ fn returned(name: &str, error: Signal<Option<AppError>>) -> Option<String> {
 /// Whether a checkbox of a form that came back was ticked (a checkbox left empty is missing
 /// from the input): `None` when nothing came back.
 fn returned_tick(name: &str, error: Signal<Option<AppError>>) -> Option<bool> {
-    error
-        .get_untracked()
-        .and_then(|_| super::action::returned_any())
-        .map(|_| super::action::returned_field(name).is_some())
+    (error.get_untracked().is_some() && super::action::has_returned())
+        .then(|| super::action::returned_field(name).is_some())
 }
 
 fn required_mark(required: bool) -> impl IntoView {

@@ -817,24 +817,28 @@ db_test!(staff_upload_the_register_on_the_web, |backend| async move {
 });
 
 // A full check (after a register import) reads the register into memory; a line entered is
-// checked with two indexed queries. Both must decide every line alike: 600 paper lines
-// written as people write (typing errors, no date of birth, unknown people) against 3,000
-// synthetic residents, checked line by line as entered and then all at once.
+// checked with two indexed queries. Both must decide every line alike: 4,400 paper lines
+// written as people write (typing errors, no date of birth, unknown people) against 5,000
+// synthetic residents, checked line by line as entered and then all at once. The full
+// check reads them in three batches, so on PostgreSQL two batches' writes overlap and a
+// third waits for the first (`writes_in_flight`): nothing may be lost or written twice.
 db_test!(
     the_full_check_decides_as_the_check_of_each_line,
     |backend| async move {
+        const LINES: u64 = 4_400;
         let app = TestApp::spawn(backend).await;
         let c = cast(&app).await;
         let slug = collecting(&app, &c).await;
-        let outcome = crate::helpers::import_register(&app, &crate::helpers::register_file(3_000))
+        let outcome = crate::helpers::import_register(&app, &crate::helpers::register_file(5_000))
             .await
             .unwrap();
         assert!(outcome.succeeded(), "{:?}", outcome.bad);
         let mut csv = String::from(
             "Blatt;Zeile;Familienname;Vornamen;Geburtsdatum;Straße;Hausnummer;PLZ;Ort;Unterschriftsdatum\n",
         );
-        for j in 0..600u64 {
-            let line = synthetic::register_line((j * 7) % 3_000);
+        // Each line a different resident (7 and 5,000 share no divisor).
+        for j in 0..LINES {
+            let line = synthetic::register_line((j * 7) % 5_000);
             let f: Vec<&str> = line.split(';').collect();
             let (mut family, given, mut born) = (f[0].to_owned(), f[1], f[2].to_owned());
             let (street, number) = (f[3].replace("straße", "str."), f[4].to_uppercase());
@@ -880,7 +884,7 @@ db_test!(
         let report = paper_import::import(&app.db, &slug, None, csv.as_bytes())
             .await
             .unwrap();
-        assert_eq!(report.recorded(), 600, "{:?}", &report.lines[..3]);
+        assert_eq!(report.recorded() as u64, LINES, "{:?}", &report.lines[..3]);
         let p = app::petitions::server::procedure::find_by_slug(&app.db, &slug)
             .await
             .unwrap();
@@ -912,7 +916,7 @@ db_test!(
         let checked = app::register::server::signature_check::check_petition(&app.db, &p)
             .await
             .unwrap();
-        assert_eq!(checked, 600);
+        assert_eq!(checked, LINES);
         assert_eq!(decided().await, line_by_line, "{statuses:?}");
     }
 );
